@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// AuditEntry is one line of the append-only audit log.
+type AuditEntry struct {
+	ID      int64
+	At      time.Time
+	Profile string
+	Actor   string // who acted: "operator", "mspwire", a script's name
+	Event   string // e.g. "connection.verified", "secret.rotated"
+	Detail  map[string]any
+}
+
+// Audit appends an entry. Detail must not carry a secret: it is stored as
+// JSON in plain SQLite.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	detail, err := json.Marshal(e.Detail)
+	if err != nil {
+		return err
+	}
+	if e.Detail == nil {
+		detail = []byte("{}")
+	}
+	_, err = s.db.ExecContext(ctx,
+		"INSERT INTO audit(at, profile, actor, event, detail) VALUES (?, ?, ?, ?, ?)",
+		formatTime(e.At), e.Profile, e.Actor, e.Event, string(detail))
+	if err != nil {
+		return s.describe(err)
+	}
+	return nil
+}
+
+// AuditLog returns a profile's entries, oldest first.
+func (s *Store) AuditLog(ctx context.Context, profile string) ([]AuditEntry, error) {
+	rows, err := s.db.QueryContext(ctx,
+		"SELECT id, at, profile, actor, event, detail FROM audit WHERE profile = ? ORDER BY id", profile)
+	if err != nil {
+		return nil, s.describe(err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at, detail string
+		if err := rows.Scan(&e.ID, &at, &e.Profile, &e.Actor, &e.Event, &detail); err != nil {
+			return nil, s.describe(err)
+		}
+		e.At = parseTime(at)
+		if err := json.Unmarshal([]byte(detail), &e.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,194 @@
+// Package cli is mspwire's command tree: flags in, flows called, results out.
+// Human text goes to stderr, data (--json, tables asked for) to stdout.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"charm.land/fang/v2"
+	"github.com/adrg/xdg"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/store"
+)
+
+// Exit codes, documented in "mspwire help exit-codes".
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitCancelled   = 2
+	ExitCredentials = 4
+)
+
+// exitError carries an exit code other than 1 up to Main.
+type exitError struct {
+	Code   int
+	Err    error
+	Silent bool // already explained on screen; print nothing more
+}
+
+func (e *exitError) Error() string { return e.Err.Error() }
+func (e *exitError) Unwrap() error { return e.Err }
+
+// IO is the program's surroundings; tests give their own.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Interactive: stdin and stderr (where screens are drawn) are terminals.
+	Interactive bool
+}
+
+// StdIO is the real process's IO.
+func StdIO() IO {
+	return IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		Interactive: term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stderr.Fd()),
+	}
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	io         IO
+	profile    string
+	dataDir    string
+	accessible bool
+}
+
+// DataDir resolves --data-dir, then MSPWIRE_DATA_DIR, then the XDG data home.
+func (g *globals) DataDir() string {
+	switch {
+	case g.dataDir != "":
+		return g.dataDir
+	case os.Getenv("MSPWIRE_DATA_DIR") != "":
+		return os.Getenv("MSPWIRE_DATA_DIR")
+	}
+	return filepath.Join(xdg.DataHome, "mspwire")
+}
+
+// open opens the profile's store and the keyring.
+func (g *globals) open(ctx context.Context) (*store.Store, *store.Keyring, error) {
+	if err := store.ValidProfile(g.profile); err != nil {
+		return nil, nil, fmt.Errorf("--profile: %w", err)
+	}
+	kr, err := store.NewKeyring()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, g.DataDir())
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, kr, nil
+}
+
+// NewRoot builds the command tree.
+func NewRoot(std IO) *cobra.Command {
+	g := &globals{io: std}
+	root := &cobra.Command{
+		Use:   "mspwire",
+		Short: "Wire up Liongard, HaloPSA, Hudu and IT Glue for one MSP tenant, and keep them clean",
+		Long: "mspwire onboards an MSP tenant's integrations between Liongard, HaloPSA, Hudu and IT Glue:\n" +
+			"pick an integration path, enter and test credentials, match companies across systems,\n" +
+			"then plan and apply the links. Run it without arguments in a terminal for the wizard.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !g.io.Interactive {
+				cmd.SetOut(g.io.Err)
+				_ = cmd.Help()
+				return &exitError{Code: ExitCancelled, Silent: true,
+					Err: errors.New("the wizard needs a terminal; use the commands above in scripts")}
+			}
+			return runHome(cmd.Context(), g)
+		},
+	}
+	root.SetIn(std.In)
+	root.SetOut(std.Out)
+	root.SetErr(std.Err)
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.profile, "profile", envOr("MSPWIRE_PROFILE", "default"), "the MSP tenant to work on (env MSPWIRE_PROFILE)")
+	pf.StringVar(&g.dataDir, "data-dir", "", "where mspwire keeps its database (env MSPWIRE_DATA_DIR; default $XDG_DATA_HOME/mspwire)")
+	pf.BoolVar(&g.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain prompts, one line at a time, for screen readers (env ACCESSIBLE)")
+
+	root.AddCommand(newStatusCmd(g), newExitCodesTopic())
+	return root
+}
+
+// Main runs mspwire with args and returns the process exit code.
+func Main(ctx context.Context, args []string, std IO) int {
+	// colorprofile reads NO_COLOR as a boolean, so "NO_COLOR=yes" would keep
+	// colour; no-color.org says any non-empty value turns it off.
+	if os.Getenv("NO_COLOR") != "" {
+		os.Setenv("NO_COLOR", "1")
+	}
+	root := NewRoot(std)
+	root.SetArgs(args)
+	version, commit := buildVersion()
+	err := fang.Execute(ctx, root,
+		fang.WithVersion(version), fang.WithCommit(commit),
+		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
+		fang.WithErrorHandler(func(w io.Writer, styles fang.Styles, err error) {
+			var exit *exitError
+			if errors.As(err, &exit) && exit.Silent {
+				return
+			}
+			// Not fang's default: it capitalises and re-wraps the text,
+			// which mangles flag names and long paths.
+			fmt.Fprintln(w, styles.ErrorHeader.UnsetMargins().Padding(0, 1).String(), err.Error())
+		}),
+	)
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	var exit *exitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exit):
+		return exit.Code
+	case errors.Is(err, context.Canceled):
+		return ExitCancelled
+	case errors.Is(err, store.ErrSecretNotFound):
+		return ExitCredentials
+	}
+	return ExitError
+}
+
+// buildVersion reads the module version and VCS revision stamped by the Go
+// toolchain, so "--version" needs no ldflags.
+func buildVersion() (version, commit string) {
+	version = "dev"
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version, ""
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		version = v
+	}
+	for _, s := range info.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			commit = s.Value
+		case s.Key == "vcs.modified" && s.Value == "true":
+			version += "+dirty"
+		}
+	}
+	return version, commit
+}
+
+func envOr(name, fallback string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,155 @@
+// Package tui holds mspwire's Bubble Tea screens. They do no I/O of their
+// own: what they show is handed to them, what they decide goes back as
+// messages.
+package tui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/store"
+)
+
+// Below this size the screen says so instead of drawing a broken layout.
+const minWidth, minHeight = 60, 20
+
+type homeKeys struct {
+	Quit key.Binding
+}
+
+func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Quit} }
+func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+var defaultHomeKeys = homeKeys{
+	Quit: key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "quit")),
+}
+
+// job is something mspwire can do for the profile, and how far it is.
+type job struct {
+	name, state string
+}
+
+// Home lists what the profile has and what mspwire can do now.
+type Home struct {
+	report        status.Report
+	keys          homeKeys
+	help          help.Model
+	width, height int
+}
+
+// NewHome makes the home screen for a profile's status report.
+func NewHome(r status.Report) Home {
+	return Home{report: r, keys: defaultHomeKeys, help: help.New(), width: 80, height: 24}
+}
+
+func (m Home) Init() tea.Cmd { return nil }
+
+func (m Home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Quit) {
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+func (m Home) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "mspwire · " + m.report.Profile
+	return v
+}
+
+var (
+	titleStyle   = lipgloss.NewStyle().Bold(true)
+	headingStyle = lipgloss.NewStyle().Bold(true)
+	dimStyle     = lipgloss.NewStyle().Faint(true)
+	frameStyle   = lipgloss.NewStyle().Padding(1, 2)
+)
+
+// render is the whole layout, a function of the size alone.
+func (m Home) render() string {
+	if m.width < minWidth || m.height < minHeight {
+		msg := fmt.Sprintf("terminal too small: need %d×%d, have %d×%d. Resize, or press q to quit.",
+			minWidth, minHeight, m.width, m.height)
+		return lipgloss.NewStyle().Width(max(m.width, 1)).Render(msg)
+	}
+	inner := m.width - 4 // frameStyle's padding
+	var b strings.Builder
+	b.WriteString(titleStyle.Render("mspwire") + "  profile " + m.report.Profile + "\n")
+	b.WriteString(dimStyle.Render(truncate("data "+m.report.DataFile, inner)) + "\n\n")
+
+	fmt.Fprintf(&b, "%s  %d of %d systems connected\n", headingStyle.Render("Systems"), m.report.Connected(), len(m.report.Systems))
+	for _, s := range m.report.Systems {
+		fmt.Fprintf(&b, "  %-9s %s\n", s.Name, truncate(systemLine(s), inner-12))
+	}
+
+	b.WriteString("\n" + headingStyle.Render("Jobs") + "\n")
+	for _, j := range jobs(m.report) {
+		fmt.Fprintf(&b, "  %-26s %s\n", j.name, dimStyle.Render(truncate(j.state, inner-29)))
+	}
+	b.WriteString("\n" + m.help.View(m.keys))
+	return frameStyle.Render(b.String())
+}
+
+func systemLine(s status.System) string {
+	if !s.Configured {
+		if s.Secret == store.SourceEnv {
+			return "not configured (secret given in " + s.SecretEnv + ")"
+		}
+		return "not configured"
+	}
+	line := s.BaseURL + " · secret: " + string(s.Secret)
+	if s.VerifiedAt == nil {
+		line += " · never verified"
+	}
+	return line
+}
+
+// jobs are mspwire's jobs for this profile. Those not built yet say so
+// rather than pretend.
+func jobs(r status.Report) []job {
+	return []job{
+		{"Check status", fmt.Sprintf("%d of %d systems connected — run: mspwire status", r.Connected(), len(r.Systems))},
+		{"Onboard a tenant", "not available yet"},
+		{"Rotate a credential", "not available yet"},
+		{"Review company matches", "not available yet"},
+		{"Plan and apply", "not available yet"},
+		{"Check known pitfalls", "not available yet"},
+	}
+}
+
+// WriteHomeText is the accessible home screen: the same facts as plain
+// lines, no redraws, no meaning carried by colour.
+func WriteHomeText(w io.Writer, r status.Report) {
+	fmt.Fprintf(w, "mspwire, profile %s. Data file: %s.\n", r.Profile, r.DataFile)
+	fmt.Fprintf(w, "Systems: %d of %d connected.\n", r.Connected(), len(r.Systems))
+	for _, s := range r.Systems {
+		fmt.Fprintf(w, "- %s: %s.\n", s.Name, systemLine(s))
+	}
+	fmt.Fprintln(w, "Jobs:")
+	for _, j := range jobs(r) {
+		fmt.Fprintf(w, "- %s: %s.\n", j.name, j.state)
+	}
+}
+
+func truncate(s string, n int) string {
+	if n < 1 || lipgloss.Width(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > n-1 {
+		r = r[:n-1]
+	}
+	return string(r) + "…"
+}
