@@ -1,0 +1,286 @@
+package halopsa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/mspwire/mspwire/clients/httpx"
+)
+
+// ClientRecord is a HaloPSA client (customer) record; Halo's schema is "Area".
+type ClientRecord struct {
+	ID           int    `json:"id"`
+	Name         string `json:"name"`
+	TopLevelID   int    `json:"toplevel_id"`
+	TopLevelName string `json:"toplevel_name"`
+	Inactive     bool   `json:"inactive"`
+	Website      string `json:"website"`
+	Notes        string `json:"notes"`
+	MainSiteID   int    `json:"main_site_id"`
+	AccountsID   string `json:"accountsid"`
+}
+
+// NewClient is a client to create.
+type NewClient struct {
+	Name       string `json:"name"`
+	TopLevelID int    `json:"toplevel_id,omitempty"`
+	Website    string `json:"website,omitempty"`
+	Notes      string `json:"notes,omitempty"`
+	Inactive   bool   `json:"inactive"`
+}
+
+// Site is a client's site.
+type Site struct {
+	ID         int    `json:"id"`
+	Name       string `json:"name"`
+	ClientID   int    `json:"client_id"`
+	ClientName string `json:"client_name"`
+	Inactive   bool   `json:"inactive"`
+}
+
+// Agent is a HaloPSA agent (schema "Uname").
+type Agent struct {
+	ID         int    `json:"id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	IsDisabled bool   `json:"isdisabled"`
+	IsAPIAgent bool   `json:"isapiagent"`
+	Team       string `json:"team"`
+	Teams      []struct {
+		ID   int    `json:"id"`
+		Name string `json:"name"`
+	} `json:"teams"`
+}
+
+// Team is a HaloPSA team (schema "SectionDetail").
+type Team struct {
+	ID             int    `json:"id"`
+	Name           string `json:"name"`
+	DepartmentName string `json:"department_name"`
+	Inactive       bool   `json:"inactive"`
+}
+
+// TicketField is one field of a ticket type's form.
+type TicketField struct {
+	FieldID   int    `json:"fieldid"`
+	FieldName string `json:"fieldname"`
+	TechNew   int    `json:"technew"`
+}
+
+// TicketType is a ticket type (schema "RequestType").
+type TicketType struct {
+	ID                     int           `json:"id"`
+	Name                   string        `json:"name"`
+	Visible                bool          `json:"visible"`
+	HasMandatoryTechFields bool          `json:"hasmandatorytechfields"`
+	HasMandatoryUserFields bool          `json:"hasmandatoryuserfields"`
+	DefaultTeam            string        `json:"default_team"`
+	DefaultPriority        int           `json:"default_priority"`
+	InitialStatus          int           `json:"initial_status"`
+	Fields                 []TicketField `json:"fields"`
+}
+
+// Status is a ticket status (schema "TStatus"); Type 2 is closed.
+type Status struct {
+	ID       int    `json:"id"`
+	Name     string `json:"name"`
+	Type     int    `json:"type"`
+	Sequence int    `json:"sequence"`
+}
+
+// Priority is a priority within an SLA (schema "Policy").
+type Priority struct {
+	ID         int     `json:"id"`
+	SLAID      int     `json:"slaid"`
+	PriorityID int     `json:"priorityid"`
+	Name       string  `json:"name"`
+	FixTime    float64 `json:"fixtime"`
+	FixUnits   string  `json:"fixunits"`
+}
+
+// SLA is a service level agreement (schema "SlaHead").
+type SLA struct {
+	ID         int        `json:"id"`
+	Name       string     `json:"name"`
+	Priorities []Priority `json:"priorities"`
+}
+
+// InvoiceLine is a line of a recurring invoice.
+type InvoiceLine struct {
+	ItemCode       string  `json:"item_code"`
+	Description    string  `json:"item_shortdescription"`
+	Quantity       float64 `json:"qty_order"`
+	UnitPrice      float64 `json:"unit_price"`
+	NetAmount      float64 `json:"net_amount"`
+	QuantityAssets float64 `json:"quantity_assets"`
+	QuantityUsers  float64 `json:"quantity_users"`
+}
+
+// RecurringInvoice is a recurring invoice (schema "InvoiceHeader").
+type RecurringInvoice struct {
+	ID          int           `json:"id"`
+	ClientID    int           `json:"client_id"`
+	ClientName  string        `json:"client_name"`
+	ContractRef string        `json:"contract_ref"`
+	Disabled    bool          `json:"disabled"`
+	Lines       []InvoiceLine `json:"lines"`
+}
+
+// ListClientsOptions filter the client list.
+type ListClientsOptions struct {
+	IncludeInactive bool
+	Search          string
+}
+
+// ListClients reads every client, 1000 to a page.
+func (c *Client) ListClients(ctx context.Context, o ListClientsOptions) ([]ClientRecord, error) {
+	q := url.Values{"includeactive": {"true"}}
+	if o.IncludeInactive {
+		q.Set("includeinactive", "true")
+	}
+	if o.Search != "" {
+		q.Set("search", o.Search)
+	}
+	return list[ClientRecord](ctx, c, "/api/Client", "clients", q)
+}
+
+// CreateClients creates clients in one POST of an array. It is never
+// retried blindly: on a timeout the caller must look before trying again.
+func (c *Client) CreateClients(ctx context.Context, clients []NewClient) ([]ClientRecord, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	req := httpx.Request{Method: http.MethodPost, Path: "/api/Client", Creates: true}
+	var raw jsonOneOrMany[ClientRecord]
+	if err := c.do(ctx, req, clients, &raw); err != nil {
+		return nil, err
+	}
+	return raw.items, nil
+}
+
+// ListSites reads a client's sites (every site when clientID is 0).
+func (c *Client) ListSites(ctx context.Context, clientID int) ([]Site, error) {
+	q := url.Values{}
+	if clientID != 0 {
+		q.Set("client_id", strconv.Itoa(clientID))
+	}
+	return list[Site](ctx, c, "/api/Site", "sites", q)
+}
+
+// Me is the agent the application acts as.
+func (c *Client) Me(ctx context.Context) (Agent, error) {
+	var a Agent
+	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/Agent/me"}, nil, &a)
+	return a, err
+}
+
+// ListAgents reads every agent, API-only agents included.
+func (c *Client) ListAgents(ctx context.Context) ([]Agent, error) {
+	return bare[Agent](ctx, c, "/api/Agent", url.Values{"includeapiagents": {"true"}, "includeenabled": {"true"}})
+}
+
+// ListTeams reads every team.
+func (c *Client) ListTeams(ctx context.Context) ([]Team, error) {
+	return bare[Team](ctx, c, "/api/Team", nil)
+}
+
+// ListTicketTypes reads the ticket types, without their field configuration.
+func (c *Client) ListTicketTypes(ctx context.Context) ([]TicketType, error) {
+	return bare[TicketType](ctx, c, "/api/TicketType", nil)
+}
+
+// TicketType reads one ticket type with its field configuration, which says
+// whether agents must fill fields an integration cannot.
+func (c *Client) TicketType(ctx context.Context, id int) (TicketType, error) {
+	var t TicketType
+	q := url.Values{"includedetails": {"true"}, "includeconfig": {"true"}}
+	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/TicketType/" + strconv.Itoa(id), Query: q}, nil, &t)
+	return t, err
+}
+
+// ListStatuses reads the ticket statuses.
+func (c *Client) ListStatuses(ctx context.Context) ([]Status, error) {
+	return bare[Status](ctx, c, "/api/Status", nil)
+}
+
+// ListPriorities reads the priorities of every SLA.
+func (c *Client) ListPriorities(ctx context.Context) ([]Priority, error) {
+	return bare[Priority](ctx, c, "/api/Priority", nil)
+}
+
+// ListSLAs reads the SLAs with their priorities.
+func (c *Client) ListSLAs(ctx context.Context) ([]SLA, error) {
+	return bare[SLA](ctx, c, "/api/SLA", url.Values{"showpriorities": {"true"}})
+}
+
+// ListRecurringInvoices reads recurring invoices with their lines (of one
+// client when clientID is not 0), for billing reconciliation.
+func (c *Client) ListRecurringInvoices(ctx context.Context, clientID int) ([]RecurringInvoice, error) {
+	q := url.Values{"includelines": {"true"}}
+	if clientID != 0 {
+		q.Set("client_id", strconv.Itoa(clientID))
+	}
+	return list[RecurringInvoice](ctx, c, "/api/RecurringInvoice", "invoices", q)
+}
+
+// LiongardScopes are what Liongard's HaloPSA integration needs: tickets,
+// clients and assets, read and write.
+var LiongardScopes = []string{"read:tickets", "edit:tickets", "read:customers", "edit:customers", "read:assets", "edit:assets"}
+
+// ConnectionReport is what TestConnection found.
+type ConnectionReport struct {
+	Agent   Agent
+	Scopes  []string // what the token was granted
+	Missing []string // of LiongardScopes
+	Notes   []string // best-practice warnings
+}
+
+// TestConnection fetches a token, reads the agent the application acts as,
+// and says which of Liongard's permissions the token lacks.
+func (c *Client) TestConnection(ctx context.Context) (ConnectionReport, error) {
+	var r ConnectionReport
+	if _, err := c.fetchToken(ctx); err != nil {
+		return r, err
+	}
+	me, err := c.Me(ctx)
+	if err != nil {
+		if errors.Is(err, httpx.ErrForbidden) {
+			return r, fmt.Errorf("%w — the application's agent may not read its own record; give the agent API access", err)
+		}
+		return r, err
+	}
+	r.Agent = me
+	c.mu.Lock()
+	r.Scopes = append([]string(nil), c.scope...)
+	c.mu.Unlock()
+	for _, need := range LiongardScopes {
+		if !covers(r.Scopes, need) {
+			r.Missing = append(r.Missing, need)
+		}
+	}
+	if !me.IsAPIAgent {
+		r.Notes = append(r.Notes, fmt.Sprintf("the application acts as %q, a regular agent; create a dedicated API-only agent for each integration", me.Name))
+	}
+	if len(me.Teams) == 0 && me.Team == "" {
+		r.Notes = append(r.Notes, fmt.Sprintf("agent %q is in no team; assign it the team Liongard should create tickets for", me.Name))
+	}
+	return r, nil
+}
+
+// covers: "all" grants everything, edit:x includes read:x.
+func covers(scopes []string, need string) bool {
+	for _, s := range scopes {
+		if s == "all" || s == need {
+			return true
+		}
+		if area, ok := strings.CutPrefix(need, "read:"); ok && s == "edit:"+area {
+			return true
+		}
+	}
+	return false
+}

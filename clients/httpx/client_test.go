@@ -1,0 +1,149 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	cases := map[string]time.Duration{
+		"":                              0,
+		"7":                             7 * time.Second,
+		"1.5":                           1500 * time.Millisecond, // Liongard sends fractions
+		"Fri, 27 Nov 2026 12:00:30 GMT": 30 * time.Second,
+		"Fri, 27 Nov 2026 11:59:00 GMT": 0, // in the past
+		"soon":                          0,
+	}
+	for in, want := range cases {
+		if got := parseRetryAfter(in, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// A budget's limiter must never let more than Requests through in any
+// window of Per, even when the caller sends as fast as it can.
+func TestBudgetNeverExceedsItsWindow(t *testing.T) {
+	for _, b := range []Budget{HaloPSABudget, LiongardBudget, ITGlueBudget, HuduBudget, {Requests: 1, Per: time.Second}} {
+		lim := b.Limiter()
+		start := time.Now()
+		var granted []time.Time
+		// Ask as often as allowed for three windows, on a simulated clock.
+		for at := start; at.Before(start.Add(3 * b.Per)); at = at.Add(b.Per / time.Duration(10*b.Requests)) {
+			if lim.AllowN(at, 1) {
+				granted = append(granted, at)
+			}
+		}
+		j := 0
+		for i := range granted {
+			for granted[i].Sub(granted[j]) >= b.Per {
+				j++
+			}
+			if i-j+1 > b.Requests {
+				t.Fatalf("%+v: %d requests inside one window", b, i-j+1)
+			}
+		}
+		if len(granted) < 2*b.Requests {
+			t.Errorf("%+v: only %d requests in three windows; the limiter is needlessly slow", b, len(granted))
+		}
+	}
+}
+
+func TestBackoffIsBoundedAndJittered(t *testing.T) {
+	c := New(Config{System: "X", BaseURL: "https://x.example", BackoffBase: 100 * time.Millisecond, MaxBackoff: time.Second})
+	seen := map[time.Duration]bool{}
+	for attempt := range 10 {
+		for range 20 {
+			d := c.backoff(attempt)
+			ceiling := min(100*time.Millisecond<<attempt, time.Second)
+			if d <= 0 || d > ceiling {
+				t.Fatalf("attempt %d: backoff %v outside (0, %v]", attempt, d, ceiling)
+			}
+			seen[d] = true
+		}
+	}
+	if len(seen) < 50 {
+		t.Fatalf("only %d distinct waits: no jitter", len(seen))
+	}
+}
+
+// 429 with Retry-After (seconds), then success; the wait is honoured.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0.3")
+			w.WriteHeader(http.StatusTooManyRequests)
+			return
+		}
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	c := New(Config{System: "Vendor", BaseURL: srv.URL, BackoffBase: time.Hour})
+	start := time.Now()
+	var out struct{ OK bool }
+	if err := c.JSON(context.Background(), Request{Method: "GET", Path: "/things"}, nil, &out); err != nil || !out.OK {
+		t.Fatalf("%v %v", out, err)
+	}
+	if waited := time.Since(start); waited < 300*time.Millisecond {
+		t.Fatalf("retried after %v, before Retry-After's 300ms", waited)
+	}
+}
+
+// A Retry-After longer than we will wait comes back to the caller.
+func TestLongRetryAfterIsReturned(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "600")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"error":"Too many requests"}`))
+	}))
+	defer srv.Close()
+	c := New(Config{System: "Vendor", BaseURL: srv.URL})
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "/things"})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrRateLimited || e.RetryAfter != 10*time.Minute || !strings.Contains(err.Error(), "retry after 10m0s") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestErrorsRedactSecretsAndQueries(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(`{"message":"key sk-live-123456 is not allowed"}`))
+	}))
+	defer srv.Close()
+	c := New(Config{System: "Vendor", BaseURL: srv.URL, Secrets: func() []string { return []string{"sk-live-123456"} }})
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "/things", Query: map[string][]string{"api_key": {"sk-live-123456"}}})
+	if !errors.Is(err, ErrForbidden) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "sk-live-123456") || !strings.Contains(err.Error(), "Vendor: GET /things: 403 Forbidden: key **** is not allowed") {
+		t.Fatalf("err = %q", err)
+	}
+}
+
+func TestLinksToAnotherHostAreRefused(t *testing.T) {
+	c := New(Config{System: "Vendor", BaseURL: "https://api.vendor.example"})
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "https://evil.example/steal"})
+	if err == nil || !strings.Contains(err.Error(), "another host") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCollectStopsWhereTheVendorSays(t *testing.T) {
+	pages := 0
+	got, err := Collect(context.Background(), 1, func(_ context.Context, page int) (Page[int], error) {
+		pages++
+		return Page[int]{Items: []int{page}, More: page < 4}, nil
+	})
+	if err != nil || len(got) != 4 || pages != 4 {
+		t.Fatalf("%v %v after %d pages", got, err, pages)
+	}
+}

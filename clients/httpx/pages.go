@@ -1,0 +1,36 @@
+package httpx
+
+import (
+	"context"
+	"fmt"
+)
+
+// Page is one page of a list, as a vendor client read it.
+type Page[T any] struct {
+	Items []T
+	More  bool // the vendor's own signal that another page follows
+}
+
+// maxPages stops a vendor that never signals the end from looping forever.
+const maxPages = 100000
+
+// Collect reads pages first, first+1, … until fetch says there are no more.
+// Each vendor decides "more" its own way: HaloPSA by record_count, IT Glue by
+// meta.next-page, Hudu by an empty page, Liongard v2 by HasMoreRows.
+func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Context, page int) (Page[T], error)) ([]T, error) {
+	var all []T
+	for page := first; page < first+maxPages; page++ {
+		if err := ctx.Err(); err != nil {
+			return all, err
+		}
+		p, err := fetch(ctx, page)
+		if err != nil {
+			return all, err
+		}
+		all = append(all, p.Items...)
+		if !p.More {
+			return all, nil
+		}
+	}
+	return all, fmt.Errorf("gave up after %d pages: the server never signalled the last page", maxPages)
+}

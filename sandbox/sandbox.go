@@ -1,0 +1,127 @@
+// Package sandbox runs simulators of the vendors' APIs over one seeded world
+// of MSP customers, each on its own loopback port as each vendor is its own
+// host. It serves `mspwire demo`, `mspwire sandbox serve` and the tests.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/mspwire/mspwire/sandbox/halopsa"
+	"github.com/mspwire/mspwire/sandbox/simkit"
+	"github.com/mspwire/mspwire/sandbox/world"
+)
+
+// DefaultCompanies is the world's size when none is asked for.
+const DefaultCompanies = 300
+
+// Options configure a sandbox.
+type Options struct {
+	Addr      string // host:port of the first vendor; others take the next ports. Port 0: any free ports.
+	Seed      uint64
+	Companies int
+	// AllowRemote serves on a non-loopback address. The demo credentials are
+	// public, so this is for a lab network only.
+	AllowRemote bool
+}
+
+// Creds are one vendor's base URL and demo credentials.
+type Creds struct {
+	URL          string `json:"url"`
+	ClientID     string `json:"client_id,omitempty"`
+	ClientSecret string `json:"client_secret,omitempty"`
+	Tenant       string `json:"tenant,omitempty"`
+}
+
+// Sandbox is a running set of simulators.
+type Sandbox struct {
+	World   *world.World
+	HaloPSA *halopsa.Sim
+	Creds   map[string]Creds
+
+	servers []*http.Server
+	errs    chan error
+}
+
+// Start serves every simulator until ctx ends or Close is called.
+func Start(ctx context.Context, o Options) (*Sandbox, error) {
+	if o.Addr == "" {
+		o.Addr = "127.0.0.1:0"
+	}
+	if o.Companies <= 0 {
+		o.Companies = DefaultCompanies
+	}
+	host, portText, err := net.SplitHostPort(o.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %q: %w (give host:port, e.g. 127.0.0.1:0)", o.Addr, err)
+	}
+	if !o.AllowRemote && !isLoopback(host) {
+		return nil, fmt.Errorf("--addr %q is not a loopback address; the sandbox's demo credentials are public, so it serves only on this machine (127.0.0.1, ::1, localhost)", o.Addr)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %q: the port is not a number", o.Addr)
+	}
+
+	w := world.New(o.Seed, o.Companies)
+	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 4)}
+	sb.HaloPSA = halopsa.New(w, "sandbox")
+	vendors := []struct {
+		name  string
+		srv   *simkit.Server
+		creds func(url string) Creds
+	}{
+		{"halopsa", sb.HaloPSA.Server, func(u string) Creds {
+			return Creds{URL: u, ClientID: halopsa.DemoApp.ClientID, ClientSecret: halopsa.DemoApp.ClientSecret, Tenant: sb.HaloPSA.Tenant}
+		}},
+	}
+	for i, v := range vendors {
+		p := 0
+		if port != 0 {
+			p = port + i
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
+		if err != nil {
+			sb.Close()
+			return nil, fmt.Errorf("sandbox %s: %w", v.name, err)
+		}
+		srv := &http.Server{Handler: v.srv, ReadHeaderTimeout: 10 * time.Second}
+		sb.servers = append(sb.servers, srv)
+		sb.Creds[v.name] = v.creds("http://" + ln.Addr().String())
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				sb.errs <- fmt.Errorf("sandbox %s: %w", v.name, err)
+			}
+		}()
+	}
+	go func() {
+		<-ctx.Done()
+		sb.Close()
+	}()
+	return sb, nil
+}
+
+// Err reports a server that stopped on its own.
+func (sb *Sandbox) Err() <-chan error { return sb.errs }
+
+// Close stops every simulator.
+func (sb *Sandbox) Close() {
+	for _, s := range sb.servers {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = s.Shutdown(ctx)
+		cancel()
+	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,294 @@
+// Package simkit is what every vendor simulator shares: a router that
+// records its routes (for the contract tests), a rolling-window rate limit,
+// per-route fault injection and the /_sandbox/ admin API.
+package simkit
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Route is one method and path pattern a simulator serves, in the vendor's
+// spelling ("GET /api/Client/{id}").
+type Route struct {
+	Method  string
+	Pattern string
+}
+
+// Fault is what to do to requests on a route (or "*" for all).
+type Fault struct {
+	ErrorRate float64       `json:"error_rate"` // share of requests answered with Status
+	Status    int           `json:"status"`     // default 500
+	Latency   time.Duration `json:"latency"`    // added before answering
+	Burst429  int           `json:"burst_429"`  // the next N requests get the vendor's 429
+	Drop      bool          `json:"drop"`       // close the connection without answering
+	DropNext  int           `json:"drop_next"`  // drop the next N requests only
+	HangNext  int           `json:"hang_next"`  // hold the next N requests until the client gives up
+}
+
+// Limit is a rolling-window budget: at most Requests in any Per.
+type Limit struct {
+	Requests int           `json:"requests"`
+	Per      time.Duration `json:"per"`
+}
+
+// Server is a simulator's HTTP face.
+type Server struct {
+	Name string
+	mux  *http.ServeMux
+
+	mu      sync.Mutex
+	routes  []Route
+	faults  map[string]*Fault // by pattern, "*" for all
+	limit   Limit
+	hits    []time.Time
+	rng     *rand.Rand
+	counts  map[string]int // requests per pattern, for tests and the state dump
+	reject  func(w http.ResponseWriter, retryAfter time.Duration)
+	fold    bool // paths are case-insensitive (HaloPSA)
+	onReset func()
+	dump    func() any
+}
+
+// Options configure a Server.
+type Options struct {
+	Limit         Limit
+	Seed          uint64
+	CaseFoldPaths bool
+	// RateLimited writes the vendor's own 429.
+	RateLimited func(w http.ResponseWriter, retryAfter time.Duration)
+	Reset       func()     // restore the seeded world
+	Dump        func() any // the state as JSON
+}
+
+// New makes a server.
+func New(name string, o Options) *Server {
+	return &Server{
+		Name: name, mux: http.NewServeMux(), faults: map[string]*Fault{}, limit: o.Limit,
+		rng: rand.New(rand.NewPCG(o.Seed, 7)), counts: map[string]int{}, reject: o.RateLimited,
+		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump,
+	}
+}
+
+// Handle registers a vendor route. Pattern is "METHOD /path/{var}".
+func (s *Server) Handle(pattern string, h http.HandlerFunc) {
+	method, path, _ := strings.Cut(pattern, " ")
+	s.routes = append(s.routes, Route{Method: method, Pattern: path})
+	key := pattern
+	if s.fold {
+		key = method + " " + strings.ToLower(path)
+	}
+	s.mux.HandleFunc(key, s.wrap(pattern, h))
+}
+
+// Routes lists the vendor routes served.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// Count is how many requests reached a route pattern ("GET /api/Client").
+func (s *Server) Count(pattern string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[pattern]
+}
+
+// SetLimit switches the rate budget; zero Requests turns it off.
+func (s *Server) SetLimit(l Limit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limit, s.hits = l, nil
+}
+
+// SetFault sets the fault for a route pattern, or "*" for every route.
+func (s *Server) SetFault(pattern string, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[pattern] = &f
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = map[string]*Fault{}
+}
+
+// ServeHTTP serves the admin API and the vendor routes.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_sandbox/") {
+		s.admin(w, r)
+		return
+	}
+	if s.fold {
+		r.URL.Path = strings.ToLower(r.URL.Path)
+		r.URL.RawPath = ""
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// wrap applies rate limit and faults before the vendor handler.
+func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.counts[pattern]++
+		f := s.fault(pattern)
+		limited, retryAfter := s.overLimit(time.Now())
+		s.mu.Unlock()
+
+		if f.Latency > 0 {
+			select {
+			case <-time.After(f.Latency):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		switch {
+		case f.hang:
+			<-r.Context().Done()
+			return
+		case f.drop:
+			drop(w)
+			return
+		case f.tooMany || limited:
+			s.reject(w, retryAfter)
+			return
+		case f.fail:
+			WriteJSON(w, f.status, map[string]any{"message": "injected fault"})
+			return
+		}
+		h(w, r)
+	}
+}
+
+type decided struct {
+	Latency                   time.Duration
+	hang, drop, tooMany, fail bool
+	status                    int
+}
+
+// fault decides, under the lock, what happens to this request.
+func (s *Server) fault(pattern string) decided {
+	var d decided
+	for _, key := range []string{pattern, "*"} {
+		f := s.faults[key]
+		if f == nil {
+			continue
+		}
+		d.Latency = max(d.Latency, f.Latency)
+		switch {
+		case f.HangNext > 0:
+			f.HangNext--
+			d.hang = true
+		case f.DropNext > 0:
+			f.DropNext--
+			d.drop = true
+		case f.Drop:
+			d.drop = true
+		case f.Burst429 > 0:
+			f.Burst429--
+			d.tooMany = true
+		case f.ErrorRate > 0 && s.rng.Float64() < f.ErrorRate:
+			d.fail, d.status = true, f.Status
+			if d.status == 0 {
+				d.status = http.StatusInternalServerError
+			}
+		}
+	}
+	return d
+}
+
+// overLimit counts this request against the rolling window; when full it
+// says how long until the oldest request leaves it.
+func (s *Server) overLimit(now time.Time) (bool, time.Duration) {
+	if s.limit.Requests <= 0 {
+		return false, 0
+	}
+	cut := now.Add(-s.limit.Per)
+	i := 0
+	for i < len(s.hits) && !s.hits[i].After(cut) {
+		i++
+	}
+	s.hits = s.hits[i:]
+	if len(s.hits) >= s.limit.Requests {
+		return true, s.hits[0].Sub(cut)
+	}
+	s.hits = append(s.hits, now)
+	return false, 0
+}
+
+// drop closes the connection without an answer, like a proxy that died.
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// admin is the /_sandbox/ API: state, reset, faults, limit, counts.
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
+	switch r.Method + " " + strings.TrimPrefix(r.URL.Path, "/_sandbox") {
+	case "GET /state":
+		var state any
+		if s.dump != nil {
+			state = s.dump()
+		}
+		WriteJSON(w, http.StatusOK, state)
+	case "POST /reset":
+		if s.onReset != nil {
+			s.onReset()
+		}
+		s.ClearFaults()
+		s.mu.Lock()
+		s.hits, s.counts = nil, map[string]int{}
+		s.mu.Unlock()
+		WriteJSON(w, http.StatusOK, map[string]string{"reset": s.Name})
+	case "POST /faults":
+		var body struct {
+			Route string `json:"route"`
+			Fault
+		}
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		if body.Route == "" {
+			body.Route = "*"
+		}
+		s.SetFault(body.Route, body.Fault)
+		WriteJSON(w, http.StatusOK, body)
+	case "DELETE /faults":
+		s.ClearFaults()
+		w.WriteHeader(http.StatusNoContent)
+	case "POST /limit":
+		var l Limit
+		if err := json.NewDecoder(r.Body).Decode(&l); err != nil {
+			WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			return
+		}
+		s.SetLimit(l)
+		WriteJSON(w, http.StatusOK, l)
+	case "GET /counts":
+		s.mu.Lock()
+		counts := make(map[string]int, len(s.counts))
+		for k, v := range s.counts {
+			counts[k] = v
+		}
+		s.mu.Unlock()
+		WriteJSON(w, http.StatusOK, counts)
+	default:
+		WriteJSON(w, http.StatusNotFound, map[string]string{"error": "unknown sandbox admin call " + r.Method + " " + r.URL.Path})
+	}
+}
+
+// WriteJSON writes v as JSON with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
