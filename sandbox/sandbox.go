@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/sandbox/halopsa"
+	"github.com/mspwire/mspwire/sandbox/liongard"
 	"github.com/mspwire/mspwire/sandbox/simkit"
 	"github.com/mspwire/mspwire/sandbox/world"
 )
@@ -36,13 +37,17 @@ type Creds struct {
 	ClientID     string `json:"client_id,omitempty"`
 	ClientSecret string `json:"client_secret,omitempty"`
 	Tenant       string `json:"tenant,omitempty"`
+	KeyID        string `json:"access_key_id,omitempty"`
+	KeySecret    string `json:"access_key_secret,omitempty"`
+	APIKey       string `json:"api_key,omitempty"`
 }
 
 // Sandbox is a running set of simulators.
 type Sandbox struct {
-	World   *world.World
-	HaloPSA *halopsa.Sim
-	Creds   map[string]Creds
+	World    *world.World
+	HaloPSA  *halopsa.Sim
+	Liongard *liongard.Sim
+	Creds    map[string]Creds
 
 	servers []*http.Server
 	errs    chan error
@@ -71,6 +76,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	w := world.New(o.Seed, o.Companies)
 	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 4)}
 	sb.HaloPSA = halopsa.New(w, "sandbox")
+	sb.Liongard = liongard.New(w)
 	vendors := []struct {
 		name  string
 		srv   *simkit.Server
@@ -78,6 +84,9 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	}{
 		{"halopsa", sb.HaloPSA.Server, func(u string) Creds {
 			return Creds{URL: u, ClientID: halopsa.DemoApp.ClientID, ClientSecret: halopsa.DemoApp.ClientSecret, Tenant: sb.HaloPSA.Tenant}
+		}},
+		{"liongard", sb.Liongard.Server, func(u string) Creds {
+			return Creds{URL: u, KeyID: liongard.DemoKey.ID, KeySecret: liongard.DemoKey.Secret}
 		}},
 	}
 	for i, v := range vendors {

@@ -67,4 +67,3 @@ func specsOrSkip(t *testing.T) string {
 	}
 	return dir
 }
-

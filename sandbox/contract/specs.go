@@ -39,6 +39,7 @@ var param = regexp.MustCompile(`\{[^}]*\}`)
 // parameters as {} and no trailing slash; lower-cased when the vendor's
 // paths are case-insensitive.
 func Key(method, path string, foldCase bool) string {
+	path = strings.ReplaceAll(path, "{$}", "") // Go's exact-match marker
 	p := strings.TrimRight(param.ReplaceAllString(path, "{}"), "/")
 	if foldCase {
 		p = strings.ToLower(p)

@@ -51,8 +51,13 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 				for _, name := range names {
 					c := sb.Creds[name]
 					fmt.Fprintf(g.io.Out, "%-9s %s", name, c.URL)
-					if c.ClientID != "" {
+					switch {
+					case c.ClientID != "":
 						fmt.Fprintf(g.io.Out, "  client_id=%s client_secret=%s", c.ClientID, c.ClientSecret)
+					case c.KeyID != "":
+						fmt.Fprintf(g.io.Out, "  access_key_id=%s access_key_secret=%s", c.KeyID, c.KeySecret)
+					case c.APIKey != "":
+						fmt.Fprintf(g.io.Out, "  api_key=%s", c.APIKey)
 					}
 					fmt.Fprintln(g.io.Out)
 				}

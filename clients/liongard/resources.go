@@ -1,0 +1,262 @@
+package liongard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mspwire/mspwire/clients/httpx"
+)
+
+// Environment is a Liongard environment: one customer.
+type Environment struct {
+	ID          int    `json:"ID"`
+	Name        string `json:"Name"`
+	ShortName   string `json:"ShortName"`
+	Description string `json:"Description"`
+	Status      int    `json:"Status"` // 1 = active
+	Visible     bool   `json:"Visible"`
+	Tier        Tier   `json:"Tier"`
+	Parent      *int   `json:"Parent"`
+}
+
+// NewEnvironment is an environment to create.
+type NewEnvironment struct {
+	Name        string
+	Description string
+	Parent      *int
+	ShortName   string // v2 only
+	Tier        Tier   // empty: Core
+}
+
+// EnvironmentUpdate changes an environment (v1 wants every field).
+type EnvironmentUpdate struct {
+	Name        string
+	Description string
+	Parent      *int
+	Status      int
+	Tier        Tier
+}
+
+// EnvironmentGroup is a v2 environment group.
+type EnvironmentGroup struct {
+	ID                     int    `json:"ID,omitempty"`
+	Name                   string `json:"Name"`
+	Description            string `json:"Description"`
+	AutoAddNewEnvironments bool   `json:"AutoAddNewEnvironments"`
+	Environments           []int  `json:"Environments"`
+}
+
+// Inspector is a kind of inspection (Active Directory, Microsoft 365, …).
+type Inspector struct {
+	ID    int    `json:"ID"`
+	Name  string `json:"Name"`
+	Alias string `json:"Alias"`
+}
+
+// Launchpoint is a configured inspection of one target.
+type Launchpoint struct {
+	ID            int       `json:"ID"`
+	EnvironmentID int       `json:"EnvironmentID"`
+	Inspector     Inspector `json:"Inspector"`
+	Alias         string    `json:"Alias"`
+	Enabled       bool      `json:"Enabled"`
+}
+
+// System is what a launchpoint inspects; its name is what IT Glue's Pro
+// Sync matches configurations by.
+type System struct {
+	ID          int       `json:"ID"`
+	Name        string    `json:"Name"`
+	Environment Ref       `json:"Environment"`
+	Inspector   Inspector `json:"Inspector"`
+	Launchpoint Ref       `json:"Launchpoint"`
+}
+
+// Ref is a nested record's id and name.
+type Ref struct {
+	ID   int    `json:"ID"`
+	Name string `json:"Name"`
+}
+
+// Alert is an actionable alert (v1 calls them tasks).
+type Alert struct {
+	ID          int    `json:"ID"`
+	CommonID    string `json:"CommonID"`
+	Name        string `json:"Name"`
+	Description string `json:"Description"`
+	Environment Ref    `json:"Environment"`
+	Priority    Ref    `json:"Priority"`
+	Status      Ref    `json:"Status"`
+	Rule        Ref    `json:"Rule"`
+	CreatedOn   string `json:"CreatedOn"`
+}
+
+// MetricValue is one system's value of one metric.
+type MetricValue struct {
+	SystemID        int    `json:"SystemID"`
+	FriendlyName    string `json:"FriendlyName"`
+	EnvironmentID   int    `json:"EnvironmentID"`
+	EnvironmentName string `json:"EnvironmentName"`
+	MetricID        int    `json:"MetricID"`
+	MetricName      string `json:"MetricName"`
+	Value           any    `json:"Value"`
+}
+
+// V1 list calls use the paths as v1 documents them, without a trailing
+// slash; Liongard redirects them to the slashed path and the client follows.
+
+// V1Environments lists environments through v1 (a bare array, one call).
+func (c *Client) V1Environments(ctx context.Context) ([]Environment, error) {
+	return v1[[]Environment](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/environments"}, nil)
+}
+
+// V1CountEnvironments counts environments through v1 (a bare integer).
+func (c *Client) V1CountEnvironments(ctx context.Context) (int, error) {
+	return v1[int](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/environments/count"}, nil)
+}
+
+// V1CreateEnvironment creates an environment through v1, which returns it
+// whole. Never re-sent blindly: on a timeout, look before trying again.
+func (c *Client) V1CreateEnvironment(ctx context.Context, e NewEnvironment) (Environment, error) {
+	if err := checkName(e.Name); err != nil {
+		return Environment{}, err
+	}
+	body := map[string]any{"Name": e.Name, "Description": e.Description, "Parent": e.Parent, "Tier": tierOr(e.Tier).v1Word()}
+	return v1[Environment](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/environments", Creates: true}, body)
+}
+
+// V1UpdateEnvironment updates an environment through v1.
+func (c *Client) V1UpdateEnvironment(ctx context.Context, id int, u EnvironmentUpdate) (Environment, error) {
+	if err := checkName(u.Name); err != nil {
+		return Environment{}, err
+	}
+	body := map[string]any{"Name": u.Name, "Description": u.Description, "Parent": u.Parent, "Status": u.Status, "Tier": tierOr(u.Tier).v1Word()}
+	return v1[Environment](ctx, c, httpx.Request{Method: http.MethodPut, Path: "/environments/" + strconv.Itoa(id)}, body)
+}
+
+// Environments lists every environment through v2, page by page.
+func (c *Client) Environments(ctx context.Context) ([]Environment, error) {
+	return pagesV2[Environment](ctx, c, "/environments/")
+}
+
+// CountEnvironments counts environments through v2.
+func (c *Client) CountEnvironments(ctx context.Context) (int, error) {
+	n, _, err := v2[int](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/environments/count"}, nil)
+	return n, err
+}
+
+// CreateEnvironment creates an environment through v2.
+func (c *Client) CreateEnvironment(ctx context.Context, e NewEnvironment) (Environment, error) {
+	if err := checkName(e.Name); err != nil {
+		return Environment{}, err
+	}
+	body := map[string]any{"Name": e.Name, "Description": e.Description, "Parent": e.Parent, "ShortName": e.ShortName, "Tier": string(tierOr(e.Tier))}
+	out, _, err := v2[[]Environment](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/environments/", Creates: true}, body)
+	if err != nil {
+		return Environment{}, err
+	}
+	if len(out) != 1 {
+		return Environment{}, fmt.Errorf("Liongard: POST /api/v2/environments/: expected the new environment, got %d records", len(out))
+	}
+	return out[0], nil
+}
+
+// EnvironmentGroups lists every environment group.
+func (c *Client) EnvironmentGroups(ctx context.Context) ([]EnvironmentGroup, error) {
+	return pagesV2[EnvironmentGroup](ctx, c, "/environment-groups/")
+}
+
+// CreateEnvironmentGroup creates a group of environments.
+func (c *Client) CreateEnvironmentGroup(ctx context.Context, g EnvironmentGroup) (EnvironmentGroup, error) {
+	if err := checkName(g.Name); err != nil {
+		return EnvironmentGroup{}, err
+	}
+	if g.Environments == nil {
+		g.Environments = []int{}
+	}
+	out, _, err := v2[EnvironmentGroup](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/environment-groups", Creates: true}, g)
+	return out, err
+}
+
+// Inspectors lists the inspector kinds.
+func (c *Client) Inspectors(ctx context.Context) ([]Inspector, error) {
+	return v1[[]Inspector](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/inspectors"}, nil)
+}
+
+// Launchpoints lists every launchpoint.
+func (c *Client) Launchpoints(ctx context.Context) ([]Launchpoint, error) {
+	return v1[[]Launchpoint](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/launchpoints"}, nil)
+}
+
+// Systems lists every system.
+func (c *Client) Systems(ctx context.Context) ([]System, error) {
+	return v1[[]System](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/systems"}, nil)
+}
+
+// Alerts lists the actionable alerts (v1 /tasks).
+func (c *Client) Alerts(ctx context.Context) ([]Alert, error) {
+	return v1[[]Alert](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/tasks"}, nil)
+}
+
+// EvaluateMetrics reads the values of metrics (ids or UUIDs) for every
+// system, page by page. Liongard wants Filters and Sorting present even
+// when empty.
+func (c *Client) EvaluateMetrics(ctx context.Context, metrics []string) ([]MetricValue, error) {
+	if len(metrics) == 0 {
+		return nil, errors.New("Liongard: name at least one metric to evaluate")
+	}
+	ids := make([]any, len(metrics))
+	for i, m := range metrics {
+		if n, err := strconv.Atoi(m); err == nil {
+			ids[i] = n
+		} else {
+			ids[i] = m
+		}
+	}
+	return httpx.Collect(ctx, 1, func(ctx context.Context, page int) (httpx.Page[MetricValue], error) {
+		body := map[string]any{"Metrics": ids, "Filters": []any{}, "Sorting": []any{},
+			"Pagination": map[string]int{"Page": page, "PageSize": c.cfg.PageSize}}
+		items, p, err := v2[[]MetricValue](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics/evaluate"}, body)
+		if err != nil {
+			return httpx.Page[MetricValue]{}, err
+		}
+		return httpx.Page[MetricValue]{Items: items, More: p != nil && p.HasMoreRows && len(items) > 0}, nil
+	})
+}
+
+// ConnectionReport is what TestConnection found.
+type ConnectionReport struct {
+	Instance     string // host name
+	Environments int
+}
+
+// TestConnection checks the key by counting environments.
+func (c *Client) TestConnection(ctx context.Context) (ConnectionReport, error) {
+	n, err := c.CountEnvironments(ctx)
+	if err != nil {
+		if errors.Is(err, httpx.ErrUnauthorized) {
+			return ConnectionReport{}, fmt.Errorf("%w — check the access key ID and secret (Account Settings > Access Tokens); "+
+				"keys expire on the date chosen when they were made", err)
+		}
+		return ConnectionReport{}, err
+	}
+	return ConnectionReport{Instance: c.Instance(), Environments: n}, nil
+}
+
+func tierOr(t Tier) Tier {
+	if t == "" {
+		return TierCore
+	}
+	return t
+}
+
+func checkName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return errors.New("Liongard: a name is needed")
+	}
+	return nil
+}

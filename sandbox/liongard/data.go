@@ -1,0 +1,718 @@
+package liongard
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mspwire/mspwire/sandbox/simkit"
+	"github.com/mspwire/mspwire/sandbox/world"
+)
+
+const serviceProviderID = 78
+
+type environment struct {
+	ID          int
+	Name        string
+	ShortName   string
+	Description string
+	Status      int
+	Visible     bool
+	Website     string
+	Tier        string // "Core" or "Essentials"
+	Parent      *int
+	CreatedOn   time.Time
+	UpdatedOn   time.Time
+}
+
+type inspector struct {
+	ID    int    `json:"ID"`
+	Name  string `json:"Name"`
+	Alias string `json:"Alias"`
+}
+
+type launchpoint struct {
+	ID          int
+	Environment int
+	Inspector   inspector
+	Alias       string
+	Enabled     bool
+}
+
+type system struct {
+	ID          int
+	Environment int
+	Launchpoint int
+	Inspector   inspector
+	Name        string
+}
+
+type task struct {
+	ID          int
+	Environment int
+	CommonID    string
+	Name        string
+	Description string
+	Priority    string
+	Status      string
+	Rule        string
+	Launchpoint int
+	CreatedOn   time.Time
+}
+
+type group struct {
+	ID                     int    `json:"ID"`
+	Name                   string `json:"Name"`
+	Description            string `json:"Description"`
+	AutoAddNewEnvironments bool   `json:"AutoAddNewEnvironments"`
+	Environments           []int  `json:"Environments"`
+}
+
+type metric struct {
+	ID        int
+	UUID      string
+	Name      string
+	Inspector string
+}
+
+type data struct {
+	envs      map[int]*environment
+	lps       []launchpoint
+	systems   []system
+	tasks     []task
+	groups    map[int]*group
+	nextEnv   int
+	nextGroup int
+}
+
+var inspectors = []inspector{
+	{13, "active-directory-inspector", "Active Directory"},
+	{25, "microsoft-365-inspector", "Microsoft 365"},
+	{31, "windows-server-inspector", "Windows Server"},
+	{40, "sonicwall-inspector", "SonicWall"},
+	{44, "internet-domain-inspector", "Internet Domain / DNS"},
+	{52, "datto-bcdr-inspector", "Datto BCDR"},
+}
+
+var metrics = []metric{
+	{101, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0101", "Active Directory: Count of Enabled Users", "active-directory-inspector"},
+	{102, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0102", "Microsoft 365: Licensed Users", "microsoft-365-inspector"},
+	{103, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0103", "Windows Server: Operating System", "windows-server-inspector"},
+}
+
+// seed builds the instance from the world: an environment per Liongard
+// record, launchpoints and systems per environment, a few actionable alerts.
+// System names follow Liongard's "<Inspector> - <target>" habit, which is
+// what IT Glue's Pro Sync later matches configurations by.
+func seed(w *world.World) *data {
+	d := &data{envs: map[int]*environment{}, groups: map[int]*group{}}
+	created := time.Date(2022, 1, 10, 8, 0, 0, 0, time.UTC)
+	lpID, sysID, taskID := 95000, 21000, 7500
+	for i, rec := range w.Records(world.Liongard) {
+		id := 33000 + i
+		tier := "Core"
+		if h(rec.Name)%5 == 0 {
+			tier = "Essentials"
+		}
+		e := &environment{ID: id, Name: rec.Name, ShortName: short(rec.Name), Description: "Customer since " + created.Format("2006"),
+			Status: 1, Visible: true, Website: rec.Customer.Domain, Tier: tier,
+			CreatedOn: created.Add(time.Duration(i) * 20 * time.Hour), UpdatedOn: created.Add(time.Duration(i) * 21 * time.Hour)}
+		d.envs[id] = e
+		domain := rec.Customer.Domain
+		targets := []struct {
+			ins    inspector
+			target string
+		}{
+			{inspectors[0], strings.SplitN(domain, ".", 2)[0] + ".local"},
+			{inspectors[1], strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com"},
+			{inspectors[4], domain},
+		}
+		if h(rec.Name)%3 == 0 {
+			targets = append(targets, struct {
+				ins    inspector
+				target string
+			}{inspectors[2], "DC01"}, struct {
+				ins    inspector
+				target string
+			}{inspectors[3], "FW-" + strings.ToUpper(short(rec.Name))})
+		}
+		for _, t := range targets {
+			alias := t.ins.Alias + " - " + t.target
+			d.lps = append(d.lps, launchpoint{ID: lpID, Environment: id, Inspector: t.ins, Alias: alias, Enabled: true})
+			d.systems = append(d.systems, system{ID: sysID, Environment: id, Launchpoint: lpID, Inspector: t.ins, Name: alias})
+			if h(alias)%9 == 0 {
+				d.tasks = append(d.tasks, task{ID: taskID, Environment: id, CommonID: fmt.Sprintf("T%s.%05d", created.Format("20060102"), taskID),
+					Name: alertFor(t.ins), Description: alertFor(t.ins) + " on " + alias, Priority: []string{"Critical", "High", "Medium", "Low"}[h(alias)%4],
+					Status: "New", Rule: alertFor(t.ins), Launchpoint: lpID, CreatedOn: created.Add(time.Duration(taskID) * time.Minute)})
+				taskID++
+			}
+			lpID++
+			sysID++
+		}
+	}
+	d.nextEnv = 33000 + len(d.envs)
+	d.nextGroup = 410
+	return d
+}
+
+func alertFor(i inspector) string {
+	switch i.Name {
+	case "active-directory-inspector":
+		return "New privileged user detected"
+	case "microsoft-365-inspector":
+		return "MFA disabled for an admin"
+	case "internet-domain-inspector":
+		return "Domain expires within 30 days"
+	}
+	return "Inspection failed"
+}
+
+func h(s string) uint32 {
+	f := fnv.New32a()
+	f.Write([]byte(s))
+	return f.Sum32()
+}
+
+func short(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		if r := []rune(w)[0]; r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "ENV"
+	}
+	return b.String()
+}
+
+func (s *Sim) dump() any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	envs := s.sortedEnvs()
+	out := make([]map[string]any, len(envs))
+	for i, e := range envs {
+		out[i] = e.v2()
+	}
+	return map[string]any{"environments": out, "launchpoints": len(s.data.lps), "systems": len(s.data.systems), "alerts": len(s.data.tasks)}
+}
+
+func (s *Sim) sortedEnvs() []*environment {
+	out := make([]*environment, 0, len(s.data.envs))
+	for _, e := range s.data.envs {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// v1 is the full v1 Environment: Tier is an object whose Type says
+// "Essential" (v1's spelling).
+func (e *environment) v1() map[string]any {
+	tier := e.Tier
+	if tier == "Essentials" {
+		tier = "Essential"
+	}
+	return map[string]any{
+		"ID": e.ID, "ServiceProviderID": serviceProviderID, "Name": e.Name, "ShortName": e.ShortName,
+		"Description": e.Description, "Status": e.Status, "Visible": e.Visible, "ExpiresOn": nil, "KeyRotation": 90,
+		"LastKeyRotation": nil, "Website": e.Website, "Static": false, "Parent": e.Parent,
+		"CreatedOn": stamp(e.CreatedOn), "UpdatedOn": stamp(e.UpdatedOn),
+		"Tier":      map[string]any{"Type": tier, "CanDowngrade": true, "AssociatedInspectors": 0},
+		"CreatedBy": map[string]any{"ID": 1, "FirstName": "Dana", "LastName": "Reyes", "Username": "dana"},
+	}
+}
+
+// trimmed is the Environment nested inside other records.
+func (e *environment) trimmed() map[string]any {
+	tier := e.Tier
+	if tier == "Essentials" {
+		tier = "Essential"
+	}
+	return map[string]any{"ID": e.ID, "ServiceProviderID": serviceProviderID, "Name": e.Name, "ShortName": e.ShortName,
+		"Status": e.Status, "Visible": e.Visible, "Tier": tier}
+}
+
+// v2 is the v2 Environment: Tier.Type says "Essentials".
+func (e *environment) v2() map[string]any {
+	return map[string]any{
+		"ID": e.ID, "ServiceProviderID": serviceProviderID, "Name": e.Name, "ShortName": e.ShortName,
+		"Description": e.Description, "Status": e.Status, "Visible": e.Visible, "Parent": e.Parent,
+		"CreatedOn": stamp(e.CreatedOn), "UpdatedOn": stamp(e.UpdatedOn), "AgentsCount": 0,
+		"Tier": map[string]any{"Type": e.Tier, "CanDownGrade": true, "AssociatedInspectors": 0},
+	}
+}
+
+// project applies v1's fields[] and conditions[] to rows.
+func project(w http.ResponseWriter, r *http.Request, rows []map[string]any) {
+	q := r.URL.Query()
+	for _, raw := range q["conditions[]"] {
+		var c struct {
+			Path  string `json:"path"`
+			Op    string `json:"op"`
+			Value any    `json:"value"`
+		}
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			failure(w, http.StatusBadRequest, "Invalid condition: "+raw)
+			return
+		}
+		var kept []map[string]any
+		for _, row := range rows {
+			if match(row[c.Path], c.Op, c.Value) {
+				kept = append(kept, row)
+			}
+		}
+		rows = kept
+	}
+	if fields := q["fields[]"]; len(fields) > 0 {
+		for i, row := range rows {
+			picked := map[string]any{}
+			for _, f := range fields {
+				if v, ok := row[f]; ok {
+					picked[f] = v
+				}
+			}
+			rows[i] = picked
+		}
+	}
+	if pageNo, size := queryInt(r, "page"), queryInt(r, "pageSize"); pageNo > 0 || size > 0 {
+		rows, _ = page(rows, pageNo, size)
+	}
+	if rows == nil {
+		rows = []map[string]any{}
+	}
+	simkit.WriteJSON(w, http.StatusOK, rows)
+}
+
+func match(have any, op string, want any) bool {
+	hs, ws := fmt.Sprint(have), fmt.Sprint(want)
+	switch op {
+	case "equals", "=", "is":
+		return strings.EqualFold(hs, ws)
+	case "not equals", "!=", "is not":
+		return !strings.EqualFold(hs, ws)
+	case "like":
+		return strings.Contains(strings.ToLower(hs), strings.Trim(strings.ToLower(ws), "%"))
+	case "not like":
+		return !strings.Contains(strings.ToLower(hs), strings.Trim(strings.ToLower(ws), "%"))
+	}
+	return false
+}
+
+func (s *Sim) v1ListEnvironments(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, e := range s.sortedEnvs() {
+		rows = append(rows, e.v1())
+	}
+	s.mu.Unlock()
+	project(w, r, rows)
+}
+
+func (s *Sim) v1CountEnvironments(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.data.envs)
+	s.mu.Unlock()
+	simkit.WriteJSON(w, http.StatusOK, n)
+}
+
+func (s *Sim) v1GetEnvironment(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	e, ok := s.data.envs[pathID(r)]
+	var out map[string]any
+	if ok {
+		out = e.v1()
+	}
+	s.mu.Unlock()
+	if !ok {
+		failure(w, http.StatusNotFound, "Enitity not found")
+		return
+	}
+	simkit.WriteJSON(w, http.StatusOK, out)
+}
+
+type envInput struct {
+	Name        *string `json:"Name"`
+	Description *string `json:"Description"`
+	Parent      *int    `json:"Parent"`
+	ShortName   string  `json:"ShortName"`
+	Tier        string  `json:"Tier"`
+	Status      *int    `json:"Status"`
+	hasParent   bool
+}
+
+func readEnv(w http.ResponseWriter, r *http.Request) (envInput, bool) {
+	var raw map[string]json.RawMessage
+	if !decode(w, r, &raw) {
+		return envInput{}, false
+	}
+	b, _ := json.Marshal(raw)
+	var in envInput
+	if err := json.Unmarshal(b, &in); err != nil {
+		failure(w, http.StatusBadRequest, "Failure")
+		return in, false
+	}
+	_, in.hasParent = raw["Parent"]
+	return in, true
+}
+
+// v1CreateEnvironment requires Name, Description and Parent (null allowed);
+// Tier is "Core" or v1's "Essential".
+func (s *Sim) v1CreateEnvironment(w http.ResponseWriter, r *http.Request) {
+	in, ok := readEnv(w, r)
+	if !ok {
+		return
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" || in.Description == nil || !in.hasParent {
+		errorf(w, "Name, Description and Parent are required (Parent may be null)")
+		return
+	}
+	tier, good := map[string]string{"": "Core", "Core": "Core", "Essential": "Essentials"}[in.Tier]
+	if !good {
+		errorf(w, "Tier must be one of: Core, Essential")
+		return
+	}
+	e := s.create(in, tier)
+	s.mu.Lock()
+	out := e.v1()
+	s.mu.Unlock()
+	simkit.WriteJSON(w, http.StatusOK, out)
+}
+
+func (s *Sim) create(in envInput, tier string) *environment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.data.nextEnv
+	s.data.nextEnv++
+	now := time.Now()
+	e := &environment{ID: id, Name: strings.TrimSpace(*in.Name), Description: *in.Description, Parent: in.Parent,
+		ShortName: in.ShortName, Status: 1, Visible: true, Tier: tier, CreatedOn: now, UpdatedOn: now}
+	if e.ShortName == "" {
+		e.ShortName = short(e.Name)
+	}
+	s.data.envs[id] = e
+	return e
+}
+
+// v1UpdateEnvironment requires Name, Description, Parent and Status.
+func (s *Sim) v1UpdateEnvironment(w http.ResponseWriter, r *http.Request) {
+	in, ok := readEnv(w, r)
+	if !ok {
+		return
+	}
+	if in.Name == nil || in.Description == nil || !in.hasParent || in.Status == nil {
+		errorf(w, "Name, Description, Parent and Status are required")
+		return
+	}
+	tier, good := map[string]string{"": "", "Core": "Core", "Essential": "Essentials"}[in.Tier]
+	if !good {
+		errorf(w, "Tier must be one of: Core, Essential")
+		return
+	}
+	s.update(w, pathID(r), in, tier, func(e *environment) any { return e.v1() })
+}
+
+func (s *Sim) update(w http.ResponseWriter, id int, in envInput, tier string, render func(*environment) any) {
+	s.mu.Lock()
+	e, ok := s.data.envs[id]
+	if ok {
+		if in.Name != nil {
+			e.Name = strings.TrimSpace(*in.Name)
+		}
+		if in.Description != nil {
+			e.Description = *in.Description
+		}
+		if in.hasParent {
+			e.Parent = in.Parent
+		}
+		if in.Status != nil {
+			e.Status = *in.Status
+		}
+		if in.ShortName != "" {
+			e.ShortName = in.ShortName
+		}
+		if tier != "" {
+			e.Tier = tier
+		}
+		e.UpdatedOn = time.Now()
+	}
+	var out any
+	if ok {
+		out = render(e)
+	}
+	s.mu.Unlock()
+	if !ok {
+		failure(w, http.StatusNotFound, "Enitity not found")
+		return
+	}
+	simkit.WriteJSON(w, http.StatusOK, out)
+}
+
+func (s *Sim) v1ListInspectors(w http.ResponseWriter, r *http.Request) {
+	var rows []map[string]any
+	for _, i := range inspectors {
+		rows = append(rows, map[string]any{"ID": i.ID, "Name": i.Name, "Alias": i.Alias, "Published": true, "Author": "Liongard, Inc.", "PublishedStatus": "production"})
+	}
+	project(w, r, rows)
+}
+
+func (s *Sim) v1ListLaunchpoints(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, lp := range s.data.lps {
+		e := s.data.envs[lp.Environment]
+		rows = append(rows, map[string]any{"ID": lp.ID, "Environment": map[string]any{"ID": e.ID, "Name": e.Name},
+			"EnvironmentID": e.ID, "Inspector": lp.Inspector, "Alias": lp.Alias, "Enabled": lp.Enabled, "Visible": true,
+			"Status": "Active", "FreqType": "days", "FreqInterval": 1})
+	}
+	s.mu.Unlock()
+	project(w, r, rows)
+}
+
+func (s *Sim) v1ListSystems(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, sy := range s.data.systems {
+		e := s.data.envs[sy.Environment]
+		rows = append(rows, map[string]any{"ID": sy.ID, "Environment": e.trimmed(), "Launchpoint": map[string]any{"ID": sy.Launchpoint},
+			"Inspector": sy.Inspector, "UniqueCompositeKey": fmt.Sprintf("%d-%d", e.ID, sy.ID), "Name": sy.Name,
+			"Description": "", "Status": 1, "Visible": true})
+	}
+	s.mu.Unlock()
+	project(w, r, rows)
+}
+
+func (s *Sim) v1CountSystems(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.data.systems)
+	s.mu.Unlock()
+	simkit.WriteJSON(w, http.StatusOK, n)
+}
+
+func (s *Sim) v1ListTasks(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, t := range s.data.tasks {
+		e := s.data.envs[t.Environment]
+		rows = append(rows, map[string]any{"ID": t.ID, "Environment": e.trimmed(), "CommonID": t.CommonID, "Category": nil,
+			"Name": t.Name, "Description": t.Description, "Source": "Roar", "Owner": nil, "PercentComplete": 0, "AutoClose": 1,
+			"Priority":    map[string]any{"ID": 60 + len(t.Priority), "Entity": "Task", "Table": "Priority", "Name": t.Priority, "Reserved": strings.ToLower(t.Priority)},
+			"Status":      map[string]any{"ID": 14, "Entity": "Task", "Table": "Status", "Name": t.Status, "Reserved": strings.ToLower(t.Status)},
+			"Rule":        map[string]any{"ID": 1200 + int(h(t.Rule)%100), "Name": t.Rule, "Title": t.Rule},
+			"Launchpoint": map[string]any{"ID": t.Launchpoint}, "Visible": true, "CreatedOn": stamp(t.CreatedOn)})
+	}
+	s.mu.Unlock()
+	project(w, r, rows)
+}
+
+func (s *Sim) v1CountTasks(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.data.tasks)
+	s.mu.Unlock()
+	simkit.WriteJSON(w, http.StatusOK, n)
+}
+
+func (s *Sim) v2ListEnvironments(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, e := range s.sortedEnvs() {
+		rows = append(rows, e.v2())
+	}
+	s.mu.Unlock()
+	if rows == nil {
+		rows = []map[string]any{}
+	}
+	items, p := page(rows, queryInt(r, "page", "Page"), queryInt(r, "pageSize", "PageSize"))
+	ok(w, items, p)
+}
+
+func (s *Sim) v2CountEnvironments(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	n := len(s.data.envs)
+	s.mu.Unlock()
+	ok(w, n, nil)
+}
+
+func (s *Sim) v2GetEnvironment(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	e, found := s.data.envs[pathID(r)]
+	var out map[string]any
+	if found {
+		out = e.v2()
+	}
+	s.mu.Unlock()
+	if !found {
+		failure(w, http.StatusNotFound, "Enitity not found")
+		return
+	}
+	ok(w, []map[string]any{out}, nil)
+}
+
+// v2CreateEnvironment takes EnvironmentAdd; Tier is "Core" or v2's "Essentials".
+func (s *Sim) v2CreateEnvironment(w http.ResponseWriter, r *http.Request) {
+	in, good := readEnv(w, r)
+	if !good {
+		return
+	}
+	if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+		errorf(w, "Name is required")
+		return
+	}
+	if in.Description == nil {
+		empty := ""
+		in.Description = &empty
+	}
+	tier, valid := map[string]string{"": "Core", "Core": "Core", "Essentials": "Essentials"}[in.Tier]
+	if !valid {
+		errorf(w, "Tier must be one of: Core, Essentials")
+		return
+	}
+	e := s.create(in, tier)
+	s.mu.Lock()
+	out := e.v2()
+	s.mu.Unlock()
+	ok(w, []map[string]any{out}, nil)
+}
+
+func (s *Sim) v2UpdateEnvironment(w http.ResponseWriter, r *http.Request) {
+	in, good := readEnv(w, r)
+	if !good {
+		return
+	}
+	tier, valid := map[string]string{"": "", "Core": "Core", "Essentials": "Essentials"}[in.Tier]
+	if !valid {
+		errorf(w, "Tier must be one of: Core, Essentials")
+		return
+	}
+	s.update(w, pathID(r), in, tier, func(e *environment) any {
+		return map[string]any{"Success": true, "Data": []map[string]any{e.v2()}}
+	})
+}
+
+func (s *Sim) v2ListGroups(w http.ResponseWriter, r *http.Request) {
+	want := map[int]bool{}
+	for _, id := range strings.Split(r.URL.Query().Get("ids"), ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(id)); err == nil {
+			want[n] = true
+		}
+	}
+	s.mu.Lock()
+	out := []group{}
+	for _, g := range s.data.groups {
+		if len(want) == 0 || want[g.ID] {
+			out = append(out, *g)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	items, p := page(out, queryInt(r, "page"), queryInt(r, "pageSize"))
+	ok(w, items, p)
+}
+
+func (s *Sim) readGroup(w http.ResponseWriter, r *http.Request) (group, bool) {
+	var g group
+	if !decode(w, r, &g) {
+		return g, false
+	}
+	if strings.TrimSpace(g.Name) == "" {
+		errorf(w, "Name is required")
+		return g, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range g.Environments {
+		if _, ok := s.data.envs[id]; !ok {
+			failure(w, http.StatusBadRequest, fmt.Sprintf("Environment %d does not exist", id))
+			return g, false
+		}
+	}
+	if g.Environments == nil {
+		g.Environments = []int{}
+	}
+	return g, true
+}
+
+func (s *Sim) v2CreateGroup(w http.ResponseWriter, r *http.Request) {
+	g, good := s.readGroup(w, r)
+	if !good {
+		return
+	}
+	s.mu.Lock()
+	g.ID = s.data.nextGroup
+	s.data.nextGroup++
+	s.data.groups[g.ID] = &g
+	s.mu.Unlock()
+	ok(w, g, nil)
+}
+
+func (s *Sim) v2UpdateGroup(w http.ResponseWriter, r *http.Request) {
+	g, good := s.readGroup(w, r)
+	if !good {
+		return
+	}
+	s.mu.Lock()
+	cur, found := s.data.groups[pathID(r)]
+	if found {
+		g.ID = cur.ID
+		*cur = g
+	}
+	s.mu.Unlock()
+	if !found {
+		failure(w, http.StatusNotFound, "Enitity not found")
+		return
+	}
+	ok(w, g, nil)
+}
+
+// v2EvaluateMetrics needs Metrics and Pagination, and Filters and Sorting
+// present even when empty.
+func (s *Sim) v2EvaluateMetrics(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Metrics    []any             `json:"Metrics"`
+		Filters    []json.RawMessage `json:"Filters"`
+		Sorting    []json.RawMessage `json:"Sorting"`
+		Pagination *struct {
+			Page     int `json:"Page"`
+			PageSize int `json:"PageSize"`
+		} `json:"Pagination"`
+	}
+	if !decode(w, r, &body) {
+		return
+	}
+	if len(body.Metrics) == 0 || body.Pagination == nil || body.Filters == nil || body.Sorting == nil {
+		failure(w, http.StatusBadRequest, "Failure")
+		return
+	}
+	asked := map[string]bool{}
+	for _, m := range body.Metrics {
+		asked[fmt.Sprint(m)] = true
+	}
+	s.mu.Lock()
+	var rows []map[string]any
+	for _, m := range metrics {
+		if !asked[strconv.Itoa(m.ID)] && !asked[m.UUID] {
+			continue
+		}
+		for _, sy := range s.data.systems {
+			if sy.Inspector.Name != m.Inspector {
+				continue
+			}
+			e := s.data.envs[sy.Environment]
+			rows = append(rows, map[string]any{"SystemID": sy.ID, "FriendlyName": sy.Name, "InspectorName": sy.Inspector.Name,
+				"EnvironmentName": e.Name, "EnvironmentID": e.ID, "MetricID": m.ID, "MetricUUID": m.UUID, "MetricName": m.Name,
+				"TimelineID": 3000000 + sy.ID, "TimelineDate": stamp(time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)),
+				"Value": int(h(sy.Name+m.Name) % 250)})
+		}
+	}
+	s.mu.Unlock()
+	if rows == nil {
+		rows = []map[string]any{}
+	}
+	items, p := page(rows, body.Pagination.Page, body.Pagination.PageSize)
+	ok(w, items, p)
+}
