@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/sandbox/halopsa"
+	"github.com/mspwire/mspwire/sandbox/hudu"
+	"github.com/mspwire/mspwire/sandbox/itglue"
 	"github.com/mspwire/mspwire/sandbox/liongard"
 	"github.com/mspwire/mspwire/sandbox/simkit"
 	"github.com/mspwire/mspwire/sandbox/world"
@@ -47,6 +49,8 @@ type Sandbox struct {
 	World    *world.World
 	HaloPSA  *halopsa.Sim
 	Liongard *liongard.Sim
+	ITGlue   *itglue.Sim
+	Hudu     *hudu.Sim
 	Creds    map[string]Creds
 
 	servers []*http.Server
@@ -74,9 +78,11 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	}
 
 	w := world.New(o.Seed, o.Companies)
-	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 4)}
+	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 8)}
 	sb.HaloPSA = halopsa.New(w, "sandbox")
 	sb.Liongard = liongard.New(w)
+	sb.ITGlue = itglue.New(w)
+	sb.Hudu = hudu.New(w)
 	vendors := []struct {
 		name  string
 		srv   *simkit.Server
@@ -88,6 +94,8 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 		{"liongard", sb.Liongard.Server, func(u string) Creds {
 			return Creds{URL: u, KeyID: liongard.DemoKey.ID, KeySecret: liongard.DemoKey.Secret}
 		}},
+		{"itglue", sb.ITGlue.Server, func(u string) Creds { return Creds{URL: u, APIKey: itglue.DemoKey} }},
+		{"hudu", sb.Hudu.Server, func(u string) Creds { return Creds{URL: u, APIKey: hudu.DemoKey} }},
 	}
 	for i, v := range vendors {
 		p := 0

@@ -20,7 +20,7 @@ func TestStartServesEveryVendorOnItsOwnLoopbackPort(t *testing.T) {
 	}
 	defer sb.Close()
 	ports := map[string]bool{}
-	for _, name := range []string{"halopsa", "liongard"} {
+	for _, name := range []string{"halopsa", "liongard", "itglue", "hudu"} {
 		c, ok := sb.Creds[name]
 		if !ok || !strings.HasPrefix(c.URL, "http://127.0.0.1:") {
 			t.Fatalf("%s: %+v", name, c)
@@ -32,7 +32,7 @@ func TestStartServesEveryVendorOnItsOwnLoopbackPort(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	if len(ports) != 2 {
+	if len(ports) != 4 {
 		t.Fatal("two vendors share a port")
 	}
 }
