@@ -2,6 +2,8 @@ package sandbox_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net"
 	"net/http"
 	"strconv"
@@ -58,5 +60,69 @@ func TestFixedPortGivesConsecutivePorts(t *testing.T) {
 	defer sb.Close()
 	if sb.Creds["halopsa"].URL != "http://127.0.0.1:"+strconv.Itoa(port) || sb.Creds["liongard"].URL != "http://127.0.0.1:"+strconv.Itoa(port+1) {
 		t.Fatalf("creds %+v", sb.Creds)
+	}
+}
+
+// IT Glue configurations share names with Liongard systems for the same
+// customers: the collision Pro Sync resolves by overwriting.
+func TestProSyncCollisionsArePlanted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: 4, Companies: 80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	getJSON := func(url string, header map[string]string, into any) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", url, resp, err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lg := sb.Creds["liongard"]
+	var systems []struct {
+		Name        string
+		Environment struct{ Name string }
+	}
+	key := base64.StdEncoding.EncodeToString([]byte(lg.KeyID + ":" + lg.KeySecret))
+	getJSON(lg.URL+"/api/v1/systems/", map[string]string{"X-ROAR-API-KEY": key}, &systems)
+	var configs struct {
+		Data []struct {
+			Attributes map[string]any
+		}
+	}
+	getJSON(sb.Creds["itglue"].URL+"/configurations?filter[name]=DC01&page[size]=1000", map[string]string{"x-api-key": sb.Creds["itglue"].APIKey}, &configs)
+
+	customerOf := map[string]int{} // record name in a system -> world customer
+	for _, c := range sb.World.Customers {
+		for sys, recs := range c.In {
+			for _, r := range recs {
+				customerOf[sys+"/"+r.Name] = c.ID
+			}
+		}
+	}
+	withDC := map[int]bool{}
+	for _, s := range systems {
+		if strings.HasSuffix(s.Name, " - DC01") {
+			withDC[customerOf["liongard/"+s.Environment.Name]] = true
+		}
+	}
+	collisions := 0
+	for _, c := range configs.Data {
+		if withDC[customerOf["itglue/"+c.Attributes["organization-name"].(string)]] {
+			collisions++
+		}
+	}
+	if collisions == 0 {
+		t.Fatalf("no customer has DC01 in both Liongard (%d) and IT Glue (%d)", len(withDC), len(configs.Data))
 	}
 }

@@ -132,7 +132,10 @@ func seed(w *world.World) *data {
 			{inspectors[1], strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com"},
 			{inspectors[4], domain},
 		}
-		if h(rec.Name)%3 == 0 {
+		// Servers and firewalls go by the customer, not by how this system
+		// spells its name, so the IT Glue simulator gives the same customers
+		// configurations of the same names (what Pro Sync would overwrite).
+		if h(rec.Customer.Name)%3 == 0 {
 			targets = append(targets, struct {
 				ins    inspector
 				target string
