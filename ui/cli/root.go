@@ -45,13 +45,16 @@ type IO struct {
 	Out, Err io.Writer
 	// Interactive: stdin and stderr (where screens are drawn) are terminals.
 	Interactive bool
+	// OutIsTerminal: stdout is a terminal, so tables rather than TSV.
+	OutIsTerminal bool
 }
 
 // StdIO is the real process's IO.
 func StdIO() IO {
 	return IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		Interactive: term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stderr.Fd()),
+		Interactive:   term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stderr.Fd()),
+		OutIsTerminal: term.IsTerminal(os.Stdout.Fd()),
 	}
 }
 
@@ -119,7 +122,7 @@ func NewRoot(std IO) *cobra.Command {
 	pf.StringVar(&g.dataDir, "data-dir", "", "where mspwire keeps its database (env MSPWIRE_DATA_DIR; default $XDG_DATA_HOME/mspwire)")
 	pf.BoolVar(&g.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain prompts, one line at a time, for screen readers (env ACCESSIBLE)")
 
-	root.AddCommand(newStatusCmd(g), newSandboxCmd(g), newExitCodesTopic())
+	root.AddCommand(newStatusCmd(g), newMatchCmd(g), newSandboxCmd(g), newExitCodesTopic())
 	return root
 }
 
