@@ -29,6 +29,7 @@ type Connection struct {
 	BaseURL     string
 	Identifiers map[string]string // non-secret ids: client id, tenant, key id, region
 	KeyringRef  string            // which keyring entry holds the secret
+	ActsAs      string            // what the credentials were last verified as
 	CreatedAt   time.Time
 	VerifiedAt  time.Time // zero: never verified
 	RotatedAt   time.Time // zero: never rotated
@@ -66,15 +67,16 @@ func (s *Store) SaveConnection(ctx context.Context, c Connection) error {
 		created = time.Now()
 	}
 	_, err = s.db.ExecContext(ctx, `
-		INSERT INTO connections(profile, system, base_url, identifiers, keyring_ref, created_at, verified_at, rotated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO connections(profile, system, base_url, identifiers, keyring_ref, acts_as, created_at, verified_at, rotated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(profile, system) DO UPDATE SET
 			base_url = excluded.base_url,
 			identifiers = excluded.identifiers,
 			keyring_ref = excluded.keyring_ref,
+			acts_as = excluded.acts_as,
 			verified_at = excluded.verified_at,
 			rotated_at = excluded.rotated_at`,
-		c.Profile, c.System, c.BaseURL, string(ids), c.KeyringRef,
+		c.Profile, c.System, c.BaseURL, string(ids), c.KeyringRef, c.ActsAs,
 		formatTime(created), nullTime(c.VerifiedAt), nullTime(c.RotatedAt))
 	if err != nil {
 		return s.describe(err)
@@ -134,7 +136,7 @@ func (s *Store) touch(ctx context.Context, column, profile, system string, at ti
 
 func (s *Store) queryConnections(ctx context.Context, where string, args ...any) ([]Connection, error) {
 	rows, err := s.db.QueryContext(ctx, `
-		SELECT profile, system, base_url, identifiers, keyring_ref, created_at, verified_at, rotated_at
+		SELECT profile, system, base_url, identifiers, keyring_ref, acts_as, created_at, verified_at, rotated_at
 		FROM connections `+where, args...)
 	if err != nil {
 		return nil, s.describe(err)
@@ -145,7 +147,7 @@ func (s *Store) queryConnections(ctx context.Context, where string, args ...any)
 		var c Connection
 		var ids, created string
 		var verified, rotated sql.NullString
-		if err := rows.Scan(&c.Profile, &c.System, &c.BaseURL, &ids, &c.KeyringRef, &created, &verified, &rotated); err != nil {
+		if err := rows.Scan(&c.Profile, &c.System, &c.BaseURL, &ids, &c.KeyringRef, &c.ActsAs, &created, &verified, &rotated); err != nil {
 			return nil, s.describe(err)
 		}
 		if err := json.Unmarshal([]byte(ids), &c.Identifiers); err != nil {

@@ -174,6 +174,12 @@ func (k *Keyring) Get(ctx context.Context, ref SecretRef) (Secret, error) {
 	if v := k.getenv(ref.EnvVar()); v != "" {
 		return Secret{value: v, Source: SourceEnv}, nil
 	}
+	return k.Stored(ctx, ref)
+}
+
+// Stored reads the secret from the keyring only, ignoring the environment:
+// to check what was written, or what a rotation left behind.
+func (k *Keyring) Stored(ctx context.Context, ref SecretRef) (Secret, error) {
 	var value string
 	err := k.call(ctx, "read", ref, func() error {
 		var err error

@@ -340,3 +340,44 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// A file from the first release is upgraded in place, its rows kept.
+func TestUpgradeFromSchemaOneKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, store.FileName)
+	v1, err := os.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	for _, stmt := range []string{string(v1), "PRAGMA user_version = 1",
+		"INSERT INTO profiles VALUES ('acme', '2026-01-01T00:00:00Z')",
+		"INSERT INTO connections(profile, system, base_url, keyring_ref, created_at) VALUES ('acme', 'hudu', 'https://docs.acme.example', 'r', '2026-01-01T00:00:00Z')"} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.Connection(ctx, "acme", "hudu")
+	if err != nil || c.BaseURL != "https://docs.acme.example" || c.ActsAs != "" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if err := s.AddChecklist(ctx, "acme", "hudu", "rotation", []string{"revoke the old key"}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := s.Checklist(ctx, "acme")
+	if err != nil || len(items) != 1 || !items[0].DoneAt.IsZero() {
+		t.Fatalf("%+v %v", items, err)
+	}
+	if err := s.TickChecklist(ctx, "acme", items[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TickChecklist(ctx, "acme", items[0].ID); err == nil {
+		t.Fatal("ticked twice")
+	}
+}

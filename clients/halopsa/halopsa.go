@@ -268,3 +268,6 @@ func (j *jsonOneOrMany[T]) UnmarshalJSON(b []byte) error {
 	j.items = []T{one}
 	return nil
 }
+
+// BaseURL is the tenant's normalised base URL.
+func (c *Client) BaseURL() string { return c.cfg.BaseURL }

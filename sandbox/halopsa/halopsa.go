@@ -13,6 +13,8 @@
 package halopsa
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -73,6 +75,7 @@ func New(w *world.World, tenant string) *Sim {
 		RateLimited:   rateLimited,
 		Reset:         s.reset,
 		Dump:          s.dump,
+		Admin:         map[string]http.HandlerFunc{"POST /rotate-secret": s.adminRotateSecret},
 	})
 	s.reset()
 	s.routes()
@@ -84,6 +87,34 @@ func (s *Sim) SetTokenTTL(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokenTTL = d
+}
+
+// RotateSecret gives an application a new client secret. As in HaloPSA, the
+// old secret stops working at once (tokens already issued live on).
+func (s *Sim) RotateSecret(clientID string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, ok := s.apps[clientID]
+	if !ok {
+		return "", false
+	}
+	s.nextTok++
+	app.ClientSecret = fmt.Sprintf("halo-rotated-secret-%d-%d", s.nextTok, time.Now().UnixNano())
+	s.apps[clientID] = app
+	return app.ClientSecret, true
+}
+
+func (s *Sim) adminRotateSecret(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		ClientID string `json:"client_id"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&body)
+	secret, ok := s.RotateSecret(body.ClientID)
+	if !ok {
+		simkit.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "no application " + body.ClientID})
+		return
+	}
+	simkit.WriteJSON(w, http.StatusOK, map[string]string{"client_id": body.ClientID, "client_secret": secret})
 }
 
 // ExpireTokens ends every token now, as a restart of Halo's auth server would.

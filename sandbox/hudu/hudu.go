@@ -47,6 +47,21 @@ type Sim struct {
 	w       *world.World
 	version string
 	data    *data
+	keys    map[string]bool
+}
+
+// AddKey makes a new API key valid, as creating one in Hudu does.
+func (s *Sim) AddKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys[key] = true
+}
+
+// RevokeKey makes a key invalid.
+func (s *Sim) RevokeKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keys, key)
 }
 
 // New makes a simulator over the world.
@@ -77,6 +92,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
+	s.keys = map[string]bool{DemoKey: true}
 }
 
 func (s *Sim) routes() {
@@ -95,7 +111,10 @@ func (s *Sim) routes() {
 
 func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("x-api-key") != DemoKey {
+		s.mu.Lock()
+		known := s.keys[r.Header.Get("x-api-key")]
+		s.mu.Unlock()
+		if !known {
 			simkit.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "Bad credentials"})
 			return
 		}

@@ -48,7 +48,22 @@ type Sim struct {
 	mu   sync.Mutex
 	w    *world.World
 	data *data
+	keys map[string]bool
 	base string // scheme://host as the client reached us, for links
+}
+
+// AddKey makes a new API key valid, as creating one in IT Glue does.
+func (s *Sim) AddKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keys[key] = true
+}
+
+// RevokeKey makes a key invalid.
+func (s *Sim) RevokeKey(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.keys, key)
 }
 
 // New makes a simulator over the world.
@@ -70,6 +85,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
+	s.keys = map[string]bool{DemoKey: true}
 }
 
 func (s *Sim) routes() {
@@ -112,10 +128,14 @@ func writeDoc(w http.ResponseWriter, status int, doc any) {
 
 func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		switch key := r.Header.Get("x-api-key"); {
+		key := r.Header.Get("x-api-key")
+		s.mu.Lock()
+		known := s.keys[key]
+		s.mu.Unlock()
+		switch {
 		case key == "":
 			writeErrors(w, http.StatusUnauthorized, jerr{Status: 401, Title: "Unauthorized", Detail: "Missing x-api-key header"})
-		case key != DemoKey:
+		case !known:
 			writeErrors(w, http.StatusForbidden, jerr{Status: 403, Title: "Forbidden"})
 		default:
 			s.mu.Lock()

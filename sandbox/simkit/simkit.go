@@ -52,6 +52,7 @@ type Server struct {
 	fold    bool // paths are case-insensitive (HaloPSA)
 	onReset func()
 	dump    func() any
+	extra   map[string]http.HandlerFunc
 }
 
 // Options configure a Server.
@@ -63,6 +64,9 @@ type Options struct {
 	RateLimited func(w http.ResponseWriter, retryAfter time.Duration)
 	Reset       func()     // restore the seeded world
 	Dump        func() any // the state as JSON
+	// Admin adds vendor-specific admin calls, keyed "POST /rotate-secret"
+	// (served under /_sandbox/).
+	Admin map[string]http.HandlerFunc
 }
 
 // New makes a server.
@@ -70,7 +74,7 @@ func New(name string, o Options) *Server {
 	return &Server{
 		Name: name, mux: http.NewServeMux(), faults: map[string]*Fault{}, limit: o.Limit,
 		rng: rand.New(rand.NewPCG(o.Seed, 7)), counts: map[string]int{}, reject: o.RateLimited,
-		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump,
+		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump, extra: o.Admin,
 	}
 }
 
@@ -232,7 +236,12 @@ func drop(w http.ResponseWriter) {
 
 // admin is the /_sandbox/ API: state, reset, faults, limit, counts.
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
-	switch r.Method + " " + strings.TrimPrefix(r.URL.Path, "/_sandbox") {
+	call := r.Method + " " + strings.TrimPrefix(r.URL.Path, "/_sandbox")
+	if h, ok := s.extra[call]; ok {
+		h(w, r)
+		return
+	}
+	switch call {
 	case "GET /state":
 		var state any
 		if s.dump != nil {

@@ -1,0 +1,268 @@
+// Package rotate replaces a connection's secret so that, whatever happens —
+// a wrong new secret, a killed process, a keyring that fails half-way — the
+// secret mspwire ends up with is one that works.
+//
+// The new secret is first parked in a second keyring entry ("pending"),
+// verified against the vendor while the old one stays in place, then
+// swapped in and read back. A run that dies part-way leaves the pending
+// entry behind; Recover finishes or abandons it on the next run.
+package rotate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/store"
+)
+
+// Result is a finished rotation.
+type Result struct {
+	Verified  connect.Verified
+	Checklist []string // steps the operator must still do elsewhere
+	Recovered bool     // finished a rotation an earlier run left half-done
+}
+
+// pending is what waits in the keyring while a rotation is under way: the
+// new secret and the non-secret fields that go with it (a new Liongard key
+// has a new ID).
+type pending struct {
+	Secret string         `json:"secret"`
+	Fields connect.Fields `json:"fields"`
+}
+
+func pendingRef(ref store.SecretRef) store.SecretRef {
+	ref.Field += ".pending"
+	return ref
+}
+
+// Rotate replaces the secret of a profile's connection. fields carries any
+// non-secret changes (a Liongard key's new ID and expiry); empty ones keep
+// their stored value.
+func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, fields connect.Fields, secret, actor string) (Result, error) {
+	conn, err := st.Connection(ctx, profile, system)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w; run mspwire auth login %s first", err, system)
+	}
+	ref, err := connect.Ref(profile, system)
+	if err != nil {
+		return Result{}, err
+	}
+	if secret == "" {
+		return Result{}, errors.New("the new secret is empty")
+	}
+	f := merge(connect.FieldsOf(conn), fields)
+
+	parked, _ := json.Marshal(pending{Secret: secret, Fields: f})
+	if err := kr.Set(ctx, pendingRef(ref), string(parked)); err != nil {
+		return Result{}, fmt.Errorf("rotation not started, the old secret is untouched: %w", err)
+	}
+	crashPoint("pending-saved")
+
+	v, err := connect.Verify(ctx, system, f, secret)
+	if err != nil {
+		_ = kr.Delete(ctx, pendingRef(ref))
+		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.rejected",
+			Detail: map[string]any{"system": system, "error": err.Error()}})
+		return Result{}, fmt.Errorf("the new secret did not work, so the old one stays in place: %w", err)
+	}
+	crashPoint("verified")
+
+	if err := st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.started",
+		Detail: map[string]any{"system": system}}); err != nil {
+		return Result{}, err
+	}
+	crashPoint("audited")
+	return finish(ctx, st, kr, profile, system, ref, f, secret, v, actor, false)
+}
+
+// finish swaps the verified secret in, reads it back, clears the pending
+// entry and records the rotation. Every step may be repeated.
+func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, ref store.SecretRef,
+	f connect.Fields, secret string, v connect.Verified, actor string, recovered bool) (Result, error) {
+	if err := kr.Set(ctx, ref, secret); err != nil {
+		return Result{}, fmt.Errorf("the new secret works but could not be stored; it is kept aside and the next mspwire auth command finishes the rotation: %w", err)
+	}
+	crashPoint("swapped")
+	back, err := kr.Stored(ctx, ref)
+	if err != nil || back.Reveal() != secret {
+		return Result{}, fmt.Errorf("the keyring did not give back the secret just written (%v); the new secret is kept aside and the next mspwire auth command finishes the rotation", err)
+	}
+	crashPoint("read-back")
+	if err := kr.Delete(ctx, pendingRef(ref)); err != nil {
+		return Result{}, err
+	}
+	crashPoint("pending-cleared")
+
+	conn, err := st.Connection(ctx, profile, system)
+	if err != nil {
+		return Result{}, err
+	}
+	now := time.Now()
+	conn.Identifiers = connect.Identifiers(f)
+	conn.ActsAs, conn.VerifiedAt, conn.RotatedAt = v.ActsAs, now, now
+	if err := st.SaveConnection(ctx, conn); err != nil {
+		return Result{}, err
+	}
+	steps := Checklist(system, f)
+	if err := st.AddChecklist(ctx, profile, system, "rotation "+now.UTC().Format(time.RFC3339), steps); err != nil {
+		return Result{}, err
+	}
+	event := "rotation.done"
+	if recovered {
+		event = "rotation.recovered"
+	}
+	if err := st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: event,
+		Detail: map[string]any{"system": system, "acts_as": v.ActsAs}}); err != nil {
+		return Result{}, err
+	}
+	return Result{Verified: v, Checklist: steps, Recovered: recovered}, nil
+}
+
+// Recover finishes a rotation an earlier run left half-done: a pending
+// secret that works is swapped in; one that does not is dropped. A run
+// that died after the swap but before the bookkeeping is completed too.
+// It reports whether there was anything to do.
+func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system, actor string) (Result, bool, error) {
+	ref, err := connect.Ref(profile, system)
+	if err != nil {
+		return Result{}, false, err
+	}
+	parked, err := kr.Stored(ctx, pendingRef(ref))
+	switch {
+	case errors.Is(err, store.ErrSecretNotFound):
+		return finishBookkeeping(ctx, st, kr, profile, system, ref, actor)
+	case err != nil:
+		return Result{}, false, err
+	}
+	var p pending
+	if err := json.Unmarshal([]byte(parked.Reveal()), &p); err != nil || p.Secret == "" {
+		_ = kr.Delete(ctx, pendingRef(ref))
+		return Result{}, true, errors.New("a half-finished rotation left an unreadable entry; it was removed and the current secret kept")
+	}
+	v, err := connect.Verify(ctx, system, p.Fields, p.Secret)
+	if errors.Is(err, connect.ErrRejected) {
+		_ = kr.Delete(ctx, pendingRef(ref))
+		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.abandoned",
+			Detail: map[string]any{"system": system, "error": err.Error()}})
+		return Result{}, true, fmt.Errorf("a half-finished rotation's new secret does not work, so it was dropped and the current secret kept: %w", err)
+	}
+	if err != nil {
+		return Result{}, true, fmt.Errorf("a half-finished rotation could not be checked now (%w); it is kept for the next run", err)
+	}
+	res, err := finish(ctx, st, kr, profile, system, ref, p.Fields, p.Secret, v, actor, true)
+	return res, true, err
+}
+
+// finishBookkeeping handles a run killed after the pending entry was
+// cleared but before the rotation was recorded: the audit log's last word
+// on the system is "rotation.started".
+func finishBookkeeping(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, ref store.SecretRef, actor string) (Result, bool, error) {
+	log, err := st.AuditLog(ctx, profile)
+	if err != nil {
+		return Result{}, false, err
+	}
+	last := ""
+	for _, e := range log {
+		if e.Detail["system"] == system && strings.HasPrefix(e.Event, "rotation.") {
+			last = e.Event
+		}
+	}
+	if last != "rotation.started" {
+		return Result{}, false, nil
+	}
+	secret, err := kr.Stored(ctx, ref)
+	if err != nil {
+		return Result{}, true, err
+	}
+	conn, err := st.Connection(ctx, profile, system)
+	if err != nil {
+		return Result{}, true, err
+	}
+	f := connect.FieldsOf(conn)
+	v, err := connect.Verify(ctx, system, f, secret.Reveal())
+	if err != nil {
+		return Result{}, true, err
+	}
+	// The secret is in place: only the record is missing.
+	now := time.Now()
+	conn.ActsAs, conn.VerifiedAt, conn.RotatedAt = v.ActsAs, now, now
+	if err := st.SaveConnection(ctx, conn); err != nil {
+		return Result{}, true, err
+	}
+	steps := Checklist(system, f)
+	if err := st.AddChecklist(ctx, profile, system, "rotation "+now.UTC().Format(time.RFC3339), steps); err != nil {
+		return Result{}, true, err
+	}
+	err = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.recovered", Detail: map[string]any{"system": system}})
+	return Result{Verified: v, Checklist: steps, Recovered: true}, true, err
+}
+
+// Checklist is what the operator must do elsewhere after a rotation: the
+// vendors give no API for these.
+func Checklist(system string, f connect.Fields) []string {
+	switch system {
+	case "halopsa":
+		users := f.UsedBy
+		if len(users) == 0 {
+			users = []string{"liongard", "hudu"}
+		}
+		var steps []string
+		for _, u := range users {
+			switch u {
+			case "liongard":
+				steps = append(steps, "Paste the new HaloPSA client secret into Liongard: Admin > Integrations > HaloPSA, then save and test")
+			case "hudu":
+				steps = append(steps, "Paste the new HaloPSA client secret into Hudu: Admin > Integrations > HaloPSA, then run a sync")
+			default:
+				steps = append(steps, "Paste the new HaloPSA client secret into "+u)
+			}
+		}
+		return steps
+	case "liongard":
+		return []string{
+			"Update the Liongard access key wherever else it is used (Hudu: Admin > Integrations > Liongard)",
+			"Delete the old access key in Liongard: Account Settings > Access Tokens",
+		}
+	case "itglue":
+		return []string{
+			"Update the IT Glue API key in Liongard: Admin > Integrations > IT Glue",
+			"Revoke the old key in IT Glue: Account > Settings > API Keys",
+		}
+	case "hudu":
+		return []string{"Revoke the old key in Hudu: Admin > Basic Information > API Keys"}
+	}
+	return nil
+}
+
+func merge(old, changes connect.Fields) connect.Fields {
+	for _, p := range []struct{ dst, src *string }{
+		{&old.URL, &changes.URL}, {&old.ClientID, &changes.ClientID}, {&old.Tenant, &changes.Tenant},
+		{&old.Instance, &changes.Instance}, {&old.KeyID, &changes.KeyID}, {&old.Expires, &changes.Expires}, {&old.Region, &changes.Region},
+	} {
+		if *p.src != "" {
+			*p.dst = *p.src
+		}
+	}
+	if len(changes.UsedBy) > 0 {
+		old.UsedBy = changes.UsedBy
+	}
+	return old
+}
+
+// crashAfter names a step after which the process kills itself, as a power
+// cut would: the tests use it to prove every step can be interrupted.
+var crashAfter = os.Getenv("MSPWIRE_TEST_CRASH_AFTER")
+
+func crashPoint(step string) {
+	if step == crashAfter {
+		p, _ := os.FindProcess(os.Getpid())
+		_ = p.Kill() // SIGKILL: no deferred function runs
+		select {}
+	}
+}

@@ -1,0 +1,544 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/rotate"
+	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/flows/systems"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/prompt"
+)
+
+const systemArgs = "halopsa, liongard, itglue or hudu"
+
+func newAuthCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auth",
+		Short: "Log in to each system, see where credentials live, rotate them safely, log out",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newAuthLoginCmd(g), newAuthStatusCmd(g), newAuthRotateCmd(g), newAuthLogoutCmd(g), newAuthChecklistCmd(g))
+	return cmd
+}
+
+// credentialFlags are the non-secret fields, shared by login and rotate.
+type credentialFlags struct {
+	fields      connect.Fields
+	usedBy      string
+	secretStdin bool
+}
+
+func (c *credentialFlags) register(cmd *cobra.Command, withLocation bool) {
+	f := cmd.Flags()
+	if withLocation {
+		f.StringVar(&c.fields.URL, "url", "", "base URL (HaloPSA, Hudu; or instead of --instance / --region)")
+		f.StringVar(&c.fields.ClientID, "client-id", "", "HaloPSA application's client ID")
+		f.StringVar(&c.fields.Tenant, "tenant", "", "HaloPSA tenant, if your instance needs it")
+		f.StringVar(&c.fields.Instance, "instance", "", "Liongard instance: us1, us2, ca1, …")
+		f.StringVar(&c.fields.Region, "region", "", "IT Glue region: us, eu or au")
+		f.StringVar(&c.usedBy, "used-by", "", "HaloPSA: integrations using this application, e.g. liongard or liongard,hudu")
+	}
+	f.StringVar(&c.fields.KeyID, "key-id", "", "Liongard access key ID")
+	f.StringVar(&c.fields.Expires, "expires", "", "Liongard access key expiry date, YYYY-MM-DD")
+	f.BoolVar(&c.secretStdin, "secret-stdin", false, "read the secret from standard input (for scripts; never pass a secret as a flag)")
+}
+
+func (c *credentialFlags) values() connect.Fields {
+	f := c.fields
+	if c.usedBy != "" {
+		for _, u := range strings.Split(c.usedBy, ",") {
+			if u = strings.TrimSpace(strings.ToLower(u)); u != "" {
+				f.UsedBy = append(f.UsedBy, u)
+			}
+		}
+	}
+	return f
+}
+
+// prompter is how this run asks questions; nil without a terminal.
+func (g *globals) prompter() prompt.Prompter {
+	if !g.io.Interactive {
+		return nil
+	}
+	return prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: g.accessible}
+}
+
+func systemArg(args []string) (systems.System, error) {
+	if len(args) != 1 {
+		return systems.System{}, fmt.Errorf("name one system: %s", systemArgs)
+	}
+	return systems.Lookup(strings.ToLower(args[0]))
+}
+
+// readSecret takes the secret from stdin (--secret-stdin) or a masked
+// prompt; never from a flag, so it stays out of shell history and ps.
+func readSecret(g *globals, secretStdin bool, sys systems.System, what string) (string, error) {
+	if secretStdin {
+		raw, err := io.ReadAll(io.LimitReader(g.io.In, 64<<10))
+		if err != nil {
+			return "", fmt.Errorf("reading the secret from stdin: %w", err)
+		}
+		secret := strings.TrimRight(string(raw), "\r\n")
+		if strings.TrimSpace(secret) == "" {
+			return "", errors.New("stdin was empty: pipe the secret in, e.g. mspwire auth login " + sys.ID + " --secret-stdin < secret.txt")
+		}
+		return secret, nil
+	}
+	p := g.prompter()
+	if p == nil {
+		return "", fmt.Errorf("give the %s on stdin with --secret-stdin when not running interactively (never as a flag)", what)
+	}
+	return p.Secret(sys.Name+" "+what, "Paste it; it is not shown and goes only to the OS keyring.")
+}
+
+// fillFields asks for what is missing, or says which flag is needed.
+func fillFields(g *globals, sys systems.System, f *connect.Fields, secretStdin bool) error {
+	type ask struct {
+		flag, title, help string
+		dst               *string
+		optional          bool
+	}
+	var asks []ask
+	switch sys.ID {
+	case "halopsa":
+		asks = []ask{{"--url", "HaloPSA URL", "e.g. https://acme.halopsa.com, without a trailing slash", &f.URL, false},
+			{"--client-id", "Client ID", "Configuration > Integrations > HaloPSA API > your application", &f.ClientID, false}}
+	case "liongard":
+		if f.URL == "" {
+			asks = append(asks, ask{"--instance", "Liongard instance", "us1, us2, ca1, … or the full URL", &f.Instance, false})
+		}
+		asks = append(asks, ask{"--key-id", "Access key ID", "Account Settings > Access Tokens", &f.KeyID, false},
+			ask{"--expires", "Key expiry date (YYYY-MM-DD)", "as chosen when the key was made; empty if it never expires", &f.Expires, true})
+	case "itglue":
+		if f.URL == "" {
+			asks = append(asks, ask{"--region", "IT Glue region", "us, eu or au: where your account lives", &f.Region, false})
+		}
+	case "hudu":
+		asks = []ask{{"--url", "Hudu URL", "e.g. https://docs.yourmsp.com", &f.URL, false}}
+	}
+	p := g.prompter()
+	if secretStdin {
+		p = nil // stdin carries the secret, so no questions
+	}
+	for _, a := range asks {
+		if *a.dst != "" {
+			continue
+		}
+		if p == nil {
+			if a.optional {
+				continue
+			}
+			return fmt.Errorf("%s required when not running interactively", a.flag)
+		}
+		v, err := p.Input(a.title, a.help, "", nil)
+		if err != nil {
+			return err
+		}
+		*a.dst = strings.TrimSpace(v)
+	}
+	return connect.Check(sys.ID, *f)
+}
+
+func newAuthLoginCmd(g *globals) *cobra.Command {
+	var c credentialFlags
+	cmd := &cobra.Command{
+		Use:   "login SYSTEM",
+		Short: "Enter a system's credentials, verify them with the vendor, and keep the secret in the OS keyring",
+		Long: "Log in to " + systemArgs + ". Fields missing from the flags are asked for on a terminal; in scripts give\n" +
+			"them as flags and the secret on stdin with --secret-stdin. Nothing is stored unless the vendor accepts it.",
+		Example: "  mspwire auth login halopsa --url https://acme.halopsa.com --client-id 3c0f… --used-by liongard --secret-stdin < secret.txt",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sys, err := systemArg(args)
+			if err != nil {
+				return err
+			}
+			f := c.values()
+			if err := fillFields(g, sys, &f, c.secretStdin); err != nil {
+				return err
+			}
+			secret, err := readSecret(g, c.secretStdin, sys, secretWord(sys))
+			if err != nil {
+				return err
+			}
+			st, kr, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintf(g.io.Err, "Checking with %s…\n", sys.Name)
+			v, err := connect.Verify(cmd.Context(), sys.ID, f, secret)
+			if err != nil {
+				return credentialError(err)
+			}
+			if err := connect.Save(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, v, actor()); err != nil {
+				return err
+			}
+			ref, _ := connect.Ref(g.profile, sys.ID)
+			fmt.Fprintf(g.io.Err, "%s: verified as %s. Secret saved in the OS keyring (service %s, account %s).\n",
+				sys.Name, v.ActsAs, store.KeyringService, ref.Account())
+			printWarnings(g.io.Err, v.Warnings)
+			return nil
+		},
+	}
+	c.register(cmd, true)
+	return cmd
+}
+
+func secretWord(sys systems.System) string {
+	switch sys.ID {
+	case "halopsa":
+		return "client secret"
+	case "liongard":
+		return "access key secret"
+	}
+	return "API key"
+}
+
+// credentialError gives a vendor's refusal exit code 4.
+func credentialError(err error) error {
+	if errors.Is(err, connect.ErrRejected) {
+		return &exitError{Code: ExitCredentials, Err: err}
+	}
+	return err
+}
+
+func printWarnings(w io.Writer, warnings []string) {
+	for _, warning := range warnings {
+		fmt.Fprintln(w, "warning: "+warning)
+	}
+}
+
+// actor names who did something, for the audit log.
+func actor() string {
+	if u := os.Getenv("USER"); u != "" {
+		return "operator:" + u
+	}
+	return "operator"
+}
+
+// recoverRotations finishes rotations a killed run left half-done, and
+// says so. A keyring that cannot be reached is left for the command itself
+// to report.
+func recoverRotations(ctx context.Context, g *globals, st *store.Store, kr *store.Keyring) {
+	conns, err := st.Connections(ctx, g.profile)
+	if err != nil {
+		return
+	}
+	for _, c := range conns {
+		res, did, err := rotate.Recover(ctx, st, kr, g.profile, c.System, actor())
+		switch {
+		case err != nil && did:
+			fmt.Fprintf(g.io.Err, "%s: %v\n", c.System, err)
+		case did:
+			fmt.Fprintf(g.io.Err, "%s: finished a rotation an earlier run left half-done; verified as %s\n", c.System, res.Verified.ActsAs)
+		}
+	}
+}
+
+func newAuthStatusCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	var maxAgeDays int
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Per system: where the secret lives (masked), what it acts as, when it was verified and rotated, warnings",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, kr, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			recoverRotations(cmd.Context(), g, st, kr)
+			creds, err := status.Credentials(cmd.Context(), st, kr, g.profile, time.Now(), time.Duration(maxAgeDays)*24*time.Hour)
+			if err != nil {
+				return err
+			}
+			open, err := openChecklist(cmd.Context(), st, g.profile)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(g.io.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"profile": g.profile, "credentials": creds, "checklist": open})
+			}
+			return writeCredentials(g.io.Out, g.profile, creds, open)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.Flags().IntVar(&maxAgeDays, "max-age-days", maxKeyAgeDays(), "warn about secrets older than this (env MSPWIRE_KEY_MAX_AGE_DAYS)")
+	return cmd
+}
+
+func maxKeyAgeDays() int {
+	if n, err := strconv.Atoi(os.Getenv("MSPWIRE_KEY_MAX_AGE_DAYS")); err == nil && n > 0 {
+		return n
+	}
+	return int(status.DefaultMaxKeyAge / (24 * time.Hour))
+}
+
+type checklistLine struct {
+	ID     int64  `json:"id"`
+	System string `json:"system"`
+	Item   string `json:"item"`
+	Reason string `json:"reason"`
+}
+
+func openChecklist(ctx context.Context, st *store.Store, profile string) ([]checklistLine, error) {
+	items, err := st.Checklist(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	out := []checklistLine{}
+	for _, it := range items {
+		if it.DoneAt.IsZero() {
+			out = append(out, checklistLine{ID: it.ID, System: it.System, Item: it.Item, Reason: it.Reason})
+		}
+	}
+	return out, nil
+}
+
+func writeCredentials(w io.Writer, profile string, creds []status.Credential, open []checklistLine) error {
+	fmt.Fprintf(w, "Profile %s\n\n", profile)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SYSTEM\tSECRET\tACTS AS\tVERIFIED\tROTATED\tAGE")
+	for _, c := range creds {
+		if !c.Configured && c.Secret == store.SourceMissing {
+			fmt.Fprintf(tw, "%s\tnot configured\t\t\t\t\n", c.Name)
+			continue
+		}
+		where := string(c.Secret)
+		switch c.Secret {
+		case store.SourceEnv:
+			where = "env " + c.SecretEnv + " " + c.Masked
+		case store.SourceKeyring:
+			where = "keyring " + c.Masked
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, where, c.ActsAs, day(c.VerifiedAt), day(c.RotatedAt), plural(c.AgeDays, "day"))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, c := range creds {
+		for _, warning := range c.Warnings {
+			fmt.Fprintf(w, "\nwarning: %s: %s", c.Name, warning)
+		}
+		if c.Expires != "" {
+			fmt.Fprintf(w, "\n%s access key expires %s", c.Name, c.Expires)
+		}
+		if c.Problem != "" {
+			fmt.Fprintf(w, "\n%s: %s", c.Name, c.Problem)
+		}
+	}
+	if len(open) > 0 {
+		fmt.Fprintln(w, "\n\nStill to do by hand (mspwire auth checklist --tick ID when done):")
+		for _, it := range open {
+			fmt.Fprintf(w, "  %d. [%s] %s\n", it.ID, it.System, it.Item)
+		}
+		return nil
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+func day(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+func newAuthRotateCmd(g *globals) *cobra.Command {
+	var c credentialFlags
+	var resume bool
+	cmd := &cobra.Command{
+		Use:   "rotate SYSTEM",
+		Short: "Replace a secret: verify the new one while the old stays, swap it in, read it back, list what to update elsewhere",
+		Long: "Rotate a system's secret. The new secret is verified with the vendor before anything changes; if it is\n" +
+			"refused, the old one stays. A run that is interrupted is finished (or undone) by the next auth command.\n" +
+			"For Liongard give the new key's --key-id (and --expires); its secret on stdin or at the prompt.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sys, err := systemArg(args)
+			if err != nil {
+				return err
+			}
+			st, kr, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if _, err := st.Connection(cmd.Context(), g.profile, sys.ID); err != nil {
+				return &exitError{Code: ExitCredentials, Err: fmt.Errorf("%w; run mspwire auth login %s first", err, sys.ID)}
+			}
+			res, did, err := rotate.Recover(cmd.Context(), st, kr, g.profile, sys.ID, actor())
+			if did {
+				if err != nil {
+					fmt.Fprintf(g.io.Err, "%s: %v\n", sys.Name, err)
+				} else {
+					reportRotation(g, sys, res)
+				}
+			}
+			if resume {
+				if !did {
+					fmt.Fprintf(g.io.Err, "%s: no rotation was left half-done\n", sys.Name)
+				}
+				return err
+			}
+			f := c.values()
+			if sys.ID == "liongard" && f.KeyID == "" && c.secretStdin {
+				return errors.New("--key-id required: a new Liongard access key has a new ID")
+			}
+			if sys.ID == "liongard" && f.KeyID == "" {
+				p := g.prompter()
+				if p == nil {
+					return errors.New("--key-id required when not running interactively")
+				}
+				if f.KeyID, err = p.Input("New access key ID", "Account Settings > Access Tokens", "", nil); err != nil {
+					return err
+				}
+			}
+			secret, err := readSecret(g, c.secretStdin, sys, "new "+secretWord(sys))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.io.Err, "Checking the new secret with %s…\n", sys.Name)
+			res, err = rotate.Rotate(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, actor())
+			if err != nil {
+				return credentialError(err)
+			}
+			reportRotation(g, sys, res)
+			return nil
+		},
+	}
+	c.register(cmd, false)
+	cmd.Flags().BoolVar(&resume, "resume", false, "only finish a rotation an earlier run left half-done")
+	return cmd
+}
+
+func reportRotation(g *globals, sys systems.System, res rotate.Result) {
+	verb := "Rotated"
+	if res.Recovered {
+		verb = "Finished rotating"
+	}
+	fmt.Fprintf(g.io.Err, "%s the %s secret; verified as %s.\n", verb, sys.Name, res.Verified.ActsAs)
+	printWarnings(g.io.Err, res.Verified.Warnings)
+	if len(res.Checklist) > 0 {
+		fmt.Fprintln(g.io.Err, "Now, by hand (see mspwire auth checklist; tick each when done):")
+		for _, item := range res.Checklist {
+			fmt.Fprintln(g.io.Err, "  - "+item)
+		}
+	}
+}
+
+func newAuthLogoutCmd(g *globals) *cobra.Command {
+	var yes bool
+	cmd := &cobra.Command{
+		Use:   "logout SYSTEM",
+		Short: "Remove a system's secret from the keyring and forget its connection",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sys, err := systemArg(args)
+			if err != nil {
+				return err
+			}
+			if !yes {
+				p := g.prompter()
+				if p == nil {
+					return errors.New("--yes required when not running interactively")
+				}
+				ok, err := p.Confirm(fmt.Sprintf("Remove the %s connection and its secret from profile %q?", sys.Name, g.profile), false)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return &exitError{Code: ExitCancelled, Err: errors.New("nothing was removed")}
+				}
+			}
+			st, kr, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ref, _ := connect.Ref(g.profile, sys.ID)
+			pendingRef := ref
+			pendingRef.Field += ".pending"
+			for _, r := range []store.SecretRef{ref, pendingRef} {
+				if err := kr.Delete(cmd.Context(), r); err != nil {
+					return err
+				}
+			}
+			if err := st.DeleteConnection(cmd.Context(), g.profile, sys.ID); err != nil {
+				return err
+			}
+			if err := st.Audit(cmd.Context(), store.AuditEntry{Profile: g.profile, Actor: actor(), Event: "connection.removed",
+				Detail: map[string]any{"system": sys.ID}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(g.io.Err, "%s: secret removed from the keyring and connection forgotten.\n", sys.Name)
+			if kr.InEnv(ref) {
+				fmt.Fprintf(g.io.Err, "note: %s is still set in this environment\n", ref.EnvVar())
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation")
+	return cmd
+}
+
+func newAuthChecklistCmd(g *globals) *cobra.Command {
+	var tick []int64
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "checklist",
+		Short: "The steps to do by hand after a rotation; --tick ID marks one done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, _, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for _, id := range tick {
+				if err := st.TickChecklist(cmd.Context(), g.profile, id); err != nil {
+					return err
+				}
+			}
+			items, err := st.Checklist(cmd.Context(), g.profile)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return json.NewEncoder(g.io.Out).Encode(items)
+			}
+			if len(items) == 0 {
+				fmt.Fprintln(g.io.Out, "Nothing to do by hand.")
+			}
+			for _, it := range items {
+				box := "[ ]"
+				if !it.DoneAt.IsZero() {
+					box = "[x]"
+				}
+				fmt.Fprintf(g.io.Out, "%s %d. %s: %s (%s)\n", box, it.ID, it.System, it.Item, it.Reason)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Int64SliceVar(&tick, "tick", nil, "mark these items done")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the checklist as JSON")
+	return cmd
+}

@@ -1,0 +1,64 @@
+// Package prompt asks the operator for values: through huh forms on a
+// terminal, or line by line in accessible mode. Commands take a Prompter,
+// so they never know which one they have.
+package prompt
+
+import (
+	"errors"
+	"io"
+
+	"charm.land/huh/v2"
+)
+
+// ErrCancelled means the operator backed out (Ctrl+C, Esc).
+var ErrCancelled = errors.New("cancelled")
+
+// Prompter asks for one value at a time.
+type Prompter interface {
+	Input(title, description, value string, validate func(string) error) (string, error)
+	Secret(title, description string) (string, error)
+	Confirm(title string, value bool) (bool, error)
+}
+
+// Huh asks through huh v2 forms drawn on Out (stderr, so stdout stays data).
+type Huh struct {
+	In         io.Reader
+	Out        io.Writer
+	Accessible bool // line-by-line prompts, no redraws
+}
+
+func (h Huh) run(field huh.Field) error {
+	form := huh.NewForm(huh.NewGroup(field)).WithInput(h.In).WithOutput(h.Out).WithAccessible(h.Accessible).WithShowHelp(true)
+	err := form.Run()
+	if errors.Is(err, huh.ErrUserAborted) {
+		return ErrCancelled
+	}
+	return err
+}
+
+// Input asks for a line of text.
+func (h Huh) Input(title, description, value string, validate func(string) error) (string, error) {
+	in := huh.NewInput().Title(title).Description(description).Value(&value)
+	if validate != nil {
+		in = in.Validate(validate)
+	}
+	return value, h.run(in)
+}
+
+// Secret asks for a secret without showing it; paste works, any length.
+func (h Huh) Secret(title, description string) (string, error) {
+	var value string
+	in := huh.NewInput().Title(title).Description(description).Value(&value).EchoMode(huh.EchoModePassword).CharLimit(0).
+		Validate(func(s string) error {
+			if s == "" {
+				return errors.New("the secret is empty")
+			}
+			return nil
+		})
+	return value, h.run(in)
+}
+
+// Confirm asks yes or no; the default is value.
+func (h Huh) Confirm(title string, value bool) (bool, error) {
+	return value, h.run(huh.NewConfirm().Title(title).Value(&value).Affirmative("Yes").Negative("No"))
+}
