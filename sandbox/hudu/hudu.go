@@ -43,25 +43,11 @@ const DefaultPageSize = 25
 // Sim is one simulated Hudu instance.
 type Sim struct {
 	*simkit.Server
-	mu      sync.Mutex
-	w       *world.World
-	version string
-	data    *data
-	keys    map[string]bool
-}
-
-// AddKey makes a new API key valid, as creating one in Hudu does.
-func (s *Sim) AddKey(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keys[key] = true
-}
-
-// RevokeKey makes a key invalid.
-func (s *Sim) RevokeKey(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.keys, key)
+	mu           sync.Mutex
+	w            *world.World
+	version      string
+	data         *data
+	*simkit.Keys // valid API keys: Add and Revoke them to rotate
 }
 
 // New makes a simulator over the world.
@@ -92,7 +78,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
-	s.keys = map[string]bool{DemoKey: true}
+	s.Keys = simkit.NewKeys(DemoKey)
 }
 
 func (s *Sim) routes() {
@@ -112,9 +98,9 @@ func (s *Sim) routes() {
 func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		known := s.keys[r.Header.Get("x-api-key")]
+		keys := s.Keys
 		s.mu.Unlock()
-		if !known {
+		if !keys.Valid(r.Header.Get("x-api-key")) {
 			simkit.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "Bad credentials"})
 			return
 		}

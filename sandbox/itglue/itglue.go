@@ -45,25 +45,11 @@ const (
 // Sim is one simulated IT Glue account.
 type Sim struct {
 	*simkit.Server
-	mu   sync.Mutex
-	w    *world.World
-	data *data
-	keys map[string]bool
-	base string // scheme://host as the client reached us, for links
-}
-
-// AddKey makes a new API key valid, as creating one in IT Glue does.
-func (s *Sim) AddKey(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keys[key] = true
-}
-
-// RevokeKey makes a key invalid.
-func (s *Sim) RevokeKey(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.keys, key)
+	mu           sync.Mutex
+	w            *world.World
+	data         *data
+	*simkit.Keys        // valid API keys: Add and Revoke them to rotate
+	base         string // scheme://host as the client reached us, for links
 }
 
 // New makes a simulator over the world.
@@ -85,7 +71,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
-	s.keys = map[string]bool{DemoKey: true}
+	s.Keys = simkit.NewKeys(DemoKey)
 }
 
 func (s *Sim) routes() {
@@ -130,8 +116,9 @@ func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("x-api-key")
 		s.mu.Lock()
-		known := s.keys[key]
+		keys := s.Keys
 		s.mu.Unlock()
+		known := keys.Valid(key)
 		switch {
 		case key == "":
 			writeErrors(w, http.StatusUnauthorized, jerr{Status: 401, Title: "Unauthorized", Detail: "Missing x-api-key header"})

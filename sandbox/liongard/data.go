@@ -317,13 +317,6 @@ func (s *Sim) v1ListEnvironments(w http.ResponseWriter, r *http.Request) {
 	project(w, r, rows)
 }
 
-func (s *Sim) v1CountEnvironments(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	n := len(s.data.envs)
-	s.mu.Unlock()
-	simkit.WriteJSON(w, http.StatusOK, n)
-}
-
 func (s *Sim) v1GetEnvironment(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	e, ok := s.data.envs[pathID(r)]
@@ -490,13 +483,6 @@ func (s *Sim) v1ListSystems(w http.ResponseWriter, r *http.Request) {
 	project(w, r, rows)
 }
 
-func (s *Sim) v1CountSystems(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	n := len(s.data.systems)
-	s.mu.Unlock()
-	simkit.WriteJSON(w, http.StatusOK, n)
-}
-
 func (s *Sim) v1ListTasks(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var rows []map[string]any
@@ -513,13 +499,6 @@ func (s *Sim) v1ListTasks(w http.ResponseWriter, r *http.Request) {
 	project(w, r, rows)
 }
 
-func (s *Sim) v1CountTasks(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	n := len(s.data.tasks)
-	s.mu.Unlock()
-	simkit.WriteJSON(w, http.StatusOK, n)
-}
-
 func (s *Sim) v2ListEnvironments(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var rows []map[string]any
@@ -532,6 +511,16 @@ func (s *Sim) v2ListEnvironments(w http.ResponseWriter, r *http.Request) {
 	}
 	items, p := page(rows, queryInt(r, "page", "Page"), queryInt(r, "pageSize", "PageSize"))
 	ok(w, items, p)
+}
+
+// count answers v1's bare-integer counts.
+func (s *Sim) count(of func(*data) int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		s.mu.Lock()
+		n := of(s.data)
+		s.mu.Unlock()
+		simkit.WriteJSON(w, http.StatusOK, n)
+	}
 }
 
 func (s *Sim) v2CountEnvironments(w http.ResponseWriter, _ *http.Request) {

@@ -86,12 +86,12 @@ func (s *Sim) routes() {
 	s.collection("v1", "tasks")
 	s.collection("v2", "environment-groups")
 
-	s.Handle("GET /api/v1/environments/count", s.authed(s.v1CountEnvironments))
+	s.Handle("GET /api/v1/environments/count", s.authed(s.count(func(d *data) int { return len(d.envs) })))
 	s.Handle("GET /api/v1/environments/{id}", s.authed(s.v1GetEnvironment))
 	s.Handle("POST /api/v1/environments", s.authed(s.v1CreateEnvironment))
 	s.Handle("PUT /api/v1/environments/{id}", s.authed(s.v1UpdateEnvironment))
-	s.Handle("GET /api/v1/tasks/count", s.authed(s.v1CountTasks))
-	s.Handle("GET /api/v1/systems/count", s.authed(s.v1CountSystems))
+	s.Handle("GET /api/v1/tasks/count", s.authed(s.count(func(d *data) int { return len(d.tasks) })))
+	s.Handle("GET /api/v1/systems/count", s.authed(s.count(func(d *data) int { return len(d.systems) })))
 
 	s.Handle("GET /api/v2/environments/count", s.authed(s.v2CountEnvironments))
 	s.Handle("GET /api/v2/environments/{id}", s.authed(s.v2GetEnvironment))

@@ -301,3 +301,40 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// Keys is a set of valid API keys, for vendors whose keys can be created
+// and revoked.
+type Keys struct {
+	mu  sync.Mutex
+	set map[string]bool
+}
+
+// NewKeys starts with the given keys valid.
+func NewKeys(keys ...string) *Keys {
+	k := &Keys{set: map[string]bool{}}
+	for _, key := range keys {
+		k.set[key] = true
+	}
+	return k
+}
+
+// Add makes a key valid, as creating one in the vendor's console does.
+func (k *Keys) Add(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.set[key] = true
+}
+
+// Revoke makes a key invalid.
+func (k *Keys) Revoke(key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.set, key)
+}
+
+// Valid says whether a key is valid.
+func (k *Keys) Valid(key string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.set[key]
+}

@@ -234,7 +234,7 @@ func TestEnvironmentSecretsAreReportedAndNeverStored(t *testing.T) {
 	srv := httptest.NewServer(hudu)
 	defer srv.Close()
 	const envKey = "env-only-hudu-key-55aa77"
-	hudu.AddKey(envKey)
+	hudu.Add(envKey)
 	t.Setenv("MSPWIRE_HUDU_API_KEY", envKey)
 	t.Setenv("MSPWIRE_HALOPSA_CLIENT_SECRET", "env-halo-secret-shadow-42")
 
