@@ -12,9 +12,9 @@ import (
 // The floors this engine reaches on testdata/labelled.csv. A change that
 // drops below them fails here; one that rises above should raise them.
 const (
-	minPrecision = 0.97
-	minRecall    = 0.93
-	minF1        = 0.97
+	minPrecision = 0.985 // reached 0.990 (1,551 pairs, 2026-11-27)
+	minRecall    = 0.99  // reached 0.999
+	minF1        = 0.99  // reached 0.994
 )
 
 type counts struct{ tp, fp, fn int }
