@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
+)
+
+// withOnboard opens the store and keyring for an onboarding command.
+func withOnboard(ctx context.Context, g *globals, fn func(onboard.Env) error) error {
+	st, kr, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.EnsureProfile(ctx, g.profile); err != nil {
+		return err
+	}
+	return fn(onboard.Env{Store: st, Keyring: kr, Profile: g.profile})
+}
+
+func newPathCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "path",
+		Short: "The integration path: answer the questions, choose A, B or C, see and tick its steps",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newPathRecommendCmd(g), newPathSetCmd(g), newPathShowCmd(g), newPathTickCmd(g))
+	return cmd
+}
+
+func newPathRecommendCmd(g *globals) *cobra.Command {
+	var a path.Answers
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "recommend",
+		Short: "Answer the guide's questions and store the recommended path (A, B or C) with the reason",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for key, v := range map[string]string{"techs_live_in": a.TechsLiveIn, "docs_tool": a.DocsTool} {
+				if err := a.Set(key, v); err != nil {
+					return fmt.Errorf("--%s: %w", strings.ReplaceAll(key, "_", "-"), err)
+				}
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				rec, why, err := e.Answer(cmd.Context(), a)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(g.io.Out).Encode(map[string]any{"recommended": rec, "reason": why, "trade_off": path.TradeOffOf(rec)})
+				}
+				fmt.Fprintf(g.io.Out, "Recommended: path %s, %s — %s\n\n", rec, path.TradeOffOf(rec).Title, why)
+				writeTradeOffs(g.io.Out)
+				fmt.Fprintln(g.io.Out, "\nChoose it (or another) with: mspwire path set A|B|C")
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&a.TechsLiveIn, "techs-live-in", "halopsa", "where technicians spend their day: halopsa or docs")
+	f.StringVar(&a.DocsTool, "docs-tool", "hudu", "documentation tool: itglue or hudu")
+	f.BoolVar(&a.DeepData, "deep-data", false, "the docs tool needs Liongard's full inspection data")
+	f.BoolVar(&a.ITGlueTwoWay, "itglue-two-way", false, "IT Glue already two-way syncs with another platform")
+	f.BoolVar(&a.LiveDocs, "live-docs", false, "documentation should reflect live data, not stay a reference")
+	f.BoolVar(&a.DedicatedOwner, "dedicated-owner", false, "someone will own and maintain each integration")
+	f.BoolVar(&a.ITGlueEnterprise, "itglue-enterprise", false, "the IT Glue plan is Enterprise")
+	f.BoolVar(&asJSON, "json", false, "print the recommendation as JSON")
+	return cmd
+}
+
+func writeTradeOffs(w io.Writer) {
+	for _, t := range path.TradeOffs {
+		fmt.Fprintf(w, "%s. %s\n   data: %s\n   depth: %s\n   consider: %s\n   pros: %s\n   cons: %s\n   needs: %s\n",
+			t.Path, t.Title, t.HowDataFlows, t.DataDepth, t.Consideration,
+			strings.Join(t.Pros, "; "), strings.Join(t.Cons, "; "), strings.Join(t.Requires, ", "))
+	}
+}
+
+func newPathSetCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "set A|B|C",
+		Short: "Choose the integration path (it may differ from the recommendation)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := path.Parse(args[0])
+			if err != nil {
+				return err
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				if err := e.ChoosePath(cmd.Context(), p); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.io.Err, "Path %s chosen: %s\n", p, path.TradeOffOf(p).Title)
+				return nil
+			})
+		},
+	}
+}
+
+func newPathShowCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show",
+		Short: "The chosen path and its steps in order, with what is done",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				p, err := e.Plan(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(g.io.Out).Encode(p)
+				}
+				writePlan(g.io.Out, p)
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	return cmd
+}
+
+func writePlan(w io.Writer, p onboard.Plan) {
+	fmt.Fprintf(w, "Path %s: %s (systems: %s)\n", p.Path, path.TradeOffOf(p.Path).Title, strings.Join(p.Systems, ", "))
+	if p.Recommended != "" && p.Recommended != p.Path {
+		fmt.Fprintf(w, "The answers recommended path %s: %s\n", p.Recommended, p.Reason)
+	}
+	done := 0
+	for _, s := range p.Steps {
+		if s.Done {
+			done++
+		}
+	}
+	fmt.Fprintf(w, "%d of %d steps done\n\n", done, len(p.Steps))
+	for i, s := range p.Steps {
+		box := "[ ]"
+		if s.Done {
+			box = "[x]"
+		}
+		fmt.Fprintf(w, "%s %d. %s (%s, %s)\n", box, i+1, s.Title, s.ID, s.Kind)
+		for _, c := range s.Clicks {
+			fmt.Fprintf(w, "      - %s\n", c)
+		}
+		if s.Advice != "" {
+			fmt.Fprintf(w, "      advice: %s\n", s.Advice)
+		}
+	}
+}
+
+func newPathTickCmd(g *globals) *cobra.Command {
+	var undo bool
+	cmd := &cobra.Command{
+		Use:   "tick STEP",
+		Short: "Mark a guided step done (--undo to take it back)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				return e.Tick(cmd.Context(), args[0], !undo)
+			})
+		},
+	}
+	cmd.Flags().BoolVar(&undo, "undo", false, "mark the step not done")
+	return cmd
+}
+
+func newSourceCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "source",
+		Short: "Where the client list comes from: HaloPSA or IT Glue",
+		Args:  cobra.NoArgs,
+	}
+	var statuses, types []string
+	set := &cobra.Command{
+		Use:   "set halopsa|itglue",
+		Short: "Choose the source of truth; for IT Glue, the organization statuses and types Liongard's filter will use",
+		Long: "Import the client list from one system only. HaloPSA is the usual source of truth; with IT Glue,\n" +
+			"--itglue-status and --itglue-type must name IT Glue's values exactly, as Liongard's filter does.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				n, err := e.SetSource(cmd.Context(), strings.ToLower(args[0]), statuses, types)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(g.io.Err, "Source of truth: %s\n", args[0])
+				if n >= 0 {
+					fmt.Fprintf(g.io.Err, "The IT Glue filter selects %d organizations\n", n)
+				}
+				return nil
+			})
+		},
+	}
+	set.Flags().StringSliceVar(&statuses, "itglue-status", nil, "IT Glue organization status to include (repeat or comma-separate)")
+	set.Flags().StringSliceVar(&types, "itglue-type", nil, "IT Glue organization type to include (repeat or comma-separate)")
+	cmd.AddCommand(set)
+	return cmd
+}
+
+func newInventoryCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "inventory",
+		Short: "The company lists of the path's systems, fetched and kept for matching",
+		Args:  cobra.NoArgs,
+	}
+	var asJSON bool
+	fetch := &cobra.Command{
+		Use:   "fetch",
+		Short: "Fetch every company list the path needs and store it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				results, err := e.FetchInventories(cmd.Context(), func(sys string, done bool, n int) {
+					if done {
+						fmt.Fprintf(g.io.Err, "%s: %d companies\n", sys, n)
+					} else {
+						fmt.Fprintf(g.io.Err, "%s: fetching…\n", sys)
+					}
+				})
+				if err != nil {
+					return err
+				}
+				type row struct {
+					System string `json:"system"`
+					Count  int    `json:"count"`
+					Error  string `json:"error,omitempty"`
+				}
+				var rows []row
+				var failed []error
+				for _, r := range results {
+					x := row{System: r.System, Count: r.Count}
+					if r.Err != nil {
+						x.Error = r.Err.Error()
+						failed = append(failed, fmt.Errorf("%s: %w", r.System, r.Err))
+					}
+					rows = append(rows, x)
+				}
+				if asJSON {
+					if err := json.NewEncoder(g.io.Out).Encode(rows); err != nil {
+						return err
+					}
+				}
+				if len(failed) > 0 {
+					return credentialError(fmt.Errorf("some inventories could not be fetched; the previous ones were kept:\n%w", errors.Join(failed...)))
+				}
+				return nil
+			})
+		},
+	}
+	fetch.Flags().BoolVar(&asJSON, "json", false, "print the counts as JSON on stdout")
+	cmd.AddCommand(fetch)
+	return cmd
+}
