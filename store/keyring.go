@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -163,6 +164,58 @@ func NewKeyring() (*Keyring, error) {
 		timeout = d
 	}
 	return &Keyring{timeout: timeout, backend: osBackend{}, getenv: os.Getenv}, nil
+}
+
+// NewMemoryKeyring keeps secrets in this process's memory only, and loses
+// them when it ends. It exists for `mspwire demo` on a machine without a
+// keyring, whose secrets are the sandbox's public demo credentials; it is
+// never a fallback for real ones.
+func NewMemoryKeyring() *Keyring {
+	return &Keyring{timeout: DefaultKeyringTimeout, backend: &memoryBackend{m: map[string]string{}}, getenv: func(string) string { return "" }}
+}
+
+type memoryBackend struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (b *memoryBackend) Set(service, user, password string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.m[service+"\x00"+user] = password
+	return nil
+}
+
+func (b *memoryBackend) Get(service, user string) (string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.m[service+"\x00"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (b *memoryBackend) Delete(service, user string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, ok := b.m[service+"\x00"+user]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(b.m, service+"\x00"+user)
+	return nil
+}
+
+// Usable says whether the keyring answers, by writing, reading and deleting
+// a probe entry.
+func (k *Keyring) Usable(ctx context.Context) error {
+	ref := SecretRef{Profile: "probe", System: "probe", Field: strconv.Itoa(os.Getpid())}
+	if err := k.Set(ctx, ref, "probe"); err != nil {
+		return err
+	}
+	defer k.Delete(ctx, ref)
+	_, err := k.Stored(ctx, ref)
+	return err
 }
 
 // Timeout is the bound on each call.

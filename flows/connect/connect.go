@@ -56,6 +56,9 @@ func FieldsOf(c store.Connection) Fields {
 	return f
 }
 
+// NormalizeURL checks a base URL as typed and says exactly what is wrong.
+func NormalizeURL(raw string) (string, error) { return httpx.NormalizeBaseURL(raw) }
+
 // Check says what is missing or malformed, before anything is sent.
 func Check(system string, f Fields) error {
 	need := func(v, flag string) error {

@@ -285,28 +285,59 @@ func (e Env) FetchInventories(ctx context.Context, progress func(system string, 
 	if err != nil {
 		return nil, err
 	}
-	o, err := e.Store.Onboarding(ctx, e.Profile)
-	if err != nil {
-		return nil, err
-	}
 	var out []Fetched
 	for _, sys := range p.Systems {
 		if progress != nil {
 			progress(sys, false, 0)
 		}
-		recs, err := e.fetch(ctx, sys, o)
-		if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
-			err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate %s)", connect.ErrRejected, err, sys)
-		}
-		if err == nil {
-			err = e.Store.ReplaceRecords(ctx, e.Profile, sys, recs)
-		}
-		out = append(out, Fetched{System: sys, Count: len(recs), Err: err})
+		n, err := e.FetchSystem(ctx, sys)
+		out = append(out, Fetched{System: sys, Count: n, Err: err})
 		if progress != nil {
-			progress(sys, true, len(recs))
+			progress(sys, true, n)
 		}
 	}
 	return out, nil
+}
+
+// FetchSystem reads and stores one system's company list.
+func (e Env) FetchSystem(ctx context.Context, sys string) (int, error) {
+	o, err := e.Store.Onboarding(ctx, e.Profile)
+	if err != nil {
+		return 0, err
+	}
+	recs, err := e.fetch(ctx, sys, o)
+	if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
+		err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate %s)", connect.ErrRejected, err, sys)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(recs), e.Store.ReplaceRecords(ctx, e.Profile, sys, recs)
+}
+
+// AlertMapping proposes which HaloPSA status and priority each of
+// Liongard's should become in the alert template, from HaloPSA's live lists.
+func (e Env) AlertMapping(ctx context.Context) ([]path.Mapping, error) {
+	c, err := e.HaloPSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	statuses, err := c.ListStatuses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prios, err := c.ListPriorities(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sn, pn []string
+	for _, s := range statuses {
+		sn = append(sn, s.Name)
+	}
+	for _, p := range prios {
+		pn = append(pn, p.Name)
+	}
+	return path.ProposeAlertMapping(sn, pn), nil
 }
 
 func (e Env) fetch(ctx context.Context, system string, o store.Onboarding) ([]store.InventoryRecord, error) {

@@ -122,7 +122,7 @@ func NewRoot(std IO) *cobra.Command {
 	pf.StringVar(&g.dataDir, "data-dir", "", "where mspwire keeps its database (env MSPWIRE_DATA_DIR; default $XDG_DATA_HOME/mspwire)")
 	pf.BoolVar(&g.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain prompts, one line at a time, for screen readers (env ACCESSIBLE)")
 
-	root.AddCommand(newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newExitCodesTopic())
 	return root
 }
 

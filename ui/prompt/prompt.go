@@ -18,6 +18,13 @@ type Prompter interface {
 	Input(title, description, value string, validate func(string) error) (string, error)
 	Secret(title, description string) (string, error)
 	Confirm(title string, value bool) (bool, error)
+	Select(title, description string, options []Option, value string) (string, error)
+}
+
+// Option is a choice in Select.
+type Option struct {
+	Label string
+	Value string
 }
 
 // Huh asks through huh v2 forms drawn on Out (stderr, so stdout stays data).
@@ -61,4 +68,13 @@ func (h Huh) Secret(title, description string) (string, error) {
 // Confirm asks yes or no; the default is value.
 func (h Huh) Confirm(title string, value bool) (bool, error) {
 	return value, h.run(huh.NewConfirm().Title(title).Value(&value).Affirmative("Yes").Negative("No"))
+}
+
+// Select asks for one of the options; the default is value.
+func (h Huh) Select(title, description string, options []Option, value string) (string, error) {
+	var opts []huh.Option[string]
+	for _, o := range options {
+		opts = append(opts, huh.NewOption(o.Label, o.Value))
+	}
+	return value, h.run(huh.NewSelect[string]().Title(title).Description(description).Options(opts...).Value(&value))
 }

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/store"
@@ -21,15 +22,20 @@ import (
 const minWidth, minHeight = 60, 20
 
 type homeKeys struct {
-	Quit key.Binding
+	Onboard key.Binding
+	Quit    key.Binding
 }
 
-func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Quit} }
+func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Onboard, k.Quit} }
 func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 var defaultHomeKeys = homeKeys{
-	Quit: key.NewBinding(key.WithKeys("q", "esc", "ctrl+c"), key.WithHelp("q", "quit")),
+	Onboard: key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter", "onboard a tenant")),
+	Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
+
+// startOnboardingMsg: the operator chose to onboard the tenant.
+type startOnboardingMsg struct{}
 
 // job is something mspwire can do for the profile, and how far it is.
 type job struct {
@@ -52,15 +58,23 @@ func NewHome(r status.Report) Home {
 func (m Home) Init() tea.Cmd { return nil }
 
 func (m Home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Quit) {
-			return m, tea.Quit
+	if size, ok := msg.(tea.WindowSizeMsg); ok {
+		m.width, m.height = size.Width, size.Height
+	}
+	return m, m.update(msg)
+}
+
+// update answers the home screen's keys.
+func (m Home) update(msg tea.Msg) tea.Cmd {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Quit):
+			return tea.Quit
+		case key.Matches(k, m.keys.Onboard):
+			return func() tea.Msg { return startOnboardingMsg{} }
 		}
 	}
-	return m, nil
+	return nil
 }
 
 func (m Home) View() tea.View {
@@ -120,9 +134,8 @@ func systemLine(s status.System) string {
 // rather than pretend.
 func jobs(r status.Report) []job {
 	return []job{
-		{"Check status", fmt.Sprintf("%d of %d systems connected — run: mspwire status", r.Connected(), len(r.Systems))},
-		{"Onboard a tenant", "not available yet"},
-		{"Rotate a credential", "not available yet"},
+		{"Onboard a tenant", fmt.Sprintf("%d of %d systems connected — press enter", r.Connected(), len(r.Systems))},
+		{"Rotate a credential", "mspwire auth rotate SYSTEM"},
 		{"Review company matches", "not available yet"},
 		{"Plan and apply", "not available yet"},
 		{"Check known pitfalls", "not available yet"},
@@ -143,13 +156,10 @@ func WriteHomeText(w io.Writer, r status.Report) {
 	}
 }
 
+// truncate cuts a line, escape codes and all, to n cells.
 func truncate(s string, n int) string {
 	if n < 1 || lipgloss.Width(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	if len(r) > n-1 {
-		r = r[:n-1]
-	}
-	return string(r) + "…"
+	return ansi.Truncate(s, n, "…")
 }

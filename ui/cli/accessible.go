@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/ui/prompt"
+	"github.com/mspwire/mspwire/ui/tui"
+)
+
+// runAccessible is the wizard as line-by-line prompts: no redraws, no
+// spinners, nothing said by colour alone. The same flows as the screens.
+func runAccessible(ctx context.Context, g *globals, b backend) error {
+	p := prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: true}
+	out := g.io.Err
+	report, err := b.Status(ctx)
+	if err != nil {
+		return err
+	}
+	tui.WriteHomeText(out, report)
+	if ok, err := p.Confirm("Onboard this tenant now?", true); err != nil || !ok {
+		return cancelled(err)
+	}
+
+	var a path.Answers
+	for _, q := range path.Questions {
+		var opts []prompt.Option
+		for _, o := range q.Options {
+			opts = append(opts, prompt.Option{Label: o.Label, Value: o.Value})
+		}
+		v, err := p.Select(q.Title, q.Help, opts, q.Options[0].Value)
+		if err != nil {
+			return cancelled(err)
+		}
+		if err := a.Set(q.Key, v); err != nil {
+			return err
+		}
+	}
+	rec, why, err := b.Answer(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Recommended: path %s, %s. Why: %s.\n", rec, path.TradeOffOf(rec).Title, why)
+	writeTradeOffs(out)
+	choice, err := p.Select("Which path?", "", []prompt.Option{{Label: "A", Value: "A"}, {Label: "B", Value: "B"}, {Label: "C", Value: "C"}}, string(rec))
+	if err != nil {
+		return cancelled(err)
+	}
+	if err := b.ChoosePath(ctx, path.ID(choice)); err != nil {
+		return err
+	}
+	plan, err := b.Plan(ctx)
+	if err != nil {
+		return err
+	}
+
+	for _, sys := range plan.Systems {
+		if err := accessibleConnect(ctx, p, g, b, sys); err != nil {
+			return err
+		}
+	}
+
+	source, err := p.Select("Where does the client list come from?", "Import from one system only.",
+		[]prompt.Option{{Label: "HaloPSA", Value: "halopsa"}, {Label: "IT Glue", Value: "itglue"}}, "halopsa")
+	if err != nil {
+		return cancelled(err)
+	}
+	var statuses, types []string
+	if plan.Path == path.B {
+		st, ty, err := b.ITGlueChoices(ctx)
+		if err != nil {
+			return err
+		}
+		for _, part := range []struct {
+			what   string
+			offer  []string
+			target *[]string
+			def    string
+		}{{"statuses", names(st), &statuses, "Active"}, {"types", names(ty), &types, "Customer"}} {
+			v, err := p.Input("IT Glue organization "+part.what+" for Liongard's filter, comma-separated", "IT Glue has: "+strings.Join(part.offer, ", "), part.def, nil)
+			if err != nil {
+				return cancelled(err)
+			}
+			for _, x := range strings.Split(v, ",") {
+				if x = strings.TrimSpace(x); x != "" {
+					*part.target = append(*part.target, x)
+				}
+			}
+		}
+	}
+	n, err := b.SetSource(ctx, source, statuses, types)
+	if err != nil {
+		return err
+	}
+	if n >= 0 {
+		fmt.Fprintf(out, "The IT Glue filter selects %d organizations.\n", n)
+	}
+	for _, sys := range plan.Systems {
+		fmt.Fprintf(out, "Fetching %s…\n", sys)
+		count, err := b.FetchSystem(ctx, sys)
+		if err != nil {
+			fmt.Fprintf(out, "%s: failed: %v\n", sys, err)
+			continue
+		}
+		fmt.Fprintf(out, "%s: %d companies.\n", sys, count)
+	}
+	plan, err = b.Plan(ctx)
+	if err != nil {
+		return err
+	}
+	writePlan(out, plan)
+	return nil
+}
+
+func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
+	f, secret := b.Defaults(sys)
+	for {
+		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", sys)
+		var err error
+		switch sys {
+		case "halopsa":
+			if f.URL, err = p.Input("HaloPSA URL", "no trailing slash", f.URL, nil); err == nil {
+				f.ClientID, err = p.Input("Client ID", "", f.ClientID, nil)
+			}
+		case "liongard":
+			if f.URL, err = p.Input("Liongard instance or URL", "us1, us2, ca1, …", f.URL, nil); err == nil {
+				f.KeyID, err = p.Input("Access key ID", "", f.KeyID, nil)
+			}
+		default:
+			f.URL, err = p.Input(sys+" URL", "", f.URL, nil)
+		}
+		if err != nil {
+			return cancelled(err)
+		}
+		if secret != "" {
+			keep, err := p.Confirm("Use the sandbox's demo secret?", true)
+			if err != nil {
+				return cancelled(err)
+			}
+			if !keep {
+				secret = ""
+			}
+		}
+		if secret == "" {
+			if secret, err = p.Secret(sys+" secret", "not shown; stored in the OS keyring only once it works"); err != nil {
+				return cancelled(err)
+			}
+		}
+		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", sys)
+		v, err := b.Connect(ctx, sys, f, secret)
+		if err == nil {
+			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is in the keyring.\n", v.ActsAs)
+			printWarnings(g.io.Err, v.Warnings)
+			return nil
+		}
+		fmt.Fprintf(g.io.Err, "Not connected: %v\nNothing was saved.\n", err)
+		again, perr := p.Confirm("Try again?", true)
+		if perr != nil || !again {
+			return cancelled(errors.Join(perr, err))
+		}
+	}
+}
+
+func names(cs []onboard.Choice) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, fmt.Sprintf("%s (%d)", c.Name, c.Count))
+	}
+	return out
+}
+
+// cancelled turns the operator backing out into exit code 2.
+func cancelled(err error) error {
+	if err == nil || errors.Is(err, prompt.ErrCancelled) {
+		return &exitError{Code: ExitCancelled, Silent: err == nil, Err: errors.New("cancelled")}
+	}
+	return err
+}

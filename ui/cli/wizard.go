@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/sandbox"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/tui"
+)
+
+// backend serves the wizard from the flows.
+type backend struct {
+	onboard.Env
+	demo map[string]sandbox.Creds // demo credentials offered as defaults; nil outside the demo
+}
+
+func (b backend) Status(ctx context.Context) (status.Report, error) {
+	return status.Build(ctx, b.Store, b.Keyring, b.Profile)
+}
+
+func (b backend) Answer(ctx context.Context, a path.Answers) (path.ID, string, error) {
+	return b.Env.Answer(ctx, a)
+}
+
+func (b backend) Defaults(system string) (connect.Fields, string) {
+	if c, ok := b.demo[system]; ok {
+		secret := c.ClientSecret + c.KeySecret + c.APIKey
+		return connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}, secret
+	}
+	if conn, err := b.Store.Connection(context.Background(), b.Profile, system); err == nil {
+		return connect.FieldsOf(conn), ""
+	}
+	return connect.Fields{}, ""
+}
+
+func (b backend) Connect(ctx context.Context, system string, f connect.Fields, secret string) (connect.Verified, error) {
+	v, err := connect.Verify(ctx, system, f, secret)
+	if err != nil {
+		return v, err
+	}
+	return v, connect.Save(ctx, b.Store, b.Keyring, b.Profile, system, f, secret, v, actor())
+}
+
+// runWizard runs the wizard on the terminal, drawn on stderr.
+func runWizard(ctx context.Context, g *globals, b backend) error {
+	if g.accessible {
+		return runAccessible(ctx, g, b)
+	}
+	p := tea.NewProgram(tui.NewWizard(ctx, b), tea.WithContext(ctx), tea.WithInput(g.io.In), tea.WithOutput(g.io.Err))
+	_, err := p.Run()
+	return err
+}
+
+func runHome(ctx context.Context, g *globals) error {
+	st, kr, err := g.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.EnsureProfile(ctx, g.profile); err != nil {
+		return err
+	}
+	return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: g.profile}})
+}
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var seed uint64
+	var companies int
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the wizard against a built-in sandbox of all four APIs, in a throw-away profile",
+		Long: "Start simulated HaloPSA, Liongard, IT Glue and Hudu APIs on loopback and run the wizard against them,\n" +
+			"with their demo credentials offered as defaults. Data goes to a temporary directory, removed on exit.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !g.io.Interactive && !g.accessible {
+				return &exitError{Code: ExitCancelled, Err: fmt.Errorf("the demo is a terminal wizard: run it in a terminal (or with --accessible)")}
+			}
+			ctx := cmd.Context()
+			sb, err := sandbox.Start(ctx, sandbox.Options{Seed: seed, Companies: companies})
+			if err != nil {
+				return err
+			}
+			defer sb.Close()
+			dir, err := os.MkdirTemp("", "mspwire-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			st, err := store.Open(ctx, dir)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			profile := "demo"
+			if err := st.EnsureProfile(ctx, profile); err != nil {
+				return err
+			}
+			kr, err := store.NewKeyring()
+			if err != nil {
+				return err
+			}
+			if err := kr.Usable(ctx); err != nil {
+				fmt.Fprintf(g.io.Err, "No OS keyring is available (%v).\nThe demo keeps its sandbox secrets in memory for this run only.\n", err)
+				kr = store.NewMemoryKeyring()
+			} else {
+				defer forgetDemoSecrets(kr, profile)
+			}
+			g.profile = profile
+			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, demo: sb.Creds})
+		},
+	}
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated MSP")
+	cmd.Flags().IntVar(&companies, "companies", sandbox.DefaultCompanies, "how many customers the simulated MSP has")
+	return cmd
+}
+
+// forgetDemoSecrets removes what the demo put in the real keyring.
+func forgetDemoSecrets(kr *store.Keyring, profile string) {
+	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+		if ref, err := connect.Ref(profile, sys); err == nil {
+			_ = kr.Delete(context.Background(), ref)
+		}
+	}
+}
