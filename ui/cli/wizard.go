@@ -10,44 +10,23 @@ import (
 
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
-	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
 // backend serves the wizard from the flows.
-type backend struct {
-	onboard.Env
-	demo map[string]sandbox.Creds // demo credentials offered as defaults; nil outside the demo
-}
+type backend = tui.Flows
 
-func (b backend) Status(ctx context.Context) (status.Report, error) {
-	return status.Build(ctx, b.Store, b.Keyring, b.Profile)
-}
-
-func (b backend) Answer(ctx context.Context, a path.Answers) (path.ID, string, error) {
-	return b.Env.Answer(ctx, a)
-}
-
-func (b backend) Defaults(system string) (connect.Fields, string) {
-	if c, ok := b.demo[system]; ok {
-		secret := c.ClientSecret + c.KeySecret + c.APIKey
-		return connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}, secret
+// demoDefaults offers the sandbox's credentials in the demo's forms.
+func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Fields, string) {
+	return func(system string) (connect.Fields, string) {
+		c, ok := creds[system]
+		if !ok {
+			return connect.Fields{}, ""
+		}
+		return connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}, c.ClientSecret + c.KeySecret + c.APIKey
 	}
-	if conn, err := b.Store.Connection(context.Background(), b.Profile, system); err == nil {
-		return connect.FieldsOf(conn), ""
-	}
-	return connect.Fields{}, ""
-}
-
-func (b backend) Connect(ctx context.Context, system string, f connect.Fields, secret string) (connect.Verified, error) {
-	v, err := connect.Verify(ctx, system, f, secret)
-	if err != nil {
-		return v, err
-	}
-	return v, connect.Save(ctx, b.Store, b.Keyring, b.Profile, system, f, secret, v, actor())
 }
 
 // runWizard runs the wizard on the terminal, drawn on stderr.
@@ -116,7 +95,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 				defer forgetDemoSecrets(kr, profile)
 			}
 			g.profile = profile
-			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, demo: sb.Creds})
+			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, Demo: demoDefaults(sb.Creds)})
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated MSP")

@@ -32,8 +32,11 @@ type Backend interface {
 
 // Messages the root receives from its commands.
 type (
-	errMsg      struct{ err error }
-	statusMsg   struct{ report status.Report }
+	errMsg    struct{ err error }
+	statusMsg struct {
+		report status.Report
+		plan   *onboard.Plan // nil before a path is chosen
+	}
 	answeredMsg struct {
 		rec    path.ID
 		reason string

@@ -45,6 +45,7 @@ type job struct {
 // Home lists what the profile has and what mspwire can do now.
 type Home struct {
 	report        status.Report
+	progress      string // the onboarding's progress, once a path is chosen
 	keys          homeKeys
 	help          help.Model
 	width, height int
@@ -110,6 +111,9 @@ func (m Home) render() string {
 
 	b.WriteString("\n" + headingStyle.Render("Jobs") + "\n")
 	for _, j := range jobs(m.report) {
+		if j.name == "Onboard a tenant" && m.progress != "" {
+			j.state = m.progress + " — press enter"
+		}
 		fmt.Fprintf(&b, "  %-26s %s\n", j.name, dimStyle.Render(truncate(j.state, inner-29)))
 	}
 	b.WriteString("\n" + m.help.View(m.keys))

@@ -81,7 +81,10 @@ func (w *Wizard) loadStatus() tea.Cmd {
 		if err != nil {
 			return errMsg{err}
 		}
-		return statusMsg{r}
+		if p, err := w.b.Plan(w.ctx); err == nil {
+			return statusMsg{r, &p}
+		}
+		return statusMsg{r, nil}
 	}
 }
 
@@ -119,6 +122,10 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		w.report = msg.report
 		w.home = NewHome(msg.report)
 		w.home.width, w.home.height = w.width, w.height
+		if msg.plan != nil {
+			w.plan = *msg.plan
+			w.home.progress = progressLine(w.plan)
+		}
 		return w, nil
 	case answeredMsg:
 		w.busy = ""
@@ -355,4 +362,15 @@ func clip(s string, height, width int) string {
 
 func wrap(s string, width int) string {
 	return lipgloss.NewStyle().Width(max(width, 10)).Render(s)
+}
+
+// progressLine says how far the tenant's onboarding is.
+func progressLine(p onboard.Plan) string {
+	done := 0
+	for _, s := range p.Steps {
+		if s.Done {
+			done++
+		}
+	}
+	return fmt.Sprintf("path %s: %d of %d steps done", p.Path, done, len(p.Steps))
 }

@@ -1,0 +1,52 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/status"
+)
+
+// Flows is the Backend the program uses: the onboarding flows over the
+// profile's store and keyring.
+type Flows struct {
+	onboard.Env
+	// Demo offers credentials as form defaults (the sandbox's, in the
+	// demo); nil elsewhere.
+	Demo func(system string) (connect.Fields, string)
+}
+
+// Status is the profile's report for the home screen.
+func (f Flows) Status(ctx context.Context) (status.Report, error) {
+	return status.Build(ctx, f.Store, f.Keyring, f.Profile)
+}
+
+// Answer stores the questionnaire and returns the recommendation.
+func (f Flows) Answer(ctx context.Context, a path.Answers) (path.ID, string, error) {
+	return f.Env.Answer(ctx, a)
+}
+
+// Defaults fills a credential form: demo credentials, or what is stored
+// (never a stored secret).
+func (f Flows) Defaults(system string) (connect.Fields, string) {
+	if f.Demo != nil {
+		if fields, secret := f.Demo(system); secret != "" {
+			return fields, secret
+		}
+	}
+	if conn, err := f.Store.Connection(context.Background(), f.Profile, system); err == nil {
+		return connect.FieldsOf(conn), ""
+	}
+	return connect.Fields{}, ""
+}
+
+// Connect verifies credentials and saves them only if they work.
+func (f Flows) Connect(ctx context.Context, system string, fields connect.Fields, secret string) (connect.Verified, error) {
+	v, err := connect.Verify(ctx, system, fields, secret)
+	if err != nil {
+		return v, err
+	}
+	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, v, "operator")
+}
