@@ -153,7 +153,7 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", sys)
 		v, err := b.Connect(ctx, sys, f, secret)
 		if err == nil {
-			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is in the keyring.\n", v.ActsAs)
+			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is saved.\n", v.ActsAs)
 			printWarnings(g.io.Err, v.Warnings)
 			return nil
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 )
 
@@ -28,6 +29,9 @@ type Backend interface {
 	FetchSystem(ctx context.Context, system string) (int, error)
 	AlertMapping(ctx context.Context) ([]path.Mapping, error)
 	Tick(ctx context.Context, step string, done bool) error
+	// Rotate replaces a connection's secret (flows/rotate): verified before
+	// it replaces the old one.
+	Rotate(ctx context.Context, system string, f connect.Fields, secret string) (rotate.Result, error)
 }
 
 // Messages the root receives from its commands.
@@ -58,4 +62,8 @@ type (
 		err    error
 	}
 	mappingMsg struct{ mapping []path.Mapping }
+	rotatedMsg struct {
+		result rotate.Result
+		err    error
+	}
 )

@@ -6,6 +6,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 )
 
@@ -49,4 +50,9 @@ func (f Flows) Connect(ctx context.Context, system string, fields connect.Fields
 		return v, err
 	}
 	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, v, "operator")
+}
+
+// Rotate replaces a secret through flows/rotate.
+func (f Flows) Rotate(ctx context.Context, system string, fields connect.Fields, secret string) (rotate.Result, error) {
+	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, "operator")
 }

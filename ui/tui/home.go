@@ -23,19 +23,24 @@ const minWidth, minHeight = 60, 20
 
 type homeKeys struct {
 	Onboard key.Binding
+	Rotate  key.Binding
 	Quit    key.Binding
 }
 
-func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Onboard, k.Quit} }
+func (k homeKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Onboard, k.Rotate, k.Quit} }
 func (k homeKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 var defaultHomeKeys = homeKeys{
 	Onboard: key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter", "onboard a tenant")),
+	Rotate:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential")),
 	Quit:    key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
 
 // startOnboardingMsg: the operator chose to onboard the tenant.
 type startOnboardingMsg struct{}
+
+// startRotationMsg: the operator chose to rotate a credential.
+type startRotationMsg struct{}
 
 // job is something mspwire can do for the profile, and how far it is.
 type job struct {
@@ -73,6 +78,8 @@ func (m Home) update(msg tea.Msg) tea.Cmd {
 			return tea.Quit
 		case key.Matches(k, m.keys.Onboard):
 			return func() tea.Msg { return startOnboardingMsg{} }
+		case key.Matches(k, m.keys.Rotate):
+			return func() tea.Msg { return startRotationMsg{} }
 		}
 	}
 	return nil
@@ -139,7 +146,7 @@ func systemLine(s status.System) string {
 func jobs(r status.Report) []job {
 	return []job{
 		{"Onboard a tenant", fmt.Sprintf("%d of %d systems connected — press enter", r.Connected(), len(r.Systems))},
-		{"Rotate a credential", "mspwire auth rotate SYSTEM"},
+		{"Rotate a credential", "press r"},
 		{"Review company matches", "not available yet"},
 		{"Plan and apply", "not available yet"},
 		{"Check known pitfalls", "not available yet"},

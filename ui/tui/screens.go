@@ -91,8 +91,9 @@ func (q *questionsScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (q *questionsScreen) view(width int) string {
-	return "The guide's questions decide the path. Answer for how your team works today.\n\n" + q.form.WithWidth(width).View()
+func (q *questionsScreen) view(width, height int) string {
+	intro := wrap("The guide's questions decide the path. Answer for how your team works today.", width)
+	return intro + "\n\n" + q.form.WithWidth(width).WithHeight(max(5, height-lipgloss.Height(intro)-1)).View()
 }
 
 // --- path ------------------------------------------------------------------
@@ -295,14 +296,14 @@ func (c *credsScreen) connected(m connectedMsg) tea.Cmd {
 	return nil
 }
 
-func (c *credsScreen) view(width int) string {
+func (c *credsScreen) view(width, height int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "System %d of %d: %s\n\n", c.index+1, len(c.systems), c.system())
 	if c.result == nil {
 		if c.fields.URL != "" && strings.HasSuffix(strings.TrimSpace(c.fields.URL), "/") {
 			b.WriteString("note: the trailing slash will be removed; the vendors' own settings pages want none.\n")
 		}
-		b.WriteString(c.form.WithWidth(width).View())
+		b.WriteString(c.form.WithWidth(width).WithHeight(max(5, height-lipgloss.Height(b.String()))).View())
 		return b.String()
 	}
 	if c.result.err != nil {
@@ -363,11 +364,11 @@ func (s *sourceScreen) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (s *sourceScreen) view(width int) string {
+func (s *sourceScreen) view(width, height int) string {
 	if s.form == nil {
 		return "Reading the lists…"
 	}
-	return s.form.WithWidth(width).View()
+	return s.form.WithWidth(width).WithHeight(max(5, height)).View()
 }
 
 // --- inventories -----------------------------------------------------------
@@ -475,7 +476,7 @@ func (s *stepsScreen) view(width, height int, compact bool) string {
 		}
 		fmt.Fprintf(&list, "%s%s %s%s\n", cursor, box, st.Title, by)
 	}
-	head := fmt.Sprintf("Path %s — %d of %d steps done. Tick guided steps as you finish them in the consoles.\n\n", s.plan.Path, done, len(s.plan.Steps))
+	head := wrap(fmt.Sprintf("Path %s — %d of %d steps done. Tick guided steps as you finish them in the consoles.", s.plan.Path, done, len(s.plan.Steps)), width) + "\n\n"
 	st := s.plan.Steps[s.cursor]
 	var detail strings.Builder
 	fmt.Fprintf(&detail, "%s\n", st.Title)

@@ -26,10 +26,11 @@ const (
 	stateSource
 	stateFetch
 	stateSteps
+	stateRotate
 )
 
 var stateNames = map[state]string{stateHome: "Home", stateQuestions: "Questions", statePath: "Integration path",
-	stateCreds: "Credentials", stateSource: "Source of truth", stateFetch: "Inventories", stateSteps: "Steps"}
+	stateCreds: "Credentials", stateSource: "Source of truth", stateFetch: "Inventories", stateSteps: "Steps", stateRotate: "Rotate a credential"}
 
 // Wizard is the root model: it alone changes state; the screens report
 // what the operator decided as messages.
@@ -53,6 +54,7 @@ type Wizard struct {
 	source  *sourceScreen
 	fetch   fetchScreen
 	steps   stepsScreen
+	rotate  *rotateScreen
 	answers path.Answers
 }
 
@@ -158,6 +160,21 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return w, tea.Batch(w.loadPlan(), w.loadMapping())
 	case mappingMsg:
 		w.steps.mapping = msg.mapping
+		return w, nil
+	case startRotationMsg:
+		w.err = nil
+		w.rotate = newRotateScreen(w.report)
+		w.state = stateRotate
+		return w, w.rotate.init()
+	case rotateMsg:
+		w.busy = "Checking the new " + msg.system + " secret…"
+		return w, func() tea.Msg {
+			res, err := w.b.Rotate(w.ctx, msg.system, msg.fields, msg.secret)
+			return rotatedMsg{res, err}
+		}
+	case rotatedMsg:
+		w.busy = ""
+		w.rotate.result = &msg
 		return w, nil
 	case startOnboardingMsg:
 		w.err = nil
@@ -279,6 +296,8 @@ func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
 		return w.source.update(msg)
 	case stateSteps:
 		return w.steps.update(msg)
+	case stateRotate:
+		return w.rotate.update(msg)
 	}
 	return nil
 }
@@ -301,20 +320,25 @@ func (w *Wizard) layout() string {
 	}
 	compact := w.width < 120 || w.height < 30
 	inner := w.width - 4
+	// Title, blank lines, help and frame take eight rows; forms scroll
+	// inside what is left.
+	room := w.height - 8
 	var body string
 	switch w.state {
 	case stateQuestions:
-		body = w.quest.view(inner)
+		body = w.quest.view(inner, room)
 	case statePath:
 		body = w.path.view(inner, compact)
 	case stateCreds:
-		body = w.creds.view(inner)
+		body = w.creds.view(inner, room)
 	case stateSource:
-		body = w.source.view(inner)
+		body = w.source.view(inner, room)
 	case stateFetch:
 		body = w.fetch.view(inner)
 	case stateSteps:
 		body = w.steps.view(inner, w.height-8, compact)
+	case stateRotate:
+		body = w.rotate.view(inner, room)
 	}
 	title := titleStyle.Render("mspwire") + "  " + stateNames[w.state]
 	if w.report.Profile != "" {

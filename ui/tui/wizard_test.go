@@ -181,3 +181,47 @@ func fieldsOf(system string) []struct{} {
 	n := map[string]int{"halopsa": 4, "liongard": 3, "itglue": 2, "hudu": 2}[system]
 	return make([]struct{}, n)
 }
+
+// The rotation screen runs the same rotation as mspwire auth rotate: the
+// operator picks HaloPSA, pastes the secret HaloPSA just generated, and sees
+// the by-hand checklist.
+func TestWizardRotatesACredential(t *testing.T) {
+	kr := storetest.Keyring(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: 3, Companies: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	st := storetest.Open(t)
+	profile := storetest.UniqueProfile()
+	ref, _ := connect.Ref(profile, "halopsa")
+	t.Cleanup(func() { kr.Delete(context.Background(), ref) })
+	flows := tui.Flows{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}}
+	halo := sb.Creds["halopsa"]
+	if _, err := flows.Connect(ctx, "halopsa", connect.Fields{URL: halo.URL, ClientID: halo.ClientID}, halo.ClientSecret); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := sb.HaloPSA.RotateSecret(halo.ClientID)
+
+	tm := teatest.NewTestModel(t, tui.NewWizard(ctx, flows), teatest.WithInitialTermSize(100, 30),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	waitText(t, tm, "rotate a credential")
+	press(tm, tea.KeyPressMsg{Code: 'r', Text: "r"})
+	waitText(t, tm, "Which credential?")
+	press(tm, enter)
+	tm.Type(fresh)
+	time.Sleep(100 * time.Millisecond)
+	press(tm, enter)
+	eventually(t, "the new secret in the keyring", func() bool {
+		s, err := kr.Stored(ctx, ref)
+		return err == nil && s.Reveal() == fresh
+	})
+	waitText(t, tm, "by hand")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if items, _ := st.Checklist(ctx, profile); len(items) == 0 {
+		t.Fatal("no checklist after the rotation")
+	}
+}

@@ -1,0 +1,37 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/mspwire/mspwire/ui/cli"
+)
+
+// A screen-reader user runs the demo: every question is a numbered line,
+// answers are typed, nothing is redrawn.
+func TestAccessibleDemoWalksThePath(t *testing.T) {
+	answers := strings.Join([]string{
+		"y",                               // onboard now
+		"1", "2", "1", "1", "1", "1", "1", // the seven questions
+		"1",         // path A
+		"", "", "y", // HaloPSA: URL, client ID, demo secret
+		"", "", "y", // Liongard: instance, key ID, demo secret
+		"", "y", // the docs tool: URL, demo secret
+		"1", // source: HaloPSA
+	}, "\n") + "\n"
+	var out, errb bytes.Buffer
+	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
+		cli.IO{In: strings.NewReader(answers), Out: &out, Err: &errb})
+	text := errb.String()
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, text)
+	}
+	if strings.Count(text, "Connected:") != 3 || strings.Count(text, "companies.") != 3 || !strings.Contains(text, "of 7 steps done") {
+		t.Fatalf("transcript:\n%s", text)
+	}
+	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {
+		t.Fatal("the accessible flow redrew the screen")
+	}
+}
