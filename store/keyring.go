@@ -63,6 +63,7 @@ const (
 	SourceKeyring Source = "keyring"
 	SourceEnv     Source = "env"
 	SourceMissing Source = "missing"
+	SourceMemory  Source = "memory" // the demo without an OS keyring: this run only
 )
 
 // Secret is a secret value that does not print itself: fmt, %v, %#v and
@@ -143,6 +144,7 @@ type Keyring struct {
 	timeout time.Duration
 	backend backend
 	getenv  func(string) string
+	source  Source // where stored secrets live: SourceKeyring, or SourceMemory in the demo
 }
 
 // NewKeyring uses the OS keyring, with the timeout from
@@ -163,7 +165,7 @@ func NewKeyring() (*Keyring, error) {
 		}
 		timeout = d
 	}
-	return &Keyring{timeout: timeout, backend: osBackend{}, getenv: os.Getenv}, nil
+	return &Keyring{timeout: timeout, backend: osBackend{}, getenv: os.Getenv, source: SourceKeyring}, nil
 }
 
 // NewMemoryKeyring keeps secrets in this process's memory only, and loses
@@ -171,7 +173,7 @@ func NewKeyring() (*Keyring, error) {
 // keyring, whose secrets are the sandbox's public demo credentials; it is
 // never a fallback for real ones.
 func NewMemoryKeyring() *Keyring {
-	return &Keyring{timeout: DefaultKeyringTimeout, backend: &memoryBackend{m: map[string]string{}}, getenv: func(string) string { return "" }}
+	return &Keyring{timeout: DefaultKeyringTimeout, backend: &memoryBackend{m: map[string]string{}}, getenv: func(string) string { return "" }, source: SourceMemory}
 }
 
 type memoryBackend struct {
@@ -242,7 +244,7 @@ func (k *Keyring) Stored(ctx context.Context, ref SecretRef) (Secret, error) {
 	if err != nil {
 		return Secret{Source: SourceMissing}, err
 	}
-	return Secret{value: value, Source: SourceKeyring}, nil
+	return Secret{value: value, Source: k.source}, nil
 }
 
 // InEnv says whether the secret is given in the environment.

@@ -22,7 +22,7 @@ func (h hangingBackend) Delete(string, string) error        { <-h.release; retur
 func TestHangingKeyringTimesOutWithAdvice(t *testing.T) {
 	h := hangingBackend{release: make(chan struct{})}
 	defer close(h.release)
-	k := &Keyring{timeout: 50 * time.Millisecond, backend: h, getenv: func(string) string { return "" }}
+	k := &Keyring{timeout: 50 * time.Millisecond, backend: h, getenv: func(string) string { return "" }, source: SourceKeyring}
 	ref := SecretRef{Profile: "p", System: "liongard", Field: "key_secret"}
 	for name, call := range map[string]func() error{
 		"get":    func() error { _, err := k.Get(context.Background(), ref); return err },
@@ -68,5 +68,23 @@ func TestPlatformErrorsAreTranslated(t *testing.T) {
 	}
 	if err := translate("read", ref, keyring.ErrNotFound, time.Second); !errors.Is(err, ErrSecretNotFound) {
 		t.Errorf("not found: %v", err)
+	}
+}
+
+func TestMemoryKeyringSaysSo(t *testing.T) {
+	k := NewMemoryKeyring()
+	ref := SecretRef{Profile: "demo", System: "hudu", Field: "api_key"}
+	if err := k.Set(context.Background(), ref, "demo-key"); err != nil {
+		t.Fatal(err)
+	}
+	s, err := k.Get(context.Background(), ref)
+	if err != nil || s.Reveal() != "demo-key" || s.Source != SourceMemory {
+		t.Fatalf("%v %v", s.Source, err)
+	}
+	if err := k.Delete(context.Background(), ref); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Get(context.Background(), ref); !errors.Is(err, ErrSecretNotFound) {
+		t.Fatalf("after delete: %v", err)
 	}
 }

@@ -317,19 +317,26 @@ func (s *Sim) v1ListEnvironments(w http.ResponseWriter, r *http.Request) {
 	project(w, r, rows)
 }
 
-func (s *Sim) v1GetEnvironment(w http.ResponseWriter, r *http.Request) {
+// environment renders the environment the path names, under the lock;
+// without one it answers Liongard's 404 and returns false.
+func (s *Sim) environment(w http.ResponseWriter, r *http.Request, render func(*environment) map[string]any) (map[string]any, bool) {
 	s.mu.Lock()
-	e, ok := s.data.envs[pathID(r)]
+	e, found := s.data.envs[pathID(r)]
 	var out map[string]any
-	if ok {
-		out = e.v1()
+	if found {
+		out = render(e)
 	}
 	s.mu.Unlock()
-	if !ok {
+	if !found {
 		failure(w, http.StatusNotFound, "Enitity not found")
-		return
 	}
-	simkit.WriteJSON(w, http.StatusOK, out)
+	return out, found
+}
+
+func (s *Sim) v1GetEnvironment(w http.ResponseWriter, r *http.Request) {
+	if out, found := s.environment(w, r, (*environment).v1); found {
+		simkit.WriteJSON(w, http.StatusOK, out)
+	}
 }
 
 type envInput struct {
@@ -531,18 +538,9 @@ func (s *Sim) v2CountEnvironments(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Sim) v2GetEnvironment(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	e, found := s.data.envs[pathID(r)]
-	var out map[string]any
-	if found {
-		out = e.v2()
+	if out, found := s.environment(w, r, (*environment).v2); found {
+		ok(w, []map[string]any{out}, nil)
 	}
-	s.mu.Unlock()
-	if !found {
-		failure(w, http.StatusNotFound, "Enitity not found")
-		return
-	}
-	ok(w, []map[string]any{out}, nil)
 }
 
 // v2CreateEnvironment takes EnvironmentAdd; Tier is "Core" or v2's "Essentials".
