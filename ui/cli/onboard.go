@@ -107,26 +107,39 @@ func newPathSetCmd(g *globals) *cobra.Command {
 }
 
 func newPathShowCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, verify bool
 	cmd := &cobra.Command{
 		Use:   "show",
 		Short: "The chosen path and its steps in order, with what is done",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				var findings map[string]string
+				if verify {
+					var err error
+					if findings, err = e.VerifySteps(cmd.Context()); err != nil {
+						return err
+					}
+				}
 				p, err := e.Plan(cmd.Context())
 				if err != nil {
 					return err
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(p)
+					return json.NewEncoder(g.io.Out).Encode(map[string]any{"plan": p, "findings": findings})
 				}
 				writePlan(g.io.Out, p)
+				for _, s := range p.Steps {
+					if f := findings[s.ID]; f != "" {
+						fmt.Fprintf(g.io.Out, "not yet %s: %s\n", s.ID, f)
+					}
+				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan (and findings) as JSON")
+	cmd.Flags().BoolVar(&verify, "verify", false, "first check through the vendors' APIs the steps whose outcome they can see")
 	return cmd
 }
 

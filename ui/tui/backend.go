@@ -29,6 +29,9 @@ type Backend interface {
 	FetchSystem(ctx context.Context, system string) (int, error)
 	AlertMapping(ctx context.Context) ([]path.Mapping, error)
 	Tick(ctx context.Context, step string, done bool) error
+	// VerifySteps checks through the APIs the steps they can see, marking
+	// those done and saying what the others still lack.
+	VerifySteps(ctx context.Context) (map[string]string, error)
 	// Rotate replaces a connection's secret (flows/rotate): verified before
 	// it replaces the old one.
 	Rotate(ctx context.Context, system string, f connect.Fields, secret string) (rotate.Result, error)
@@ -61,8 +64,9 @@ type (
 		n      int
 		err    error
 	}
-	mappingMsg struct{ mapping []path.Mapping }
-	rotatedMsg struct {
+	mappingMsg  struct{ mapping []path.Mapping }
+	findingsMsg struct{ findings map[string]string }
+	rotatedMsg  struct {
 		result rotate.Result
 		err    error
 	}

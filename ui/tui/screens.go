@@ -420,11 +420,12 @@ func (f *fetchScreen) view(width int) string {
 // --- steps -----------------------------------------------------------------
 
 type stepsScreen struct {
-	plan    onboard.Plan
-	mapping []path.Mapping
-	cursor  int
-	move    key.Binding
-	tick    key.Binding
+	plan     onboard.Plan
+	mapping  []path.Mapping
+	findings map[string]string // what the APIs show a step still lacks
+	cursor   int
+	move     key.Binding
+	tick     key.Binding
 }
 
 func (s *stepsScreen) keys() []key.Binding {
@@ -488,6 +489,9 @@ func (s *stepsScreen) view(width, height int, compact bool) string {
 	}
 	if st.Check != "" {
 		fmt.Fprintf(&detail, "mspwire checks: %s\n", st.Check)
+	}
+	if f := s.findings[st.ID]; f != "" && !st.Done {
+		fmt.Fprintf(&detail, "Not yet: %s\n", f)
 	}
 	if st.ID == "alerts" && len(s.mapping) > 0 {
 		detail.WriteString("Proposed template mapping (Liongard → HaloPSA):\n")

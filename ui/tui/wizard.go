@@ -157,10 +157,13 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return w, next
 		}
 		w.state = stateSteps
-		return w, tea.Batch(w.loadPlan(), w.loadMapping())
+		return w, tea.Batch(w.verifySteps(), w.loadMapping())
 	case mappingMsg:
 		w.steps.mapping = msg.mapping
 		return w, nil
+	case findingsMsg:
+		w.steps.findings = msg.findings
+		return w, w.loadPlan()
 	case startRotationMsg:
 		w.err = nil
 		w.rotate = newRotateScreen(w.report)
@@ -265,6 +268,17 @@ func (w *Wizard) fetchNext() tea.Cmd {
 	return func() tea.Msg {
 		n, err := w.b.FetchSystem(w.ctx, sys)
 		return fetchedMsg{sys, n, err}
+	}
+}
+
+// verifySteps checks what the APIs can see, then the plan is reloaded.
+func (w *Wizard) verifySteps() tea.Cmd {
+	return func() tea.Msg {
+		f, err := w.b.VerifySteps(w.ctx)
+		if err != nil {
+			return errMsg{err}
+		}
+		return findingsMsg{f}
 	}
 }
 

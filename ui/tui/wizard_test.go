@@ -137,6 +137,10 @@ func TestWizardDrivesEachPath(t *testing.T) {
 				return len(counts) == 3
 			})
 			waitText(t, tm, "steps done")
+			eventually(t, "the verified steps", func() bool {
+				done, _ := st.DoneSteps(ctx, profile)
+				return done["halopsa-app"] != ""
+			})
 			tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 			tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 
@@ -149,6 +153,9 @@ func TestWizardDrivesEachPath(t *testing.T) {
 				if counts[sys] == 0 {
 					t.Errorf("no %s inventory stored: %v", sys, counts)
 				}
+			}
+			if done, _ := st.DoneSteps(ctx, profile); done["halopsa-agent"] != "verified" || done["halopsa-app"] != "verified" {
+				t.Errorf("the steps the HaloPSA API can see were not verified: %v", done)
 			}
 			if c.path == "B" && len(o.ITGlueStatuses) == 0 {
 				t.Errorf("path B stored no IT Glue statuses: %+v", o)
