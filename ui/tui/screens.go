@@ -232,6 +232,10 @@ func (c *credsScreen) init() tea.Cmd {
 			huh.NewInput().Title("Client ID").Description("Configuration > Integrations > HaloPSA API > your application").Value(&f.ClientID),
 			secretField.Title("Client secret"),
 			huh.NewInput().Title("Tenant (optional)").Value(&f.Tenant),
+			huh.NewMultiSelect[string]().Title("Which integrations use this application?").
+				Description("Each integration should have its own application and API agent").
+				Options(huh.NewOption("Liongard", "liongard"), huh.NewOption("Hudu", "hudu"), huh.NewOption("IT Glue", "itglue")).
+				Value(&f.UsedBy),
 		}
 	case "liongard":
 		fields = []huh.Field{

@@ -185,7 +185,7 @@ func TestWizardDrivesEachPath(t *testing.T) {
 
 // fieldsOf is how many fields each system's credential form has.
 func fieldsOf(system string) []struct{} {
-	n := map[string]int{"halopsa": 4, "liongard": 3, "itglue": 2, "hudu": 2}[system]
+	n := map[string]int{"halopsa": 5, "liongard": 3, "itglue": 2, "hudu": 2}[system]
 	return make([]struct{}, n)
 }
 
