@@ -36,7 +36,8 @@ type pending struct {
 	Fields connect.Fields `json:"fields"`
 }
 
-func pendingRef(ref store.SecretRef) store.SecretRef {
+// PendingRef is the keyring entry a rotation parks the new secret in.
+func PendingRef(ref store.SecretRef) store.SecretRef {
 	ref.Field += ".pending"
 	return ref
 }
@@ -59,14 +60,14 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	f := merge(connect.FieldsOf(conn), fields)
 
 	parked, _ := json.Marshal(pending{Secret: secret, Fields: f})
-	if err := kr.Set(ctx, pendingRef(ref), string(parked)); err != nil {
+	if err := kr.Set(ctx, PendingRef(ref), string(parked)); err != nil {
 		return Result{}, fmt.Errorf("rotation not started, the old secret is untouched: %w", err)
 	}
 	crashPoint("pending-saved")
 
 	v, err := connect.Verify(ctx, system, f, secret)
 	if err != nil {
-		_ = kr.Delete(ctx, pendingRef(ref))
+		_ = kr.Delete(ctx, PendingRef(ref))
 		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.rejected",
 			Detail: map[string]any{"system": system, "error": err.Error()}})
 		return Result{}, fmt.Errorf("the new secret did not work, so the old one stays in place: %w", err)
@@ -94,7 +95,7 @@ func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 		return Result{}, fmt.Errorf("the keyring did not give back the secret just written (%v); the new secret is kept aside and the next mspwire auth command finishes the rotation", err)
 	}
 	crashPoint("read-back")
-	if err := kr.Delete(ctx, pendingRef(ref)); err != nil {
+	if err := kr.Delete(ctx, PendingRef(ref)); err != nil {
 		return Result{}, err
 	}
 	crashPoint("pending-cleared")
@@ -133,7 +134,7 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 	if err != nil {
 		return Result{}, false, err
 	}
-	parked, err := kr.Stored(ctx, pendingRef(ref))
+	parked, err := kr.Stored(ctx, PendingRef(ref))
 	switch {
 	case errors.Is(err, store.ErrSecretNotFound):
 		return finishBookkeeping(ctx, st, kr, profile, system, ref, actor)
@@ -142,12 +143,12 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 	}
 	var p pending
 	if err := json.Unmarshal([]byte(parked.Reveal()), &p); err != nil || p.Secret == "" {
-		_ = kr.Delete(ctx, pendingRef(ref))
+		_ = kr.Delete(ctx, PendingRef(ref))
 		return Result{}, true, errors.New("a half-finished rotation left an unreadable entry; it was removed and the current secret kept")
 	}
 	v, err := connect.Verify(ctx, system, p.Fields, p.Secret)
 	if errors.Is(err, connect.ErrRejected) {
-		_ = kr.Delete(ctx, pendingRef(ref))
+		_ = kr.Delete(ctx, PendingRef(ref))
 		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.abandoned",
 			Detail: map[string]any{"system": system, "error": err.Error()}})
 		return Result{}, true, fmt.Errorf("a half-finished rotation's new secret does not work, so it was dropped and the current secret kept: %w", err)

@@ -52,7 +52,7 @@ type Sim struct {
 
 // New makes a simulator over the world.
 func New(w *world.World) *Sim {
-	s := &Sim{w: w, version: Version}
+	s := &Sim{w: w, version: Version, Keys: simkit.NewKeys()}
 	s.Server = simkit.New("hudu", simkit.Options{
 		Limit: simkit.Limit{Requests: 300, Per: time.Minute}, Seed: w.Seed,
 		RateLimited: func(w http.ResponseWriter, _ time.Duration) {
@@ -78,7 +78,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
-	s.Keys = simkit.NewKeys(DemoKey)
+	s.Keys.Reset(DemoKey)
 }
 
 func (s *Sim) routes() {
@@ -97,10 +97,7 @@ func (s *Sim) routes() {
 
 func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		keys := s.Keys
-		s.mu.Unlock()
-		if !keys.Valid(r.Header.Get("x-api-key")) {
+		if !s.Valid(r.Header.Get("x-api-key")) {
 			simkit.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "Bad credentials"})
 			return
 		}

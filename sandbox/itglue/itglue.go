@@ -54,7 +54,7 @@ type Sim struct {
 
 // New makes a simulator over the world.
 func New(w *world.World) *Sim {
-	s := &Sim{w: w}
+	s := &Sim{w: w, Keys: simkit.NewKeys()}
 	s.Server = simkit.New("itglue", simkit.Options{
 		Limit: simkit.Limit{Requests: 3000, Per: 5 * time.Minute}, Seed: w.Seed,
 		RateLimited: func(w http.ResponseWriter, _ time.Duration) {
@@ -71,7 +71,7 @@ func (s *Sim) reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.data = seed(s.w)
-	s.Keys = simkit.NewKeys(DemoKey)
+	s.Keys.Reset(DemoKey)
 }
 
 func (s *Sim) routes() {
@@ -115,10 +115,7 @@ func writeDoc(w http.ResponseWriter, status int, doc any) {
 func (s *Sim) authed(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key := r.Header.Get("x-api-key")
-		s.mu.Lock()
-		keys := s.Keys
-		s.mu.Unlock()
-		known := keys.Valid(key)
+		known := s.Valid(key)
 		switch {
 		case key == "":
 			writeErrors(w, http.StatusUnauthorized, jerr{Status: 401, Title: "Unauthorized", Detail: "Missing x-api-key header"})

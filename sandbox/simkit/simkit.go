@@ -311,10 +311,8 @@ type Keys struct {
 
 // NewKeys starts with the given keys valid.
 func NewKeys(keys ...string) *Keys {
-	k := &Keys{set: map[string]bool{}}
-	for _, key := range keys {
-		k.set[key] = true
-	}
+	k := &Keys{}
+	k.Reset(keys...)
 	return k
 }
 
@@ -330,6 +328,16 @@ func (k *Keys) Revoke(key string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.set, key)
+}
+
+// Reset makes exactly these keys valid, as a fresh account has.
+func (k *Keys) Reset(keys ...string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.set = map[string]bool{}
+	for _, key := range keys {
+		k.set[key] = true
+	}
 }
 
 // Valid says whether a key is valid.

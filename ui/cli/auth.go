@@ -475,9 +475,7 @@ func newAuthLogoutCmd(g *globals) *cobra.Command {
 			}
 			defer st.Close()
 			ref, _ := connect.Ref(g.profile, sys.ID)
-			pendingRef := ref
-			pendingRef.Field += ".pending"
-			for _, r := range []store.SecretRef{ref, pendingRef} {
+			for _, r := range []store.SecretRef{ref, rotate.PendingRef(ref)} {
 				if err := kr.Delete(cmd.Context(), r); err != nil {
 					return err
 				}
