@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/clients/hudu"
 	"github.com/mspwire/mspwire/clients/itglue"
@@ -120,7 +119,7 @@ func Verify(ctx context.Context, system string, f Fields, secret string) (Verifi
 func verify(ctx context.Context, system string, f Fields, secret string) (Verified, error) {
 	switch system {
 	case "halopsa":
-		c, err := halopsa.New(halopsa.Config{BaseURL: f.URL, ClientID: f.ClientID, ClientSecret: secret, Tenant: f.Tenant})
+		c, err := HaloPSA(f, secret)
 		if err != nil {
 			return Verified{}, err
 		}
@@ -139,11 +138,7 @@ func verify(ctx context.Context, system string, f Fields, secret string) (Verifi
 		}
 		return v, nil
 	case "liongard":
-		inst := f.Instance
-		if inst == "" {
-			inst = f.URL
-		}
-		c, err := liongard.New(liongard.Config{Instance: inst, KeyID: f.KeyID, KeySecret: secret})
+		c, err := Liongard(f, secret)
 		if err != nil {
 			return Verified{}, err
 		}
@@ -151,10 +146,10 @@ func verify(ctx context.Context, system string, f Fields, secret string) (Verifi
 		if err != nil {
 			return Verified{}, err
 		}
-		base, _ := liongard.ResolveInstance(inst)
+		base, _ := liongard.ResolveInstance(liongardInstance(f))
 		return Verified{BaseURL: base, ActsAs: fmt.Sprintf("instance %s, %d environments", r.Instance, r.Environments)}, nil
 	case "itglue":
-		c, err := itglue.New(itglue.Config{Region: f.Region, URL: f.URL, APIKey: secret})
+		c, err := ITGlue(f, secret)
 		if err != nil {
 			return Verified{}, err
 		}
@@ -169,7 +164,7 @@ func verify(ctx context.Context, system string, f Fields, secret string) (Verifi
 		}
 		return Verified{BaseURL: base, ActsAs: fmt.Sprintf("region %s, %d organizations", region, r.Organizations)}, nil
 	case "hudu":
-		c, err := hudu.New(hudu.Config{URL: f.URL, APIKey: secret})
+		c, err := Hudu(f, secret)
 		if err != nil {
 			return Verified{}, err
 		}

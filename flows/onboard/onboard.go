@@ -425,7 +425,7 @@ func (e Env) HaloPSA(ctx context.Context) (*halopsa.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return halopsa.New(halopsa.Config{BaseURL: f.URL, ClientID: f.ClientID, ClientSecret: secret, Tenant: f.Tenant})
+	return connect.HaloPSA(f, secret)
 }
 
 // Liongard opens the profile's Liongard connection.
@@ -434,16 +434,18 @@ func (e Env) Liongard(ctx context.Context) (*liongard.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return liongard.New(liongard.Config{Instance: f.URL, KeyID: f.KeyID, KeySecret: secret})
+	return connect.Liongard(f, secret)
 }
 
-// ITGlue opens the profile's IT Glue connection.
+// ITGlue opens the profile's IT Glue connection. The stored base URL
+// already says the region.
 func (e Env) ITGlue(ctx context.Context) (*itglue.Client, error) {
 	f, secret, err := e.secretFor(ctx, "itglue")
 	if err != nil {
 		return nil, err
 	}
-	return itglue.New(itglue.Config{URL: f.URL, APIKey: secret})
+	f.Region = ""
+	return connect.ITGlue(f, secret)
 }
 
 // Hudu opens the profile's Hudu connection.
@@ -452,5 +454,5 @@ func (e Env) Hudu(ctx context.Context) (*hudu.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return hudu.New(hudu.Config{URL: f.URL, APIKey: secret})
+	return connect.Hudu(f, secret)
 }
