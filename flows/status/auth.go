@@ -36,7 +36,8 @@ type Credential struct {
 	Problem    string       `json:"problem,omitempty"`
 }
 
-// Credentials reports every system's credential in a profile.
+// Credentials reports every system's credential in a profile; maxAge 0
+// turns the age warning off.
 func Credentials(ctx context.Context, st *store.Store, kr *store.Keyring, profile string, now time.Time, maxAge time.Duration) ([]Credential, error) {
 	conns, err := st.Connections(ctx, profile)
 	if err != nil {
@@ -52,18 +53,25 @@ func Credentials(ctx context.Context, st *store.Store, kr *store.Keyring, profil
 		ref, _ := connect.Ref(profile, sys.ID)
 		c := Credential{System: sys.ID, Name: sys.Name, SecretEnv: ref.EnvVar(), Secret: store.SourceMissing, Warnings: []string{}}
 		conn, configured := byID[sys.ID]
-		if keyringDown == nil && (configured || kr.InEnv(ref)) {
+		// A keyring that cannot be reached is reported per system, not as a
+		// failure: status is what you run when something is wrong. One
+		// failure is enough: a locked keyring would make every further call
+		// wait out its timeout.
+		switch {
+		case kr.InEnv(ref):
+			secret, _ := kr.Get(ctx, ref) // from the environment, no keyring call
+			c.Secret, c.Masked = store.SourceEnv, secret.Masked()
+		case !configured:
+		case keyringDown != nil:
+			c.Secret, c.Problem = SecretUnknown, keyringDown.Error()
+		default:
 			secret, err := kr.Get(ctx, ref)
 			switch {
 			case err == nil:
 				c.Secret, c.Masked = secret.Source, secret.Masked()
-			case errors.Is(err, store.ErrSecretNotFound):
-			default:
-				keyringDown = err
+			case !errors.Is(err, store.ErrSecretNotFound):
+				keyringDown, c.Secret, c.Problem = err, SecretUnknown, err.Error()
 			}
-		}
-		if keyringDown != nil && configured && c.Secret == store.SourceMissing {
-			c.Secret, c.Problem = SecretUnknown, keyringDown.Error()
 		}
 		if configured {
 			c.Configured, c.BaseURL, c.ActsAs = true, conn.BaseURL, conn.ActsAs

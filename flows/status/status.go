@@ -7,7 +7,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/mspwire/mspwire/flows/systems"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -44,46 +43,16 @@ func (r Report) Connected() int {
 	return n
 }
 
-// Build gathers the report. A keyring that cannot be reached is reported per
-// system, not as a failure: status is what you run when something is wrong.
+// Build gathers the report: Credentials, reduced to what status shows.
 func Build(ctx context.Context, st *store.Store, kr *store.Keyring, profile string) (Report, error) {
-	conns, err := st.Connections(ctx, profile)
+	creds, err := Credentials(ctx, st, kr, profile, time.Now(), 0)
 	if err != nil {
 		return Report{}, err
 	}
-	byID := map[string]store.Connection{}
-	for _, c := range conns {
-		byID[c.System] = c
-	}
 	r := Report{Profile: profile, DataFile: st.Path()}
-	var keyringDown error
-	for _, sys := range systems.All {
-		ref := store.SecretRef{Profile: profile, System: sys.ID, Field: sys.Secret}
-		s := System{ID: sys.ID, Name: sys.Name, SecretEnv: ref.EnvVar()}
-		c, ok := byID[sys.ID]
-		if ok {
-			s.Configured, s.BaseURL = true, c.BaseURL
-			if !c.VerifiedAt.IsZero() {
-				t := c.VerifiedAt
-				s.VerifiedAt = &t
-			}
-		}
-		switch {
-		case kr.InEnv(ref):
-			s.Secret = store.SourceEnv
-		case !ok:
-			s.Secret = store.SourceMissing // not configured: no need to ask the keyring
-		case keyringDown != nil:
-			s.Secret, s.Problem = SecretUnknown, keyringDown.Error()
-		default:
-			s.Secret, err = kr.Where(ctx, ref)
-			if err != nil {
-				// One failure is enough: a locked keyring would make every
-				// further call wait out its timeout.
-				keyringDown, s.Secret, s.Problem = err, SecretUnknown, err.Error()
-			}
-		}
-		r.Systems = append(r.Systems, s)
+	for _, c := range creds {
+		r.Systems = append(r.Systems, System{ID: c.System, Name: c.Name, Configured: c.Configured, BaseURL: c.BaseURL,
+			Secret: c.Secret, SecretEnv: c.SecretEnv, VerifiedAt: c.VerifiedAt, Problem: c.Problem})
 	}
 	return r, nil
 }

@@ -310,3 +310,30 @@ func TestLiongardRotationTakesTheNewKeyID(t *testing.T) {
 	}
 	s.noLeaks(simlg.DemoKey.Secret, next.Secret)
 }
+
+// Without a D-Bus session the keyring cannot be asked; auth status says so
+// per system and still reports the secrets given in the environment.
+func TestAuthStatusWithoutKeyring(t *testing.T) {
+	s := newSession(t)
+	s.login(simhalo.DemoApp.ClientSecret)
+	out, err := s.runProcess("", []string{"PATH=" + t.TempDir(), "DBUS_SESSION_BUS_ADDRESS=", "MSPWIRE_HUDU_API_KEY=env-hudu-key-0042"},
+		"auth", "status", "--json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var report struct{ Credentials []status.Credential }
+	if err := json.Unmarshal([]byte(out[strings.Index(out, "{"):]), &report); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	by := map[string]status.Credential{}
+	for _, c := range report.Credentials {
+		by[c.System] = c
+	}
+	if by["halopsa"].Secret != status.SecretUnknown || !strings.Contains(by["halopsa"].Problem, "no D-Bus session bus") {
+		t.Errorf("halopsa: %+v", by["halopsa"])
+	}
+	if by["hudu"].Secret != store.SourceEnv {
+		t.Errorf("hudu: %+v", by["hudu"])
+	}
+	s.noLeaks("env-hudu-key-0042", simhalo.DemoApp.ClientSecret)
+}
