@@ -112,26 +112,18 @@ var (
 )
 
 // ProposeAlertMapping pairs Liongard's statuses and priorities with
-// HaloPSA's by name, falling back to the nearest in order.
+// HaloPSA's by name, falling back to the nearest in order; statuses first.
 func ProposeAlertMapping(haloStatuses, haloPriorities []string) []Mapping {
 	var out []Mapping
-	for kind, pair := range map[string][2][]string{"status": {liongardStatuses, haloStatuses}, "priority": {liongardPriorities, haloPriorities}} {
-		for i, lg := range pair[0] {
-			out = append(out, Mapping{Kind: kind, Liongard: lg, HaloPSA: nearest(lg, i, len(pair[0]), pair[1])})
+	for _, part := range []struct {
+		kind           string
+		liongard, halo []string
+	}{{"status", liongardStatuses, haloStatuses}, {"priority", liongardPriorities, haloPriorities}} {
+		for i, lg := range part.liongard {
+			out = append(out, Mapping{Kind: part.kind, Liongard: lg, HaloPSA: nearest(lg, i, len(part.liongard), part.halo)})
 		}
 	}
-	// A stable order: statuses first.
-	sorted := make([]Mapping, 0, len(out))
-	for _, kind := range []string{"status", "priority"} {
-		for _, lg := range map[string][]string{"status": liongardStatuses, "priority": liongardPriorities}[kind] {
-			for _, m := range out {
-				if m.Kind == kind && m.Liongard == lg {
-					sorted = append(sorted, m)
-				}
-			}
-		}
-	}
-	return sorted
+	return out
 }
 
 func nearest(name string, i, n int, options []string) string {
