@@ -47,7 +47,8 @@ type job struct {
 	name, state string
 }
 
-// Home lists what the profile has and what mspwire can do now.
+// Home is the wizard's first screen: what the profile has and what mspwire
+// can do for it.
 type Home struct {
 	report        status.Report
 	progress      string // the onboarding's progress, once a path is chosen
@@ -59,15 +60,6 @@ type Home struct {
 // NewHome makes the home screen for a profile's status report.
 func NewHome(r status.Report) Home {
 	return Home{report: r, keys: defaultHomeKeys, help: help.New(), width: 80, height: 24}
-}
-
-func (m Home) Init() tea.Cmd { return nil }
-
-func (m Home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if size, ok := msg.(tea.WindowSizeMsg); ok {
-		m.width, m.height = size.Width, size.Height
-	}
-	return m, m.update(msg)
 }
 
 // update answers the home screen's keys.
@@ -83,13 +75,6 @@ func (m Home) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
-}
-
-func (m Home) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = "mspwire · " + m.report.Profile
-	return v
 }
 
 var (

@@ -1,4 +1,4 @@
-package tui_test
+package tui
 
 import (
 	"bytes"
@@ -7,15 +7,11 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/store"
-	"github.com/mspwire/mspwire/ui/tui"
 )
 
 func report() status.Report {
@@ -29,21 +25,6 @@ func report() status.Report {
 			{ID: "itglue", Name: "IT Glue", Secret: store.SourceMissing},
 			{ID: "hudu", Name: "Hudu", Secret: store.SourceEnv, SecretEnv: "MSPWIRE_HUDU_API_KEY"},
 		},
-	}
-}
-
-// The operator opens mspwire, sees the profile's systems and jobs, presses q.
-func TestHomeShowsProfileAndQuitsOnQ(t *testing.T) {
-	tm := teatest.NewTestModel(t, tui.NewHome(report()),
-		teatest.WithInitialTermSize(100, 30),
-		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("2 of 4 systems connected")) && bytes.Contains(b, []byte("quit"))
-	}, teatest.WithDuration(5*time.Second))
-	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	if _, ok := tm.FinalModel(t).(tui.Home); !ok {
-		t.Fatal("final model is not the home screen")
 	}
 }
 
@@ -76,7 +57,7 @@ func TestHomeFitsEverySize(t *testing.T) {
 
 func TestAccessibleHomeIsPlainLines(t *testing.T) {
 	var b bytes.Buffer
-	tui.WriteHomeText(&b, report())
+	WriteHomeText(&b, report())
 	out := b.String()
 	if strings.Contains(out, "\x1b") {
 		t.Fatal("accessible text carries escape codes")
@@ -89,6 +70,7 @@ func TestAccessibleHomeIsPlainLines(t *testing.T) {
 }
 
 func viewAt(w, h int) string {
-	m, _ := tui.NewHome(report()).Update(tea.WindowSizeMsg{Width: w, Height: h})
-	return m.View().Content
+	m := NewHome(report())
+	m.width, m.height = w, h
+	return m.render()
 }
