@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
+	"strings"
 	"time"
 )
 
@@ -60,4 +63,25 @@ func (s *Store) AuditLog(ctx context.Context, profile string) ([]AuditEntry, err
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// LastEvent is the newest event of a profile whose name starts with prefix
+// and whose detail names the system; "" if there is none. One indexed
+// lookup, however long the log.
+func (s *Store) LastEvent(ctx context.Context, profile, prefix, system string) (string, error) {
+	var event string
+	err := s.db.QueryRowContext(ctx, `SELECT event FROM audit
+		WHERE profile = ? AND event LIKE ? ESCAPE '\' AND json_extract(detail, '$.system') = ?
+		ORDER BY id DESC LIMIT 1`, profile, likePrefix(prefix), system).Scan(&event)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", s.describe(err)
+	}
+	return event, nil
+}
+
+func likePrefix(p string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(p) + "%"
 }

@@ -381,3 +381,23 @@ func TestUpgradeFromSchemaOneKeepsData(t *testing.T) {
 		t.Fatal("ticked twice")
 	}
 }
+
+func TestLastEventPerSystem(t *testing.T) {
+	s := storetest.Open(t)
+	for _, e := range []store.AuditEntry{
+		{Profile: "p", Actor: "a", Event: "rotation.started", Detail: map[string]any{"system": "halopsa"}},
+		{Profile: "p", Actor: "a", Event: "rotation.done", Detail: map[string]any{"system": "halopsa"}},
+		{Profile: "p", Actor: "a", Event: "rotation.started", Detail: map[string]any{"system": "hudu"}},
+		{Profile: "p", Actor: "a", Event: "connection.saved", Detail: map[string]any{"system": "hudu"}},
+		{Profile: "q", Actor: "a", Event: "rotation.done", Detail: map[string]any{"system": "hudu"}},
+	} {
+		if err := s.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for system, want := range map[string]string{"halopsa": "rotation.done", "hudu": "rotation.started", "itglue": ""} {
+		if got, err := s.LastEvent(ctx, "p", "rotation.", system); err != nil || got != want {
+			t.Errorf("%s: %q %v, want %q", system, got, err, want)
+		}
+	}
+}

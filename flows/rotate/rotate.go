@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/connect"
@@ -164,15 +163,9 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 // cleared but before the rotation was recorded: the audit log's last word
 // on the system is "rotation.started".
 func finishBookkeeping(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, ref store.SecretRef, actor string) (Result, bool, error) {
-	log, err := st.AuditLog(ctx, profile)
+	last, err := st.LastEvent(ctx, profile, "rotation.", system)
 	if err != nil {
 		return Result{}, false, err
-	}
-	last := ""
-	for _, e := range log {
-		if e.Detail["system"] == system && strings.HasPrefix(e.Event, "rotation.") {
-			last = e.Event
-		}
 	}
 	if last != "rotation.started" {
 		return Result{}, false, nil
