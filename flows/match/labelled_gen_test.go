@@ -308,7 +308,160 @@ func generateLabelled() []labelledRow {
 		g.add("similar_but_different", "nonmatch", Record{Name: left}, Record{Name: right})
 	})
 	times(130, func() { g.add("unrelated", "nonmatch", Record{Name: withForm(g.base())}, Record{Name: g.base()}) })
+	g.realWorldPatterns()
 	return g.rows
+}
+
+// Words the real-world patterns below use.
+var (
+	genAbbrev = [][2]string{{"University", "Univ"}, {"Center", "Ctr"}, {"Services", "Svcs"}, {"Association", "Assn"},
+		{"International", "Intl"}, {"Management", "Mgmt"}, {"Department", "Dept"}, {"Group", "Grp"}, {"Hospital", "Hosp"},
+		{"Academy", "Acad"}, {"National", "Natl"}, {"Manufacturing", "Mfg"}, {"Foundation", "Fdn"}, {"Institute", "Inst"},
+		{"Laboratories", "Labs"}, {"Technologies", "Tech"}, {"Brothers", "Bros"}, {"Building", "Bldg"}}
+	genForeign = [][2]string{{"Universität", "Univ."}, {"Stiftung", "Stg."}, {"Gebrüder", "Gebr."}, {"Université", "Univ."},
+		{"Fondation", "Fond."}, {"Vereniging", "Ver."}, {"Stichting", "Stg."}, {"Fundación", "Fdn."}, {"Asociación", "Asoc."},
+		{"Internationale", "Int."}, {"Gesellschaft", "Ges."}, {"Laboratoires", "Labo."}}
+	genSites    = strings.Fields(`Campus Clinic Annex Office Plant Depot Branch Store Warehouse Lab`)
+	genParents  = strings.Fields(`Health Schools Dental Care Logistics Bank Medical Holdings`)
+	genExtras   = []string{"Holdings Group", "Group", "- Main Office", "Services Ltd", "Enterprises", "Partners LLC"}
+	genBoiler   = []string{"Customer - ", "ZZ-", "Northwind District ", "MSP: "}
+	genGiven    = strings.Fields(`Anna John Maria James Linda Robert Susan David Karen Peter`)
+	genInitials = strings.Fields(`A B C D E J K L M R S T`)
+)
+
+// realWorldPatterns are what real company lists from two systems do that
+// the classes above do not: one name's words inside the other's, a list's
+// own boilerplate, parent and site, short forms, and OCR noise.
+func (g *generator) realWorldPatterns() {
+	times := func(n int, f func()) {
+		for range n {
+			f()
+		}
+	}
+	fresh := func(names ...string) bool {
+		for _, n := range names {
+			if g.used[strings.ToLower(n)] {
+				return false
+			}
+		}
+		for _, n := range names {
+			g.used[strings.ToLower(n)] = true
+		}
+		return true
+	}
+	// 1. The shorter name's words are all inside the longer one.
+	times(80, func() {
+		short := g.pick(genSurnames) + " " + g.pick(genPlaces)
+		long := strings.ToUpper(short + " " + g.pick(genExtras))
+		if g.r.IntN(2) == 0 {
+			long = short + " " + g.pick(genTrades) + " - " + g.pick([]string{"Main Office", "Head Office", "HQ"})
+		}
+		if fresh(short, long) {
+			g.add("contained", "match", Record{Name: short}, Record{Name: long})
+		}
+	})
+	// 2. One list's boilerplate: a prefix most of its names carry.
+	times(90, func() {
+		n := g.base()
+		right := g.pick(genBoiler) + n
+		if fresh(right) {
+			g.add("boilerplate", "match", Record{Name: n}, Record{Name: right})
+		}
+	})
+	// 3. Parent and site, written every way; siblings are not a match.
+	times(90, func() {
+		parent := g.pick(genSurnames) + " " + g.pick(genParents)
+		site := g.pick(genPlaces) + " " + g.pick(genSites)
+		var left string
+		switch g.r.IntN(7) {
+		case 0:
+			left = parent + " - " + site
+		case 1:
+			left = parent + ": " + site
+		case 2:
+			left = parent + " (" + site + ")"
+		case 3:
+			left = parent + "-" + site
+		case 4:
+			left = strings.ToUpper(parent + " " + site)
+		case 5:
+			left = site + " / " + strings.ToUpper(parent)
+		default:
+			left = parent + " - " + site
+		}
+		if fresh(left, site) {
+			g.add("parent_site", "match", Record{Name: left}, Record{Name: site})
+		}
+	})
+	times(60, func() {
+		parent := g.pick(genSurnames) + " " + g.pick(genParents)
+		a, b := g.pick(genPlaces)+" "+g.pick(genSites), g.pick(genPlaces)+" "+g.pick(genSites)
+		left, right := parent+" - "+a, parent+" - "+b
+		if a != b && fresh(left, right) {
+			g.add("siblings", "nonmatch", Record{Name: left}, Record{Name: right})
+		}
+	})
+	// 4. Common words abbreviated, in English and other languages; initials.
+	times(90, func() {
+		var full, short string
+		switch g.r.IntN(3) {
+		case 0:
+			x, y := genAbbrev[g.r.IntN(len(genAbbrev))], genAbbrev[g.r.IntN(len(genAbbrev))]
+			p := g.pick(genPlaces)
+			full, short = p+" "+x[0]+" "+y[0], p+" "+x[1]+" "+y[1]
+		case 1:
+			x := genForeign[g.r.IntN(len(genForeign))]
+			s := g.pick(genSurnames)
+			full, short = x[0]+" "+s+" "+g.pick(genCities), x[1]+" "+s+" "+g.pick(genCities)
+			short = strings.Replace(short, strings.Fields(short)[2], strings.Fields(full)[2], 1)
+		default:
+			x := genAbbrev[g.r.IntN(len(genAbbrev))]
+			s := g.pick(genSurnames)
+			full, short = s+" "+x[0], strings.ToUpper(s+" "+x[1])
+		}
+		if full != short && fresh(full, short) {
+			g.add("abbreviation", "match", Record{Name: full}, Record{Name: short})
+		}
+	})
+	// 5. OCR noise and typing in long names; people's names written "Last, First M.".
+	times(90, func() {
+		n := g.pick(genPlaces) + " " + g.pick(genSurnames) + " " + g.pick(genTrades) + " " + g.pick(genSuffixWords)
+		var noisy string
+		switch g.r.IntN(5) {
+		case 0: // a letter doubled
+			w := []rune(n)
+			k := 2 + g.r.IntN(len(w)-4)
+			noisy = string(w[:k+1]) + string(w[k:])
+		case 1: // c/k, ph/f
+			noisy = strings.NewReplacer("c", "k", "C", "K", "ph", "f").Replace(n)
+		case 2: // a word split
+			ws := strings.Fields(n)
+			i := g.r.IntN(len(ws))
+			if len(ws[i]) >= 6 {
+				ws[i] = ws[i][:3] + " " + ws[i][3:]
+			}
+			noisy = strings.Join(ws, " ")
+		case 3: // two words joined
+			ws := strings.Fields(n)
+			noisy = ws[0] + ws[1] + " " + strings.Join(ws[2:], " ")
+		default: // OCR: rn for m, l for i, once or twice
+			noisy = strings.Replace(strings.Replace(n, "m", "rn", 1), "i", "l", 1+g.r.IntN(2))
+		}
+		if noisy != n && fresh(n, noisy) {
+			g.add("ocr_typo", "match", Record{Name: n}, Record{Name: noisy})
+		}
+	})
+	times(50, func() {
+		last, first, init := g.pick(genSurnames), g.pick(genGiven), g.pick(genInitials)
+		left := last + ", " + first + " " + init + "."
+		right := first + " " + init + " " + last
+		if g.r.IntN(2) == 0 {
+			right = first + " " + last + " " + g.pick([]string{"DDS", "MD", "CPA", "PC"})
+		}
+		if fresh(left, right) {
+			g.add("person_name", "match", Record{Name: left}, Record{Name: right})
+		}
+	})
 }
 
 func TestGenerateLabelled(t *testing.T) {

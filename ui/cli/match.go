@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,6 +23,7 @@ type matchOptions struct {
 	format      string
 	minScore    float64
 	all         bool
+	candidates  int
 }
 
 func newMatchCmd(g *globals) *cobra.Command {
@@ -31,7 +36,7 @@ func newMatchCmd(g *globals) *cobra.Command {
 			"strong (safe to accept in bulk), review (a person should look). Duplicates inside a list are reported.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runMatch(g, o)
+			return runMatch(cmd.Context(), g, o)
 		},
 	}
 	f := cmd.Flags()
@@ -40,15 +45,18 @@ func newMatchCmd(g *globals) *cobra.Command {
 	f.StringVar(&o.format, "format", "", "table, tsv, csv or json (default: table on a terminal, tsv otherwise)")
 	f.Float64Var(&o.minScore, "min-score", match.DefaultFloor, "lowest score to suggest, 0 to 1")
 	f.BoolVar(&o.all, "all", false, "also list the companies left without a match on either side")
+	f.IntVar(&o.candidates, "candidates", 0, "instead of one-to-one suggestions, list each left company's K best right companies, best first")
 	return cmd
 }
 
-func runMatch(g *globals, o matchOptions) error {
+func runMatch(ctx context.Context, g *globals, o matchOptions) error {
 	switch {
 	case o.left == "" || o.right == "":
 		return fmt.Errorf("--left and --right are both required")
-	case o.minScore <= 0 || o.minScore > 1:
+	case !(o.minScore > 0 && o.minScore <= 1): // also refuses NaN
 		return fmt.Errorf("--min-score %v: give a number above 0 and at most 1", o.minScore)
+	case o.candidates < 0 || o.candidates > 20:
+		return fmt.Errorf("--candidates %d: give a number from 1 to 20", o.candidates)
 	}
 	format := o.format
 	if format == "" {
@@ -60,15 +68,36 @@ func runMatch(g *globals, o matchOptions) error {
 	if format != "table" && format != "tsv" && format != "csv" && format != "json" {
 		return fmt.Errorf("--format %q: choose table, tsv, csv or json", format)
 	}
-	left, err := readCompanies(o.left)
+	left, err := readCompanies(ctx, o.left)
+	if err == nil {
+		var right []match.Record
+		right, err = readCompanies(ctx, o.right)
+		if err == nil {
+			return matchLists(ctx, g, o, format, left, right)
+		}
+	}
+	if ctx.Err() != nil {
+		return &exitError{Code: ExitCancelled, Err: errors.New("match cancelled; nothing was written")}
+	}
+	return err
+}
+
+func matchLists(ctx context.Context, g *globals, o matchOptions, format string, left, right []match.Record) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Two lists at the size limit fit in this; the collector works
+		// harder near it rather than let the process grow past it.
+		debug.SetMemoryLimit(768 << 20)
+	}
+	if len(left)+len(right) > 20_000 {
+		fmt.Fprintf(g.io.Err, "matching %d and %d companies; Ctrl+C stops\n", len(left), len(right))
+	}
+	res, err := match.MatchContext(ctx, left, right, match.Options{Floor: o.minScore, Candidates: o.candidates})
+	if ctx.Err() != nil {
+		return &exitError{Code: ExitCancelled, Err: errors.New("match cancelled; nothing was written")}
+	}
 	if err != nil {
 		return err
 	}
-	right, err := readCompanies(o.right)
-	if err != nil {
-		return err
-	}
-	res := match.Match(left, right, match.Options{Floor: o.minScore})
 
 	if format == "json" {
 		if !o.all {
@@ -79,6 +108,9 @@ func runMatch(g *globals, o matchOptions) error {
 		return enc.Encode(res)
 	}
 	rows := matchRows(res, left, right, o.all)
+	if o.candidates > 0 {
+		rows = candidateRows(res, left, right)
+	}
 	var werr error
 	switch format {
 	case "table":
@@ -98,16 +130,33 @@ func runMatch(g *globals, o matchOptions) error {
 }
 
 type matchRow struct {
-	leftID, leftName, rightID, rightName, score, band, reason string
+	leftID, leftName, rightID, rightName, score, rank, band, reason string
 }
 
+// fields are the row's columns; a rank column only in a candidate list.
 func (r matchRow) fields() []string {
+	if r.rank != "" {
+		return []string{r.leftID, r.rightID, r.score, r.rank, r.band, r.reason}
+	}
 	return []string{r.leftID, r.rightID, r.score, r.band, r.reason}
 }
 
 var matchHeader = matchRow{leftID: "left_id", rightID: "right_id", score: "score", band: "band", reason: "reason"}
 
-func matchRows(res match.Result, left, right []match.Record, all bool) []matchRow {
+// candidateRows lists each left company's best right companies.
+func candidateRows(res match.Result, left, right []match.Record) []matchRow {
+	names := companyNames(left, right)
+	header := matchHeader
+	header.rank = "rank"
+	rows := []matchRow{header}
+	for _, c := range res.Candidates {
+		rows = append(rows, matchRow{leftID: c.LeftID, leftName: names["L"+c.LeftID], rightID: c.RightID, rightName: names["R"+c.RightID],
+			score: strconv.FormatFloat(c.Score, 'f', 3, 64), rank: strconv.Itoa(c.Rank), band: string(c.Band), reason: c.Reason})
+	}
+	return rows
+}
+
+func companyNames(left, right []match.Record) map[string]string {
 	names := map[string]string{}
 	for _, r := range left {
 		names["L"+r.ID] = r.Name
@@ -115,6 +164,11 @@ func matchRows(res match.Result, left, right []match.Record, all bool) []matchRo
 	for _, r := range right {
 		names["R"+r.ID] = r.Name
 	}
+	return names
+}
+
+func matchRows(res match.Result, left, right []match.Record, all bool) []matchRow {
+	names := companyNames(left, right)
 	rows := []matchRow{matchHeader}
 	for _, s := range res.Suggestions {
 		rows = append(rows, matchRow{leftID: s.LeftID, leftName: names["L"+s.LeftID], rightID: s.RightID, rightName: names["R"+s.RightID],
@@ -148,8 +202,17 @@ func writeMatchTSV(w io.Writer, rows []matchRow) error {
 // writeMatchTable is for a person: names beside ids, aligned.
 func writeMatchTable(w io.Writer, rows []matchRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LEFT\tRIGHT\tSCORE\tBAND\tREASON")
+	ranked := rows[0].rank != ""
+	if ranked {
+		fmt.Fprintln(tw, "LEFT\tRANK\tRIGHT\tSCORE\tBAND\tREASON")
+	} else {
+		fmt.Fprintln(tw, "LEFT\tRIGHT\tSCORE\tBAND\tREASON")
+	}
 	for _, r := range rows[1:] {
+		if ranked {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), r.rank, label(r.rightID, r.rightName), r.score, r.band, r.reason)
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), label(r.rightID, r.rightName), r.score, r.band, r.reason)
 	}
 	return tw.Flush()

@@ -1,12 +1,19 @@
 package cli_test
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/mspwire/mspwire/ui/cli"
 
 	"github.com/mspwire/mspwire/flows/match"
 )
@@ -122,5 +129,96 @@ func TestMatchBadInputIsExplained(t *testing.T) {
 	_, stderr, _ = run(t, "match", "--left", good, "--right", good, "--format", "xml")
 	if !strings.Contains(stderr, "choose table, tsv, csv or json") {
 		t.Fatalf("%s", stderr)
+	}
+}
+
+// The candidates are every right company worth a look (score 0.4 and up),
+// at most K, best first: "Acme Plumbing" is not one.
+func TestMatchCandidatesListsTheBestRightCompaniesPerLeftOne(t *testing.T) {
+	left := write(t, "halo.csv", "id,name\n1,Acme Dental\n2,Bayside Veterinary Clinic\n")
+	right := write(t, "docs.csv", "id,name\n10,ACME DENTAL - MAIN OFFICE\n11,Acme Dental Lab\n12,Acme Plumbing\n13,Bayside Veterinary\n14,Bayside Vet Supplies\n")
+	stdout, stderr, code := run(t, "match", "--left", left, "--right", right, "--candidates", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err == nil {
+		for i := range rows {
+			rows[i] = strings.Split(strings.Join(rows[i], ","), "\t")
+		}
+	}
+	if err != nil || strings.Join(rows[0], ",") != "left_id,right_id,score,rank,band,reason" {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	ranks := map[string][]string{}
+	for _, r := range rows[1:] {
+		ranks[r[0]] = append(ranks[r[0]], r[3]+":"+r[1])
+	}
+	if got := strings.Join(ranks["1"], " "); got != "1:10 2:11" {
+		t.Errorf("Acme Dental's candidates, best first: %s", got)
+	}
+	if got := ranks["2"]; len(got) == 0 || got[0] != "1:13" {
+		t.Errorf("Bayside's candidates: %v", got)
+	}
+}
+
+func TestMatchRefusesWhatIsNotACompanyList(t *testing.T) {
+	good := write(t, "good.csv", itglueExport)
+	huge := write(t, "huge.csv", "id,name\n1,Acme\n2,"+strings.Repeat("Acme ", 20_000)+"\n")
+	binary := write(t, "binary.csv", "id,name\n1,Acme\n2,Be\x00ta\n")
+	for _, c := range []struct{ file, want string }{
+		{"/dev/zero", "line 1 holds binary data"},
+		{binary, "line 3 holds binary data"},
+		{huge, "line 3 is over 64 KiB long"},
+		{write(t, "long.csv", "id,name\n1,"+strings.Repeat("x", 5000)+"\n"), "line 2: a field of 5000 characters"},
+		{t.TempDir(), "is a directory"},
+	} {
+		_, stderr, code := run(t, "match", "--left", c.file, "--right", good)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s: exit %d, %q; want %q", c.file, code, stderr, c.want)
+		}
+	}
+	for _, bad := range [][]string{{"--min-score", "NaN"}, {"--min-score", "-1"}, {"--candidates", "-2"}, {"--candidates", "1000"}} {
+		_, stderr, code := run(t, append([]string{"match", "--left", good, "--right", good}, bad...)...)
+		if code != 1 || !strings.Contains(stderr, bad[0]) {
+			t.Errorf("%v: exit %d, %q", bad, code, stderr)
+		}
+	}
+}
+
+func TestMatchStopsOnSIGTERM(t *testing.T) {
+	dir := t.TempDir()
+	var l, r strings.Builder
+	l.WriteString("id,name\n")
+	r.WriteString("id,name\n")
+	for i := range 80_000 { // seconds of work if nothing stops it
+		fmt.Fprintf(&l, "%d,Company %d Dental Group %d\n", i, i%977, i)
+		fmt.Fprintf(&r, "%d,COMPANY %d DENTAL %d LLC\n", i, i%977, i)
+	}
+	left, right := filepath.Join(dir, "l.csv"), filepath.Join(dir, "r.csv")
+	os.WriteFile(left, []byte(l.String()), 0o600)
+	os.WriteFile(right, []byte(r.String()), 0o600)
+	encoded, _ := json.Marshal([]string{"match", "--left", left, "--right", right})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$")
+	cmd.Env = append(os.Environ(), "MSPWIRE_TEST_MAIN_ARGS="+string(encoded))
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Once it says it is matching, stop it as a service manager would.
+	lines := bufio.NewScanner(stderr)
+	for lines.Scan() && !strings.Contains(lines.Text(), "Ctrl+C stops") {
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	var rest strings.Builder
+	for lines.Scan() {
+		rest.WriteString(lines.Text() + "\n")
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != cli.ExitCancelled || !strings.Contains(rest.String(), "cancelled") {
+		t.Fatalf("after SIGTERM: %v, %s", err, rest.String())
 	}
 }
