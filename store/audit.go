@@ -22,6 +22,12 @@ type AuditEntry struct {
 // Audit appends an entry. Detail must not carry a secret: it is stored as
 // JSON in plain SQLite.
 func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	return s.audit(ctx, s.db, e)
+}
+
+// audit appends an entry through q: the database, or a transaction that
+// makes the change the entry records.
+func (s *Store) audit(ctx context.Context, q querier, e AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
@@ -32,7 +38,7 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 	if e.Detail == nil {
 		detail = []byte("{}")
 	}
-	_, err = s.db.ExecContext(ctx,
+	_, err = q.ExecContext(ctx,
 		"INSERT INTO audit(at, profile, actor, event, detail) VALUES (?, ?, ?, ?, ?)",
 		formatTime(e.At), e.Profile, e.Actor, e.Event, string(detail))
 	if err != nil {
@@ -66,20 +72,21 @@ func (s *Store) AuditLog(ctx context.Context, profile string) ([]AuditEntry, err
 }
 
 // LastEvent is the newest event of a profile whose name starts with prefix
-// and whose detail names the system; "" if there is none. One indexed
-// lookup, however long the log.
-func (s *Store) LastEvent(ctx context.Context, profile, prefix, system string) (string, error) {
+// and whose detail names the system, with its id; "" and 0 if there is
+// none. One indexed lookup, however long the log.
+func (s *Store) LastEvent(ctx context.Context, profile, prefix, system string) (string, int64, error) {
 	var event string
-	err := s.db.QueryRowContext(ctx, `SELECT event FROM audit
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT event, id FROM audit
 		WHERE profile = ? AND event LIKE ? ESCAPE '\' AND json_extract(detail, '$.system') = ?
-		ORDER BY id DESC LIMIT 1`, profile, likePrefix(prefix), system).Scan(&event)
+		ORDER BY id DESC LIMIT 1`, profile, likePrefix(prefix), system).Scan(&event, &id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", 0, nil
 	}
 	if err != nil {
-		return "", s.describe(err)
+		return "", 0, s.describe(err)
 	}
-	return event, nil
+	return event, id, nil
 }
 
 func likePrefix(p string) string {

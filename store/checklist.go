@@ -9,26 +9,29 @@ import (
 
 // ChecklistItem is one manual step, open until ticked.
 type ChecklistItem struct {
-	ID        int64
-	Profile   string
-	System    string
-	Reason    string
-	Item      string
-	CreatedAt time.Time
-	DoneAt    time.Time // zero: still to do
+	ID        int64     `json:"id"`
+	Profile   string    `json:"profile"`
+	System    string    `json:"system"`
+	Reason    string    `json:"reason"`
+	Item      string    `json:"item"`
+	CreatedAt time.Time `json:"created_at"`
+	DoneAt    time.Time `json:"done_at"` // zero: still to do
 }
 
-// AddChecklist records steps the operator must do elsewhere.
-func (s *Store) AddChecklist(ctx context.Context, profile, system, reason string, items []string) error {
+// AddChecklist records steps the operator must do elsewhere. key names
+// the occasion (a rotation): adding the same occasion's steps again, as a
+// recovery after a crash does, adds nothing.
+func (s *Store) AddChecklist(ctx context.Context, profile, system, reason, key string, items []string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.describe(err)
 	}
 	defer tx.Rollback()
 	now := formatTime(time.Now())
-	for _, item := range items {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO checklist(profile, system, reason, item, created_at) VALUES (?, ?, ?, ?, ?)",
-			profile, system, reason, item, now); err != nil {
+	for i, item := range items {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO checklist(profile, system, reason, item, created_at, item_key) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(profile, item_key) WHERE item_key IS NOT NULL DO NOTHING`,
+			profile, system, reason, item, now, fmt.Sprintf("%s:%d", key, i)); err != nil {
 			return s.describe(err)
 		}
 	}

@@ -29,7 +29,9 @@ type SecretRef struct {
 	Field   string // "client_secret"
 }
 
-// Account is the keyring account: "<profile>/<system>/<field>".
+// Account is the keyring account within a data directory:
+// "<profile>/<system>/<field>". The keyring prefixes it with the data
+// directory's id (see Keyring.Scoped).
 func (r SecretRef) Account() string { return r.Profile + "/" + r.System + "/" + r.Field }
 
 // EnvVar is the environment variable that may carry this secret for
@@ -145,6 +147,25 @@ type Keyring struct {
 	backend backend
 	getenv  func(string) string
 	source  Source // where stored secrets live: SourceKeyring, or SourceMemory in the demo
+	scope   string // the data directory's id, before every account; "" only in tests of this file
+}
+
+// Scoped is the keyring as one data directory sees it: its accounts are
+// "<data dir id>/<profile>/<system>/<field>", so two data directories with
+// the same profile name never read, overwrite or delete each other's
+// secrets.
+func (k *Keyring) Scoped(dataDirID string) *Keyring {
+	c := *k
+	c.scope = dataDirID
+	return &c
+}
+
+// Account is the full keyring account of a secret, as stored.
+func (k *Keyring) Account(ref SecretRef) string {
+	if k.scope == "" {
+		return ref.Account()
+	}
+	return k.scope + "/" + ref.Account()
 }
 
 // NewKeyring uses the OS keyring, with the timeout from
@@ -238,7 +259,7 @@ func (k *Keyring) Stored(ctx context.Context, ref SecretRef) (Secret, error) {
 	var value string
 	err := k.call(ctx, "read", ref, func() error {
 		var err error
-		value, err = k.backend.Get(KeyringService, ref.Account())
+		value, err = k.backend.Get(KeyringService, k.Account(ref))
 		return err
 	})
 	if err != nil {
@@ -269,7 +290,7 @@ func (k *Keyring) Set(ctx context.Context, ref SecretRef, value string) error {
 		return fmt.Errorf("keyring: refusing to store an empty %s", ref.what())
 	}
 	return k.call(ctx, "save", ref, func() error {
-		return k.backend.Set(KeyringService, ref.Account(), value)
+		return k.backend.Set(KeyringService, k.Account(ref), value)
 	})
 }
 
@@ -277,7 +298,7 @@ func (k *Keyring) Set(ctx context.Context, ref SecretRef, value string) error {
 // not an error: the end state is the one asked for.
 func (k *Keyring) Delete(ctx context.Context, ref SecretRef) error {
 	err := k.call(ctx, "delete", ref, func() error {
-		return k.backend.Delete(KeyringService, ref.Account())
+		return k.backend.Delete(KeyringService, k.Account(ref))
 	})
 	if errors.Is(err, ErrSecretNotFound) {
 		return nil

@@ -23,9 +23,19 @@ type Onboarding struct {
 
 // Onboarding reads a profile's choices; a zero value if none yet.
 func (s *Store) Onboarding(ctx context.Context, profile string) (Onboarding, error) {
+	return s.readOnboarding(ctx, s.db, profile)
+}
+
+// querier is what a read needs: the database, or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (s *Store) readOnboarding(ctx context.Context, q querier, profile string) (Onboarding, error) {
 	o := Onboarding{Profile: profile, Answers: json.RawMessage("{}")}
 	var answers, statuses, types, updated string
-	err := s.db.QueryRowContext(ctx, `SELECT answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at
+	err := q.QueryRowContext(ctx, `SELECT answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at
 		FROM onboarding WHERE profile = ?`, profile).Scan(&answers, &o.Recommended, &o.Reason, &o.Path, &o.Source, &statuses, &types, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, nil
@@ -41,21 +51,53 @@ func (s *Store) Onboarding(ctx context.Context, profile string) (Onboarding, err
 
 // SaveOnboarding writes a profile's choices, before the screen moves on.
 func (s *Store) SaveOnboarding(ctx context.Context, o Onboarding) error {
-	if err := s.EnsureProfile(ctx, o.Profile); err != nil {
+	return s.UpdateOnboarding(ctx, o.Profile, func(old *Onboarding) error {
+		*old = o
+		return nil
+	})
+}
+
+// UpdateOnboarding reads a profile's choices, lets change change them and
+// writes them back, all in one write transaction: two mspwire runs changing
+// different choices at once both keep their change. audit, if not nil, is
+// written in the same transaction.
+func (s *Store) UpdateOnboarding(ctx context.Context, profile string, change func(*Onboarding) error, audit ...AuditEntry) error {
+	if err := s.EnsureProfile(ctx, profile); err != nil {
 		return err
 	}
+	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock is taken before the read
+	if err != nil {
+		return s.describe(err)
+	}
+	defer tx.Rollback()
+	o, err := s.readOnboarding(ctx, tx, profile)
+	if err != nil {
+		return err
+	}
+	if err := change(&o); err != nil {
+		return err
+	}
+	o.Profile = profile
 	if len(o.Answers) == 0 {
 		o.Answers = json.RawMessage("{}")
 	}
 	statuses, _ := json.Marshal(nonNilStrings(o.ITGlueStatuses))
 	types, _ := json.Marshal(nonNilStrings(o.ITGlueTypes))
-	_, err := s.db.ExecContext(ctx, `INSERT INTO onboarding(profile, answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at)
+	_, err = tx.ExecContext(ctx, `INSERT INTO onboarding(profile, answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(profile) DO UPDATE SET answers = excluded.answers, recommended = excluded.recommended, reason = excluded.reason,
 			path = excluded.path, source = excluded.source, itglue_statuses = excluded.itglue_statuses,
 			itglue_types = excluded.itglue_types, updated_at = excluded.updated_at`,
 		o.Profile, string(o.Answers), o.Recommended, o.Reason, o.Path, o.Source, string(statuses), string(types), formatTime(time.Now()))
 	if err != nil {
+		return s.describe(err)
+	}
+	for _, e := range audit {
+		if err := s.audit(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return s.describe(err)
 	}
 	return nil

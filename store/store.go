@@ -30,22 +30,38 @@ var ErrNewerSchema = errors.New("database written by a newer mspwire")
 // ErrCorrupt means the file is not a readable SQLite database.
 var ErrCorrupt = errors.New("database file is not readable")
 
+// ErrForeign means the file is another program's SQLite database.
+var ErrForeign = errors.New("not an mspwire database")
+
+// applicationID marks mspwire's files in the SQLite header ("mspw"), so
+// another program's database is never taken for ours and migrated.
+const applicationID = 0x6d737077
+
 // Store is an open mspwire database.
 type Store struct {
 	db   *sql.DB
 	path string
+	id   string // this data directory's id; part of every keyring account
 }
 
 // Open opens (creating if needed) the database in dir and brings its schema
-// up to date. A file from a newer mspwire or a corrupt file is refused and
-// left exactly as it was.
+// up to date. A file from a newer mspwire, another program's database, a
+// damaged file or a symbolic link is refused and left exactly as it was:
+// it is looked at read-only, as immutable, before anything opens it for
+// writing.
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
 	path := filepath.Join(dir, FileName)
-	if err := ensureFile(path); err != nil {
+	created, err := ensureFile(path)
+	if err != nil {
 		return nil, err
+	}
+	if !created {
+		if err := inspect(ctx, path); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
@@ -56,7 +72,73 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'data_dir_id'").Scan(&s.id); err != nil {
+		db.Close()
+		return nil, s.describe(err)
+	}
 	return s, nil
+}
+
+// ID is this data directory's id, made when its database was created. It
+// keeps two data directories' secrets apart in the one OS keyring.
+func (s *Store) ID() string { return s.id }
+
+// inspect reads an existing file's header and schema without changing a
+// byte of it (SQLite's immutable read: no lock, no journal, no WAL switch)
+// and refuses what is not a current-or-older mspwire database.
+func inspect(ctx context.Context, path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", path, err)
+	}
+	if info.Size() == 0 {
+		return nil // created by an earlier run that stopped before SQLite wrote to it
+	}
+	ro, err := sql.Open("sqlite", "file:"+path+"?mode=ro&immutable=1")
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer ro.Close()
+	refuse := &Store{path: path}
+	var app, version int
+	if err := ro.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), user_version FROM pragma_user_version").Scan(&app, &version); err != nil {
+		return refuse.describe(err)
+	}
+	var check string
+	if err := ro.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&check); err != nil {
+		return refuse.describe(err)
+	}
+	if check != "ok" {
+		return fmt.Errorf("%w: %s is damaged (SQLite's check says: %s). It was left untouched: "+
+			"move it aside to start afresh, or restore it from a backup", ErrCorrupt, path, check)
+	}
+	rows, err := ro.QueryContext(ctx, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	if err != nil {
+		return refuse.describe(err)
+	}
+	defer rows.Close()
+	tables := map[string]bool{}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return refuse.describe(err)
+		}
+		tables[n] = true
+		names = append(names, n)
+	}
+	ours := app == applicationID || app == 0 && tables["profiles"] && tables["audit"] // or from before mspwire marked its files
+	switch {
+	case app == 0 && version == 0 && len(names) == 0:
+		return nil // an empty database
+	case !ours:
+		what := fmt.Sprintf("its tables are %s", strings.Join(names, ", "))
+		if app != 0 {
+			what = fmt.Sprintf("its application id is %#x", app)
+		}
+		return fmt.Errorf("%w: %s belongs to another program (%s). It was left untouched: use another --data-dir", ErrForeign, path, what)
+	}
+	return refuse.refuseNewer(version, SchemaVersion())
 }
 
 // Path is the database file's path.
@@ -102,27 +184,34 @@ func ensureDir(dir string) error {
 }
 
 // ensureFile creates the database file with mode 0600 before SQLite sees it,
-// so it is never readable by others, not even for a moment. SQLite gives its
-// -wal and -shm files the same mode.
-func ensureFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("database %s: %w", path, err)
-	}
-	if !info.Mode().IsRegular() {
-		return fmt.Errorf("database %s is not a regular file", path)
-	}
-	if info.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			return fmt.Errorf("restrict database %s to its owner: %w", path, err)
+// so it is never readable by others, not even for a moment, and says
+// whether it did. An existing file is never changed here — not its mode
+// either: it may not be ours — and a symbolic link is refused, so mspwire
+// never writes through one to a file elsewhere.
+func ensureFile(path string) (created bool, err error) {
+	for {
+		info, err := os.Lstat(path)
+		switch {
+		case err == nil && info.Mode()&fs.ModeSymlink != 0:
+			return false, fmt.Errorf("database %s is a symbolic link; mspwire does not follow links to its database. "+
+				"Point --data-dir at the directory that holds the real file", path)
+		case err == nil && !info.Mode().IsRegular():
+			return false, fmt.Errorf("database %s is not a regular file", path)
+		case err == nil:
+			return false, nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return false, fmt.Errorf("database %s: %w", path, err)
 		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue // another mspwire made it a moment ago
+		}
+		if err != nil {
+			return false, fmt.Errorf("create database %s: %w", path, err)
+		}
+		defer f.Close()
+		return true, f.Chmod(0o600) // the umask may have taken bits away; never added
 	}
-	return nil
 }
 
 // describe turns a driver error on the file into one that names the file

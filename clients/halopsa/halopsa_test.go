@@ -148,9 +148,12 @@ func TestRateLimitNeverTrippedAndExhaustionExplained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Waiting out a 429 stops at the caller's deadline, and says so.
+	limited, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
 	var last error
 	for range 6 {
-		_, last = c.ListTeams(ctx)
+		_, last = c.ListTeams(limited)
 	}
 	if !errors.Is(last, httpx.ErrRateLimited) || !strings.Contains(last.Error(), "Rate Limit Reached - 300 Requests per rolling 5 minute window") {
 		t.Fatalf("err = %v; want Halo's own 429 text", last)

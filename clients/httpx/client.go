@@ -3,15 +3,20 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -32,16 +37,24 @@ type Config struct {
 	Secrets func() []string
 
 	HTTP        *http.Client  // nil: a client with sane transport timeouts
-	CallTimeout time.Duration // per call, if the context has no earlier deadline; 0: 60 s
-	MaxRetries  int           // 0: 4
+	CallTimeout time.Duration // per attempt, if the context has no earlier deadline; 0: 60 s
+	MaxRetries  int           // after a server or network failure; 0: 4
 	BackoffBase time.Duration // 0: 500 ms; doubled per attempt with full jitter
-	MaxBackoff  time.Duration // 0: 30 s; a longer Retry-After is returned as an error
+	MaxBackoff  time.Duration // 0: 30 s; the longest wait after a server or network failure
+	// MaxRateWait bounds the time spent waiting out 429s in one call when the
+	// context has no deadline; 0: 10 minutes. With a deadline, the deadline.
+	MaxRateWait time.Duration
 }
 
 // Client sends requests for one vendor connection.
 type Client struct {
 	cfg     Config
 	limiter *rate.Limiter
+
+	floor rate.Limit // the slowest a run of 429s makes the budget: an eighth of it
+
+	mu         sync.Mutex
+	pauseUntil time.Time // after a 429, every request of this client waits until then
 }
 
 // New makes a client. The limiter is per client: one client per connection.
@@ -61,10 +74,15 @@ func New(cfg Config) *Client {
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 30 * time.Second
 	}
+	if cfg.MaxRateWait == 0 {
+		cfg.MaxRateWait = 10 * time.Minute
+	}
 	if cfg.VendorMessage == nil {
 		cfg.VendorMessage = GenericMessage
 	}
-	return &Client{cfg: cfg, limiter: cfg.Budget.Limiter()}
+	c := &Client{cfg: cfg, limiter: cfg.Budget.Limiter()}
+	c.floor = c.limiter.Limit() / 8
+	return c
 }
 
 func defaultTransport() *http.Transport {
@@ -101,36 +119,154 @@ type Response struct {
 	Body   []byte
 }
 
-// Do sends the request with rate limiting, retries and a deadline, and turns
-// any non-2xx answer into an *Error.
+// Do sends the request with rate limiting, retries and a deadline per
+// attempt, and turns any non-2xx answer into an *Error. A 429 is waited out
+// (Retry-After, the rate-limit reset, or backing off up to the vendor's
+// window) for as long as ctx allows; each wait is reported to the
+// context's WaitReporter.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.cfg.CallTimeout)
-		defer cancel()
-	}
 	target, err := c.resolve(req)
 	if err != nil {
 		return nil, err
 	}
+	rateLimitedSince := time.Time{}
+	var last error
 	for attempt := 0; ; attempt++ {
-		if err := c.limiter.Wait(ctx); err != nil {
+		if err := c.waitTurn(ctx); err != nil {
+			if last != nil {
+				return nil, last // the deadline came while waiting: the vendor's answer says more
+			}
 			return nil, c.networkError(req, err)
 		}
-		resp, err := c.once(ctx, req, target)
+		resp, err := c.attempt(ctx, req, target)
 		if err == nil {
 			return resp, nil
 		}
-		wait, retry := c.shouldRetry(req, err, attempt)
+		var wait time.Duration
+		var retry bool
+		var e *Error
+		if errors.As(err, &e) && e.Kind == ErrRateLimited {
+			if rateLimitedSince.IsZero() {
+				rateLimitedSince = time.Now()
+			}
+			wait, retry = c.rateLimitWait(ctx, e, attempt, rateLimitedSince)
+			if retry {
+				c.pause(wait)
+			}
+		} else {
+			wait, retry = c.shouldRetry(req, err, attempt)
+		}
 		if !retry {
 			return nil, err
 		}
+		last = err
+		reportWait(ctx, Wait{System: c.cfg.System, For: wait, Attempt: attempt + 1, Reason: waitReason(err)})
 		select {
 		case <-ctx.Done():
 			return nil, err
 		case <-time.After(wait):
 		}
 	}
+}
+
+// attempt sends the request once, under the per-attempt deadline.
+func (c *Client) attempt(ctx context.Context, req Request, target *url.URL) (*Response, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.CallTimeout)
+		defer cancel()
+	}
+	return c.once(ctx, req, target)
+}
+
+// waitTurn waits out a pause the vendor asked for, then the budget.
+func (c *Client) waitTurn(ctx context.Context) error {
+	c.mu.Lock()
+	until := c.pauseUntil
+	c.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(d):
+		}
+	}
+	return c.limiter.Wait(ctx)
+}
+
+// pause holds every request of this client for d, and slows the budget:
+// the vendor counts differently than its documentation says.
+func (c *Client) pause(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if until := time.Now().Add(d); until.After(c.pauseUntil) {
+		c.pauseUntil = until
+	}
+	if l := c.limiter.Limit(); l != rate.Inf && l > c.floor {
+		c.limiter.SetLimit(max(l/2, c.floor))
+	}
+}
+
+// rateLimitWait says how long to wait after a 429: what the vendor said, or
+// a growing backoff up to the budget's window; not at all if that would pass
+// the deadline or the longest total wait.
+func (c *Client) rateLimitWait(ctx context.Context, e *Error, attempt int, since time.Time) (time.Duration, bool) {
+	wait := e.RetryAfter
+	if wait <= 0 {
+		window := c.cfg.Budget.Per
+		if window <= 0 {
+			window = time.Minute
+		}
+		wait = min(2*c.cfg.BackoffBase<<min(attempt, 16), window)
+		wait += time.Duration(rand.Int64N(int64(wait)/4 + 1)) // spread concurrent callers
+	}
+	deadline := since.Add(c.cfg.MaxRateWait)
+	if d, ok := ctx.Deadline(); ok {
+		deadline = d
+	}
+	if time.Now().Add(wait).After(deadline) {
+		e.Message = strings.TrimSpace(e.Message + fmt.Sprintf(" (still rate limited after waiting %s; the next wait, %s, would pass the deadline)",
+			time.Since(since).Round(time.Second), wait.Round(time.Second)))
+		return 0, false
+	}
+	return wait, true
+}
+
+// Wait is a pause before another attempt, for a screen to show.
+type Wait struct {
+	System  string
+	For     time.Duration
+	Attempt int    // the attempt about to be made, counting from 1
+	Reason  string // "rate limited", "503 Service Unavailable", "network error"
+}
+
+// WaitReporter is told of every wait before a retry.
+type WaitReporter func(Wait)
+
+type waitKey struct{}
+
+// WithWaitReporter makes every client call under ctx report its waits.
+func WithWaitReporter(ctx context.Context, r WaitReporter) context.Context {
+	return context.WithValue(ctx, waitKey{}, r)
+}
+
+func reportWait(ctx context.Context, w Wait) {
+	if r, ok := ctx.Value(waitKey{}).(WaitReporter); ok && r != nil {
+		r(w)
+	}
+}
+
+func waitReason(err error) string {
+	var e *Error
+	switch {
+	case !errors.As(err, &e):
+		return "error"
+	case e.Kind == ErrRateLimited:
+		return "rate limited"
+	case e.Status != 0:
+		return fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
+	}
+	return "network error"
 }
 
 // JSON sends in (if not nil) as JSON and decodes the answer into out (if
@@ -234,6 +370,10 @@ func (c *Client) once(ctx context.Context, req Request, target *url.URL) (*Respo
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 	}
+	if resp.StatusCode == http.StatusBadRequest && bytes.Contains(data, []byte("HTTP request to an HTTPS server")) {
+		return nil, &Error{System: c.cfg.System, Method: req.Method, Path: pathOnly(target.Path), Status: resp.StatusCode, Kind: ErrNetwork,
+			Final: true, Message: "the server speaks https; use https://" + target.Host}
+	}
 	msg, fields := c.cfg.VendorMessage(resp.StatusCode, data)
 	secrets := c.secrets()
 	for i := range fields {
@@ -242,7 +382,7 @@ func (c *Client) once(ctx context.Context, req Request, target *url.URL) (*Respo
 	return nil, &Error{
 		System: c.cfg.System, Method: req.Method, Path: pathOnly(target.Path), Status: resp.StatusCode,
 		Kind: kindOf(resp.StatusCode), Message: redact(msg, secrets), Fields: fields,
-		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		RetryAfter: retryAfter(resp.Header, time.Now()),
 	}
 }
 
@@ -258,12 +398,16 @@ func (c *Client) networkError(req Request, err error) error {
 	if errors.As(err, &apiErr) {
 		return err
 	}
-	msg := "could not reach the server"
+	msg, final := "could not reach the server", false
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "no answer before the deadline; the server may be slow or unreachable — check the URL and try again"
 	case errors.Is(err, context.Canceled):
 		msg = "cancelled"
+	default:
+		if m := diagnose(err, c.cfg.BaseURL); m != "" {
+			msg, final = m, true
+		}
 	}
 	// url.Error repeats the full URL, query included; keep only its cause.
 	var ue *url.Error
@@ -271,27 +415,47 @@ func (c *Client) networkError(req Request, err error) error {
 		err = ue.Err
 	}
 	return &Error{System: c.cfg.System, Method: req.Method, Path: pathOnly(req.Path), Kind: ErrNetwork,
-		Message: msg, Err: errors.New(redact(err.Error(), c.secrets()))}
+		Message: msg, Final: final, Err: errors.New(redact(err.Error(), c.secrets()))}
 }
 
-// shouldRetry decides whether and how long to wait before another attempt.
+// diagnose names the network failures no retry can mend: nothing listens
+// there, the name does not exist, http and https mixed up, an untrusted
+// certificate. "" for the others (a reset, a timeout), which may pass.
+func diagnose(err error, base string) string {
+	u, _ := url.Parse(base)
+	host := ""
+	if u != nil {
+		host = u.Host
+	}
+	var dns *net.DNSError
+	var cert *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing answers at %s (connection refused): check the URL and the port", host)
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return fmt.Sprintf("the host name %s does not exist: check the URL for a typo", dns.Name)
+	case strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		return "the server answers plain http; use http://" + host
+	case errors.As(err, &cert), errors.As(err, &unknownAuthority), errors.As(err, &hostname):
+		return "the server's certificate is not trusted by this machine (" + err.Error() + "); check the URL, or the proxy in between"
+	}
+	return ""
+}
+
+// shouldRetry decides whether and how long to wait before another attempt
+// after a failure that is not a 429.
 func (c *Client) shouldRetry(req Request, err error, attempt int) (time.Duration, bool) {
 	var e *Error
 	if !errors.As(err, &e) || attempt >= c.cfg.MaxRetries {
 		return 0, false
 	}
 	switch {
-	case e.Kind == ErrRateLimited:
-		if e.RetryAfter > c.cfg.MaxBackoff {
-			return 0, false // longer than we will sit still; the caller is told when
-		}
-		if e.RetryAfter > 0 {
-			return e.RetryAfter, true
-		}
 	case req.Creates:
 		return 0, false
 	case e.Kind == ErrNetwork:
-		if errors.Is(e.Err, context.Canceled) || strings.Contains(e.Message, "cancelled") {
+		if e.Final || errors.Is(e.Err, context.Canceled) || strings.Contains(e.Message, "cancelled") {
 			return 0, false
 		}
 	case e.Status == http.StatusBadGateway, e.Status == http.StatusServiceUnavailable, e.Status == http.StatusGatewayTimeout:
@@ -311,6 +475,18 @@ func (c *Client) backoff(attempt int) time.Duration {
 		ceiling = c.cfg.MaxBackoff
 	}
 	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
+}
+
+// retryAfter is how long the vendor asks us to wait: Retry-After, or the
+// time until X-RateLimit-Reset (Liongard sends both).
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	if d := parseRetryAfter(h.Get("Retry-After"), now); d > 0 {
+		return d
+	}
+	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(h.Get("X-RateLimit-Reset"))); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 // parseRetryAfter reads seconds (Liongard sends fractions) or an HTTP date.

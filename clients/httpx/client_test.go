@@ -3,9 +3,11 @@ package httpx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -146,4 +148,90 @@ func TestCollectStopsWhereTheVendorSays(t *testing.T) {
 	if err != nil || len(got) != 4 || pages != 4 {
 		t.Fatalf("%v %v after %d pages", got, err, pages)
 	}
+}
+
+// A vendor that allows 2 requests per rolling window and answers 429 with
+// a plain-text body and no Retry-After (as Hudu does): the client waits
+// the window out, page after page, and says each time that it waits.
+func TestRateLimitIsWaitedOutAndReported(t *testing.T) {
+	const window = 400 * time.Millisecond
+	var mu sync.Mutex
+	var sent []time.Time
+	var served, refused atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		now := time.Now()
+		recent := sent[:0]
+		for _, at := range sent {
+			if now.Sub(at) < window {
+				recent = append(recent, at)
+			}
+		}
+		sent = recent
+		if len(sent) >= 2 {
+			mu.Unlock()
+			refused.Add(1)
+			w.WriteHeader(http.StatusTooManyRequests)
+			w.Write([]byte("Retry later\n"))
+			return
+		}
+		sent = append(sent, now)
+		mu.Unlock()
+		served.Add(1)
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	c := New(Config{System: "Hudu", BaseURL: srv.URL, Budget: Budget{Requests: 300, Per: window}, BackoffBase: 20 * time.Millisecond})
+	var waits []Wait
+	var wmu sync.Mutex
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	ctx = WithWaitReporter(ctx, func(w Wait) { wmu.Lock(); waits = append(waits, w); wmu.Unlock() })
+	for page := range 7 {
+		if _, err := c.Do(ctx, Request{Method: "GET", Path: "/companies"}); err != nil {
+			t.Fatalf("page %d: %v (after %d served, %d refused)", page, err, served.Load(), refused.Load())
+		}
+	}
+	if served.Load() != 7 || len(waits) == 0 || waits[0].Reason != "rate limited" || waits[0].System != "Hudu" {
+		t.Fatalf("served %d, waits %+v", served.Load(), waits)
+	}
+	t.Logf("7 pages, %d refused with 429, %d waits reported", refused.Load(), len(waits))
+}
+
+// Failures no retry can mend come back at once, saying what is wrong.
+func TestWrongPortSchemeOrHostFailAtOnceWithTheReason(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closedURL := closed.URL
+	closed.Close() // nothing listens there now
+	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) }))
+	defer plain.Close()
+	secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) }))
+	defer secure.Close()
+	cases := map[string]struct{ base, want string }{
+		"connection refused": {closedURL, "nothing answers at " + strings.TrimPrefix(closedURL, "http://") + " (connection refused)"},
+		"https to plain":     {strings.Replace(plain.URL, "http://", "https://", 1), "the server answers plain http; use http://"},
+		"http to TLS":        {strings.Replace(secure.URL, "https://", "http://", 1), "the server speaks https; use https://"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var waits int
+			ctx := WithWaitReporter(context.Background(), func(Wait) { waits++ })
+			cl := New(Config{System: "Vendor", BaseURL: c.base})
+			_, err := cl.Do(ctx, Request{Method: "GET", Path: "/api"})
+			var e *Error
+			if !errors.As(err, &e) || !e.Final || !strings.Contains(err.Error(), c.want) || waits != 0 {
+				t.Fatalf("err = %v (final %v, %d retries); want %q at once", err, e != nil && e.Final, waits, c.want)
+			}
+		})
+	}
+	t.Run("unknown host", func(t *testing.T) {
+		cl := New(Config{System: "Vendor", BaseURL: "https://mspwire-test.invalid"})
+		_, err := cl.Do(context.Background(), Request{Method: "GET", Path: "/api"})
+		if !strings.Contains(fmt.Sprint(errors.Unwrap(err)), "no such host") {
+			t.Skipf("this machine's resolver did not answer NXDOMAIN for .invalid: %v", err)
+		}
+		if !strings.Contains(err.Error(), "the host name mspwire-test.invalid does not exist") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 }

@@ -37,6 +37,7 @@ type Error struct {
 	Message    string // the vendor's message, redacted
 	Fields     []FieldError
 	RetryAfter time.Duration // for ErrRateLimited, if the vendor said
+	Final      bool          // a network failure no retry mends: wrong host, port or scheme
 	Err        error         // the network error, if any
 }
 

@@ -195,7 +195,9 @@ func TestBadKeyAndPlainText429(t *testing.T) {
 	sim.SetLimit(simkit.Limit{Requests: 1, Per: time.Hour})
 	c, _ := hudu.New(hudu.Config{URL: url, APIKey: simhudu.DemoKey, BackoffBase: time.Millisecond})
 	c.Info(ctx)
-	_, err = c.Info(ctx)
+	limited, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	_, err = c.Info(limited)
 	if !errors.Is(err, httpx.ErrRateLimited) || !strings.Contains(err.Error(), "Retry later") {
 		t.Fatalf("err = %v", err)
 	}

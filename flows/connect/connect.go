@@ -208,7 +208,7 @@ func Save(ctx context.Context, st *store.Store, kr *store.Keyring, profile, syst
 	}
 	now := time.Now()
 	conn := store.Connection{Profile: profile, System: system, BaseURL: v.BaseURL, Identifiers: Identifiers(f),
-		KeyringRef: store.KeyringService + ":" + ref.Account(), ActsAs: v.ActsAs, VerifiedAt: now}
+		KeyringRef: store.KeyringService + ":" + kr.Account(ref), ActsAs: v.ActsAs, VerifiedAt: now}
 	if old, err := st.Connection(ctx, profile, system); err == nil {
 		conn.CreatedAt, conn.RotatedAt = old.CreatedAt, old.RotatedAt
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -30,19 +31,19 @@ type Env struct {
 	Profile string
 }
 
-// Answer stores the questionnaire and the path it recommends.
+// Answer stores the questionnaire and the path it recommends. A path
+// already chosen stays chosen: a new recommendation is advice.
 func (e Env) Answer(ctx context.Context, a path.Answers) (path.ID, string, error) {
-	o, err := e.Store.Onboarding(ctx, e.Profile)
-	if err != nil {
-		return "", "", err
-	}
 	rec, why := path.Recommend(a)
-	o.Answers, _ = json.Marshal(a)
-	o.Recommended, o.Reason = string(rec), why
-	if o.Path == "" {
-		o.Path = string(rec)
-	}
-	return rec, why, e.Store.SaveOnboarding(ctx, o)
+	answers, _ := json.Marshal(a)
+	err := e.Store.UpdateOnboarding(ctx, e.Profile, func(o *store.Onboarding) error {
+		o.Answers, o.Recommended, o.Reason = answers, string(rec), why
+		if o.Path == "" {
+			o.Path = string(rec)
+		}
+		return nil
+	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "path.recommended", Detail: map[string]any{"recommended": string(rec)}})
+	return rec, why, err
 }
 
 // Answers reads the stored questionnaire.
@@ -58,34 +59,29 @@ func (e Env) Answers(ctx context.Context) (path.Answers, error) {
 
 // ChoosePath stores the operator's path, which may differ from the advice.
 func (e Env) ChoosePath(ctx context.Context, p path.ID) error {
-	o, err := e.Store.Onboarding(ctx, e.Profile)
-	if err != nil {
-		return err
-	}
-	o.Path = string(p)
-	if err := e.Store.SaveOnboarding(ctx, o); err != nil {
-		return err
-	}
-	return e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: "operator", Event: "path.chosen",
-		Detail: map[string]any{"path": string(p), "recommended": o.Recommended}})
+	detail := map[string]any{"path": string(p)}
+	return e.Store.UpdateOnboarding(ctx, e.Profile, func(o *store.Onboarding) error {
+		o.Path, detail["recommended"] = string(p), o.Recommended
+		return nil
+	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "path.chosen", Detail: detail})
 }
 
 // Plan is the profile's path with what it involves.
 type Plan struct {
-	Path        path.ID
-	Recommended path.ID
-	Reason      string
-	DocsTool    string
-	Systems     []string
-	Source      string
-	Steps       []StepState
+	Path        path.ID     `json:"path"`
+	Recommended path.ID     `json:"recommended"`
+	Reason      string      `json:"reason"`
+	DocsTool    string      `json:"docs_tool"`
+	Systems     []string    `json:"systems"`
+	Source      string      `json:"source"`
+	Steps       []StepState `json:"steps"`
 }
 
 // StepState is a step and whether it is done, and how.
 type StepState struct {
 	path.Step
-	Done bool
-	How  string // "ticked", "verified"
+	Done bool   `json:"done"`
+	How  string `json:"how,omitempty"` // "ticked", "verified"
 }
 
 // Plan reads the profile's path and steps; an error if no path is chosen.
@@ -173,10 +169,6 @@ func (e Env) SetSource(ctx context.Context, source string, statuses, types []str
 	if source != "halopsa" && source != "itglue" {
 		return 0, fmt.Errorf("source %q: choose halopsa or itglue", source)
 	}
-	o, err := e.Store.Onboarding(ctx, e.Profile)
-	if err != nil {
-		return 0, err
-	}
 	selected := -1
 	if len(statuses) > 0 || len(types) > 0 {
 		c, err := e.ITGlue(ctx)
@@ -193,8 +185,11 @@ func (e Env) SetSource(ctx context.Context, source string, statuses, types []str
 		}
 		selected = len(orgs)
 	}
-	o.Source, o.ITGlueStatuses, o.ITGlueTypes = source, statuses, types
-	return selected, e.Store.SaveOnboarding(ctx, o)
+	return selected, e.Store.UpdateOnboarding(ctx, e.Profile, func(o *store.Onboarding) error {
+		o.Source, o.ITGlueStatuses, o.ITGlueTypes = source, statuses, types
+		return nil
+	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "source.set",
+		Detail: map[string]any{"source": source, "itglue_statuses": statuses, "itglue_types": types}})
 }
 
 // itglueFilter turns status and type names into ids, saying which names

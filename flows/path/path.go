@@ -141,14 +141,14 @@ func Systems(p ID, docsTool string) []string {
 
 // TradeOff is a path's column in the side-by-side table.
 type TradeOff struct {
-	Path          ID
-	Title         string
-	HowDataFlows  string
-	DataDepth     string
-	Consideration string
-	Pros          []string
-	Cons          []string
-	Requires      []string
+	Path          ID       `json:"path"`
+	Title         string   `json:"title"`
+	HowDataFlows  string   `json:"how_data_flows"`
+	DataDepth     string   `json:"data_depth"`
+	Consideration string   `json:"consideration"`
+	Pros          []string `json:"pros"`
+	Cons          []string `json:"cons"`
+	Requires      []string `json:"requires"`
 }
 
 // TradeOffs are the three paths side by side, in our words from the guide.

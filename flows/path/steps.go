@@ -13,12 +13,12 @@ const (
 
 // Step is one step of a path, in the guide's order.
 type Step struct {
-	ID     string
-	Title  string
-	Kind   Kind
-	Clicks []string // where to click, in order, for guided steps
-	Advice string
-	Check  string // what mspwire can see through an API once it is done, if anything
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	Kind   Kind     `json:"kind"`
+	Clicks []string `json:"clicks,omitempty"` // where to click, in order, for guided steps
+	Advice string   `json:"advice,omitempty"`
+	Check  string   `json:"check,omitempty"` // what mspwire can see through an API once it is done, if anything
 }
 
 var (
@@ -100,9 +100,9 @@ func Steps(p ID, docsTool string) []Step {
 // Mapping pairs a Liongard alert value with the HaloPSA one to enter in the
 // alert template.
 type Mapping struct {
-	Kind     string // "status" or "priority"
-	Liongard string
-	HaloPSA  string
+	Kind     string `json:"kind"` // "status" or "priority"
+	Liongard string `json:"liongard"`
+	HaloPSA  string `json:"halopsa"`
 }
 
 // Liongard's alert statuses and priorities.

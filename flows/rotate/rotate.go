@@ -20,6 +20,10 @@ import (
 	"github.com/mspwire/mspwire/store"
 )
 
+// ErrUnavailable means the vendor could not be asked: the rotation waits,
+// its new secret kept, for --resume.
+var ErrUnavailable = errors.New("the vendor is unavailable")
+
 // Result is a finished rotation.
 type Result struct {
 	Verified  connect.Verified
@@ -65,11 +69,19 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	crashPoint("pending-saved")
 
 	v, err := connect.Verify(ctx, system, f, secret)
-	if err != nil {
+	switch {
+	case errors.Is(err, connect.ErrRejected):
 		_ = kr.Delete(ctx, PendingRef(ref))
 		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.rejected",
 			Detail: map[string]any{"system": system, "error": err.Error()}})
 		return Result{}, fmt.Errorf("the new secret did not work, so the old one stays in place: %w", err)
+	case err != nil:
+		// Unavailable is not refused: the vendor may already have revoked
+		// the old secret, so the new one is kept, not dropped.
+		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.deferred",
+			Detail: map[string]any{"system": system, "error": err.Error()}})
+		return Result{}, fmt.Errorf("%w: %w. The new secret could not be checked, so it is kept aside in the keyring, not lost; "+
+			"the stored one is unchanged. When the vendor answers again, run: mspwire auth rotate %s --resume", ErrUnavailable, err, system)
 	}
 	crashPoint("verified")
 
@@ -110,9 +122,10 @@ func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 		return Result{}, err
 	}
 	steps := Checklist(system, f)
-	if err := st.AddChecklist(ctx, profile, system, "rotation "+now.UTC().Format(time.RFC3339), steps); err != nil {
+	if err := addChecklist(ctx, st, profile, system, actor, now, steps); err != nil {
 		return Result{}, err
 	}
+	crashPoint("checklisted")
 	event := "rotation.done"
 	if recovered {
 		event = "rotation.recovered"
@@ -163,7 +176,7 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 // cleared but before the rotation was recorded: the audit log's last word
 // on the system is "rotation.started".
 func finishBookkeeping(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, ref store.SecretRef, actor string) (Result, bool, error) {
-	last, err := st.LastEvent(ctx, profile, "rotation.", system)
+	last, _, err := st.LastEvent(ctx, profile, "rotation.", system)
 	if err != nil {
 		return Result{}, false, err
 	}
@@ -190,11 +203,32 @@ func finishBookkeeping(ctx context.Context, st *store.Store, kr *store.Keyring, 
 		return Result{}, true, err
 	}
 	steps := Checklist(system, f)
-	if err := st.AddChecklist(ctx, profile, system, "rotation "+now.UTC().Format(time.RFC3339), steps); err != nil {
+	if err := addChecklist(ctx, st, profile, system, actor, now, steps); err != nil {
 		return Result{}, true, err
 	}
 	err = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.recovered", Detail: map[string]any{"system": system}})
 	return Result{Verified: v, Checklist: steps, Recovered: true}, true, err
+}
+
+// addChecklist records a rotation's by-hand steps under the rotation's own
+// key — the id of its "rotation.started" line — so a recovery that repeats
+// this adds nothing. A rotation recovered before it was audited as started
+// is given its start line now.
+func addChecklist(ctx context.Context, st *store.Store, profile, system, actor string, now time.Time, steps []string) error {
+	last, id, err := st.LastEvent(ctx, profile, "rotation.", system)
+	if err != nil {
+		return err
+	}
+	if last != "rotation.started" {
+		if err := st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.started",
+			Detail: map[string]any{"system": system}}); err != nil {
+			return err
+		}
+		if _, id, err = st.LastEvent(ctx, profile, "rotation.", system); err != nil {
+			return err
+		}
+	}
+	return st.AddChecklist(ctx, profile, system, "rotation "+now.UTC().Format(time.RFC3339), fmt.Sprintf("rotation:%d", id), steps)
 }
 
 // Checklist is what the operator must do elsewhere after a rotation: the

@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/systems"
+	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/prompt"
 )
@@ -174,22 +175,27 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, kr, err := g.open(cmd.Context())
-			if err != nil {
-				return err
+			if err := store.ValidProfile(g.profile); err != nil {
+				return fmt.Errorf("--profile: %w", err)
 			}
-			defer st.Close()
+			// The vendor is asked first: a refused login leaves no data
+			// directory, database or keyring entry behind.
 			fmt.Fprintf(g.io.Err, "Checking with %s…\n", sys.Name)
 			v, err := connect.Verify(cmd.Context(), sys.ID, f, secret)
 			if err != nil {
 				return credentialError(err)
 			}
-			if err := connect.Save(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, v, actor()); err != nil {
+			st, kr, err := g.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if err := connect.Save(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, v, who.Operator()); err != nil {
 				return err
 			}
 			ref, _ := connect.Ref(g.profile, sys.ID)
 			fmt.Fprintf(g.io.Err, "%s: verified as %s. Secret saved in the OS keyring (service %s, account %s).\n",
-				sys.Name, v.ActsAs, store.KeyringService, ref.Account())
+				sys.Name, v.ActsAs, store.KeyringService, kr.Account(ref))
 			printWarnings(g.io.Err, v.Warnings)
 			return nil
 		},
@@ -222,14 +228,6 @@ func printWarnings(w io.Writer, warnings []string) {
 	}
 }
 
-// actor names who did something, for the audit log.
-func actor() string {
-	if u := os.Getenv("USER"); u != "" {
-		return "operator:" + u
-	}
-	return "operator"
-}
-
 // recoverRotations finishes rotations a killed run left half-done, and
 // says so. A keyring that cannot be reached is left for the command itself
 // to report.
@@ -239,7 +237,7 @@ func recoverRotations(ctx context.Context, g *globals, st *store.Store, kr *stor
 		return
 	}
 	for _, c := range conns {
-		res, did, err := rotate.Recover(ctx, st, kr, g.profile, c.System, actor())
+		res, did, err := rotate.Recover(ctx, st, kr, g.profile, c.System, who.Operator())
 		switch {
 		case err != nil && did:
 			fmt.Fprintf(g.io.Err, "%s: %v\n", c.System, err)
@@ -257,6 +255,9 @@ func newAuthStatusCmd(g *globals) *cobra.Command {
 		Short: "Per system: where the secret lives (masked), what it acts as, when it was verified and rotated, warnings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if maxAgeDays < 1 || maxAgeDays > 36500 {
+				return fmt.Errorf("--max-age-days %d: give a number of days from 1 to 36500", maxAgeDays)
+			}
 			st, kr, err := g.open(cmd.Context())
 			if err != nil {
 				return err
@@ -385,7 +386,7 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 			if _, err := st.Connection(cmd.Context(), g.profile, sys.ID); err != nil {
 				return &exitError{Code: ExitCredentials, Err: fmt.Errorf("%w; run mspwire auth login %s first", err, sys.ID)}
 			}
-			res, did, err := rotate.Recover(cmd.Context(), st, kr, g.profile, sys.ID, actor())
+			res, did, err := rotate.Recover(cmd.Context(), st, kr, g.profile, sys.ID, who.Operator())
 			if did {
 				if err != nil {
 					fmt.Fprintf(g.io.Err, "%s: %v\n", sys.Name, err)
@@ -417,7 +418,7 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(g.io.Err, "Checking the new secret with %s…\n", sys.Name)
-			res, err = rotate.Rotate(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, actor())
+			res, err = rotate.Rotate(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, who.Operator())
 			if err != nil {
 				return credentialError(err)
 			}
@@ -475,15 +476,26 @@ func newAuthLogoutCmd(g *globals) *cobra.Command {
 			}
 			defer st.Close()
 			ref, _ := connect.Ref(g.profile, sys.ID)
+			_, connErr := st.Connection(cmd.Context(), g.profile, sys.ID)
+			removed := connErr == nil
 			for _, r := range []store.SecretRef{ref, rotate.PendingRef(ref)} {
+				if _, err := kr.Stored(cmd.Context(), r); err == nil {
+					removed = true
+				} else if !errors.Is(err, store.ErrSecretNotFound) {
+					return err
+				}
 				if err := kr.Delete(cmd.Context(), r); err != nil {
 					return err
 				}
 			}
+			if !removed {
+				fmt.Fprintf(g.io.Err, "%s: nothing to remove; profile %q has no connection or secret for it here.\n", sys.Name, g.profile)
+				return nil
+			}
 			if err := st.DeleteConnection(cmd.Context(), g.profile, sys.ID); err != nil {
 				return err
 			}
-			if err := st.Audit(cmd.Context(), store.AuditEntry{Profile: g.profile, Actor: actor(), Event: "connection.removed",
+			if err := st.Audit(cmd.Context(), store.AuditEntry{Profile: g.profile, Actor: who.Operator(), Event: "connection.removed",
 				Detail: map[string]any{"system": sys.ID}}); err != nil {
 				return err
 			}

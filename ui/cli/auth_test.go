@@ -76,10 +76,28 @@ func (s *session) login(secret string) {
 	}
 }
 
+// keyring is the OS keyring as this session's data directory sees it.
+func (s *session) keyring() *store.Keyring {
+	s.t.Helper()
+	return scopedKeyring(s.t, s.dir)
+}
+
+// scopedKeyring is the OS keyring as the data directory dir sees it.
+func scopedKeyring(t *testing.T, dir string) *store.Keyring {
+	t.Helper()
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	kr, _ := store.NewKeyring()
+	return kr.Scoped(st.ID())
+}
+
 // stored is the secret the keyring holds now.
 func (s *session) stored() string {
 	s.t.Helper()
-	kr, _ := store.NewKeyring()
+	kr := s.keyring()
 	ref, _ := connect.Ref(s.profile, "halopsa")
 	secret, err := kr.Stored(context.Background(), ref)
 	if err != nil {
@@ -131,7 +149,10 @@ func TestLoginFromStdinVerifiesBeforeStoring(t *testing.T) {
 	if code != cli.ExitCredentials || !strings.Contains(stderr, "invalid_client") {
 		t.Fatalf("wrong secret: exit %d: %s", code, stderr)
 	}
-	kr, _ := store.NewKeyring()
+	if _, err := os.Stat(filepath.Join(s.dir, store.FileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused login left a database behind: %v", err)
+	}
+	kr := s.keyring()
 	ref, _ := connect.Ref(s.profile, "halopsa")
 	if _, err := kr.Stored(context.Background(), ref); !errors.Is(err, store.ErrSecretNotFound) {
 		t.Fatalf("a rejected secret was stored: %v", err)
@@ -253,7 +274,7 @@ func TestEnvironmentSecretsAreReportedAndNeverStored(t *testing.T) {
 	if s.stored() != simhalo.DemoApp.ClientSecret {
 		t.Fatal("an environment secret replaced the stored one")
 	}
-	kr, _ := store.NewKeyring()
+	kr := s.keyring()
 	ref, _ := connect.Ref(s.profile, "hudu")
 	if _, err := kr.Stored(context.Background(), ref); !errors.Is(err, store.ErrSecretNotFound) {
 		t.Fatalf("the environment's Hudu key reached the keyring: %v", err)
@@ -267,7 +288,7 @@ func TestLogoutRemovesSecretAndConnection(t *testing.T) {
 	if _, stderr, code := s.run("", "auth", "logout", "halopsa", "--yes"); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	kr, _ := store.NewKeyring()
+	kr := s.keyring()
 	ref, _ := connect.Ref(s.profile, "halopsa")
 	if _, err := kr.Stored(context.Background(), ref); !errors.Is(err, store.ErrSecretNotFound) {
 		t.Fatalf("secret still there: %v", err)

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"charm.land/fang/v2"
 	"github.com/adrg/xdg"
@@ -64,7 +65,16 @@ type globals struct {
 	profile    string
 	dataDir    string
 	accessible bool
+	timeout    time.Duration
+	cancel     context.CancelFunc // ends the command's deadline
 }
+
+// DefaultTimeout bounds a command that is not a screen: a vendor that
+// answers one page a minute cannot keep a script waiting for hours.
+const DefaultTimeout = 30 * time.Minute
+
+// untimed are the commands that run until the operator stops them.
+var untimed = map[string]bool{"mspwire": true, "demo": true, "serve": true}
 
 // DataDir resolves --data-dir, then MSPWIRE_DATA_DIR, then the XDG data home.
 func (g *globals) DataDir() string {
@@ -90,11 +100,21 @@ func (g *globals) open(ctx context.Context) (*store.Store, *store.Keyring, error
 	if err != nil {
 		return nil, nil, err
 	}
-	return st, kr, nil
+	scoped, err := st.Secrets(ctx, kr)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, scoped, nil
 }
 
 // NewRoot builds the command tree.
 func NewRoot(std IO) *cobra.Command {
+	root, _ := newRoot(std)
+	return root
+}
+
+func newRoot(std IO) (*cobra.Command, *globals) {
 	g := &globals{io: std}
 	root := &cobra.Command{
 		Use:   "mspwire",
@@ -121,9 +141,22 @@ func NewRoot(std IO) *cobra.Command {
 	pf.StringVar(&g.profile, "profile", envOr("MSPWIRE_PROFILE", "default"), "the MSP tenant to work on (env MSPWIRE_PROFILE)")
 	pf.StringVar(&g.dataDir, "data-dir", "", "where mspwire keeps its database (env MSPWIRE_DATA_DIR; default $XDG_DATA_HOME/mspwire)")
 	pf.BoolVar(&g.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain prompts, one line at a time, for screen readers (env ACCESSIBLE)")
+	pf.DurationVar(&g.timeout, "timeout", envDuration("MSPWIRE_TIMEOUT", DefaultTimeout), "give up on a command after this long, e.g. 90s or 1h (env MSPWIRE_TIMEOUT; not the wizard)")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if g.timeout <= 0 {
+			return fmt.Errorf("--timeout %s: give a duration above zero, e.g. 10m", g.timeout)
+		}
+		if !untimed[cmd.Name()] {
+			ctx, cancel := context.WithTimeoutCause(cmd.Context(), g.timeout,
+				fmt.Errorf("gave up after %s (--timeout); allow longer with --timeout or MSPWIRE_TIMEOUT", g.timeout))
+			g.cancel = cancel
+			cmd.SetContext(ctx)
+		}
+		return nil
+	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newExitCodesTopic())
-	return root
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	return root, g
 }
 
 // Main runs mspwire with args and returns the process exit code.
@@ -133,7 +166,12 @@ func Main(ctx context.Context, args []string, std IO) int {
 	if os.Getenv("NO_COLOR") != "" {
 		os.Setenv("NO_COLOR", "1")
 	}
-	root := NewRoot(std)
+	root, g := newRoot(std)
+	defer func() {
+		if g.cancel != nil {
+			g.cancel()
+		}
+	}()
 	root.SetArgs(args)
 	version, commit := buildVersion()
 	err := fang.Execute(ctx, root,
@@ -187,6 +225,18 @@ func buildVersion() (version, commit string) {
 		}
 	}
 	return version, commit
+}
+
+// envDuration reads a duration from the environment; a value that is not
+// one is left for the flag check to report as the default.
+func envDuration(name string, fallback time.Duration) time.Duration {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		return -1
+	}
+	return fallback
 }
 
 func envOr(name, fallback string) string {

@@ -91,9 +91,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if err := kr.Usable(ctx); err != nil {
 				fmt.Fprintf(g.io.Err, "No OS keyring is available (%v).\nThe demo keeps its sandbox secrets in memory for this run only.\n", err)
 				kr = store.NewMemoryKeyring()
-			} else {
-				defer forgetDemoSecrets(kr, profile)
 			}
+			// The demo's own data directory id scopes its keyring entries:
+			// it can never read or remove a real profile's secrets.
+			kr = kr.Scoped(st.ID())
+			defer forgetDemoSecrets(kr, profile)
 			g.profile = profile
 			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, Demo: demoDefaults(sb.Creds)})
 		},
