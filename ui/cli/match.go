@@ -30,8 +30,10 @@ func newMatchCmd(g *globals) *cobra.Command {
 	var o matchOptions
 	cmd := &cobra.Command{
 		Use:   "match --left A.csv --right B.csv",
-		Short: "Suggest one-to-one matches between two exported company lists, with a score, a band and a reason",
-		Long: "Match two company lists exported as CSV (a header with id and name; optional domain or website, city,\n" +
+		Short: "Match companies: review the tenant's (suggest, list, accept, …) or two exported lists (--left, --right)",
+		Long: "Review the tenant's matches: suggest after mspwire inventory fetch, then list, accept, reject, remap,\n" +
+			"new, ignore and undo, or export and import a spreadsheet — the same review as the wizard's screen.\n\n" +
+			"Or match two company lists exported as CSV (a header with id and name; optional domain or website, city,\n" +
 			"external_id). Each company is matched at most once. Bands: exact (the same name once normalised),\n" +
 			"strong (safe to accept in bulk), review (a person should look). Duplicates inside a list are reported.",
 		Args: cobra.NoArgs,
@@ -46,6 +48,7 @@ func newMatchCmd(g *globals) *cobra.Command {
 	f.Float64Var(&o.minScore, "min-score", match.DefaultFloor, "lowest score to suggest, 0 to 1")
 	f.BoolVar(&o.all, "all", false, "also list the companies left without a match on either side")
 	f.IntVar(&o.candidates, "candidates", 0, "instead of one-to-one suggestions, list each left company's K best right companies, best first")
+	addReviewCmds(cmd, g)
 	return cmd
 }
 
