@@ -123,6 +123,32 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	return sb, nil
 }
 
+// NewSecret has a simulator issue a new credential, as the vendor's console
+// would: a HaloPSA application's new secret (the old one dies at once), a
+// new Liongard access key, a new IT Glue or Hudu API key (the old keys
+// stay valid until revoked). Creds keeps the demo's first credentials.
+func (sb *Sandbox) NewSecret(system string) (Creds, error) {
+	c := sb.Creds[system]
+	switch system {
+	case "halopsa":
+		secret, ok := sb.HaloPSA.RotateSecret(c.ClientID)
+		if !ok {
+			return Creds{}, fmt.Errorf("sandbox: no HaloPSA application %s", c.ClientID)
+		}
+		c.ClientSecret = secret
+	case "liongard":
+		k := sb.Liongard.NewKey()
+		c.KeyID, c.KeySecret = k.ID, k.Secret
+	case "itglue":
+		c.APIKey = sb.ITGlue.Issue("ITG.sandbox")
+	case "hudu":
+		c.APIKey = sb.Hudu.Issue("hudu-key")
+	default:
+		return Creds{}, fmt.Errorf("sandbox: unknown system %q", system)
+	}
+	return c, nil
+}
+
 // Err reports a server that stopped on its own.
 func (sb *Sandbox) Err() <-chan error { return sb.errs }
 

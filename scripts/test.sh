@@ -19,6 +19,8 @@ fi
 if command -v staticcheck >/dev/null 2>&1; then
   echo "== staticcheck"
   staticcheck ./...
+else
+  echo "== staticcheck: not installed, skipped (go install honnef.co/go/tools/cmd/staticcheck@v0.8.2)"
 fi
 
 echo "== go test -race"

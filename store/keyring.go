@@ -229,10 +229,12 @@ func (b *memoryBackend) Delete(service, user string) error {
 	return nil
 }
 
+const probeProfile = "probe"
+
 // Usable says whether the keyring answers, by writing, reading and deleting
 // a probe entry.
 func (k *Keyring) Usable(ctx context.Context) error {
-	ref := SecretRef{Profile: "probe", System: "probe", Field: strconv.Itoa(os.Getpid())}
+	ref := SecretRef{Profile: probeProfile, System: "probe", Field: strconv.Itoa(os.Getpid())}
 	if err := k.Set(ctx, ref, "probe"); err != nil {
 		return err
 	}
@@ -329,6 +331,9 @@ func (k *Keyring) call(ctx context.Context, op string, ref SecretRef, fn func() 
 // what happened and what to do.
 func translate(op string, ref SecretRef, err error, timeout time.Duration) error {
 	env := "; for automation, give it in " + ref.EnvVar() + " instead"
+	if ref.Profile == probeProfile {
+		env = "" // the probe is no secret anyone gives
+	}
 	e := &KeyringError{Op: op, Ref: ref, Err: err}
 	msg := err.Error()
 	switch {

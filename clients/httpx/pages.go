@@ -28,9 +28,27 @@ func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Conte
 			return all, err
 		}
 		all = append(all, p.Items...)
+		reportPage(ctx, page-first+1, len(all))
 		if !p.More {
 			return all, nil
 		}
 	}
 	return all, fmt.Errorf("gave up after %d pages: the server never signalled the last page", maxPages)
+}
+
+// PageReporter is told after each page of a list: how many pages and
+// items so far.
+type PageReporter func(pages, items int)
+
+type pageKey struct{}
+
+// WithPageReporter makes every list read under ctx report its progress.
+func WithPageReporter(ctx context.Context, r PageReporter) context.Context {
+	return context.WithValue(ctx, pageKey{}, r)
+}
+
+func reportPage(ctx context.Context, pages, items int) {
+	if r, ok := ctx.Value(pageKey{}).(PageReporter); ok && r != nil {
+		r(pages, items)
+	}
 }

@@ -150,10 +150,15 @@ func (e Env) Tick(ctx context.Context, stepID string, done bool) error {
 		if s.Kind != path.Guided {
 			return fmt.Errorf("step %q is done by mspwire itself, not ticked", stepID)
 		}
+		event := "step.ticked"
+		err := e.Store.MarkStep(ctx, e.Profile, stepID, "ticked")
 		if !done {
-			return e.Store.UnmarkStep(ctx, e.Profile, stepID)
+			event, err = "step.unticked", e.Store.UnmarkStep(ctx, e.Profile, stepID)
 		}
-		return e.Store.MarkStep(ctx, e.Profile, stepID, "ticked")
+		if err != nil {
+			return err
+		}
+		return e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: event, Detail: map[string]any{"step": stepID}})
 	}
 	var ids []string
 	for _, s := range p.Steps {
@@ -265,6 +270,66 @@ func (e Env) ITGlueChoices(ctx context.Context) (statuses, types []Choice, err e
 	return statuses, types, nil
 }
 
+// Stage is where a tenant's onboarding stands: the first step not done.
+type Stage string
+
+// The stages, in order.
+const (
+	StageQuestions   Stage = "questions"
+	StagePath        Stage = "path"
+	StageCredentials Stage = "credentials"
+	StageSource      Stage = "source"
+	StageInventories Stage = "inventories"
+	StageReview      Stage = "review"
+	StageSteps       Stage = "steps"
+)
+
+// Stage says where the onboarding continues: the first unfinished step.
+func (e Env) Stage(ctx context.Context) (Stage, error) {
+	o, err := e.Store.Onboarding(ctx, e.Profile)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case len(o.Answers) == 0 || string(o.Answers) == "{}":
+		return StageQuestions, nil
+	case o.Path == "":
+		return StagePath, nil
+	}
+	p, err := e.Plan(ctx)
+	if err != nil {
+		return "", err
+	}
+	if ok, err := e.connected(ctx, p.Systems); err != nil || !ok {
+		return StageCredentials, err
+	}
+	if o.Source == "" {
+		return StageSource, nil
+	}
+	counts, err := e.Store.RecordCounts(ctx, e.Profile)
+	if err != nil {
+		return "", err
+	}
+	for _, sys := range p.Systems {
+		if counts[sys] == 0 {
+			return StageInventories, nil
+		}
+	}
+	rows, err := e.Store.Decisions(ctx, e.Profile, "")
+	if err != nil {
+		return "", err
+	}
+	if len(rows) == 0 {
+		return StageReview, nil
+	}
+	for _, d := range rows {
+		if !d.Decided() {
+			return StageReview, nil
+		}
+	}
+	return StageSteps, nil
+}
+
 // Fetched is one system's inventory fetch.
 type Fetched struct {
 	System string
@@ -305,9 +370,15 @@ func (e Env) FetchSystem(ctx context.Context, sys string) (int, error) {
 		err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate %s)", connect.ErrRejected, err, sys)
 	}
 	if err != nil {
+		_ = e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "inventory.failed",
+			Detail: map[string]any{"system": sys, "error": err.Error()}})
 		return 0, err
 	}
-	return len(recs), e.Store.ReplaceRecords(ctx, e.Profile, sys, recs)
+	if err := e.Store.ReplaceRecords(ctx, e.Profile, sys, recs); err != nil {
+		return 0, err
+	}
+	return len(recs), e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "inventory.fetched",
+		Detail: map[string]any{"system": sys, "records": len(recs)}})
 }
 
 // AlertMapping proposes which HaloPSA status and priority each of

@@ -16,6 +16,17 @@ var huduHaloLayouts = []string{"People", "Locations", "Computer Assets"}
 // in its page's URL); the sandbox and a fresh Hudu give it 1.
 const huduHaloIntegration = 1
 
+// Verifies says whether mspwire checks a step through the APIs (or, for
+// credentials, by verifying each one); the other steps are the operator's
+// to check and tick.
+func Verifies(stepID string) bool {
+	switch stepID {
+	case "credentials", "halopsa-agent", "halopsa-app", "hudu-halopsa", "flexible-assets":
+		return true
+	}
+	return false
+}
+
 // VerifySteps looks, through the vendors' APIs, at the steps whose outcome
 // an API can see. A step found done is marked "verified"; for one that is
 // not, the finding says what is missing. Steps no API can see are left to

@@ -371,6 +371,13 @@ func (m *Model) RightRecord(rowID int64, rightID string) (store.RecordRef, error
 // AcceptSafe accepts every row in view whose suggestion is exact or strong
 // and that nobody has decided yet; it returns how many.
 func (m *Model) AcceptSafe(ctx context.Context) (int, error) {
+	ids := m.SafeIDs()
+	return len(ids), m.decide(ctx, store.StateAccepted, ids)
+}
+
+// SafeIDs are the rows in view whose suggestion may be accepted without a
+// look: exact or strong, nobody has decided, no duplicate in doubt.
+func (m *Model) SafeIDs() []int64 {
 	var ids []int64
 	for i := range m.view {
 		d := m.At(i)
@@ -378,18 +385,24 @@ func (m *Model) AcceptSafe(ctx context.Context) (int, error) {
 			ids = append(ids, d.ID)
 		}
 	}
-	return len(ids), m.decide(ctx, store.StateAccepted, ids)
+	return ids
 }
 
 // Undo takes back the last action, this run's or an earlier one's; it
 // returns how many rows it restored.
 func (m *Model) Undo(ctx context.Context) (int, error) {
-	restored, err := m.st.Undo(ctx, m.profile, m.actor)
+	restored, err := m.UndoWrite(ctx)
 	if err != nil {
 		return 0, err
 	}
-	m.put(restored)
+	m.Put(restored)
 	return len(restored), nil
+}
+
+// UndoWrite takes back the last action in SQLite only, and returns the
+// rows as they are again; Put shows them. Safe while the model is drawn.
+func (m *Model) UndoWrite(ctx context.Context) ([]store.Decision, error) {
+	return m.st.Undo(ctx, m.profile, m.actor)
 }
 
 func (m *Model) decide(ctx context.Context, state string, ids []int64) error {
@@ -402,21 +415,27 @@ func (m *Model) decide(ctx context.Context, state string, ids []int64) error {
 
 // Apply writes changes as one action (one transaction), then shows them.
 func (m *Model) Apply(ctx context.Context, changes []store.Change) error {
-	for _, c := range changes {
-		if _, ok := m.Row(c.ID); !ok {
-			return fmt.Errorf("%w %d in profile %q (see mspwire match list)", store.ErrNoDecision, c.ID, m.profile)
-		}
-	}
-	done, err := m.st.Decide(ctx, m.profile, m.actor, changes)
+	done, err := m.Write(ctx, changes)
 	if err != nil {
 		return err
 	}
-	m.put(done)
+	m.Put(done)
 	return nil
 }
 
-// put replaces rows in memory with their stored state.
-func (m *Model) put(ds []store.Decision) {
+// Write stores changes as one action and returns the rows as stored,
+// without showing them: a screen runs it off its update loop, then Put.
+func (m *Model) Write(ctx context.Context, changes []store.Change) ([]store.Decision, error) {
+	for _, c := range changes {
+		if _, ok := m.Row(c.ID); !ok {
+			return nil, fmt.Errorf("%w %d in profile %q (see mspwire match list)", store.ErrNoDecision, c.ID, m.profile)
+		}
+	}
+	return m.st.Decide(ctx, m.profile, m.actor, changes)
+}
+
+// Put replaces rows in memory with their stored state.
+func (m *Model) Put(ds []store.Decision) {
 	for _, d := range ds {
 		if w, ok := m.where[d.ID]; ok {
 			m.rows[m.pairs[w[0]].ID][w[1]] = d

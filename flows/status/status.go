@@ -29,6 +29,7 @@ type System struct {
 	Secret     store.Source `json:"secret"` // keyring, env, missing or unknown
 	SecretEnv  string       `json:"secret_env"`
 	VerifiedAt *time.Time   `json:"verified_at"`
+	ActsAs     string       `json:"acts_as,omitempty"`
 	Problem    string       `json:"problem,omitempty"` // e.g. the keyring could not be read
 }
 
@@ -52,7 +53,7 @@ func Build(ctx context.Context, st *store.Store, kr *store.Keyring, profile stri
 	r := Report{Profile: profile, DataFile: st.Path()}
 	for _, c := range creds {
 		r.Systems = append(r.Systems, System{ID: c.System, Name: c.Name, Configured: c.Configured, BaseURL: c.BaseURL,
-			Secret: c.Secret, SecretEnv: c.SecretEnv, VerifiedAt: c.VerifiedAt, Problem: c.Problem})
+			Secret: c.Secret, SecretEnv: c.SecretEnv, VerifiedAt: c.VerifiedAt, ActsAs: c.ActsAs, Problem: c.Problem})
 	}
 	return r, nil
 }

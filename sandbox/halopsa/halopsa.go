@@ -75,7 +75,7 @@ func New(w *world.World, tenant string) *Sim {
 		RateLimited:   rateLimited,
 		Reset:         s.reset,
 		Dump:          s.dump,
-		Admin:         map[string]http.HandlerFunc{"POST /rotate-secret": s.adminRotateSecret},
+		Admin:         map[string]http.HandlerFunc{"POST /rotate-secret": s.adminRotateSecret, "POST /new-secret": s.adminRotateSecret},
 	})
 	s.reset()
 	s.routes()
@@ -109,6 +109,9 @@ func (s *Sim) adminRotateSecret(w http.ResponseWriter, r *http.Request) {
 		ClientID string `json:"client_id"`
 	}
 	_ = json.NewDecoder(r.Body).Decode(&body)
+	if body.ClientID == "" {
+		body.ClientID = DemoApp.ClientID
+	}
 	secret, ok := s.RotateSecret(body.ClientID)
 	if !ok {
 		simkit.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "no application " + body.ClientID})

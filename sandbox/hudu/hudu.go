@@ -61,6 +61,9 @@ func New(w *world.World) *Sim {
 			_, _ = w.Write([]byte("Retry later\n"))
 		},
 		Reset: s.reset, Dump: s.dump,
+		Admin: map[string]http.HandlerFunc{"POST /new-secret": func(w http.ResponseWriter, _ *http.Request) {
+			simkit.WriteJSON(w, http.StatusOK, map[string]string{"api_key": s.Issue("hudu-key")})
+		}},
 	})
 	s.reset()
 	s.routes()

@@ -61,6 +61,9 @@ func New(w *world.World) *Sim {
 			writeErrors(w, http.StatusTooManyRequests, jerr{Status: 429, Title: "Too Many Requests", Detail: "Rate limit exceeded: 3000 requests per 5 minutes"})
 		},
 		Reset: s.reset, Dump: s.dump,
+		Admin: map[string]http.HandlerFunc{"POST /new-secret": func(w http.ResponseWriter, _ *http.Request) {
+			simkit.WriteJSON(w, http.StatusOK, map[string]string{"api_key": s.Issue("ITG.sandbox")})
+		}},
 	})
 	s.reset()
 	s.routes()

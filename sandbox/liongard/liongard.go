@@ -56,6 +56,10 @@ func New(w *world.World) *Sim {
 	s := &Sim{w: w}
 	s.Server = simkit.New("liongard", simkit.Options{
 		Limit: Limit, Seed: w.Seed, RateLimited: s.rateLimited, Reset: s.reset, Dump: s.dump,
+		Admin: map[string]http.HandlerFunc{"POST /new-secret": func(w http.ResponseWriter, _ *http.Request) {
+			k := s.NewKey()
+			simkit.WriteJSON(w, http.StatusOK, map[string]any{"access_key_id": k.ID, "access_key_secret": k.Secret, "expires": k.Expires.Format(time.DateOnly)})
+		}},
 	})
 	s.reset()
 	s.routes()
@@ -67,6 +71,18 @@ func (s *Sim) reset() {
 	defer s.mu.Unlock()
 	s.keys = map[string]AccessKey{DemoKey.ID: DemoKey}
 	s.data = seed(s.w)
+}
+
+// NewKey issues a new access key, as Account Settings > Access Tokens
+// does; the old keys stay valid until deleted.
+func (s *Sim) NewKey() AccessKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(s.keys)
+	k := AccessKey{ID: fmt.Sprintf("lg-key-%d-%x", n, time.Now().UnixNano()&0xffffff),
+		Secret: fmt.Sprintf("lg-secret-%d-%x", n, time.Now().UnixNano()), Expires: time.Now().AddDate(1, 0, 0).UTC().Truncate(24 * time.Hour)}
+	s.keys[k.ID] = k
+	return k
 }
 
 // AddKey adds an access key, e.g. an expired one for a test.

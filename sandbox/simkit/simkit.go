@@ -5,6 +5,7 @@ package simkit
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -321,6 +322,16 @@ func (k *Keys) Add(key string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.set[key] = true
+}
+
+// Issue makes a new valid key with the prefix, as the vendor's console
+// does when an admin creates one; the old keys stay valid until revoked.
+func (k *Keys) Issue(prefix string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	key := fmt.Sprintf("%s-%d-%x", prefix, len(k.set), time.Now().UnixNano())
+	k.set[key] = true
+	return key
 }
 
 // Revoke makes a key invalid.

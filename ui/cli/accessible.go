@@ -15,24 +15,42 @@ import (
 // runAccessible is the wizard as line-by-line prompts: no redraws, no
 // spinners, nothing said by colour alone. The same flows as the screens.
 func runAccessible(ctx context.Context, g *globals, b backend) error {
-	p := prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: true}
+	p := prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.Err, Accessible: true}
 	out := g.io.Err
 	report, err := b.Status(ctx)
 	if err != nil {
 		return err
 	}
-	tui.WriteHomeText(out, report)
+	stage, err := b.Stage(ctx)
+	if err != nil {
+		return err
+	}
+	tui.WriteHomeText(out, report, stage)
 	if ok, err := p.Confirm("Onboard this tenant now?", true); err != nil || !ok {
 		return cancelled(err)
 	}
 
+	prev, err := b.Answers(ctx)
+	if err != nil {
+		return err
+	}
+	defaults := map[string]string{"techs_live_in": prev.TechsLiveIn, "docs_tool": prev.DocsTool, "deep_data": yesNo(prev.DeepData),
+		"itglue_two_way": yesNo(prev.ITGlueTwoWay), "live_docs": yesNo(prev.LiveDocs), "dedicated_owner": yesNo(prev.DedicatedOwner),
+		"itglue_enterprise": yesNo(prev.ITGlueEnterprise)}
 	var a path.Answers
 	for _, q := range path.Questions {
+		if (q.Key == "itglue_two_way" || q.Key == "itglue_enterprise") && a.DocsTool == "hudu" {
+			continue // IT Glue's questions do not apply to a Hudu shop
+		}
 		var opts []prompt.Option
 		for _, o := range q.Options {
 			opts = append(opts, prompt.Option{Label: o.Label, Value: o.Value})
 		}
-		v, err := p.Select(q.Title, q.Help, opts, q.Options[0].Value)
+		def := defaults[q.Key]
+		if def == "" {
+			def = q.Options[0].Value
+		}
+		v, err := p.Select(q.Title, q.Help, opts, def)
 		if err != nil {
 			return cancelled(err)
 		}
@@ -64,8 +82,13 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 	}
 
-	source, err := p.Select("Where does the client list come from?", "Import from one system only.",
-		[]prompt.Option{{Label: "HaloPSA", Value: "halopsa"}, {Label: "IT Glue", Value: "itglue"}}, "halopsa")
+	sources := []prompt.Option{{Label: "HaloPSA", Value: "halopsa"}}
+	for _, sys := range plan.Systems {
+		if sys == "itglue" {
+			sources = append(sources, prompt.Option{Label: "IT Glue", Value: "itglue"})
+		}
+	}
+	source, err := p.Select("Where does the client list come from?", "Import from one system only.", sources, "halopsa")
 	if err != nil {
 		return cancelled(err)
 	}
@@ -108,12 +131,22 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 		fmt.Fprintf(out, "%s: %d companies.\n", sys, count)
 	}
+	if err := accessibleReview(ctx, p, out, b); err != nil {
+		return err
+	}
 	plan, err = b.Plan(ctx)
 	if err != nil {
 		return err
 	}
 	writePlan(out, plan)
 	return nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
@@ -125,6 +158,20 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 		case "halopsa":
 			if f.URL, err = p.Input("HaloPSA URL", "no trailing slash", f.URL, nil); err == nil {
 				f.ClientID, err = p.Input("Client ID", "", f.ClientID, nil)
+			}
+			if err == nil {
+				f.Tenant, err = p.Input("Tenant (optional)", "only if your HaloPSA instance needs one", f.Tenant, nil)
+			}
+			if err == nil {
+				var used string
+				used, err = p.Input("Which integrations use this application? (comma-separated: liongard, hudu, itglue)",
+					"each integration should have its own application and API agent", strings.Join(f.UsedBy, ","), nil)
+				f.UsedBy = nil
+				for _, u := range strings.Split(used, ",") {
+					if u = strings.TrimSpace(strings.ToLower(u)); u != "" {
+						f.UsedBy = append(f.UsedBy, u)
+					}
+				}
 			}
 		case "liongard":
 			if f.URL, err = p.Input("Liongard instance or URL", "us1, us2, ca1, …", f.URL, nil); err == nil {

@@ -13,13 +13,15 @@ import (
 // answers are typed, nothing is redrawn.
 func TestAccessibleDemoWalksThePath(t *testing.T) {
 	answers := strings.Join([]string{
-		"y",                               // onboard now
-		"1", "2", "1", "1", "1", "1", "1", // the seven questions
-		"1",         // path A
-		"", "", "y", // HaloPSA: URL, client ID, demo secret
+		"y",                     // onboard now
+		"1", "2", "1", "1", "1", // the questions; a Hudu shop is not asked IT Glue's
+		"1",                 // path A
+		"", "", "", "", "y", // HaloPSA: URL, client ID, tenant, used by, demo secret
 		"", "", "y", // Liongard: instance, key ID, demo secret
 		"", "y", // the docs tool: URL, demo secret
-		"1", // source: HaloPSA
+		"1",             // source: HaloPSA
+		"accept strong", // the review's bulk accept
+		"",              // end the review
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
@@ -28,7 +30,9 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, text)
 	}
-	if strings.Count(text, "Connected:") != 3 || strings.Count(text, "companies.") != 3 || !strings.Contains(text, "of 7 steps done") {
+	if strings.Count(text, "Connected:") != 3 || strings.Count(text, "companies.") != 3 || !strings.Contains(text, "of 7 steps done") ||
+		!strings.Contains(text, "(systems: halopsa, liongard, hudu)") || strings.Contains(text, "IT Glue already two-way") ||
+		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") {
 		t.Fatalf("transcript:\n%s", text)
 	}
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {

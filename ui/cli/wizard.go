@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -34,9 +35,15 @@ func runWizard(ctx context.Context, g *globals, b backend) error {
 	if g.accessible {
 		return runAccessible(ctx, g, b)
 	}
-	p := tea.NewProgram(tui.NewWizard(ctx, b), tea.WithContext(ctx), tea.WithInput(g.io.In), tea.WithOutput(g.io.Err))
-	_, err := p.Run()
-	return err
+	w := tui.NewWizard(ctx, b)
+	p := tea.NewProgram(w, tea.WithContext(ctx), tea.WithInput(g.io.In), tea.WithOutput(g.io.Err))
+	if _, err := p.Run(); err != nil {
+		return err
+	}
+	if w.Interrupted {
+		return &exitError{Code: ExitCancelled, Silent: true, Err: errors.New("interrupted")}
+	}
+	return nil
 }
 
 func runHome(ctx context.Context, g *globals) error {
@@ -97,7 +104,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 			kr = kr.Scoped(st.ID())
 			defer forgetDemoSecrets(kr, profile)
 			g.profile = profile
-			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, Demo: demoDefaults(sb.Creds)})
+			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, Demo: demoDefaults(sb.Creds),
+				DemoRotate: func(_ context.Context, system string) (connect.Fields, string, error) {
+					c, err := sb.NewSecret(system)
+					return connect.Fields{KeyID: c.KeyID}, c.ClientSecret + c.KeySecret + c.APIKey, err
+				}})
 		},
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated MSP")

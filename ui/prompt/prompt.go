@@ -4,6 +4,7 @@
 package prompt
 
 import (
+	"bufio"
 	"errors"
 	"io"
 
@@ -77,4 +78,31 @@ func (h Huh) Select(title, description string, options []Option, value string) (
 		opts = append(opts, huh.NewOption(o.Label, o.Value))
 	}
 	return value, h.run(huh.NewSelect[string]().Title(title).Description(description).Options(opts...).Value(&value))
+}
+
+// Lines hands r on one line per read. huh reads each answer through a
+// scanner of its own, which would swallow the lines after the first when
+// the answers are piped in all at once; a line per read leaves them for
+// the next question.
+func Lines(r io.Reader) io.Reader { return &lineReader{r: bufio.NewReader(r)} }
+
+type lineReader struct{ r *bufio.Reader }
+
+func (l *lineReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		b, err := l.r.ReadByte()
+		if err != nil {
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		p[n] = b
+		n++
+		if b == '\n' {
+			break
+		}
+	}
+	return n, nil
 }

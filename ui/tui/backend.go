@@ -6,15 +6,21 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 )
 
+// Stage is where the onboarding continues.
+type Stage = onboard.Stage
+
 // Backend is the work the wizard asks for. The screens never call it: the
-// root runs it in commands and hands the answers to the screens as
-// messages. The command line wires it to the flows.
+// root runs it off the update loop and hands the answers back as messages.
+// The command line wires it to the flows.
 type Backend interface {
 	Status(ctx context.Context) (status.Report, error)
+	Stage(ctx context.Context) (Stage, error)
+	Answers(ctx context.Context) (path.Answers, error)
 	Answer(ctx context.Context, a path.Answers) (path.ID, string, error)
 	ChoosePath(ctx context.Context, p path.ID) error
 	Plan(ctx context.Context) (onboard.Plan, error)
@@ -26,6 +32,8 @@ type Backend interface {
 	Connect(ctx context.Context, system string, f connect.Fields, secret string) (connect.Verified, error)
 	ITGlueChoices(ctx context.Context) (statuses, types []onboard.Choice, err error)
 	SetSource(ctx context.Context, source string, statuses, types []string) (int, error)
+	// FetchSystem reads one system's companies; the context may carry
+	// httpx's page and wait reporters.
 	FetchSystem(ctx context.Context, system string) (int, error)
 	AlertMapping(ctx context.Context) ([]path.Mapping, error)
 	Tick(ctx context.Context, step string, done bool) error
@@ -35,39 +43,10 @@ type Backend interface {
 	// Rotate replaces a connection's secret (flows/rotate): verified before
 	// it replaces the old one.
 	Rotate(ctx context.Context, system string, f connect.Fields, secret string) (rotate.Result, error)
+	// NewDemoSecret has the demo's sandbox issue a new secret for a system,
+	// as the vendor's console would; outside the demo it offers none.
+	NewDemoSecret(ctx context.Context, system string) (connect.Fields, string)
+	// Review opens the match review; with suggest, it first matches the
+	// inventories again (keeping every decision).
+	Review(ctx context.Context, suggest bool) (*review.Model, error)
 }
-
-// Messages the root receives from its commands.
-type (
-	errMsg    struct{ err error }
-	statusMsg struct {
-		report status.Report
-		plan   *onboard.Plan // nil before a path is chosen
-	}
-	answeredMsg struct {
-		rec    path.ID
-		reason string
-	}
-	planMsg      struct{ plan onboard.Plan }
-	connectedMsg struct {
-		system   string
-		verified connect.Verified
-		err      error
-	}
-	choicesMsg struct {
-		statuses, types []onboard.Choice
-		err             error
-	}
-	sourceSetMsg struct{ selected int }
-	fetchedMsg   struct {
-		system string
-		n      int
-		err    error
-	}
-	mappingMsg  struct{ mapping []path.Mapping }
-	findingsMsg struct{ findings map[string]string }
-	rotatedMsg  struct {
-		result rotate.Result
-		err    error
-	}
-)

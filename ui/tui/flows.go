@@ -6,8 +6,10 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/flows/who"
 )
 
 // Flows is the Backend the program uses: the onboarding flows over the
@@ -17,6 +19,20 @@ type Flows struct {
 	// Demo offers credentials as form defaults (the sandbox's, in the
 	// demo); nil elsewhere.
 	Demo func(system string) (connect.Fields, string)
+	// DemoRotate has the sandbox issue a new secret (the demo only).
+	DemoRotate func(ctx context.Context, system string) (connect.Fields, string, error)
+}
+
+// NewDemoSecret is a secret the demo's sandbox just issued, or none.
+func (f Flows) NewDemoSecret(ctx context.Context, system string) (connect.Fields, string) {
+	if f.DemoRotate == nil {
+		return connect.Fields{}, ""
+	}
+	fields, secret, err := f.DemoRotate(ctx, system)
+	if err != nil {
+		return connect.Fields{}, ""
+	}
+	return fields, secret
 }
 
 // Status is the profile's report for the home screen.
@@ -49,10 +65,20 @@ func (f Flows) Connect(ctx context.Context, system string, fields connect.Fields
 	if err != nil {
 		return v, err
 	}
-	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, v, "operator")
+	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, v, who.Operator())
+}
+
+// Review opens the match review, matching the inventories first if asked.
+func (f Flows) Review(ctx context.Context, suggest bool) (*review.Model, error) {
+	m, err := review.Open(ctx, f.Store, f.Profile, who.Operator())
+	if err != nil || !suggest {
+		return m, err
+	}
+	_, err = m.Suggest(ctx)
+	return m, err
 }
 
 // Rotate replaces a secret through flows/rotate.
 func (f Flows) Rotate(ctx context.Context, system string, fields connect.Fields, secret string) (rotate.Result, error) {
-	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, "operator")
+	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, who.Operator())
 }

@@ -1,74 +1,107 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/huh/v2"
 
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 )
 
 // rotateScreen replaces one connection's secret: pick the system, give the
 // new secret (and a new Liongard key's ID), then see the result and what to
-// do by hand elsewhere.
+// do by hand elsewhere. In the demo the sandbox issues the new secret.
 type rotateScreen struct {
-	form   *huh.Form
-	system string
-	keyID  string
-	secret string
-	result *rotatedMsg
+	screenBase
+	choices []option
+	form    *form
+	system  string
+	keyID   string
+	secret  string
+	picked  bool // the system is chosen; the secret form is shown
+	result  *rotatedMsg
 }
 
-type rotateMsg struct {
-	system string
-	fields connect.Fields
-	secret string
-}
+type (
+	rotatedMsg struct {
+		result rotate.Result
+		err    error
+	}
+	newSecretMsg struct {
+		fields connect.Fields
+		secret string
+	}
+)
 
 func newRotateScreen(r status.Report) *rotateScreen {
 	s := &rotateScreen{}
-	var opts []huh.Option[string]
 	for _, sys := range r.Systems {
 		if sys.Configured {
-			opts = append(opts, huh.NewOption(sys.Name, sys.ID))
+			s.choices = append(s.choices, option{sys.Name, sys.ID})
 		}
 	}
-	if len(opts) == 0 {
-		return s
+	if len(s.choices) > 0 {
+		s.system = s.choices[0].value
+		s.form = newForm(newSelect("Which credential?", "Its new secret is verified with the vendor before it replaces the old one", s.choices, &s.system))
 	}
-	s.system = opts[0].Value
-	s.form = embed(huh.NewForm(
-		huh.NewGroup(huh.NewSelect[string]().Title("Which credential?").Options(opts...).Value(&s.system)),
-		huh.NewGroup(huh.NewInput().Title("New access key ID").Description("a new Liongard key has a new ID").Value(&s.keyID)).
-			WithHideFunc(func() bool { return s.system != "liongard" }),
-		huh.NewGroup(huh.NewInput().Title("New secret").
-			Description("Verified with the vendor before it replaces the old one; if it is refused, nothing changes").
-			EchoMode(huh.EchoModePassword).CharLimit(0).Value(&s.secret)),
-	))
 	return s
 }
 
-func (s *rotateScreen) init() tea.Cmd {
-	if s.form == nil {
-		return nil
-	}
-	return s.form.Init()
-}
+func (s *rotateScreen) title() string { return "Rotate a credential" }
 
-func (s *rotateScreen) update(msg tea.Msg) tea.Cmd {
+func (s *rotateScreen) typing() bool { return s.picked && s.result == nil }
+
+func (s *rotateScreen) keys() []key.Binding {
 	if s.form == nil || s.result != nil {
 		return nil
 	}
-	if _, ok := msg.(formDoneMsg); ok {
-		m := rotateMsg{system: s.system, fields: connect.Fields{KeyID: strings.TrimSpace(s.keyID)}, secret: s.secret}
-		return func() tea.Msg { return m }
+	return s.form.keys()
+}
+
+func (s *rotateScreen) update(msg tea.Msg) (event, tea.Cmd) {
+	switch m := msg.(type) {
+	case rotatedMsg:
+		s.result = &m
+	case newSecretMsg:
+		s.keyID, s.secret = m.fields.KeyID, m.secret
+		fields := []formField{}
+		if s.system == "liongard" {
+			fields = append(fields, newInput("New access key ID", "a new Liongard key has a new ID", &s.keyID, false, nil))
+		}
+		help := "Verified with the vendor before it replaces the old one; if it is refused, nothing changes"
+		if m.secret != "" {
+			help = "The sandbox just issued this one (the demo's stand-in for the vendor's console); " + help
+		}
+		fields = append(fields, newInput("New secret", help, &s.secret, true, func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				return fmt.Errorf("paste the new secret")
+			}
+			return nil
+		}))
+		s.form, s.picked = newForm(fields...), true
+	case tea.KeyPressMsg, tea.PasteMsg:
+		if s.form == nil || s.result != nil || !s.form.update(msg) {
+			return nil, nil
+		}
+		if !s.picked {
+			sys := s.system
+			return askEvent{fn: func(ctx context.Context) tea.Msg {
+				f, secret := backendOf(ctx).NewDemoSecret(ctx, sys)
+				return newSecretMsg{f, secret}
+			}}, nil
+		}
+		sys, f, secret := s.system, connect.Fields{KeyID: strings.TrimSpace(s.keyID)}, s.secret
+		return askEvent{label: "Checking the new " + systemName(sys) + " secret…", fn: func(ctx context.Context) tea.Msg {
+			res, err := backendOf(ctx).Rotate(ctx, sys, f, secret)
+			return rotatedMsg{res, err}
+		}}, nil
 	}
-	var cmd tea.Cmd
-	s.form, cmd = updateForm(s.form, msg)
-	return cmd
+	return nil, nil
 }
 
 func (s *rotateScreen) view(width, height int) string {
@@ -76,12 +109,13 @@ func (s *rotateScreen) view(width, height int) string {
 	case s.form == nil:
 		return "No system is connected yet: onboard the tenant first."
 	case s.result == nil:
-		return s.form.WithWidth(width).WithHeight(max(5, height)).View()
+		body, _ := s.form.view(width)
+		return body
 	case s.result.err != nil:
-		return wrap("✗ "+s.result.err.Error(), width) + "\n\nThe old secret is still in place."
+		return wrap("✗ "+s.result.err.Error(), width)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "✓ Rotated the %s secret; verified as %s.\n", s.system, s.result.result.Verified.ActsAs)
+	fmt.Fprintf(&b, "✓ Rotated the %s secret; verified as %s.\n", systemName(s.system), s.result.result.Verified.ActsAs)
 	if len(s.result.result.Checklist) > 0 {
 		b.WriteString("\nNow, by hand (mspwire auth checklist ticks them off):\n")
 		for _, item := range s.result.result.Checklist {

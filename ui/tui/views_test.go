@@ -2,104 +2,205 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/store/storetest"
 )
 
-var sizes = [][2]int{{60, 20}, {80, 24}, {140, 45}}
+// fixed answers every question with the same data, so the views can be
+// compared with golden files. It is for drawing only: the flows behind the
+// real backend are tested against the sandbox.
+type fixed struct {
+	stage  Stage
+	review *review.Model
+}
 
-// screens builds the wizard on each screen with fixed data, as the root
-// would after the flows answered.
-func screens() map[string]func() *Wizard {
-	report := status.Report{Profile: "acme-msp", DataFile: "/home/tech/.local/share/mspwire/mspwire.db", Systems: []status.System{
-		{ID: "halopsa", Name: "HaloPSA", Configured: true, BaseURL: "https://acme.halopsa.com", Secret: store.SourceKeyring},
-		{ID: "liongard", Name: "Liongard", Secret: store.SourceMissing}, {ID: "itglue", Name: "IT Glue", Secret: store.SourceMissing},
-		{ID: "hudu", Name: "Hudu", Secret: store.SourceMissing}}}
-	base := func() *Wizard {
-		w := NewWizard(context.Background(), nil)
-		w.Update(statusMsg{report: report})
-		return w
-	}
-	plan := onboard.Plan{Path: path.A, DocsTool: "hudu", Systems: []string{"halopsa", "liongard", "hudu"}}
+var verifiedAt = time.Date(2026, 11, 20, 9, 30, 0, 0, time.UTC)
+
+func (f fixed) Status(context.Context) (status.Report, error) {
+	return status.Report{Profile: "acme-msp", DataFile: "/home/tech/.local/share/mspwire/mspwire.db", Systems: []status.System{
+		{ID: "halopsa", Name: "HaloPSA", Configured: true, BaseURL: "https://acme.halopsa.com", Secret: store.SourceKeyring, VerifiedAt: &verifiedAt, ActsAs: `API agent "Liongard API" (id 2)`},
+		{ID: "liongard", Name: "Liongard", Configured: true, BaseURL: "https://us1.app.liongard.com", Secret: store.SourceEnv, SecretEnv: "MSPWIRE_LIONGARD_KEY_SECRET"},
+		{ID: "itglue", Name: "IT Glue", Secret: store.SourceMissing},
+		{ID: "hudu", Name: "Hudu", Secret: store.SourceEnv, SecretEnv: "MSPWIRE_HUDU_API_KEY"}}}, nil
+}
+func (f fixed) Stage(context.Context) (Stage, error) { return f.stage, nil }
+func (f fixed) Answers(context.Context) (path.Answers, error) {
+	return path.Answers{DocsTool: "hudu"}, nil
+}
+func (f fixed) Answer(context.Context, path.Answers) (path.ID, string, error) {
+	return path.A, "a summary in the docs tool is enough", nil
+}
+func (f fixed) ChoosePath(context.Context, path.ID) error { return nil }
+func (f fixed) Plan(context.Context) (onboard.Plan, error) {
+	p := onboard.Plan{Path: path.A, Recommended: path.A, Reason: "a summary in the docs tool is enough, so the simplest chain with HaloPSA as the single source fits",
+		DocsTool: "hudu", Systems: []string{"halopsa", "liongard", "hudu"}, Source: "halopsa"}
 	for i, s := range path.Steps(path.A, "hudu") {
-		plan.Steps = append(plan.Steps, onboard.StepState{Step: s, Done: i == 2, How: "verified"})
+		p.Steps = append(p.Steps, onboard.StepState{Step: s, Done: i < 3, How: "verified"})
 	}
-	return map[string]func() *Wizard{
-		"home": base,
-		"questions": func() *Wizard {
-			w := base()
-			w.Update(startOnboardingMsg{})
-			return w
-		},
-		"path": func() *Wizard {
-			w := base()
-			w.Update(answeredMsg{rec: path.B, reason: "you want Liongard's full inspection data in IT Glue, have Enterprise, and someone to manage Flexible Assets and Pro Sync"})
-			return w
-		},
-		"credentials": func() *Wizard {
-			w := base()
-			w.state = stateCreds
-			w.creds = newCredsScreen(plan.Systems, func(string) (connect.Fields, string) {
-				return connect.Fields{URL: "https://acme.halopsa.com", ClientID: "3c0f4e7a-demo"}, "a-secret-never-shown"
-			})
-			w.creds.init()
-			return w
-		},
-		"source": func() *Wizard {
-			w := base()
-			w.state = stateSource
-			w.source = newSourceScreen(path.B)
-			w.source.withChoices([]onboard.Choice{{Name: "Active", Count: 180}, {Name: "Inactive", Count: 14}, {Name: "Onboarding", Count: 21}},
-				[]onboard.Choice{{Name: "Customer", Count: 190}, {Name: "Prospect", Count: 25}})
-			return w
-		},
-		"inventories": func() *Wizard {
-			w := base()
-			w.state = stateFetch
-			w.fetch = newFetchScreen(plan.Systems)
-			w.fetch.next()
-			w.fetch.done(fetchedMsg{system: "halopsa", n: 298})
-			w.fetch.next()
-			return w
-		},
-		"rotate": func() *Wizard {
-			w := base()
-			w.Update(startRotationMsg{})
-			return w
-		},
-		"steps": func() *Wizard {
-			w := base()
-			w.state = stateSteps
-			w.steps.plan = plan
-			w.steps.cursor = 5
-			w.steps.mapping = path.ProposeAlertMapping([]string{"New", "In Progress", "Resolved", "Closed"}, []string{"Critical", "High", "Medium", "Low"})
-			return w
-		},
+	return p, nil
+}
+func (f fixed) Defaults(string) (connect.Fields, string) {
+	return connect.Fields{URL: "https://acme.halopsa.com", ClientID: "3c0f4e7a-demo"}, "a-secret-never-shown"
+}
+func (f fixed) Connect(context.Context, string, connect.Fields, string) (connect.Verified, error) {
+	return connect.Verified{ActsAs: "instance us1, 212 environments"}, nil
+}
+func (f fixed) ITGlueChoices(context.Context) ([]onboard.Choice, []onboard.Choice, error) {
+	return []onboard.Choice{{Name: "Active", Count: 180}, {Name: "Inactive", Count: 14}}, []onboard.Choice{{Name: "Customer", Count: 190}}, nil
+}
+func (f fixed) SetSource(context.Context, string, []string, []string) (int, error) { return -1, nil }
+func (f fixed) FetchSystem(ctx context.Context, system string) (int, error) {
+	return 0, errors.New("not in the golden views")
+}
+func (f fixed) AlertMapping(context.Context) ([]path.Mapping, error) {
+	return path.ProposeAlertMapping([]string{"New", "In Progress", "Resolved", "Closed"}, []string{"Critical", "High", "Medium", "Low"}), nil
+}
+func (f fixed) Tick(context.Context, string, bool) error { return nil }
+func (f fixed) VerifySteps(context.Context) (map[string]string, error) {
+	return map[string]string{"hudu-halopsa": `asset layout "Locations" is inactive`}, nil
+}
+func (f fixed) Rotate(context.Context, string, connect.Fields, string) (rotate.Result, error) {
+	return rotate.Result{}, nil
+}
+func (f fixed) NewDemoSecret(context.Context, string) (connect.Fields, string) {
+	return connect.Fields{}, ""
+}
+func (f fixed) Review(context.Context, bool) (*review.Model, error) { return f.review, nil }
+
+// drive runs a wizard as the program would, but synchronously: each
+// command's message goes back into Update, batches are opened, the
+// spinner's ticks are left out (they only redraw).
+func drive(w *Wizard, cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	switch m := cmd().(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range m {
+			drive(w, c)
+		}
+	default:
+		_, next := w.Update(m)
+		drive(w, next)
 	}
 }
 
+func send(w *Wizard, msgs ...tea.Msg) {
+	for _, m := range msgs {
+		_, cmd := w.Update(m)
+		drive(w, cmd)
+	}
+}
+
+func press(keys ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			out = append(out, tea.KeyPressMsg{Code: tea.KeyEnter})
+		case "down":
+			out = append(out, tea.KeyPressMsg{Code: tea.KeyDown})
+		case "esc":
+			out = append(out, tea.KeyPressMsg{Code: tea.KeyEscape})
+		default:
+			out = append(out, tea.KeyPressMsg{Code: rune(k[0]), Text: k})
+		}
+	}
+	return out
+}
+
+// reviewModel is a small review in a real store.
+func reviewModel(t *testing.T) *review.Model {
+	t.Helper()
+	st := storetest.Open(t)
+	ctx := context.Background()
+	st.SaveOnboarding(ctx, store.Onboarding{Profile: "acme-msp", Path: "A", Source: "halopsa", Answers: []byte(`{"docs_tool":"hudu"}`)})
+	inv := map[string][]string{
+		"halopsa":  {"Acme Dental, Inc.", "Bayside Veterinary Clinic", "Cedar Accounting", "Summit Roofing", "Summit Roofing LLC", "Zephyr Labs", "Northwind Traders (Denver)"},
+		"liongard": {"ACME DENTAL", "Bayside Veterinary", "Cedar Accountants Group", "Summit Roofing", "Northwind Traders"},
+		"hudu":     {"Acme Dental", "Bayside Vet Clinic", "Summit Roofing"},
+	}
+	for sys, names := range inv {
+		var recs []store.InventoryRecord
+		for i, n := range names {
+			recs = append(recs, store.InventoryRecord{ExternalID: fmt.Sprint(100*len(sys) + i), Name: n})
+		}
+		st.ReplaceRecords(ctx, "acme-msp", sys, recs)
+	}
+	m, err := review.Open(ctx, st, "acme-msp", "operator:tech")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Suggest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// scenes put the wizard on each screen, as an operator's keys would.
+func scenes(t *testing.T) map[string]func() *Wizard {
+	model := reviewModel(t)
+	at := func(stage Stage, keys ...tea.Msg) func() *Wizard {
+		return func() *Wizard {
+			w := NewWizard(context.Background(), fixed{stage: stage, review: model})
+			send(w, tea.WindowSizeMsg{Width: 80, Height: 24})
+			drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+			send(w, keys...)
+			return w
+		}
+	}
+	return map[string]func() *Wizard{
+		"home":        at(onboard.StageQuestions),
+		"questions":   at(onboard.StageQuestions, press("enter", "down")...),
+		"path":        at(onboard.StagePath, press("enter")...),
+		"credentials": at(onboard.StageCredentials, press("enter", "r")...),
+		"kept":        at(onboard.StageCredentials, press("enter")...),
+		"connected":   at(onboard.StageCredentials, press("enter", "enter", "enter", "enter")...),
+		"source":      at(onboard.StageSource, press("enter")...),
+		"review":      at(onboard.StageReview, press("enter", "down")...),
+		"remap":       at(onboard.StageReview, press("enter", "m", "s", "u")...),
+		"steps":       at(onboard.StageSteps, press("enter", "down", "down", "down", "down", "down")...),
+		"rotate":      at(onboard.StageSteps, press("r")...),
+		"help":        at(onboard.StageReview, press("enter", "?")...),
+	}
+}
+
+var sizes = [][2]int{{60, 20}, {80, 24}, {140, 45}}
+
 func TestWizardGoldenViews(t *testing.T) {
-	for name, build := range screens() {
+	for name, build := range scenes(t) {
 		for _, size := range sizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", name, size[0], size[1]), func(t *testing.T) {
 				w := build()
-				w.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+				send(w, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				view := w.View().Content
 				if strings.Contains(view, "a-secret-never-shown") {
 					t.Fatal("a secret is on screen")
 				}
-				for i, line := range strings.Split(view, "\n") {
+				lines := strings.Split(view, "\n")
+				if len(lines) > size[1] {
+					t.Fatalf("%d lines on a %d-line terminal", len(lines), size[1])
+				}
+				for i, line := range lines {
 					if lipgloss.Width(line) > size[0] {
 						t.Fatalf("line %d is %d wide: %q", i, lipgloss.Width(line), line)
 					}
@@ -110,14 +211,164 @@ func TestWizardGoldenViews(t *testing.T) {
 	}
 }
 
+// The fetch screen shows what the vendors do: pages read, a wait a 429
+// imposed, and the counts when done.
+func TestFetchShowsRealProgress(t *testing.T) {
+	f := newFetchScreen()
+	f.update(fetchPlanMsg{plan: onboard.Plan{Systems: []string{"halopsa", "liongard", "hudu"}}})
+	f.update(fetchStartMsg{"halopsa"})
+	f.update(fetchPageMsg{"halopsa", 3, 2000})
+	view := f.view(100, 20)
+	if !strings.Contains(view, "page 3 · 2,000 records") {
+		t.Fatalf("no page progress:\n%s", view)
+	}
+	f.update(fetchedMsg{"halopsa", 2412, nil})
+	f.update(fetchStartMsg{"liongard"})
+	f.update(fetchWaitMsg{"liongard", httpx.Wait{System: "Liongard", For: 30 * time.Second, Attempt: 2, Reason: "rate limited"}})
+	view = f.view(100, 20)
+	for _, want := range []string{"✓ 2,412 records", "waiting 30s (rate limited, attempt 2)", "waiting its turn"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("missing %q:\n%s", want, view)
+		}
+	}
+}
+
 func TestTooSmallRecovers(t *testing.T) {
-	w := screens()["steps"]()
-	w.Update(tea.WindowSizeMsg{Width: 50, Height: 15})
+	w := scenes(t)["steps"]()
+	send(w, tea.WindowSizeMsg{Width: 50, Height: 15})
 	if !strings.Contains(strings.Join(strings.Fields(w.View().Content), " "), "terminal too small: need 60×20") {
 		t.Fatal(w.View().Content)
 	}
-	w.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 30})
 	if !strings.Contains(w.View().Content, "steps done") {
 		t.Fatal("did not recover on resize")
 	}
 }
+
+// No size from tiny to huge may draw a line wider or a view taller than
+// the terminal.
+func TestEveryScreenFitsEverySize(t *testing.T) {
+	for name, build := range scenes(t) {
+		w := build()
+		for width := 20; width <= 200; width += 9 {
+			for height := 5; height <= 60; height += 7 {
+				send(w, tea.WindowSizeMsg{Width: width, Height: height})
+				lines := strings.Split(w.View().Content, "\n")
+				if len(lines) > height {
+					t.Fatalf("%s at %dx%d: %d lines", name, width, height, len(lines))
+				}
+				for _, l := range lines {
+					if lipgloss.Width(l) > width {
+						t.Fatalf("%s at %dx%d: line %q is %d wide", name, width, height, l, lipgloss.Width(l))
+					}
+				}
+			}
+		}
+	}
+}
+
+// blockedFetch answers a fetch only when released, whatever the context
+// says: a vendor that is slow and a client that does not stop.
+type blockedFetch struct {
+	fixed
+	release chan struct{}
+}
+
+func (b blockedFetch) FetchSystem(context.Context, string) (int, error) {
+	<-b.release
+	return 7, nil
+}
+
+// loop runs a wizard as the program does: commands off the update loop,
+// their messages back into Update, one at a time, on the test's goroutine.
+type loop struct {
+	w       *Wizard
+	out     chan tea.Msg
+	pending int
+}
+
+func newLoop(w *Wizard) *loop { return &loop{w: w, out: make(chan tea.Msg, 64)} }
+
+func (l *loop) start(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	l.pending++
+	go func() { l.out <- cmd() }()
+}
+
+func (l *loop) send(m tea.Msg) {
+	switch m := m.(type) {
+	case nil, spinner.TickMsg:
+	case tea.BatchMsg:
+		for _, c := range m {
+			l.start(c)
+		}
+	default:
+		_, cmd := l.w.Update(m)
+		l.start(cmd)
+	}
+}
+
+// step handles the next answer.
+func (l *loop) step() {
+	m := <-l.out
+	l.pending--
+	l.send(m)
+}
+
+func (l *loop) drain() {
+	for l.pending > 0 {
+		l.step()
+	}
+}
+
+// Esc during the inventory fetch goes back; the fetch's late answer is for
+// a screen that left, and is dropped: it must not jump to another screen.
+func TestLateAnswersOfAScreenThatLeftAreDropped(t *testing.T) {
+	b := blockedFetch{fixed: fixed{stage: onboard.StageInventories}, release: make(chan struct{})}
+	w := NewWizard(context.Background(), b)
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 30})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	l := newLoop(w)
+	l.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if w.State() != "Inventories" {
+		t.Fatalf("enter led to %s", w.State())
+	}
+	l.step() // the plan: the fetch starts, and hangs
+	l.send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	close(b.release)
+	l.drain()
+	if w.State() != "Home" || w.waiting != 0 {
+		t.Fatalf("after the late answer the wizard shows %s (%d answers outstanding)", w.State(), w.waiting)
+	}
+}
+
+// Down Enter Down Enter Down Enter, sent at once: each key lands on the
+// question it was typed for.
+func TestKeysTypedAheadLandWhereTheyWereMeant(t *testing.T) {
+	var got path.Answers
+	b := answerSpy{fixed: fixed{stage: onboard.StageQuestions}, got: &got}
+	w := NewWizard(context.Background(), b)
+	l := newLoop(w)
+	l.start(w.run(w.top(), askEvent{fn: w.loadStatus}))
+	for _, k := range press("enter", "down", "enter", "down", "enter", "down", "enter", "enter", "enter") {
+		l.send(k) // before any answer came back: all wait their turn
+	}
+	l.drain()
+	if got.TechsLiveIn != "docs" || got.DocsTool != "hudu" || !got.DeepData || got.LiveDocs || got.DedicatedOwner {
+		t.Fatalf("answers %+v", got)
+	}
+}
+
+type answerSpy struct {
+	fixed
+	got *path.Answers
+}
+
+func (a answerSpy) Answer(_ context.Context, x path.Answers) (path.ID, string, error) {
+	*a.got = x
+	return path.C, "", nil
+}
+
+func (a answerSpy) Answers(context.Context) (path.Answers, error) { return path.Answers{}, nil }

@@ -11,309 +11,333 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/mspwire/mspwire/flows/onboard"
-	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/status"
 )
 
-type state int
+// screen is one level of the wizard, kept on the root's stack. It draws
+// itself at a size, says its keys, and turns messages into an event for
+// the root (navigation, a request for the backend, a status line) — it
+// never changes what is on screen by itself.
+type screen interface {
+	title() string
+	update(msg tea.Msg) (event, tea.Cmd)
+	view(width, height int) string
+	keys() []key.Binding
+	base() *screenBase
+}
 
-const (
-	stateHome state = iota
-	stateQuestions
-	statePath
-	stateCreds
-	stateSource
-	stateFetch
-	stateSteps
-	stateRotate
+// screenBase is what the root keeps for each screen on the stack.
+type screenBase struct {
+	id     int
+	ctx    context.Context // ends when the screen leaves the stack; carries the backend
+	cancel context.CancelFunc
+	scroll int // first line shown when the view is taller than the room
+	width  int // the size it was last drawn at
+	height int
+}
+
+type backendKey struct{}
+
+// backendOf is the backend an ask runs against: its screen's context
+// carries it.
+func backendOf(ctx context.Context) Backend { return ctx.Value(backendKey{}).(Backend) }
+
+func (b *screenBase) base() *screenBase { return b }
+
+// typing screens take letters as text: "?" and "q" are theirs then.
+type typing interface{ typing() bool }
+
+// modal screens have a dialog open: esc is theirs, to close it.
+type modal interface{ modal() bool }
+
+// focuser screens say which line of their view must stay in sight.
+type focuser interface{ focusLine() int }
+
+// Events a screen hands the root.
+type (
+	event      any
+	pushEvent  struct{ s screen }
+	swapEvent  struct{ s screen } // replaces the screen in front
+	popEvent   struct{}
+	homeEvent  struct{}
+	quitEvent  struct{}
+	infoEvent  struct{ text string }
+	errorEvent struct{ err error }
+	// askEvent runs fn off the update loop, for the screen that asked;
+	// keys typed meanwhile wait, in order. label, if any, shows with the
+	// spinner.
+	askEvent struct {
+		label string
+		fn    func(ctx context.Context) tea.Msg
+	}
+	batchEvent []event
 )
 
-var stateNames = map[state]string{stateHome: "Home", stateQuestions: "Questions", statePath: "Integration path",
-	stateCreds: "Credentials", stateSource: "Source of truth", stateFetch: "Inventories", stateSteps: "Steps", stateRotate: "Rotate a credential"}
+// reply is an answer to an askEvent, addressed to the screen that asked.
+// A screen that has left the stack never sees its late answers.
+type reply struct {
+	to  int
+	msg tea.Msg
+}
 
-// Wizard is the root model: it alone changes state; the screens report
-// what the operator decided as messages.
+// Wizard is the root model: the stack of screens, the keys waiting their
+// turn, the status line and the help.
 type Wizard struct {
-	ctx     context.Context
-	b       Backend
-	state   state
-	width   int
-	height  int
-	report  status.Report
-	plan    onboard.Plan
-	err     error
-	busy    string // what the wizard is waiting for, shown with the spinner
-	spin    spinner.Model
-	help    help.Model
-	keys    wizardKeys
-	home    Home
-	quest   *questionsScreen
-	path    pathScreen
-	creds   *credsScreen
-	source  *sourceScreen
-	fetch   fetchScreen
-	steps   stepsScreen
-	rotate  *rotateScreen
-	answers path.Answers
+	ctx        context.Context
+	b          Backend
+	stack      []screen
+	width      int
+	height     int
+	nextID     int
+	waiting    int       // answers still to come; keys wait while any is out
+	label      string    // what the wizard is waiting for, with the spinner
+	held       []tea.Msg // keys and pastes typed while waiting, in order
+	status     string
+	failed     bool // the status line is an error
+	full       bool // the full key map is open
+	helpScroll screenBase
+	spin       spinner.Model
+	help       help.Model
+	report     status.Report
+	// Interrupted says the operator pressed ctrl+c: the program exits 2.
+	Interrupted bool
 }
 
-type wizardKeys struct {
-	Quit key.Binding
-	Home key.Binding
-}
+var (
+	keyQuit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	keyBack = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	keyHelp = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys"))
+	keyPage = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll"))
+)
 
-// NewWizard makes the wizard for a backend.
+// NewWizard makes the wizard for a backend, on its home screen.
 func NewWizard(ctx context.Context, b Backend) *Wizard {
-	return &Wizard{ctx: ctx, b: b, width: 80, height: 24, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), help: help.New(),
-		keys: wizardKeys{
-			Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-			Home: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "home")),
-		}}
+	w := &Wizard{ctx: ctx, b: b, width: 80, height: 24, spin: spinner.New(spinner.WithSpinner(spinner.Dot)), help: help.New()}
+	w.push(newHome())
+	return w
 }
 
-// State names the screen shown, for tests.
-func (w *Wizard) State() string { return stateNames[w.state] }
+// State names the screen in front, for tests.
+func (w *Wizard) State() string { return w.top().title() }
 
-func (w *Wizard) Init() tea.Cmd { return tea.Batch(w.loadStatus(), w.spin.Tick) }
+func (w *Wizard) top() screen { return w.stack[len(w.stack)-1] }
 
-func (w *Wizard) loadStatus() tea.Cmd {
-	return func() tea.Msg {
-		r, err := w.b.Status(w.ctx)
-		if err != nil {
-			return errMsg{err}
-		}
-		if p, err := w.b.Plan(w.ctx); err == nil {
-			return statusMsg{r, &p}
-		}
-		return statusMsg{r, nil}
-	}
+func (w *Wizard) Init() tea.Cmd {
+	return tea.Batch(w.spin.Tick, w.run(w.top(), askEvent{label: "Reading the profile…", fn: w.loadStatus}))
 }
 
-func (w *Wizard) loadPlan() tea.Cmd {
-	return func() tea.Msg {
-		p, err := w.b.Plan(w.ctx)
-		if err != nil {
-			return errMsg{err}
-		}
-		return planMsg{p}
+// loadStatus is the home screen's data.
+func (w *Wizard) loadStatus(ctx context.Context) tea.Msg {
+	r, err := w.b.Status(ctx)
+	if err != nil {
+		return errMsg{err}
 	}
+	stage, _ := w.b.Stage(ctx)
+	return statusMsg{report: r, stage: stage}
+}
+
+func (w *Wizard) push(s screen) {
+	b := s.base()
+	w.nextID++
+	b.id = w.nextID
+	b.ctx, b.cancel = context.WithCancel(context.WithValue(w.ctx, backendKey{}, w.b))
+	w.stack = append(w.stack, s)
+}
+
+func (w *Wizard) pop() {
+	if len(w.stack) == 1 {
+		return
+	}
+	w.top().base().cancel()
+	w.stack = w.stack[:len(w.stack)-1]
 }
 
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w.width, w.height = msg.Width, msg.Height
-		w.home.width, w.home.height = msg.Width, msg.Height
-	case tea.KeyPressMsg:
-		if key.Matches(msg, w.keys.Quit) {
-			return w, tea.Quit
-		}
-		if key.Matches(msg, w.keys.Home) && w.state != stateHome && w.busy == "" {
-			w.state, w.err = stateHome, nil
-			return w, w.loadStatus()
-		}
+		return w, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		w.spin, cmd = w.spin.Update(msg)
 		return w, cmd
-	case errMsg:
-		w.err, w.busy = msg.err, ""
-		return w, nil
-	case statusMsg:
-		w.report = msg.report
-		w.home = NewHome(msg.report)
-		w.home.width, w.home.height = w.width, w.height
-		if msg.plan != nil {
-			w.plan = *msg.plan
-			w.home.progress = progressLine(w.plan)
+	case tea.KeyPressMsg:
+		if key.Matches(msg, keyQuit) {
+			w.Interrupted = true
+			return w, tea.Quit
 		}
-		return w, nil
-	case answeredMsg:
-		w.busy = ""
-		w.path = newPathScreen(msg.rec, msg.reason)
-		w.state = statePath
-		return w, nil
-	case planMsg:
-		w.busy, w.plan = "", msg.plan
-		return w, w.afterPlan()
-	case connectedMsg:
-		w.busy = ""
-		return w, w.creds.connected(msg)
-	case choicesMsg:
-		w.busy = ""
-		if msg.err != nil {
-			w.err = msg.err
-		}
-		return w, w.source.withChoices(msg.statuses, msg.types)
-	case sourceSetMsg:
-		w.busy = ""
-		w.fetch = newFetchScreen(w.plan.Systems)
-		w.state = stateFetch
-		return w, w.fetchNext()
-	case fetchedMsg:
-		w.fetch.done(msg)
-		if next := w.fetchNext(); next != nil {
-			return w, next
-		}
-		w.state = stateSteps
-		return w, tea.Batch(w.verifySteps(), w.loadMapping())
-	case mappingMsg:
-		w.steps.mapping = msg.mapping
-		return w, nil
-	case findingsMsg:
-		w.steps.findings = msg.findings
-		return w, w.loadPlan()
-	case startRotationMsg:
-		w.err = nil
-		w.rotate = newRotateScreen(w.report)
-		w.state = stateRotate
-		return w, w.rotate.init()
-	case rotateMsg:
-		w.busy = "Checking the new " + msg.system + " secret…"
-		return w, func() tea.Msg {
-			res, err := w.b.Rotate(w.ctx, msg.system, msg.fields, msg.secret)
-			return rotatedMsg{res, err}
-		}
-	case rotatedMsg:
-		w.busy = ""
-		w.rotate.result = &msg
-		return w, nil
-	case startOnboardingMsg:
-		w.err = nil
-		w.quest = newQuestionsScreen(w.answers)
-		w.state = stateQuestions
-		return w, w.quest.form.Init()
-	case questionsDoneMsg:
-		w.answers = msg.answers
-		w.busy = "Saving your answers…"
-		return w, func() tea.Msg {
-			rec, why, err := w.b.Answer(w.ctx, msg.answers)
-			if err != nil {
-				return errMsg{err}
+		if w.waiting > 0 {
+			if key.Matches(msg, keyBack) && len(w.stack) > 1 && !w.full {
+				// Leaving stops what this screen waits for; its late
+				// answer is dropped, and keys typed for it with it.
+				w.held = nil
+				return w, w.handle(popEvent{})
 			}
-			return answeredMsg{rec, why}
+			w.held = append(w.held, msg)
+			return w, nil
 		}
-	case pathChosenMsg:
-		w.busy = "Saving the path…"
-		return w, func() tea.Msg {
-			if err := w.b.ChoosePath(w.ctx, msg.path); err != nil {
-				return errMsg{err}
-			}
-			p, err := w.b.Plan(w.ctx)
-			if err != nil {
-				return errMsg{err}
-			}
-			return planMsg{p}
+		return w, w.flush(w.key(msg))
+	case tea.PasteMsg:
+		if w.waiting > 0 {
+			w.held = append(w.held, msg)
+			return w, nil
 		}
-	case testConnectionMsg:
-		w.busy = "Testing the " + msg.system + " connection…"
-		return w, func() tea.Msg {
-			v, err := w.b.Connect(w.ctx, msg.system, msg.fields, msg.secret)
-			return connectedMsg{msg.system, v, err}
+		return w, w.flush(w.deliver(msg))
+	case reply:
+		w.waiting--
+		if w.waiting == 0 {
+			w.label = ""
 		}
-	case credsDoneMsg:
-		w.source = newSourceScreen(w.plan.Path)
-		w.state = stateSource
-		if w.plan.Path == path.B {
-			w.busy = "Reading IT Glue's statuses and types…"
-			return w, func() tea.Msg {
-				s, t, err := w.b.ITGlueChoices(w.ctx)
-				return choicesMsg{s, t, err}
-			}
+		if m, ok := msg.msg.(statusMsg); ok {
+			w.report = m.report
 		}
-		return w, w.source.withChoices(nil, nil)
-	case sourceChosenMsg:
-		w.busy = "Saving the source of truth…"
-		return w, func() tea.Msg {
-			n, err := w.b.SetSource(w.ctx, msg.source, msg.statuses, msg.types)
-			if err != nil {
-				return errMsg{err}
-			}
-			return sourceSetMsg{n}
+		var cmd tea.Cmd
+		if msg.to == w.top().base().id {
+			cmd = w.deliver(msg.msg)
 		}
-	case tickMsg:
-		return w, func() tea.Msg {
-			if err := w.b.Tick(w.ctx, msg.step, msg.done); err != nil {
-				return errMsg{err}
-			}
-			p, err := w.b.Plan(w.ctx)
-			if err != nil {
-				return errMsg{err}
-			}
-			return planMsg{p}
-		}
+		return w, w.flush(cmd)
 	}
-	return w, w.updateScreen(msg)
+	return w, w.deliver(msg)
 }
 
-// afterPlan moves on once a plan has been (re)loaded.
-func (w *Wizard) afterPlan() tea.Cmd {
-	switch w.state {
-	case statePath:
-		w.creds = newCredsScreen(w.plan.Systems, w.b.Defaults)
-		w.state = stateCreds
-		return w.creds.init()
-	case stateSteps:
-		w.steps.plan = w.plan
+// deliver gives a message to the screen in front and acts on its event.
+func (w *Wizard) deliver(msg tea.Msg) tea.Cmd {
+	s := w.top()
+	ev, cmd := s.update(msg)
+	return tea.Batch(cmd, w.handle(ev))
+}
+
+// flush replays keys typed while the wizard waited, in order, until it
+// waits again.
+func (w *Wizard) flush(cmd tea.Cmd) tea.Cmd {
+	cmds := []tea.Cmd{cmd}
+	for w.waiting == 0 && len(w.held) > 0 {
+		m := w.held[0]
+		w.held = w.held[1:]
+		if k, ok := m.(tea.KeyPressMsg); ok {
+			cmds = append(cmds, w.key(k))
+		} else {
+			cmds = append(cmds, w.deliver(m))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// key handles one key press when the wizard is not waiting.
+func (w *Wizard) key(k tea.KeyPressMsg) tea.Cmd {
+	typingNow := false
+	if t, ok := w.top().(typing); ok {
+		typingNow = t.typing()
+	}
+	switch {
+	case w.full:
+		switch {
+		case key.Matches(k, keyHelp, keyBack) || k.String() == "q":
+			w.full, w.helpScroll.scroll = false, 0
+		case key.Matches(k, keyPage) || k.String() == "down" || k.String() == "up":
+			if k.String() == "pgup" || k.String() == "up" {
+				w.helpScroll.scroll = max(0, w.helpScroll.scroll-w.room()/2)
+			} else {
+				w.helpScroll.scroll += w.room() / 2
+			}
+		}
+		return nil
+	case key.Matches(k, keyHelp) && !typingNow:
+		w.full = true
+		return nil
+	case key.Matches(k, keyBack) && len(w.stack) > 1 && !isModal(w.top()):
+		return w.handle(popEvent{})
+	case key.Matches(k, keyPage) && w.scrolling():
+		b := w.top().base()
+		if k.String() == "pgup" {
+			b.scroll = max(0, b.scroll-w.room()/2)
+		} else {
+			b.scroll += w.room() / 2
+		}
+		return nil
+	}
+	w.status, w.failed = "", false
+	return w.deliver(k)
+}
+
+func isModal(s screen) bool {
+	m, ok := s.(modal)
+	return ok && m.modal()
+}
+
+// handle acts on a screen's event.
+func (w *Wizard) handle(ev event) tea.Cmd {
+	switch e := ev.(type) {
+	case nil:
+		return nil
+	case batchEvent:
+		var cmds []tea.Cmd
+		for _, x := range e {
+			cmds = append(cmds, w.handle(x))
+		}
+		return tea.Batch(cmds...)
+	case pushEvent:
+		w.status, w.failed = "", false
+		w.push(e.s)
+		return w.start(e.s)
+	case swapEvent:
+		w.top().base().cancel()
+		w.stack = w.stack[:len(w.stack)-1]
+		w.push(e.s)
+		return w.start(e.s)
+	case popEvent:
+		w.pop()
+		w.status, w.failed = "", false
+		return w.refresh()
+	case homeEvent:
+		for len(w.stack) > 1 {
+			w.pop()
+		}
+		return w.refresh()
+	case quitEvent:
+		return tea.Quit
+	case infoEvent:
+		w.status, w.failed = e.text, false
+	case errorEvent:
+		w.status, w.failed = e.err.Error(), true
+	case askEvent:
+		return w.run(w.top(), e)
+	default:
+		panic(fmt.Sprintf("tui: unknown event %T", ev))
 	}
 	return nil
 }
 
-func (w *Wizard) fetchNext() tea.Cmd {
-	sys, ok := w.fetch.next()
-	if !ok {
-		return nil
-	}
-	return func() tea.Msg {
-		n, err := w.b.FetchSystem(w.ctx, sys)
-		return fetchedMsg{sys, n, err}
-	}
-}
+// starter screens have work to do when they come on screen.
+type starter interface{ start() event }
 
-// verifySteps checks what the APIs can see, then the plan is reloaded.
-func (w *Wizard) verifySteps() tea.Cmd {
-	return func() tea.Msg {
-		f, err := w.b.VerifySteps(w.ctx)
-		if err != nil {
-			return errMsg{err}
-		}
-		return findingsMsg{f}
-	}
-}
-
-func (w *Wizard) loadMapping() tea.Cmd {
-	return func() tea.Msg {
-		m, err := w.b.AlertMapping(w.ctx)
-		if err != nil {
-			return nil // the steps show without a proposal
-		}
-		return mappingMsg{m}
-	}
-}
-
-// updateScreen gives the message to the screen in front.
-func (w *Wizard) updateScreen(msg tea.Msg) tea.Cmd {
-	if w.busy != "" {
-		return nil
-	}
-	switch w.state {
-	case stateHome:
-		return w.home.update(msg)
-	case stateQuestions:
-		return w.quest.update(msg)
-	case statePath:
-		return w.path.update(msg)
-	case stateCreds:
-		return w.creds.update(msg)
-	case stateSource:
-		return w.source.update(msg)
-	case stateSteps:
-		return w.steps.update(msg)
-	case stateRotate:
-		return w.rotate.update(msg)
+func (w *Wizard) start(s screen) tea.Cmd {
+	if st, ok := s.(starter); ok {
+		return w.handle(st.start())
 	}
 	return nil
+}
+
+// refresh tells the screen now in front that it is back.
+func (w *Wizard) refresh() tea.Cmd {
+	if _, ok := w.top().(*homeScreen); ok {
+		return w.run(w.top(), askEvent{fn: w.loadStatus})
+	}
+	return w.deliver(backMsg{})
+}
+
+// backMsg tells a screen it is in front again.
+type backMsg struct{}
+
+// run starts an ask for screen s; its answer comes back as a reply.
+func (w *Wizard) run(s screen, a askEvent) tea.Cmd {
+	w.waiting++
+	if a.label != "" {
+		w.label = a.label
+	}
+	w.status, w.failed = "", false
+	b := s.base()
+	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx)} }
 }
 
 // View lays out the whole screen from (width, height) alone.
@@ -324,91 +348,145 @@ func (w *Wizard) View() tea.View {
 	return v
 }
 
+// The frame takes two columns each side and one row above and below;
+// the title two rows, the footer up to four.
+func (w *Wizard) room() int { return roomFor(w.height, w.footer()) }
+
+func roomFor(height int, footer string) int { return max(3, height-2-2-lipgloss.Height(footer)-1) }
+
+func (w *Wizard) scrolling() bool {
+	if _, own := w.top().(focuser); own {
+		return false
+	}
+	return lipgloss.Height(w.top().view(w.width-4, w.room())) > w.room()
+}
+
 func (w *Wizard) layout() string {
 	if w.width < minWidth || w.height < minHeight {
 		msg := fmt.Sprintf("terminal too small: need %d×%d, have %d×%d. Resize, or press ctrl+c to quit.", minWidth, minHeight, w.width, w.height)
 		return lipgloss.NewStyle().Width(max(w.width, 1)).Render(msg)
 	}
-	if w.state == stateHome {
-		return w.home.render()
-	}
-	compact := w.width < 120 || w.height < 30
 	inner := w.width - 4
-	// Title, blank lines, help and frame take eight rows; forms scroll
-	// inside what is left.
-	room := w.height - 8
-	var body string
-	switch w.state {
-	case stateQuestions:
-		body = w.quest.view(inner, room)
-	case statePath:
-		body = w.path.view(inner, compact)
-	case stateCreds:
-		body = w.creds.view(inner, room)
-	case stateSource:
-		body = w.source.view(inner, room)
-	case stateFetch:
-		body = w.fetch.view(inner)
-	case stateSteps:
-		body = w.steps.view(inner, w.height-8, compact)
-	case stateRotate:
-		body = w.rotate.view(inner, room)
-	}
-	title := titleStyle.Render("mspwire") + "  " + stateNames[w.state]
+	s := w.top()
+	title := titleStyle.Render("mspwire") + "  " + s.title()
 	if w.report.Profile != "" {
 		title += dimStyle.Render("  · profile " + w.report.Profile)
 	}
-	var footer []string
-	if w.busy != "" {
-		footer = append(footer, w.spin.View()+" "+w.busy)
+	footer := w.footer()
+	room := roomFor(w.height, footer)
+	var body string
+	if w.full {
+		body = w.window(&w.helpScroll, w.fullHelp(inner), room)
+	} else {
+		s.base().width, s.base().height = inner, room
+		body = w.window(s, s.view(inner, room), room)
 	}
-	if w.err != nil {
-		footer = append(footer, errStyle.Render(wrap("error: "+w.err.Error(), inner)))
-	}
-	footer = append(footer, w.help.ShortHelpView(append(w.screenKeys(), w.keys.Home, w.keys.Quit)))
-	out := title + "\n\n" + body + "\n\n" + strings.Join(footer, "\n")
-	return frameStyle.Render(clip(out, w.height-2, inner))
+	return frame(truncate(title, inner)+"\n\n"+body+"\n\n"+footer, w.width)
 }
 
-func (w *Wizard) screenKeys() []key.Binding {
-	switch w.state {
-	case statePath:
-		return w.path.keys()
-	case stateCreds:
-		return w.creds.keys()
-	case stateSteps:
-		return w.steps.keys()
+// frame pads every line to the width with a margin of two columns and a
+// blank line above and below (by hand: a style over the whole screen costs
+// more than drawing it).
+func frame(s string, width int) string {
+	blank := strings.Repeat(" ", width)
+	lines := strings.Split(s, "\n")
+	var b strings.Builder
+	b.Grow(len(s) + len(lines)*(width/2))
+	b.WriteString(blank + "\n")
+	for _, l := range lines {
+		b.WriteString("  " + l)
+		if pad := width - 2 - lipgloss.Width(l); pad > 0 {
+			b.WriteString(strings.Repeat(" ", pad))
+		}
+		b.WriteString("\n")
 	}
-	return nil
+	b.WriteString(blank)
+	return b.String()
+}
+
+// window cuts a view taller than the room to the lines in sight, and says
+// there is more above or below.
+func (w *Wizard) window(s interface{ base() *screenBase }, view string, room int) string {
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, w.width-4)
+	}
+	if len(lines) <= room {
+		return strings.Join(lines, "\n") + strings.Repeat("\n", room-len(lines))
+	}
+	b := s.base()
+	if f, ok := s.(focuser); ok {
+		at := f.focusLine()
+		if at < b.scroll {
+			b.scroll = at
+		} else if at >= b.scroll+room-2 {
+			b.scroll = at - room + 3
+		}
+	}
+	b.scroll = max(0, min(b.scroll, len(lines)-room+1))
+	shown := lines[b.scroll : b.scroll+room-1]
+	more := dimStyle.Render(fmt.Sprintf("  ↑ %d more above", b.scroll))
+	if b.scroll == 0 {
+		more = ""
+	}
+	if rest := len(lines) - b.scroll - len(shown); rest > 0 {
+		more += dimStyle.Render(fmt.Sprintf("  ↓ %d more below (pgdn)", rest))
+	}
+	return strings.Join(shown, "\n") + "\n" + more
+}
+
+func (w *Wizard) footer() string {
+	inner := w.width - 4
+	var lines []string
+	if w.label != "" {
+		lines = append(lines, w.spin.View()+" "+w.label)
+	}
+	if w.status != "" {
+		text := w.status
+		if w.failed {
+			text = errStyle.Render(wrap("✗ "+text, inner))
+		} else {
+			text = wrap(text, inner)
+		}
+		lines = append(lines, text)
+	}
+	keys := w.top().keys()
+	if t, ok := w.top().(typing); !ok || !t.typing() {
+		keys = append(keys, keyHelp)
+	}
+	if len(w.stack) > 1 && !isModal(w.top()) {
+		keys = append(keys, keyBack)
+	}
+	keys = append(keys, keyQuit)
+	w.help.SetWidth(inner) // stops drawing keys that would not fit
+	lines = append(lines, truncate(w.help.ShortHelpView(keys), inner))
+	return strings.Join(lines, "\n")
+}
+
+// fullHelp is every key of the screen in front, with what it does.
+func (w *Wizard) fullHelp(width int) string {
+	var b strings.Builder
+	b.WriteString(headingStyle.Render("Keys on this screen") + "\n\n")
+	all := append(w.top().keys(), keyPage, keyHelp, keyBack, keyQuit)
+	for _, k := range all {
+		h := k.Help()
+		fmt.Fprintf(&b, "  %-14s %s\n", h.Key, h.Desc)
+	}
+	b.WriteString("\n" + wrap("Keys typed while mspwire is busy wait their turn and are applied in order. esc, ? or q closes this.", width))
+	return b.String()
 }
 
 var errStyle = lipgloss.NewStyle().Bold(true)
-
-// clip keeps a view inside the terminal: lines cut to width, the middle
-// dropped when too tall (the title and footer stay).
-func clip(s string, height, width int) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		lines[i] = truncate(l, width)
-	}
-	if len(lines) > height && height > 4 {
-		keep := height - 3
-		lines = append(append(lines[:keep:keep], "…"), lines[len(lines)-2:]...)
-	}
-	return strings.Join(lines, "\n")
-}
 
 func wrap(s string, width int) string {
 	return lipgloss.NewStyle().Width(max(width, 10)).Render(s)
 }
 
-// progressLine says how far the tenant's onboarding is.
-func progressLine(p onboard.Plan) string {
-	done := 0
-	for _, s := range p.Steps {
-		if s.Done {
-			done++
-		}
+// Messages the root and screens share.
+type (
+	errMsg    struct{ err error }
+	statusMsg struct {
+		report status.Report
+		stage  Stage
 	}
-	return fmt.Sprintf("path %s: %d of %d steps done", p.Path, done, len(p.Steps))
-}
+)

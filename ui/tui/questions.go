@@ -1,0 +1,118 @@
+package tui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mspwire/mspwire/flows/path"
+)
+
+// questionsScreen asks the guide's questions; those that cannot apply
+// (IT Glue's, for a Hudu shop) are skipped.
+type questionsScreen struct {
+	screenBase
+	form   *form
+	values map[string]*string
+}
+
+type (
+	answersMsg struct {
+		answers path.Answers
+		err     error
+	}
+	answeredMsg struct {
+		rec    path.ID
+		reason string
+		err    error
+	}
+)
+
+func newQuestionsScreen() *questionsScreen { return &questionsScreen{} }
+
+func (q *questionsScreen) title() string { return "Questions" }
+
+func (q *questionsScreen) keys() []key.Binding {
+	if q.form == nil {
+		return nil
+	}
+	return q.form.keys()
+}
+
+func (q *questionsScreen) start() event {
+	return askEvent{fn: func(ctx context.Context) tea.Msg {
+		a, err := backendOf(ctx).Answers(ctx)
+		return answersMsg{a, err}
+	}}
+}
+
+// build makes the form with the stored answers as defaults.
+func (q *questionsScreen) build(prev path.Answers) {
+	q.values = map[string]*string{}
+	defaults := map[string]string{"techs_live_in": prev.TechsLiveIn, "docs_tool": prev.DocsTool,
+		"deep_data": yesNo(prev.DeepData), "itglue_two_way": yesNo(prev.ITGlueTwoWay), "live_docs": yesNo(prev.LiveDocs),
+		"dedicated_owner": yesNo(prev.DedicatedOwner), "itglue_enterprise": yesNo(prev.ITGlueEnterprise)}
+	var fields []formField
+	for _, question := range path.Questions {
+		v := defaults[question.Key]
+		q.values[question.Key] = &v
+		var opts []option
+		for _, o := range question.Options {
+			opts = append(opts, option{o.Label, o.Value})
+		}
+		s := newSelect(question.Title, question.Help, opts, &v)
+		if question.Key == "itglue_two_way" || question.Key == "itglue_enterprise" {
+			s.hide = func() bool { return *q.values["docs_tool"] == "hudu" }
+		}
+		fields = append(fields, s)
+	}
+	q.form = newForm(fields...)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func (q *questionsScreen) update(msg tea.Msg) (event, tea.Cmd) {
+	switch m := msg.(type) {
+	case answersMsg:
+		q.build(m.answers)
+	case answeredMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		return pushEvent{newPathScreen(true)}, nil
+	case tea.KeyPressMsg, tea.PasteMsg:
+		if q.form != nil && q.form.update(msg) {
+			var a path.Answers
+			for key, v := range q.values {
+				_ = a.Set(key, *v)
+			}
+			return askEvent{label: "Saving your answers…", fn: func(ctx context.Context) tea.Msg {
+				rec, why, err := backendOf(ctx).Answer(ctx, a)
+				return answeredMsg{rec, why, err}
+			}}, nil
+		}
+	}
+	return nil, nil
+}
+
+func (q *questionsScreen) view(width, height int) string {
+	if q.form == nil {
+		return "Reading your earlier answers…"
+	}
+	body, _ := q.form.view(width)
+	return wrap("The guide's questions decide the path. Answer for how your team works today.", width) + "\n\n" + body
+}
+
+func (q *questionsScreen) focusLine() int {
+	if q.form == nil {
+		return 0
+	}
+	_, at := q.form.view(q.width)
+	return at + 2
+}
