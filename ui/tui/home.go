@@ -178,4 +178,3 @@ func truncate(s string, n int) string {
 	}
 	return ansi.Truncate(s, n, "…")
 }
-
