@@ -206,9 +206,25 @@ func Save(ctx context.Context, st *store.Store, kr *store.Keyring, profile, syst
 	if back.Reveal() != secret {
 		return fmt.Errorf("keyring: the %s secret read back differs from the one written; nothing else was changed", system)
 	}
+	return record(ctx, st, profile, system, f, v, store.KeyringService+":"+kr.Account(ref), actor)
+}
+
+// SaveFromEnv records verified credentials whose secret comes from the
+// environment (MSPWIRE_<SYSTEM>_<FIELD>): the connection row names the
+// variable, and no keyring is touched — for CI jobs and containers.
+func SaveFromEnv(ctx context.Context, st *store.Store, profile, system string, f Fields, v Verified, actor string) error {
+	ref, err := Ref(profile, system)
+	if err != nil {
+		return err
+	}
+	return record(ctx, st, profile, system, f, v, "env:"+ref.EnvVar(), actor)
+}
+
+// record writes the connection row and its audit line.
+func record(ctx context.Context, st *store.Store, profile, system string, f Fields, v Verified, where, actor string) error {
 	now := time.Now()
 	conn := store.Connection{Profile: profile, System: system, BaseURL: v.BaseURL, Identifiers: Identifiers(f),
-		KeyringRef: store.KeyringService + ":" + kr.Account(ref), ActsAs: v.ActsAs, VerifiedAt: now}
+		KeyringRef: where, ActsAs: v.ActsAs, VerifiedAt: now}
 	if old, err := st.Connection(ctx, profile, system); err == nil {
 		conn.CreatedAt, conn.RotatedAt = old.CreatedAt, old.RotatedAt
 	}
@@ -216,5 +232,5 @@ func Save(ctx context.Context, st *store.Store, kr *store.Keyring, profile, syst
 		return err
 	}
 	return st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "connection.saved",
-		Detail: map[string]any{"system": system, "base_url": v.BaseURL, "acts_as": v.ActsAs}})
+		Detail: map[string]any{"system": system, "base_url": v.BaseURL, "acts_as": v.ActsAs, "secret": where}})
 }

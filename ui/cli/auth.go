@@ -23,7 +23,7 @@ import (
 	"github.com/mspwire/mspwire/ui/prompt"
 )
 
-const systemArgs = "halopsa, liongard, itglue or hudu"
+const systemArgs = "halopsa (HaloPSA), liongard (Liongard), itglue (IT Glue) or hudu (Hudu)"
 
 func newAuthCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
@@ -79,7 +79,11 @@ func (g *globals) prompter() prompt.Prompter {
 
 func systemArg(args []string) (systems.System, error) {
 	if len(args) != 1 {
-		return systems.System{}, fmt.Errorf("name one system: %s", systemArgs)
+		var names []string
+		for _, s := range systems.All {
+			names = append(names, fmt.Sprintf("%s (%s)", s.ID, s.Name))
+		}
+		return systems.System{}, fmt.Errorf("name one system: %s", strings.Join(names, ", "))
 	}
 	return systems.Lookup(strings.ToLower(args[0]))
 }
@@ -159,9 +163,10 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 		Use:   "login SYSTEM",
 		Short: "Enter a system's credentials, verify them with the vendor, and keep the secret in the OS keyring",
 		Long: "Log in to " + systemArgs + ". Fields missing from the flags are asked for on a terminal; in scripts give\n" +
-			"them as flags and the secret on stdin with --secret-stdin. Nothing is stored unless the vendor accepts it.",
+			"them as flags and the secret on stdin with --secret-stdin. Nothing is stored unless the vendor accepts it.\n" +
+			"With the secret in MSPWIRE_<SYSTEM>_<FIELD> (e.g. MSPWIRE_HUDU_API_KEY) and no --secret-stdin, the connection\n" +
+			"is verified and recorded without any keyring: the secret stays in the environment.",
 		Example: "  mspwire auth login halopsa --url https://acme.halopsa.com --client-id 3c0f… --used-by liongard --secret-stdin < secret.txt",
-		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sys, err := systemArg(args)
 			if err != nil {
@@ -171,8 +176,12 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			if err := fillFields(g, sys, &f, c.secretStdin); err != nil {
 				return err
 			}
-			secret, err := readSecret(g, c.secretStdin, sys, secretWord(sys))
-			if err != nil {
+			ref, _ := connect.Ref(g.profile, sys.ID)
+			fromEnv := !c.secretStdin && os.Getenv(ref.EnvVar()) != ""
+			var secret string
+			if fromEnv {
+				secret = os.Getenv(ref.EnvVar())
+			} else if secret, err = readSecret(g, c.secretStdin, sys, secretWord(sys)); err != nil {
 				return err
 			}
 			if err := store.ValidProfile(g.profile); err != nil {
@@ -185,6 +194,21 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return credentialError(err)
 			}
+			if fromEnv {
+				// No keyring needed, none touched: the secret stays where it is.
+				st, err := store.Open(cmd.Context(), g.DataDir())
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				if err := connect.SaveFromEnv(cmd.Context(), st, g.profile, sys.ID, f, v, who.Operator()); err != nil {
+					return err
+				}
+				fmt.Fprintf(g.io.Err, "%s: verified as %s with the secret in %s; recorded the connection. The secret is not stored: keep it in the environment.\n",
+					sys.Name, v.ActsAs, ref.EnvVar())
+				printWarnings(g.io.Err, v.Warnings)
+				return nil
+			}
 			st, kr, err := g.open(cmd.Context())
 			if err != nil {
 				return err
@@ -193,7 +217,6 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			if err := connect.Save(cmd.Context(), st, kr, g.profile, sys.ID, f, secret, v, who.Operator()); err != nil {
 				return err
 			}
-			ref, _ := connect.Ref(g.profile, sys.ID)
 			fmt.Fprintf(g.io.Err, "%s: verified as %s. Secret saved in the OS keyring (service %s, account %s).\n",
 				sys.Name, v.ActsAs, store.KeyringService, kr.Account(ref))
 			printWarnings(g.io.Err, v.Warnings)
@@ -372,7 +395,6 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 		Long: "Rotate a system's secret. The new secret is verified with the vendor before anything changes; if it is\n" +
 			"refused, the old one stays. A run that is interrupted is finished (or undone) by the next auth command.\n" +
 			"For Liongard give the new key's --key-id (and --expires); its secret on stdin or at the prompt.",
-		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sys, err := systemArg(args)
 			if err != nil {

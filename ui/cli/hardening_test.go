@@ -16,6 +16,7 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/sandbox"
 	simhalo "github.com/mspwire/mspwire/sandbox/halopsa"
+	simhudu "github.com/mspwire/mspwire/sandbox/hudu"
 	"github.com/mspwire/mspwire/sandbox/simkit"
 	"github.com/mspwire/mspwire/sandbox/world"
 	"github.com/mspwire/mspwire/store"
@@ -274,4 +275,31 @@ func nonSnakeKeys(v any) []string {
 		}
 	}
 	return bad
+}
+
+// A CI job has no keyring: the secret is in the environment, and login
+// verifies and records the connection without one.
+func TestLoginWithTheSecretInTheEnvironmentNeedsNoKeyring(t *testing.T) {
+	hudu := simhudu.New(world.New(5, 5))
+	srv := httptest.NewServer(hudu)
+	defer srv.Close()
+	dir := t.TempDir()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/mspwire-test-bus") // no keyring here
+	t.Setenv("MSPWIRE_HUDU_API_KEY", simhudu.DemoKey)
+	_, stderr, code := run(t, "--data-dir", dir, "auth", "login", "hudu", "--url", srv.URL)
+	if code != 0 || !strings.Contains(stderr, "MSPWIRE_HUDU_API_KEY") || !strings.Contains(stderr, "not stored") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	stdout, _, _ := run(t, "--data-dir", dir, "status", "--json")
+	if !strings.Contains(stdout, `"secret":"env"`) && !strings.Contains(stdout, `"secret": "env"`) {
+		t.Fatalf("status: %s", stdout)
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, store.FileName))
+	if strings.Contains(string(raw), simhudu.DemoKey) {
+		t.Fatal("the secret reached the database")
+	}
+	t.Setenv("MSPWIRE_HUDU_API_KEY", "wrong-key-for-the-test-1234")
+	if _, _, code := run(t, "--data-dir", filepath.Join(dir, "x"), "auth", "login", "hudu", "--url", srv.URL); code != cli.ExitCredentials {
+		t.Fatalf("a wrong environment secret: exit %d", code)
+	}
 }

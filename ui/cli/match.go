@@ -36,7 +36,7 @@ func newMatchCmd(g *globals) *cobra.Command {
 			"Or match two company lists exported as CSV (a header with id and name; optional domain or website, city,\n" +
 			"external_id). Each company is matched at most once. Bands: exact (the same name once normalised),\n" +
 			"strong (safe to accept in bulk), review (a person should look). Duplicates inside a list are reported.",
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runMatch(cmd.Context(), g, o)
 		},
@@ -49,6 +49,7 @@ func newMatchCmd(g *globals) *cobra.Command {
 	f.BoolVar(&o.all, "all", false, "also list the companies left without a match on either side")
 	f.IntVar(&o.candidates, "candidates", 0, "instead of one-to-one suggestions, list each left company's K best right companies, best first")
 	addReviewCmds(cmd, g)
+	cmd.SuggestionsMinimumDistance = 2
 	return cmd
 }
 

@@ -178,7 +178,15 @@ func newPathTickCmd(g *globals) *cobra.Command {
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				return e.Tick(cmd.Context(), args[0], !undo)
+				if err := e.Tick(cmd.Context(), args[0], !undo); err != nil {
+					return err
+				}
+				if undo {
+					fmt.Fprintf(g.io.Err, "Step %s is marked not done.\n", args[0])
+				} else {
+					fmt.Fprintf(g.io.Err, "Step %s is ticked done.\n", args[0])
+				}
+				return nil
 			})
 		},
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/prompt"
 )
 
 // Exit codes, documented in "mspwire help exit-codes".
@@ -122,7 +123,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		Long: "mspwire onboards an MSP tenant's integrations between Liongard, HaloPSA, Hudu and IT Glue:\n" +
 			"pick an integration path, enter and test credentials, match companies across systems,\n" +
 			"then plan and apply the links. Run it without arguments in a terminal for the wizard.",
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !g.io.Interactive {
 				cmd.SetOut(g.io.Err)
@@ -133,6 +134,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 			return runHome(cmd.Context(), g)
 		},
 	}
+	root.SuggestionsMinimumDistance = 2
 	root.SetIn(std.In)
 	root.SetOut(std.Out)
 	root.SetErr(std.Err)
@@ -156,7 +158,43 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 	}
 
 	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	guideGroups(root)
 	return root, g
+}
+
+// unknownCommand refuses an argument that is no subcommand, and names the
+// closest ones.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "; did you mean " + strings.Join(s, " or ") + "?"
+	}
+	return fmt.Errorf("%s (%s --help lists them)", msg, cmd.CommandPath())
+}
+
+// guideGroups makes each command that only groups others ("auth", "path")
+// refuse a mistyped subcommand with a suggestion, and say which to give.
+func guideGroups(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		guideGroups(c)
+	}
+	if !cmd.HasSubCommands() || cmd.RunE != nil || cmd.Run != nil {
+		return
+	}
+	cmd.SuggestionsMinimumDistance = 2
+	cmd.Args = unknownCommand
+	cmd.RunE = func(c *cobra.Command, _ []string) error {
+		var names []string
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		return fmt.Errorf("%s needs a command: %s (%s --help explains them)", c.CommandPath(), strings.Join(names, ", "), c.CommandPath())
+	}
 }
 
 // Main runs mspwire with args and returns the process exit code.
@@ -197,7 +235,7 @@ func exitCode(err error) int {
 		return ExitOK
 	case errors.As(err, &exit):
 		return exit.Code
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, prompt.ErrCancelled):
 		return ExitCancelled
 	case errors.Is(err, store.ErrSecretNotFound):
 		return ExitCredentials
@@ -216,13 +254,22 @@ func buildVersion() (version, commit string) {
 	if v := info.Main.Version; v != "" && v != "(devel)" {
 		version = v
 	}
+	built := ""
 	for _, s := range info.Settings {
 		switch {
 		case s.Key == "vcs.revision":
 			commit = s.Value
+		case s.Key == "vcs.time":
+			built = s.Value
 		case s.Key == "vcs.modified" && s.Value == "true":
 			version += "+dirty"
 		}
+	}
+	switch {
+	case built != "":
+		version += ", committed " + built
+	case commit == "":
+		version += " (no commit recorded: built by go run, or with -buildvcs=false)"
 	}
 	return version, commit
 }
