@@ -160,7 +160,7 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, err
 		}
 		last = err
-		reportWait(ctx, Wait{System: c.cfg.System, For: wait, Attempt: attempt + 1, Reason: waitReason(err)})
+		reportWait(ctx, Wait{System: c.cfg.System, For: wait, Attempt: attempt + 2, Reason: waitReason(err)})
 		select {
 		case <-ctx.Done():
 			return nil, err

@@ -340,7 +340,9 @@ type Fetched struct {
 // FetchInventories reads the company list of every system the path needs
 // and stores it for the review. progress is told as each system starts and
 // ends. A system that fails keeps its previous inventory.
-func (e Env) FetchInventories(ctx context.Context, progress func(system string, done bool, n int)) ([]Fetched, error) {
+// progress hears of each system before its fetch and after it (done), with
+// the count or the error.
+func (e Env) FetchInventories(ctx context.Context, progress func(f Fetched, done bool)) ([]Fetched, error) {
 	p, err := e.Plan(ctx)
 	if err != nil {
 		return nil, err
@@ -348,12 +350,13 @@ func (e Env) FetchInventories(ctx context.Context, progress func(system string, 
 	var out []Fetched
 	for _, sys := range p.Systems {
 		if progress != nil {
-			progress(sys, false, 0)
+			progress(Fetched{System: sys}, false)
 		}
 		n, err := e.FetchSystem(ctx, sys)
-		out = append(out, Fetched{System: sys, Count: n, Err: err})
+		f := Fetched{System: sys, Count: n, Err: err}
+		out = append(out, f)
 		if progress != nil {
-			progress(sys, true, n)
+			progress(f, true)
 		}
 	}
 	return out, nil

@@ -198,6 +198,9 @@ func TestInventoryFetchWaitsOutRateLimits(t *testing.T) {
 	if n := sb.Hudu.Count("GET /api/v1/companies"); n < 3 {
 		t.Fatalf("%d company requests: two pages and at least one 429 expected", n)
 	}
+	if !strings.Contains(stderr, "Hudu: rate limited, waiting") || !strings.Contains(stderr, "before attempt 2") {
+		t.Fatalf("the waits were not reported:\n%s", stderr)
+	}
 }
 
 // A vendor that answers too slowly meets the command's deadline.

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 )
@@ -240,11 +242,17 @@ func newInventoryCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				results, err := e.FetchInventories(cmd.Context(), func(sys string, done bool, n int) {
-					if done {
-						fmt.Fprintf(g.io.Err, "%s: %d companies\n", sys, n)
-					} else {
-						fmt.Fprintf(g.io.Err, "%s: fetching…\n", sys)
+				ctx := httpx.WithWaitReporter(cmd.Context(), func(w httpx.Wait) {
+					fmt.Fprintf(g.io.Err, "%s: %s, waiting %s before attempt %d\n", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
+				})
+				results, err := e.FetchInventories(ctx, func(f onboard.Fetched, done bool) {
+					switch {
+					case !done:
+						fmt.Fprintf(g.io.Err, "%s: fetching…\n", f.System)
+					case f.Err != nil:
+						fmt.Fprintf(g.io.Err, "%s: failed\n", f.System)
+					default:
+						fmt.Fprintf(g.io.Err, "%s: %d companies\n", f.System, f.Count)
 					}
 				})
 				if err != nil {
