@@ -18,7 +18,17 @@ type Onboarding struct {
 	Source         string
 	ITGlueStatuses []string
 	ITGlueTypes    []string
+	Settings       PlanSettings
 	UpdatedAt      time.Time
+}
+
+// PlanSettings are what the plan needs beyond the questionnaire.
+type PlanSettings struct {
+	LiongardTier  string `json:"liongard_tier,omitempty"`  // Core or Essentials, for environments mspwire creates
+	LiongardGroup string `json:"liongard_group,omitempty"` // an Environment Group to put them in, or none
+	// The ids of Hudu's integrations, the numbers in their pages' URLs.
+	HuduHaloPSAIntegration  int `json:"hudu_halopsa_integration,omitempty"`
+	HuduLiongardIntegration int `json:"hudu_liongard_integration,omitempty"`
 }
 
 // Onboarding reads a profile's choices; a zero value if none yet.
@@ -34,9 +44,9 @@ type querier interface {
 
 func (s *Store) readOnboarding(ctx context.Context, q querier, profile string) (Onboarding, error) {
 	o := Onboarding{Profile: profile, Answers: json.RawMessage("{}")}
-	var answers, statuses, types, updated string
-	err := q.QueryRowContext(ctx, `SELECT answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at
-		FROM onboarding WHERE profile = ?`, profile).Scan(&answers, &o.Recommended, &o.Reason, &o.Path, &o.Source, &statuses, &types, &updated)
+	var answers, statuses, types, settings, updated string
+	err := q.QueryRowContext(ctx, `SELECT answers, recommended, reason, path, source, itglue_statuses, itglue_types, settings, updated_at
+		FROM onboarding WHERE profile = ?`, profile).Scan(&answers, &o.Recommended, &o.Reason, &o.Path, &o.Source, &statuses, &types, &settings, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, nil
 	}
@@ -46,6 +56,7 @@ func (s *Store) readOnboarding(ctx context.Context, q querier, profile string) (
 	o.Answers, o.UpdatedAt = json.RawMessage(answers), parseTime(updated)
 	_ = json.Unmarshal([]byte(statuses), &o.ITGlueStatuses)
 	_ = json.Unmarshal([]byte(types), &o.ITGlueTypes)
+	_ = json.Unmarshal([]byte(settings), &o.Settings)
 	return o, nil
 }
 
@@ -83,12 +94,13 @@ func (s *Store) UpdateOnboarding(ctx context.Context, profile string, change fun
 	}
 	statuses, _ := json.Marshal(nonNilStrings(o.ITGlueStatuses))
 	types, _ := json.Marshal(nonNilStrings(o.ITGlueTypes))
-	_, err = tx.ExecContext(ctx, `INSERT INTO onboarding(profile, answers, recommended, reason, path, source, itglue_statuses, itglue_types, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	settings, _ := json.Marshal(o.Settings)
+	_, err = tx.ExecContext(ctx, `INSERT INTO onboarding(profile, answers, recommended, reason, path, source, itglue_statuses, itglue_types, settings, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(profile) DO UPDATE SET answers = excluded.answers, recommended = excluded.recommended, reason = excluded.reason,
 			path = excluded.path, source = excluded.source, itglue_statuses = excluded.itglue_statuses,
-			itglue_types = excluded.itglue_types, updated_at = excluded.updated_at`,
-		o.Profile, string(o.Answers), o.Recommended, o.Reason, o.Path, o.Source, string(statuses), string(types), formatTime(time.Now()))
+			itglue_types = excluded.itglue_types, settings = excluded.settings, updated_at = excluded.updated_at`,
+		o.Profile, string(o.Answers), o.Recommended, o.Reason, o.Path, o.Source, string(statuses), string(types), string(settings), formatTime(time.Now()))
 	if err != nil {
 		return s.describe(err)
 	}

@@ -23,6 +23,9 @@ type ClientRecord struct {
 	Notes        string `json:"notes"`
 	MainSiteID   int    `json:"main_site_id"`
 	AccountsID   string `json:"accountsid"`
+	// ITGlueID is the IT Glue organization HaloPSA's IT Glue integration
+	// links the client to (schema Area, "itglue_id"; a string).
+	ITGlueID string `json:"itglue_id"`
 }
 
 // NewClient is a client to create.
@@ -161,6 +164,27 @@ func (c *Client) CreateClients(ctx context.Context, clients []NewClient) ([]Clie
 		return nil, err
 	}
 	return raw.items, nil
+}
+
+// GetClient reads one client (a bare object).
+func (c *Client) GetClient(ctx context.Context, id int) (ClientRecord, error) {
+	var out ClientRecord
+	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/Client/" + strconv.Itoa(id)}, nil, &out)
+	return out, err
+}
+
+// SetClientITGlueID links a client to an IT Glue organization ("" unlinks
+// it): an update, a POST of the client's id with the one field.
+func (c *Client) SetClientITGlueID(ctx context.Context, id int, orgID string) (ClientRecord, error) {
+	var raw jsonOneOrMany[ClientRecord]
+	body := []map[string]any{{"id": id, "itglue_id": orgID}}
+	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Client"}, body, &raw); err != nil {
+		return ClientRecord{}, err
+	}
+	if len(raw.items) != 1 {
+		return ClientRecord{}, fmt.Errorf("HaloPSA: POST /api/Client: expected the client back, got %d records", len(raw.items))
+	}
+	return raw.items[0], nil
 }
 
 // ListSites reads a client's sites (every site when clientID is 0).

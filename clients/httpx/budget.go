@@ -1,9 +1,9 @@
 package httpx
 
 import (
+	"context"
+	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Budget is a vendor's published request limit: Requests per Per.
@@ -20,18 +20,87 @@ var (
 	HuduBudget     = Budget{300, time.Minute}      // Hudu
 )
 
-// Limiter turns a budget into a token bucket that can never exceed it in
-// any window of length Per: a burst of a tenth of the budget up front, the
-// rest spread evenly. (A bucket refilling at Requests/Per with any burst
-// at all would overshoot a rolling window by the burst.)
-func (b Budget) Limiter() *rate.Limiter {
-	if b.Requests <= 0 || b.Per <= 0 {
-		return rate.NewLimiter(rate.Inf, 1)
+// Window is a rolling-window limiter: it lets at most its capacity of
+// requests start in any window of the budget's length, the rule the
+// vendors count by, so a run uses its whole budget and no more. (A token
+// bucket either overshoots a rolling window by its burst or, to avoid
+// that, wastes a tenth of the budget.) A request waits for the oldest in
+// the window to leave it, plus a hundredth of the window for the time
+// requests spend on the wire.
+//
+// After a 429 the capacity shrinks by a quarter (to an eighth at the
+// least): the vendor counts other callers, or counts differently. It
+// comes back whole after a window without one.
+type Window struct {
+	mu       sync.Mutex
+	full     int
+	capacity int
+	per      time.Duration
+	margin   time.Duration
+	sent     []time.Time // start times inside the last window, oldest first
+	shrunk   time.Time
+}
+
+// Limiter makes the budget's limiter; a budget of zero limits nothing.
+func (b Budget) Limiter() *Window {
+	return &Window{full: b.Requests, capacity: b.Requests, per: b.Per, margin: b.Per / 100}
+}
+
+// Reserve takes a turn at now, or says how long until one is free.
+func (w *Window) Reserve(now time.Time) (time.Duration, bool) {
+	if w == nil || w.full <= 0 || w.per <= 0 {
+		return 0, true
 	}
-	burst := max(1, b.Requests/10)
-	refill := b.Requests - burst
-	if refill <= 0 {
-		return rate.NewLimiter(rate.Every(b.Per), burst)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.capacity < w.full && !w.shrunk.IsZero() && now.Sub(w.shrunk) >= w.per {
+		w.capacity = w.full
 	}
-	return rate.NewLimiter(rate.Limit(float64(refill)/b.Per.Seconds()), burst)
+	cut := now.Add(-w.per - w.margin)
+	i := 0
+	for i < len(w.sent) && !w.sent[i].After(cut) {
+		i++
+	}
+	w.sent = w.sent[i:]
+	if len(w.sent) < w.capacity {
+		w.sent = append(w.sent, now)
+		return 0, true
+	}
+	oldest := w.sent[len(w.sent)-w.capacity]
+	return oldest.Add(w.per + w.margin).Sub(now), false
+}
+
+// Wait blocks until a request may start.
+func (w *Window) Wait(ctx context.Context) error {
+	for {
+		wait, ok := w.Reserve(time.Now())
+		if ok {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Shrink lowers the capacity after a 429.
+func (w *Window) Shrink() {
+	if w == nil || w.full <= 0 {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.capacity = max(w.capacity*3/4, w.full/8, 1)
+	w.shrunk = time.Now()
+}
+
+// Capacity is how many requests the window now lets start.
+func (w *Window) Capacity() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.capacity
 }

@@ -19,7 +19,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/time/rate"
 )
 
 // Config describes one vendor connection.
@@ -49,9 +48,7 @@ type Config struct {
 // Client sends requests for one vendor connection.
 type Client struct {
 	cfg     Config
-	limiter *rate.Limiter
-
-	floor rate.Limit // the slowest a run of 429s makes the budget: an eighth of it
+	limiter *Window
 
 	mu         sync.Mutex
 	pauseUntil time.Time // after a 429, every request of this client waits until then
@@ -80,9 +77,7 @@ func New(cfg Config) *Client {
 	if cfg.VendorMessage == nil {
 		cfg.VendorMessage = GenericMessage
 	}
-	c := &Client{cfg: cfg, limiter: cfg.Budget.Limiter()}
-	c.floor = c.limiter.Limit() / 8
-	return c
+	return &Client{cfg: cfg, limiter: cfg.Budget.Limiter()}
 }
 
 func defaultTransport() *http.Transport {
@@ -202,9 +197,7 @@ func (c *Client) pause(d time.Duration) {
 	if until := time.Now().Add(d); until.After(c.pauseUntil) {
 		c.pauseUntil = until
 	}
-	if l := c.limiter.Limit(); l != rate.Inf && l > c.floor {
-		c.limiter.SetLimit(max(l/2, c.floor))
-	}
+	c.limiter.Shrink()
 }
 
 // rateLimitWait says how long to wait after a 429: what the vendor said, or

@@ -30,18 +30,24 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-// A budget's limiter must never let more than Requests through in any
-// window of Per, even when the caller sends as fast as it can.
-func TestBudgetNeverExceedsItsWindow(t *testing.T) {
+// A budget's limiter must never let more than Requests start in any
+// window of Per, even when the caller sends as fast as it can, and must
+// use the whole budget: N requests take as many windows as the vendor's
+// rule needs, and hardly more.
+func TestBudgetNeverExceedsItsWindowAndUsesAllOfIt(t *testing.T) {
 	for _, b := range []Budget{HaloPSABudget, LiongardBudget, ITGlueBudget, HuduBudget, {Requests: 1, Per: time.Second}} {
 		lim := b.Limiter()
 		start := time.Now()
 		var granted []time.Time
-		// Ask as often as allowed for three windows, on a simulated clock.
-		for at := start; at.Before(start.Add(3 * b.Per)); at = at.Add(b.Per / time.Duration(10*b.Requests)) {
-			if lim.AllowN(at, 1) {
+		// Ask as soon as allowed, on a simulated clock, for 2.5 budgets' worth.
+		at := start
+		for len(granted) < b.Requests*5/2 {
+			wait, ok := lim.Reserve(at)
+			if ok {
 				granted = append(granted, at)
+				continue
 			}
+			at = at.Add(wait)
 		}
 		j := 0
 		for i := range granted {
@@ -52,9 +58,32 @@ func TestBudgetNeverExceedsItsWindow(t *testing.T) {
 				t.Fatalf("%+v: %d requests inside one window", b, i-j+1)
 			}
 		}
-		if len(granted) < 2*b.Requests {
-			t.Errorf("%+v: only %d requests in three windows; the limiter is needlessly slow", b, len(granted))
+		// The rule lets request n start after (n-1)/Requests whole windows;
+		// the wire margin adds 1 % per window.
+		took, least := granted[len(granted)-1].Sub(start), b.Per*time.Duration((len(granted)-1)/b.Requests)
+		if took < least || took > least+least/20 {
+			t.Errorf("%+v: %d requests took %s; the budget allows them in %s", b, len(granted), took, least)
 		}
+	}
+}
+
+// After a 429 the window lets fewer through, and is whole again after a
+// window without one.
+func TestWindowShrinksAfterA429AndRecovers(t *testing.T) {
+	w := Budget{Requests: 100, Per: time.Minute}.Limiter()
+	w.Shrink()
+	w.Shrink()
+	if c := w.Capacity(); c != 56 {
+		t.Fatalf("capacity %d after two 429s, want 56", c)
+	}
+	for range 20 {
+		w.Shrink()
+	}
+	if c := w.Capacity(); c != 12 {
+		t.Fatalf("capacity %d, want the floor 12", c)
+	}
+	if _, ok := w.Reserve(time.Now().Add(2 * time.Minute)); !ok || w.Capacity() != 100 {
+		t.Fatalf("capacity %d a window later, want 100", w.Capacity())
 	}
 }
 

@@ -196,6 +196,41 @@ func (c *Client) Matchers(ctx context.Context, integrationID int, which Matched)
 	return pages[Matcher](ctx, c, "/matchers", "matchers", q, true)
 }
 
+// FirstMatcher reads one matcher of an integration, to learn which
+// integrator the id belongs to; ok is false when it has none.
+func (c *Client) FirstMatcher(ctx context.Context, integrationID int) (Matcher, bool, error) {
+	var body struct {
+		Matchers []Matcher `json:"matchers"`
+	}
+	q := url.Values{"integration_id": {strconv.Itoa(integrationID)}, "page": {"1"}, "page_size": {"1"}}
+	if err := c.get(ctx, "/matchers", q, &body); err != nil {
+		return Matcher{}, false, err
+	}
+	if len(body.Matchers) == 0 {
+		return Matcher{}, false, nil
+	}
+	return body.Matchers[0], true, nil
+}
+
+// MatcherOf finds the matcher of one record of an integration (its
+// sync_id: a HaloPSA client id, a Liongard environment id).
+func (c *Client) MatcherOf(ctx context.Context, integrationID, syncID int) (Matcher, bool, error) {
+	if integrationID <= 0 {
+		return Matcher{}, false, errors.New("Hudu: matchers are listed per integration; give the integration id (the number in its page's URL in Hudu)")
+	}
+	q := url.Values{"integration_id": {strconv.Itoa(integrationID)}, "sync_id": {strconv.Itoa(syncID)}}
+	ms, err := pages[Matcher](ctx, c, "/matchers", "matchers", q, true)
+	if err != nil {
+		return Matcher{}, false, err
+	}
+	for _, m := range ms {
+		if m.SyncID == syncID {
+			return m, true, nil
+		}
+	}
+	return Matcher{}, false, nil
+}
+
 // SetMatcherCompany links a matcher to a Hudu company (0 unlinks it).
 func (c *Client) SetMatcherCompany(ctx context.Context, matcherID, companyID int) (Matcher, error) {
 	var company any

@@ -2,6 +2,7 @@ package liongard
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -163,6 +164,73 @@ func (c *Client) CreateEnvironment(ctx context.Context, e NewEnvironment) (Envir
 		return Environment{}, fmt.Errorf("Liongard: POST /api/v2/environments/: expected the new environment, got %d records", len(out))
 	}
 	return out[0], nil
+}
+
+// MaxBulk is how many environments mspwire sends in one bulk create: small
+// enough that a lost answer leaves few to look up.
+const MaxBulk = 50
+
+// CreateEnvironments creates environments in one v2 bulk call, answered
+// in the order sent. Liongard's OAS says the answer is an array of
+// {Success, Data} objects; clients in the wild read one {Success, Data}
+// object: both are read. Never re-sent blindly: on a timeout, look first.
+func (c *Client) CreateEnvironments(ctx context.Context, envs []NewEnvironment) ([]Environment, error) {
+	if len(envs) == 0 {
+		return nil, nil
+	}
+	body := make([]map[string]any, len(envs))
+	for i, e := range envs {
+		if err := checkName(e.Name); err != nil {
+			return nil, err
+		}
+		body[i] = map[string]any{"Name": e.Name, "Description": e.Description, "Parent": e.Parent, "ShortName": e.ShortName, "Tier": string(tierOr(e.Tier))}
+	}
+	req := httpx.Request{Method: http.MethodPost, Path: "/api/v2/environments/bulk", Creates: true}
+	var raw json.RawMessage
+	if err := c.api.JSON(ctx, req, body, &raw); err != nil {
+		return nil, err
+	}
+	out, err := bulkAnswer(raw)
+	if err != nil {
+		return nil, fmt.Errorf("Liongard: POST %s: %w", req.Path, err)
+	}
+	if len(out) != len(envs) {
+		return out, fmt.Errorf("Liongard: POST %s: sent %d environments, %d came back", req.Path, len(envs), len(out))
+	}
+	return out, nil
+}
+
+// bulkAnswer reads {Success, Data:[…]} or [{Success, Data:[…]}, …].
+func bulkAnswer(raw json.RawMessage) ([]Environment, error) {
+	var one envelope[[]Environment]
+	if err := json.Unmarshal(raw, &one); err == nil {
+		if !one.Success {
+			return nil, errors.New("Success is false: " + one.Message)
+		}
+		return one.Data, nil
+	}
+	var many []envelope[[]Environment]
+	if err := json.Unmarshal(raw, &many); err != nil {
+		return nil, fmt.Errorf("unreadable answer: %w", err)
+	}
+	var out []Environment
+	for _, e := range many {
+		if !e.Success {
+			return out, errors.New("Success is false: " + e.Message)
+		}
+		out = append(out, e.Data...)
+	}
+	return out, nil
+}
+
+// UpdateEnvironmentGroup replaces a group's name, description and
+// environments.
+func (c *Client) UpdateEnvironmentGroup(ctx context.Context, g EnvironmentGroup) (EnvironmentGroup, error) {
+	if g.Environments == nil {
+		g.Environments = []int{}
+	}
+	out, _, err := v2[EnvironmentGroup](ctx, c, httpx.Request{Method: http.MethodPut, Path: "/environment-groups/" + strconv.Itoa(g.ID)}, g)
+	return out, err
 }
 
 // EnvironmentGroups lists every environment group.

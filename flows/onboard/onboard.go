@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
@@ -20,6 +19,7 @@ import (
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 )
@@ -29,6 +29,22 @@ type Env struct {
 	Store   *store.Store
 	Keyring *store.Keyring
 	Profile string
+	// Clients keeps one vendor client per connection for the run; nil
+	// makes fresh ones per call (NewEnv sets it).
+	Clients *vendor.Clients
+}
+
+// NewEnv is a profile's onboarding with one client per connection.
+func NewEnv(st *store.Store, kr *store.Keyring, profile string) Env {
+	return Env{Store: st, Keyring: kr, Profile: profile, Clients: vendor.NewClients(st, kr, profile)}
+}
+
+// clients is the run's vendor clients.
+func (e Env) clients() *vendor.Clients {
+	if e.Clients != nil {
+		return e.Clients
+	}
+	return vendor.NewClients(e.Store, e.Keyring, e.Profile)
 }
 
 // Answer stores the questionnaire and the path it recommends. A path
@@ -180,7 +196,7 @@ func (e Env) SetSource(ctx context.Context, source string, statuses, types []str
 		if err != nil {
 			return 0, err
 		}
-		f, err := e.itglueFilter(ctx, c, statuses, types)
+		f, err := vendor.ITGlueFilter(ctx, c, statuses, types)
 		if err != nil {
 			return 0, err
 		}
@@ -195,40 +211,6 @@ func (e Env) SetSource(ctx context.Context, source string, statuses, types []str
 		return nil
 	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "source.set",
 		Detail: map[string]any{"source": source, "itglue_statuses": statuses, "itglue_types": types}})
-}
-
-// itglueFilter turns status and type names into ids, saying which names
-// IT Glue does not have — Liongard's filter needs them exactly.
-func (e Env) itglueFilter(ctx context.Context, c *itglue.Client, statuses, types []string) (itglue.OrganizationFilter, error) {
-	var f itglue.OrganizationFilter
-	for _, part := range []struct {
-		names []string
-		list  func(context.Context) ([]itglue.Named, error)
-		ids   *[]int
-		what  string
-	}{{statuses, c.OrganizationStatuses, &f.StatusIDs, "status"}, {types, c.OrganizationTypes, &f.TypeIDs, "type"}} {
-		if len(part.names) == 0 {
-			continue
-		}
-		live, err := part.list(ctx)
-		if err != nil {
-			return f, err
-		}
-		byName := map[string]int{}
-		var known []string
-		for _, n := range live {
-			byName[n.Name] = n.ID
-			known = append(known, n.Name)
-		}
-		for _, name := range part.names {
-			id, ok := byName[name]
-			if !ok {
-				return f, fmt.Errorf("IT Glue has no organization %s %q (it has: %s); Liongard's filter needs the exact name", part.what, name, strings.Join(known, ", "))
-			}
-			*part.ids = append(*part.ids, id)
-		}
-	}
-	return f, nil
 }
 
 // Choice is a filter value with how many organizations it selects alone.
@@ -410,118 +392,28 @@ func (e Env) AlertMapping(ctx context.Context) ([]path.Mapping, error) {
 }
 
 func (e Env) fetch(ctx context.Context, system string, o store.Onboarding) ([]store.InventoryRecord, error) {
-	var out []store.InventoryRecord
-	switch system {
-	case "halopsa":
-		c, err := e.HaloPSA(ctx)
-		if err != nil {
-			return nil, err
-		}
-		clients, err := c.ListClients(ctx, halopsa.ListClientsOptions{IncludeInactive: true})
-		if err != nil {
-			return nil, err
-		}
-		for _, cl := range clients {
-			out = append(out, store.InventoryRecord{ExternalID: strconv.Itoa(cl.ID), Name: cl.Name, Domain: cl.Website, Inactive: cl.Inactive})
-		}
-	case "liongard":
-		c, err := e.Liongard(ctx)
-		if err != nil {
-			return nil, err
-		}
-		envs, err := c.Environments(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, env := range envs {
-			out = append(out, store.InventoryRecord{ExternalID: strconv.Itoa(env.ID), Name: env.Name, Inactive: env.Status != 1,
-				Extra: map[string]any{"tier": string(env.Tier)}})
-		}
-	case "itglue":
-		c, err := e.ITGlue(ctx)
-		if err != nil {
-			return nil, err
-		}
-		f, err := e.itglueFilter(ctx, c, o.ITGlueStatuses, o.ITGlueTypes)
-		if err != nil {
-			return nil, err
-		}
-		orgs, err := c.Organizations(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, org := range orgs {
-			out = append(out, store.InventoryRecord{ExternalID: strconv.Itoa(org.ID), Name: org.Name,
-				Extra: map[string]any{"status": org.StatusName, "type": org.TypeName}})
-		}
-	case "hudu":
-		c, err := e.Hudu(ctx)
-		if err != nil {
-			return nil, err
-		}
-		companies, err := c.Companies(ctx, hudu.CompanyFilter{})
-		if err != nil {
-			return nil, err
-		}
-		for _, co := range companies {
-			out = append(out, store.InventoryRecord{ExternalID: strconv.Itoa(co.ID), Name: co.Name, Domain: co.Website, Inactive: co.Archived})
-		}
+	companies, err := e.clients().Companies(system)
+	if err != nil {
+		return nil, err
+	}
+	out, err := companies.Inventory(ctx, o)
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
-// secretFor reads a connection and its secret.
-func (e Env) secretFor(ctx context.Context, system string) (connect.Fields, string, error) {
-	conn, err := e.Store.Connection(ctx, e.Profile, system)
-	if err != nil {
-		return connect.Fields{}, "", fmt.Errorf("%w; run mspwire auth login %s", err, system)
-	}
-	ref, err := connect.Ref(e.Profile, system)
-	if err != nil {
-		return connect.Fields{}, "", err
-	}
-	secret, err := e.Keyring.Get(ctx, ref)
-	if err != nil {
-		return connect.Fields{}, "", err
-	}
-	return connect.FieldsOf(conn), secret.Reveal(), nil
-}
+// HaloPSA is the profile's HaloPSA client for the run.
+func (e Env) HaloPSA(ctx context.Context) (*halopsa.Client, error) { return e.clients().HaloPSA(ctx) }
 
-// HaloPSA opens the profile's HaloPSA connection.
-func (e Env) HaloPSA(ctx context.Context) (*halopsa.Client, error) {
-	f, secret, err := e.secretFor(ctx, "halopsa")
-	if err != nil {
-		return nil, err
-	}
-	return connect.HaloPSA(f, secret)
-}
-
-// Liongard opens the profile's Liongard connection.
+// Liongard is the profile's Liongard client for the run.
 func (e Env) Liongard(ctx context.Context) (*liongard.Client, error) {
-	f, secret, err := e.secretFor(ctx, "liongard")
-	if err != nil {
-		return nil, err
-	}
-	return connect.Liongard(f, secret)
+	return e.clients().Liongard(ctx)
 }
 
-// ITGlue opens the profile's IT Glue connection. The stored base URL
-// already says the region.
-func (e Env) ITGlue(ctx context.Context) (*itglue.Client, error) {
-	f, secret, err := e.secretFor(ctx, "itglue")
-	if err != nil {
-		return nil, err
-	}
-	f.Region = ""
-	return connect.ITGlue(f, secret)
-}
+// ITGlue is the profile's IT Glue client for the run.
+func (e Env) ITGlue(ctx context.Context) (*itglue.Client, error) { return e.clients().ITGlue(ctx) }
 
-// Hudu opens the profile's Hudu connection.
-func (e Env) Hudu(ctx context.Context) (*hudu.Client, error) {
-	f, secret, err := e.secretFor(ctx, "hudu")
-	if err != nil {
-		return nil, err
-	}
-	return connect.Hudu(f, secret)
-}
+// Hudu is the profile's Hudu client for the run.
+func (e Env) Hudu(ctx context.Context) (*hudu.Client, error) { return e.clients().Hudu(ctx) }

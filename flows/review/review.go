@@ -47,15 +47,8 @@ func ParsePair(s string) (Pair, error) {
 func (p Pair) Title() string { return recordsOf(p.Left) + " ↔ " + recordsOf(p.Right) }
 
 func recordsOf(system string) string {
-	switch system {
-	case "halopsa":
-		return "HaloPSA clients"
-	case "liongard":
-		return "Liongard environments"
-	case "itglue":
-		return "IT Glue organizations"
-	case "hudu":
-		return "Hudu companies"
+	if sys, err := systems.Lookup(system); err == nil {
+		return sys.Records
 	}
 	return system
 }

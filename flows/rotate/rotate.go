@@ -13,10 +13,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/crash"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -66,7 +66,7 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	if err := kr.Set(ctx, PendingRef(ref), string(parked)); err != nil {
 		return Result{}, fmt.Errorf("rotation not started, the old secret is untouched: %w", err)
 	}
-	crashPoint("pending-saved")
+	crash.Point("pending-saved")
 
 	v, err := connect.Verify(ctx, system, f, secret)
 	switch {
@@ -83,13 +83,13 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 		return Result{}, fmt.Errorf("%w: %w. The new secret could not be checked, so it is kept aside in the keyring, not lost; "+
 			"the stored one is unchanged. When the vendor answers again, run: mspwire auth rotate %s --resume", ErrUnavailable, err, system)
 	}
-	crashPoint("verified")
+	crash.Point("verified")
 
 	if err := st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.started",
 		Detail: map[string]any{"system": system}}); err != nil {
 		return Result{}, err
 	}
-	crashPoint("audited")
+	crash.Point("audited")
 	return finish(ctx, st, kr, profile, system, ref, f, secret, v, actor, false)
 }
 
@@ -100,16 +100,16 @@ func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	if err := kr.Set(ctx, ref, secret); err != nil {
 		return Result{}, fmt.Errorf("the new secret works but could not be stored; it is kept aside and the next mspwire auth command finishes the rotation: %w", err)
 	}
-	crashPoint("swapped")
+	crash.Point("swapped")
 	back, err := kr.Stored(ctx, ref)
 	if err != nil || back.Reveal() != secret {
 		return Result{}, fmt.Errorf("the keyring did not give back the secret just written (%v); the new secret is kept aside and the next mspwire auth command finishes the rotation", err)
 	}
-	crashPoint("read-back")
+	crash.Point("read-back")
 	if err := kr.Delete(ctx, PendingRef(ref)); err != nil {
 		return Result{}, err
 	}
-	crashPoint("pending-cleared")
+	crash.Point("pending-cleared")
 
 	conn, err := st.Connection(ctx, profile, system)
 	if err != nil {
@@ -125,7 +125,7 @@ func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	if err := addChecklist(ctx, st, profile, system, actor, now, steps); err != nil {
 		return Result{}, err
 	}
-	crashPoint("checklisted")
+	crash.Point("checklisted")
 	event := "rotation.done"
 	if recovered {
 		event = "rotation.recovered"
@@ -281,16 +281,4 @@ func merge(old, changes connect.Fields) connect.Fields {
 		old.UsedBy = changes.UsedBy
 	}
 	return old
-}
-
-// crashAfter names a step after which the process kills itself, as a power
-// cut would: the tests use it to prove every step can be interrupted.
-var crashAfter = os.Getenv("MSPWIRE_TEST_CRASH_AFTER")
-
-func crashPoint(step string) {
-	if step == crashAfter {
-		p, _ := os.FindProcess(os.Getpid())
-		_ = p.Kill() // SIGKILL: no deferred function runs
-		select {}
-	}
 }

@@ -29,6 +29,7 @@ type client struct {
 	MainSiteName string `json:"main_site_name"`
 	AccountsID   string `json:"accountsid"`
 	DateCreated  string `json:"datecreated"`
+	ITGlueID     string `json:"itglue_id"` // schema Area: the IT Glue organization's id, a string
 }
 
 type site struct {
@@ -384,6 +385,15 @@ func (s *Sim) postClients(w http.ResponseWriter, r *http.Request, _ App) {
 		}
 		if v := num(it, "toplevel_id"); v != 0 {
 			c.TopLevelID = v
+		}
+		switch v := it["itglue_id"].(type) {
+		case string:
+			c.ITGlueID = v
+		case float64:
+			c.ITGlueID = strconv.FormatFloat(v, 'f', -1, 64)
+		}
+		if v, present := it["itglue_id"]; present && v == nil {
+			c.ITGlueID = ""
 		}
 		out = append(out, *c)
 	}

@@ -370,11 +370,14 @@ func (s *Sim) listMatchers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	matched, matchedSet := strings.ToLower(q.Get("matched")), q.Has("matched")
+	syncID, identifier, companyID := q.Get("sync_id"), q.Get("identifier"), q.Get("company_id")
 	s.mu.Lock()
 	var out []matcher
 	for _, id := range sortedIDs(s.data.matchers) {
 		m := s.data.matchers[id]
-		if m.IntegratorID != integration || matchedSet && strconv.FormatBool(m.CompanyID != nil) != matched {
+		if m.IntegratorID != integration || matchedSet && strconv.FormatBool(m.CompanyID != nil) != matched ||
+			syncID != "" && strconv.Itoa(m.SyncID) != syncID || identifier != "" && m.Identifier != identifier ||
+			companyID != "" && (m.CompanyID == nil || strconv.Itoa(*m.CompanyID) != companyID) {
 			continue
 		}
 		out = append(out, *m)

@@ -569,6 +569,46 @@ func (s *Sim) v2CreateEnvironment(w http.ResponseWriter, r *http.Request) {
 	ok(w, []map[string]any{out}, nil)
 }
 
+// v2BulkCreateEnvironments takes an array of EnvironmentAdd and creates
+// all or none. The answer is one {Success, Data:[…]} object, the created
+// environments in the order sent, as clients in the wild read it
+// (api-facts §6; the OAS copies say an array of such objects).
+func (s *Sim) v2BulkCreateEnvironments(w http.ResponseWriter, r *http.Request) {
+	var items []envInput
+	if !decode(w, r, &items) {
+		return
+	}
+	if len(items) == 0 {
+		errorf(w, "At least one environment is required")
+		return
+	}
+	tiers := make([]string, len(items))
+	for i, in := range items {
+		if in.Name == nil || strings.TrimSpace(*in.Name) == "" {
+			errorf(w, "[%d] Name is required", i)
+			return
+		}
+		tier, valid := map[string]string{"": "Core", "Core": "Core", "Essentials": "Essentials"}[in.Tier]
+		if !valid {
+			errorf(w, "[%d] Tier must be one of: Core, Essentials", i)
+			return
+		}
+		tiers[i] = tier
+		if in.Description == nil {
+			empty := ""
+			items[i].Description = &empty
+		}
+	}
+	out := make([]map[string]any, len(items))
+	for i, in := range items {
+		e := s.create(in, tiers[i])
+		s.mu.Lock()
+		out[i] = e.v2()
+		s.mu.Unlock()
+	}
+	ok(w, out, nil)
+}
+
 func (s *Sim) v2UpdateEnvironment(w http.ResponseWriter, r *http.Request) {
 	in, good := readEnv(w, r)
 	if !good {

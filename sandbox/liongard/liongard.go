@@ -114,6 +114,7 @@ func (s *Sim) routes() {
 	s.Handle("POST /api/v2/environments/{$}", s.authed(s.v2CreateEnvironment))
 	s.Handle("POST /api/v2/environments", s.authed(s.v2CreateEnvironment))
 	s.Handle("PUT /api/v2/environments/{id}", s.authed(s.v2UpdateEnvironment))
+	s.Handle("POST /api/v2/environments/bulk", s.authed(s.v2BulkCreateEnvironments))
 	s.Handle("POST /api/v2/environment-groups", s.authed(s.v2CreateGroup))
 	s.Handle("PUT /api/v2/environment-groups/{id}", s.authed(s.v2UpdateGroup))
 	s.Handle("POST /api/v2/metrics/evaluate", s.authed(s.v2EvaluateMetrics))

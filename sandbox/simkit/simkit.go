@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,6 +30,9 @@ type Fault struct {
 	Drop      bool          `json:"drop"`       // close the connection without answering
 	DropNext  int           `json:"drop_next"`  // drop the next N requests only
 	HangNext  int           `json:"hang_next"`  // hold the next N requests until the client gives up
+	// LoseReply is the share of requests carried out and then answered by
+	// a closed connection: the write landed, the client cannot know.
+	LoseReply float64 `json:"lose_reply"`
 }
 
 // Limit is a rolling-window budget: at most Requests in any Per.
@@ -49,6 +53,7 @@ type Server struct {
 	hits    []time.Time
 	rng     *rand.Rand
 	counts  map[string]int // requests per pattern, for tests and the state dump
+	faulted map[string]int // injected faults by kind
 	reject  func(w http.ResponseWriter, retryAfter time.Duration)
 	fold    bool // paths are case-insensitive (HaloPSA)
 	onReset func()
@@ -74,7 +79,7 @@ type Options struct {
 func New(name string, o Options) *Server {
 	return &Server{
 		Name: name, mux: http.NewServeMux(), faults: map[string]*Fault{}, limit: o.Limit,
-		rng: rand.New(rand.NewPCG(o.Seed, 7)), counts: map[string]int{}, reject: o.RateLimited,
+		rng: rand.New(rand.NewPCG(o.Seed, 7)), counts: map[string]int{}, faulted: map[string]int{}, reject: o.RateLimited,
 		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump, extra: o.Admin,
 	}
 }
@@ -98,6 +103,18 @@ func (s *Server) Count(pattern string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.counts[pattern]
+}
+
+// Injected counts the faults injected so far, by kind ("500", "429",
+// "drop", "lost_reply", "hang").
+func (s *Server) Injected() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.faulted))
+	for k, v := range s.faulted {
+		out[k] = v
+	}
+	return out
 }
 
 // SetLimit switches the rate budget; zero Requests turns it off.
@@ -141,6 +158,18 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		s.counts[pattern]++
 		f := s.fault(pattern)
 		limited, retryAfter := s.overLimit(time.Now())
+		switch {
+		case f.hang:
+			s.faulted["hang"]++
+		case f.drop:
+			s.faulted["drop"]++
+		case f.tooMany:
+			s.faulted["429"]++
+		case f.fail:
+			s.faulted[strconv.Itoa(f.status)]++
+		case f.loseReply:
+			s.faulted["lost_reply"]++
+		}
 		s.mu.Unlock()
 
 		if f.Latency > 0 {
@@ -163,16 +192,27 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		case f.fail:
 			WriteJSON(w, f.status, map[string]any{"message": "injected fault"})
 			return
+		case f.loseReply:
+			h(discard{header: http.Header{}}, r)
+			drop(w)
+			return
 		}
 		h(w, r)
 	}
 }
 
 type decided struct {
-	Latency                   time.Duration
-	hang, drop, tooMany, fail bool
-	status                    int
+	Latency                              time.Duration
+	hang, drop, tooMany, fail, loseReply bool
+	status                               int
 }
+
+// discard is an answer nobody will read.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
 
 // fault decides, under the lock, what happens to this request.
 func (s *Server) fault(pattern string) decided {
@@ -200,6 +240,8 @@ func (s *Server) fault(pattern string) decided {
 			if d.status == 0 {
 				d.status = http.StatusInternalServerError
 			}
+		case f.LoseReply > 0 && s.rng.Float64() < f.LoseReply:
+			d.loseReply = true
 		}
 	}
 	return d

@@ -26,7 +26,7 @@ func withOnboard(ctx context.Context, g *globals, fn func(onboard.Env) error) er
 	if err := st.EnsureProfile(ctx, g.profile); err != nil {
 		return err
 	}
-	return fn(onboard.Env{Store: st, Keyring: kr, Profile: g.profile})
+	return fn(onboard.NewEnv(st, kr, g.profile))
 }
 
 func newPathCmd(g *globals) *cobra.Command {

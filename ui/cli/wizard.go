@@ -55,7 +55,7 @@ func runHome(ctx context.Context, g *globals) error {
 	if err := st.EnsureProfile(ctx, g.profile); err != nil {
 		return err
 	}
-	return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: g.profile}})
+	return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, g.profile)})
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -104,7 +104,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			kr = kr.Scoped(st.ID())
 			defer forgetDemoSecrets(kr, profile)
 			g.profile = profile
-			return runWizard(ctx, g, backend{Env: onboard.Env{Store: st, Keyring: kr, Profile: profile}, Demo: demoDefaults(sb.Creds),
+			return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, profile), Demo: demoDefaults(sb.Creds),
 				DemoRotate: func(_ context.Context, system string) (connect.Fields, string, error) {
 					c, err := sb.NewSecret(system)
 					return connect.Fields{KeyID: c.KeyID}, c.ClientSecret + c.KeySecret + c.APIKey, err

@@ -89,7 +89,7 @@ func newTenant(t *testing.T, companies int, systems ...string) *tenant {
 }
 
 func (tn *tenant) flows() tui.Flows {
-	return tui.Flows{Env: onboard.Env{Store: tn.st, Keyring: tn.kr, Profile: tn.profile}, Demo: func(system string) (connect.Fields, string) {
+	return tui.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Fields, string) {
 		cr := tn.sb.Creds[system]
 		return connect.Fields{URL: cr.URL, ClientID: cr.ClientID, KeyID: cr.KeyID}, cr.ClientSecret + cr.KeySecret + cr.APIKey
 	}}

@@ -1,0 +1,140 @@
+// Package flowtest gives flow tests a tenant wired to a running sandbox:
+// a real store, the real OS keyring, connections verified over loopback,
+// inventories fetched and the review's suggestions made.
+package flowtest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/sandbox"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/store/storetest"
+)
+
+// Options shape the tenant.
+type Options struct {
+	Path      path.ID
+	DocsTool  string // "hudu" or "itglue"
+	Companies int    // the world's size; 0: 40
+	Seed      uint64
+	Settings  store.PlanSettings
+	// ITGlueStatuses and ITGlueTypes are Liongard's IT Glue filter (path B).
+	ITGlueStatuses, ITGlueTypes []string
+}
+
+// Tenant is a profile connected to a sandbox.
+type Tenant struct {
+	Env     onboard.Env
+	Sandbox *sandbox.Sandbox
+	Review  *review.Model
+}
+
+// New starts a sandbox and onboards a tenant on it up to the review's
+// suggestions.
+func New(t testing.TB, o Options) *Tenant {
+	t.Helper()
+	ctx := context.Background()
+	if o.Companies == 0 {
+		o.Companies = 40
+	}
+	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: o.Seed, Companies: o.Companies})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	st, kr := storetest.Open(t), storetest.Keyring(t)
+	profile := storetest.UniqueProfile()
+	t.Cleanup(func() {
+		for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+			if ref, err := connect.Ref(profile, sys); err == nil {
+				_ = kr.Delete(context.Background(), ref)
+			}
+		}
+	})
+	env := onboard.NewEnv(st, kr, profile)
+	answers := path.Answers{DocsTool: o.DocsTool}
+	if _, _, err := env.Answer(ctx, answers); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.ChoosePath(ctx, o.Path); err != nil {
+		t.Fatal(err)
+	}
+	for _, sys := range path.Systems(o.Path, o.DocsTool) {
+		Connect(t, env, sb, sys)
+	}
+	if _, err := env.SetSource(ctx, "halopsa", o.ITGlueStatuses, o.ITGlueTypes); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpdateOnboarding(ctx, profile, func(ob *store.Onboarding) error {
+		ob.Settings = o.Settings
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	results, err := env.FetchInventories(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatalf("fetch %s: %v", r.System, r.Err)
+		}
+	}
+	m, err := review.Open(ctx, st, profile, "operator:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Suggest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return &Tenant{Env: env, Sandbox: sb, Review: m}
+}
+
+// Connect verifies and saves the sandbox's demo credentials of a system.
+func Connect(t testing.TB, env onboard.Env, sb *sandbox.Sandbox, system string) {
+	t.Helper()
+	ctx := context.Background()
+	c := sb.Creds[system]
+	f := connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}
+	secret := c.ClientSecret + c.KeySecret + c.APIKey
+	v, err := connect.Verify(ctx, system, f, secret)
+	if err != nil {
+		t.Fatalf("verify %s: %v", system, err)
+	}
+	if err := connect.Save(ctx, env.Store, env.Keyring, env.Profile, system, f, secret, v, "operator:test"); err != nil {
+		t.Fatalf("save %s: %v", system, err)
+	}
+}
+
+// Decide reviews every pair the way an operator in a hurry would: accept
+// every safe suggestion, and create what has no suggestion at all.
+// It returns how many rows of each pair it marked to be created.
+func (tn *Tenant) Decide(t testing.TB) map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	created := map[string]int{}
+	for _, p := range tn.Review.Pairs() {
+		if err := tn.Review.SetPair(p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tn.Review.AcceptSafe(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var none []int64
+		for _, d := range tn.Review.All(p.ID) {
+			if d.State == store.StateSuggested && d.Right.ID == "" {
+				none = append(none, d.ID)
+			}
+		}
+		if err := tn.Review.Create(ctx, none...); err != nil {
+			t.Fatal(err)
+		}
+		created[p.ID] = len(none)
+	}
+	return created
+}

@@ -1,0 +1,195 @@
+package plan_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/who"
+	"github.com/mspwire/mspwire/store"
+)
+
+var ctx = context.Background()
+
+func kinds(actions []store.Action) map[string]int {
+	out := map[string]int{}
+	for _, a := range actions {
+		out[a.Kind+":"+a.System]++
+	}
+	return out
+}
+
+func makePlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, []store.Action) {
+	t.Helper()
+	p, actions, err := plan.Make(ctx, plan.Env{Onboard: tn.Env, Actor: who.Operator()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, actions
+}
+
+func payload[T any](t *testing.T, a store.Action) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(a.Payload, &v); err != nil {
+		t.Fatalf("%s: %v", a.Key, err)
+	}
+	return v
+}
+
+func hasChecklist(actions []store.Action, words ...string) bool {
+	for _, a := range actions {
+		if a.Kind != plan.KindChecklist {
+			continue
+		}
+		ok := true
+		for _, w := range words {
+			ok = ok && strings.Contains(a.Summary, w)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Path A with Hudu (guide, path A steps 3 and 5): Liongard environments
+// for HaloPSA clients it lacks, in the tier and group chosen; Hudu
+// companies for clients Hudu lacks; each client's matcher in Hudu's
+// HaloPSA integration linked to its company; Liongard's Map tab on the
+// checklist, as Liongard has no API for it.
+func TestPathAWithHuduPlansTheGuidesActions(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Seed: 3,
+		Settings: store.PlanSettings{LiongardTier: "Essentials", LiongardGroup: "Managed - Gold"}})
+	created := tn.Decide(t)
+	p, actions := makePlan(t, tn)
+	k := kinds(actions)
+	if k["create:liongard"] != created["halopsa:liongard"] || k["create:hudu"] != created["halopsa:hudu"] || created["halopsa:liongard"] == 0 || created["halopsa:hudu"] == 0 {
+		t.Fatalf("creates %v, decided %v", k, created)
+	}
+	if k["group:liongard"] != 1 || k["link:hudu"] == 0 || k["checklist:liongard"] != 1 || len(k) != 5 {
+		t.Fatalf("kinds %v", k)
+	}
+	for _, a := range actions {
+		switch a.Kind + ":" + a.System {
+		case "create:liongard":
+			if rec := payload[plan.CreatePayload](t, a).Record; rec.Tier != "Essentials" || !strings.Contains(a.Summary, "tier Essentials") {
+				t.Fatalf("tier not carried: %s %+v", a.Summary, rec)
+			}
+		case "group:liongard":
+			if g := payload[plan.GroupPayload](t, a); g.Group != "Managed - Gold" || len(g.Creates) != created["halopsa:liongard"] || len(a.Depends) != len(g.Creates) {
+				t.Fatalf("group %+v depends %v", g, a.Depends)
+			}
+		case "link:hudu":
+			l := payload[plan.LinkPayload](t, a)
+			if l.Field != plan.LinkMatcher || l.Integration != 1 || l.Target == "" || l.Value == "" && l.ValueFrom == "" {
+				t.Fatalf("link %+v", l)
+			}
+			if l.ValueFrom != "" && (len(a.Depends) != 1 || a.Depends[0] != l.ValueFrom) {
+				t.Fatalf("a link to a new company must wait for it: %+v", a)
+			}
+		}
+	}
+	if !hasChecklist(actions, "Admin > Integrations > HaloPSA > Import & Mapping", "Map tab") {
+		t.Fatalf("no Map tab checklist item: %v", actions)
+	}
+	if p.ID == 0 || p.Path != "A" || p.Inputs["inventory:hudu"] == "" || p.Inputs["decisions:halopsa:hudu"] == "" {
+		t.Fatalf("plan %+v", p)
+	}
+	for _, a := range actions {
+		if a.Key == "" || a.Summary == "" || a.State != store.ActionPending {
+			t.Fatalf("action %+v", a)
+		}
+	}
+}
+
+// Path A with IT Glue: HaloPSA's IT Glue integration keeps the link on the
+// client, so each matched client gets its organization's id.
+func TestPathAWithITGlueLinksHaloPSAClients(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "itglue", Seed: 4})
+	created := tn.Decide(t)
+	_, actions := makePlan(t, tn)
+	k := kinds(actions)
+	if k["create:itglue"] != created["halopsa:itglue"] || k["link:halopsa"] == 0 || k["create:liongard"] != created["halopsa:liongard"] {
+		t.Fatalf("kinds %v, created %v", k, created)
+	}
+	if k["group:liongard"] != 0 {
+		t.Fatalf("no group was chosen, yet %v", k)
+	}
+	for _, a := range actions {
+		if a.Kind == plan.KindLink {
+			if l := payload[plan.LinkPayload](t, a); l.Field != plan.LinkITGlue || l.Target == "" {
+				t.Fatalf("link %+v", l)
+			}
+		}
+	}
+}
+
+// Path B: IT Glue organizations are made with the type and status
+// Liongard's IT Glue filter selects, and both of Liongard's Map tabs are
+// on the checklist; HaloPSA clients are not linked to IT Glue (Liongard
+// feeds IT Glue in this path).
+func TestPathBCreatesWhatLiongardsFilterSelects(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.B, DocsTool: "itglue", Seed: 5,
+		ITGlueStatuses: []string{"Active"}, ITGlueTypes: []string{"Customer"}})
+	created := tn.Decide(t)
+	_, actions := makePlan(t, tn)
+	k := kinds(actions)
+	if k["create:itglue"] == 0 || k["create:itglue"] != created["halopsa:itglue"] || k["link:halopsa"] != 0 {
+		t.Fatalf("kinds %v, created %v", k, created)
+	}
+	for _, a := range actions {
+		if a.Kind == plan.KindCreate && a.System == "itglue" {
+			if rec := payload[plan.CreatePayload](t, a).Record; rec.Status != "Active" || rec.Type != "Customer" {
+				t.Fatalf("IT Glue create %+v", rec)
+			}
+		}
+	}
+	if !hasChecklist(actions, "Integrations > HaloPSA") || !hasChecklist(actions, "Integrations > IT Glue, Map tab") {
+		t.Fatalf("checklist: %v", actions)
+	}
+}
+
+// Path C: Hudu pulls from Liongard, so besides the HaloPSA matchers each
+// Liongard environment's matcher in Hudu's Liongard integration is linked
+// to the Hudu company of the same HaloPSA client.
+func TestPathCLinksHudusLiongardMatchers(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.C, DocsTool: "hudu", Seed: 6})
+	tn.Decide(t)
+	_, actions := makePlan(t, tn)
+	integrations := map[int]int{}
+	for _, a := range actions {
+		if a.Kind == plan.KindLink {
+			integrations[payload[plan.LinkPayload](t, a).Integration]++
+		}
+	}
+	if integrations[1] == 0 || integrations[2] == 0 {
+		t.Fatalf("matcher links per integration %v", integrations)
+	}
+}
+
+// A plan made from the same inputs as a finished one plans nothing; a plan
+// whose inventory changed is stale and says which.
+func TestDonePlansAreNotRepeatedAndChangesAreNamed(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Seed: 3})
+	tn.Decide(t)
+	p, _ := makePlan(t, tn)
+	if changed, err := plan.Stale(ctx, tn.Env, p); err != nil || len(changed) != 0 {
+		t.Fatalf("fresh plan stale: %v %v", changed, err)
+	}
+	recs, err := tn.Env.Store.Records(ctx, tn.Env.Profile, "hudu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.Env.Store.ReplaceRecords(ctx, tn.Env.Profile, "hudu", recs[1:]); err != nil {
+		t.Fatal(err)
+	}
+	changed, err := plan.Stale(ctx, tn.Env, p)
+	if err != nil || len(changed) != 1 || !strings.Contains(changed[0], "Hudu companies") || !strings.Contains(changed[0], "→") {
+		t.Fatalf("stale: %v %v", changed, err)
+	}
+}
