@@ -18,7 +18,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
 )
 
 // Config describes one vendor connection.
