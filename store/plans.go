@@ -188,6 +188,26 @@ func (s *Store) DoneKeys(ctx context.Context, profile string, except int64) (map
 	return out, rows.Err()
 }
 
+// InFlight lists the profile's plans with actions a killed run left in
+// flight: calls that may have landed, not yet looked up.
+func (s *Store) InFlight(ctx context.Context, profile string) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT a.plan_id FROM plan_actions a JOIN plans p ON p.id = a.plan_id
+		WHERE p.profile = ? AND a.state = 'in_flight' ORDER BY a.plan_id`, profile)
+	if err != nil {
+		return nil, s.describe(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.describe(err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // ConfirmPlan records who confirmed the plan, and when, once.
 func (s *Store) ConfirmPlan(ctx context.Context, p Plan, actor string) error {
 	tx, err := s.db.BeginTx(ctx, nil)

@@ -173,18 +173,27 @@ func (c *Client) GetClient(ctx context.Context, id int) (ClientRecord, error) {
 	return out, err
 }
 
-// SetClientITGlueID links a client to an IT Glue organization ("" unlinks
-// it): an update, a POST of the client's id with the one field.
-func (c *Client) SetClientITGlueID(ctx context.Context, id int, orgID string) (ClientRecord, error) {
+// ITGlueLink is a client and the IT Glue organization to link it to.
+type ITGlueLink struct {
+	ClientID int
+	OrgID    string // "" unlinks
+}
+
+// SetClientITGlueIDs links clients to IT Glue organizations in one POST:
+// an update of each client's one field, Halo's array upsert.
+func (c *Client) SetClientITGlueIDs(ctx context.Context, links []ITGlueLink) ([]ClientRecord, error) {
+	body := make([]map[string]any, len(links))
+	for i, l := range links {
+		body[i] = map[string]any{"id": l.ClientID, "itglue_id": l.OrgID}
+	}
 	var raw jsonOneOrMany[ClientRecord]
-	body := []map[string]any{{"id": id, "itglue_id": orgID}}
 	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Client"}, body, &raw); err != nil {
-		return ClientRecord{}, err
+		return nil, err
 	}
-	if len(raw.items) != 1 {
-		return ClientRecord{}, fmt.Errorf("HaloPSA: POST /api/Client: expected the client back, got %d records", len(raw.items))
+	if len(raw.items) != len(links) {
+		return raw.items, fmt.Errorf("HaloPSA: POST /api/Client: sent %d clients, %d came back", len(links), len(raw.items))
 	}
-	return raw.items[0], nil
+	return raw.items, nil
 }
 
 // ListSites reads a client's sites (every site when clientID is 0).

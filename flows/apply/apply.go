@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/crash"
@@ -110,8 +111,19 @@ func Run(ctx context.Context, env onboard.Env, p store.Plan, o Options) (Result,
 		return res, err
 	}
 	if len(changed) > 0 {
-		return res, fmt.Errorf("%w: since plan %d was made, %s. Nothing was sent; run mspwire plan for a fresh one (what is done stays done)",
-			ErrStale, p.ID, strings.Join(changed, "; "))
+		// Calls a killed run left in flight are looked up all the same, so
+		// that a fresh plan knows what landed.
+		settled := ""
+		if before := res.Counts; before.InFlight > 0 {
+			r := &runner{env: env, plan: p, o: o, clients: env.Clients}
+			if err := r.settle(ctx, actions); err != nil {
+				return res, err
+			}
+			res.Counts = r.counts()
+			settled = fmt.Sprintf(" The %d calls the last run left in flight were looked up: %d had landed.", before.InFlight, res.Counts.Done-before.Done)
+		}
+		return res, fmt.Errorf("%w: since plan %d was made, %s. Nothing was sent.%s Run mspwire plan for a fresh one (what is done stays done)",
+			ErrStale, p.ID, strings.Join(changed, "; "), settled)
 	}
 	if p.FinishedAt != nil {
 		if err := env.Store.ReopenPlan(ctx, p); err != nil {
@@ -168,6 +180,7 @@ type runner struct {
 	o       Options
 	clients *vendor.Clients
 
+	mu    sync.RWMutex     // the main loop writes states; workers read other actions' states
 	nodes map[string]*node // by key
 	ids   map[int64]*node
 	now   Counts
@@ -178,6 +191,8 @@ func (r *runner) counts() Counts { return r.now }
 
 // set changes an action's state in memory (the journal has it already).
 func (r *runner) set(n *node, u store.ActionUpdate) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.now.add(n.a.State, -1)
 	r.now.add(u.State, 1)
 	n.a.State, n.a.Error = u.State, u.Error
@@ -196,7 +211,8 @@ func (r *runner) emit(a store.Action, recheck bool) {
 	}
 }
 
-func (r *runner) run(ctx context.Context, actions []store.Action) error {
+// load indexes a plan's actions.
+func (r *runner) load(actions []store.Action) []*node {
 	r.nodes = make(map[string]*node, len(actions))
 	r.ids = make(map[int64]*node, len(actions))
 	r.now = countOf(actions)
@@ -206,6 +222,16 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 		r.nodes[a.Key], r.ids[a.ID] = n, n
 		order = append(order, n)
 	}
+	return order
+}
+
+// settle only looks up what a killed run left in flight; nothing is sent.
+func (r *runner) settle(ctx context.Context, actions []store.Action) error {
+	return r.reconcile(ctx, r.load(actions))
+}
+
+func (r *runner) run(ctx context.Context, actions []store.Action) error {
+	order := r.load(actions)
 	// A failed action is tried again; so are the ones it stopped.
 	var retry []store.ActionUpdate
 	for _, n := range order {
@@ -351,23 +377,34 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 // the vendor takes several in one call, else one action.
 func (r *runner) take(system string, queue []*node) (unit, []*node) {
 	first := queue[0]
-	if first.a.Kind != plan.KindCreate {
-		return unit{first}, queue[1:]
-	}
 	batch := 1
-	if c, err := r.clients.Companies(system); err == nil {
-		batch = c.Batch()
+	switch {
+	case first.a.Kind == plan.KindCreate:
+		if c, err := r.clients.Companies(system); err == nil {
+			batch = c.Batch()
+		}
+	case isITGlueLink(first):
+		batch = vendor.ITGlueBatch
+	}
+	if batch == 1 {
+		return unit{first}, queue[1:]
 	}
 	u := unit{first}
 	rest := queue[:0:0]
 	for _, n := range queue[1:] {
-		if len(u) < batch && n.a.Kind == plan.KindCreate {
+		if len(u) < batch && n.a.Kind == first.a.Kind && (n.a.Kind == plan.KindCreate || isITGlueLink(n)) {
 			u = append(u, n)
 		} else {
 			rest = append(rest, n)
 		}
 	}
 	return u, rest
+}
+
+// isITGlueLink says whether an action sets a HaloPSA client's IT Glue
+// organization: those go fifty to a call.
+func isITGlueLink(n *node) bool {
+	return n.a.Kind == plan.KindLink && n.a.System == "halopsa" && strings.Contains(n.a.Key, ":itglue_id=")
 }
 
 func (r *runner) failedDependency(n *node) string {
@@ -416,6 +453,8 @@ func (r *runner) value(v, from string) (string, error) {
 	if from == "" {
 		return v, nil
 	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	if n, ok := r.nodes[from]; ok {
 		if n.a.State != store.ActionDone || n.a.ExternalID == "" {
 			return "", fmt.Errorf("%s has not made its record", from)
@@ -444,9 +483,11 @@ func (r *runner) do(ctx context.Context, u unit) outcome {
 	}
 	crash.Point("in_flight")
 	var final []store.ActionUpdate
-	switch u[0].a.Kind {
-	case plan.KindCreate:
+	switch {
+	case u[0].a.Kind == plan.KindCreate:
 		final = r.create(ctx, u)
+	case isITGlueLink(u[0]):
+		final = r.linkITGlue(ctx, u)
 	default:
 		n := u[0]
 		ext, err := r.send(ctx, n)
@@ -494,11 +535,8 @@ func (r *runner) send(ctx context.Context, n *node) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		switch p.Field {
-		case plan.LinkMatcher:
+		if p.Field == plan.LinkMatcher {
 			return value, r.clients.LinkMatcher(ctx, target, value)
-		case plan.LinkITGlue:
-			return value, r.clients.LinkITGlue(ctx, target, value)
 		}
 		return "", fmt.Errorf("unknown link %q", p.Field)
 	case plan.KindGroup:
@@ -523,6 +561,43 @@ func (r *runner) send(ctx context.Context, n *node) (string, error) {
 		return "", r.env.Store.AddChecklist(ctx, r.env.Profile, p.System, p.Reason, n.a.Key, p.Items)
 	}
 	return "", fmt.Errorf("unknown action kind %q", n.a.Kind)
+}
+
+// linkITGlue sets the IT Glue organization of up to fifty HaloPSA
+// clients in one call; safe to send again.
+func (r *runner) linkITGlue(ctx context.Context, u unit) []store.ActionUpdate {
+	links := map[string]string{}
+	values := make([]string, len(u))
+	var ups []store.ActionUpdate
+	var send []*node
+	for i, n := range u {
+		var p plan.LinkPayload
+		err := json.Unmarshal(n.a.Payload, &p)
+		var target, value string
+		if err == nil {
+			target, err = r.value(p.Target, p.TargetFrom)
+		}
+		if err == nil {
+			value, err = r.value(p.Value, p.ValueFrom)
+		}
+		if err != nil {
+			ups = append(ups, r.ended(n, "", err))
+			continue
+		}
+		links[target], values[i] = value, value
+		send = append(send, n)
+	}
+	if len(send) == 0 {
+		return ups
+	}
+	err := r.clients.LinkITGlue(ctx, links)
+	crash.Point("reply")
+	for i, n := range u {
+		if slices.Contains(send, n) {
+			ups = append(ups, r.ended(n, values[i], err))
+		}
+	}
+	return ups
 }
 
 // create sends a batch of creates. When the answer may have been lost
@@ -655,6 +730,8 @@ func (r *runner) lookup(ctx context.Context, companies vendor.Companies, nodes [
 
 // takenIDs are the records this plan's done creates made.
 func (r *runner) takenIDs() map[string]bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	out := map[string]bool{}
 	for _, n := range r.nodes {
 		if n.a.Kind == plan.KindCreate && n.a.State == store.ActionDone && n.a.ExternalID != "" {
@@ -678,6 +755,12 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 		case plan.KindCreate:
 			creates[n.a.System] = append(creates[n.a.System], n)
 		case plan.KindLink:
+			if isITGlueLink(n) {
+				// Looking costs a call per client; sending the batch again,
+				// which sets the same values, costs one.
+				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
+				continue
+			}
 			linked, err := r.linked(ctx, n)
 			if err != nil {
 				return fmt.Errorf("looking at %s, left in flight by the last run: %w", n.a.Key, err)
@@ -721,27 +804,17 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 	return nil
 }
 
-// linked says whether a link already holds the value it would set.
+// linked says whether a Hudu matcher already holds the company the link
+// would set; a value not known yet (its create not done) means no.
 func (r *runner) linked(ctx context.Context, n *node) (bool, error) {
 	var p plan.LinkPayload
 	if err := json.Unmarshal(n.a.Payload, &p); err != nil {
 		return false, err
 	}
-	target, err := r.value(p.Target, p.TargetFrom)
-	if err != nil {
-		return false, nil
-	}
 	value, err := r.value(p.Value, p.ValueFrom)
-	if err != nil {
-		return false, nil
+	if err != nil || p.Field != plan.LinkMatcher {
+		return false, nil // not linked yet: it will be sent
 	}
-	switch p.Field {
-	case plan.LinkMatcher:
-		m, ok, err := r.clients.MatcherOf(ctx, p.Integration, p.SyncID)
-		return ok && m.CompanyID == value, err
-	case plan.LinkITGlue:
-		cur, err := r.clients.ITGlueLinkOf(ctx, target)
-		return cur == value, err
-	}
-	return false, nil
+	m, ok, err := r.clients.MatcherOf(ctx, p.Integration, p.SyncID)
+	return ok && m.CompanyID == value, err
 }

@@ -78,6 +78,9 @@ type ChecklistPayload struct {
 	Items  []string `json:"items"`
 }
 
+// ErrInterrupted means an earlier apply left calls that may have landed.
+var ErrInterrupted = errors.New("an apply was interrupted")
+
 // Env is what making a plan needs.
 type Env struct {
 	Onboard onboard.Env
@@ -99,6 +102,14 @@ type inputs struct {
 // integration matchers as they are now) and stores it. The plan may have
 // no actions: nothing to do.
 func Make(ctx context.Context, env Env) (store.Plan, []store.Action, error) {
+	busy, err := env.Onboard.Store.InFlight(ctx, env.Onboard.Profile)
+	if err != nil {
+		return store.Plan{}, nil, err
+	}
+	if len(busy) > 0 {
+		return store.Plan{}, nil, fmt.Errorf("%w: plan %d was interrupted with calls that may have landed; run mspwire apply first, it looks them up before a new plan is made",
+			ErrInterrupted, busy[len(busy)-1])
+	}
 	in, err := gather(ctx, env.Onboard, 0)
 	if err != nil {
 		return store.Plan{}, nil, err

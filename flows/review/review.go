@@ -267,7 +267,7 @@ func (m *Model) refilter() {
 func (m *Model) passes(d store.Decision, text string) bool {
 	f := m.filter
 	switch {
-	case f.Band == "none" && d.Right.ID != "" && d.State == store.StateSuggested,
+	case f.Band == "none" && d.Right.ID != "",
 		f.Band != "" && f.Band != "none" && d.Band != f.Band,
 		f.State == "todo" && d.Decided(),
 		f.State != "" && f.State != "todo" && d.State != f.State,

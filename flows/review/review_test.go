@@ -188,6 +188,16 @@ func TestFiltersAndSearch(t *testing.T) {
 			t.Fatalf("a decided row is shown with decided rows hidden: %+v", m.At(i))
 		}
 	}
+	// "Nothing suggested" stays so after the safe rows are accepted.
+	m.SetFilter(review.Filter{Band: "none"})
+	if m.Len() == 0 {
+		t.Fatal("no row without a suggestion")
+	}
+	for i := range m.Len() {
+		if d := m.At(i); d.Right.ID != "" {
+			t.Fatalf("a row with a record is shown as having none: %+v", d)
+		}
+	}
 	if got := m.Search("ced", 5); len(got) != 1 || got[0].ID != "12" {
 		t.Fatalf("search: %+v", got)
 	}

@@ -5,6 +5,8 @@ package status
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mspwire/mspwire/store"
@@ -18,6 +20,19 @@ type Report struct {
 	Profile  string   `json:"profile"`
 	DataFile string   `json:"data_file"`
 	Systems  []System `json:"systems"`
+	Plan     *Plan    `json:"plan"` // the latest plan; nil before the first
+}
+
+// Plan is the latest plan and how far its apply got.
+type Plan struct {
+	ID          int64          `json:"plan_id"`
+	Path        string         `json:"path"`
+	CreatedAt   time.Time      `json:"created_at"`
+	ConfirmedBy string         `json:"confirmed_by,omitempty"`
+	ConfirmedAt *time.Time     `json:"confirmed_at,omitempty"`
+	FinishedAt  *time.Time     `json:"finished_at,omitempty"`
+	Total       int            `json:"total"`
+	States      map[string]int `json:"states"` // pending, in_flight, done, failed, skipped
 }
 
 // System is one system's state in the profile.
@@ -55,5 +70,37 @@ func Build(ctx context.Context, st *store.Store, kr *store.Keyring, profile stri
 		r.Systems = append(r.Systems, System{ID: c.System, Name: c.Name, Configured: c.Configured, BaseURL: c.BaseURL,
 			Secret: c.Secret, SecretEnv: c.SecretEnv, VerifiedAt: c.VerifiedAt, ActsAs: c.ActsAs, Problem: c.Problem})
 	}
+	p, err := st.LatestPlan(ctx, profile)
+	if errors.Is(err, store.ErrNoPlan) {
+		return r, nil
+	}
+	if err != nil {
+		return r, err
+	}
+	actions, err := st.Actions(ctx, p.ID)
+	if err != nil {
+		return r, err
+	}
+	r.Plan = &Plan{ID: p.ID, Path: p.Path, CreatedAt: p.CreatedAt, ConfirmedBy: p.ConfirmedBy, ConfirmedAt: p.ConfirmedAt,
+		FinishedAt: p.FinishedAt, Total: len(actions), States: map[string]int{}}
+	for _, a := range actions {
+		r.Plan.States[a.State]++
+	}
 	return r, nil
+}
+
+// Progress says where the plan's apply stands, and what to run next.
+func (p Plan) Progress() string {
+	st := p.States
+	switch {
+	case p.Total == 0:
+		return "nothing to do"
+	case p.ConfirmedAt == nil:
+		return fmt.Sprintf("%d actions, not applied yet (mspwire apply)", p.Total)
+	case p.FinishedAt != nil && st["failed"]+st["skipped"] == 0:
+		return fmt.Sprintf("applied, all %d actions done", p.Total)
+	case p.FinishedAt != nil:
+		return fmt.Sprintf("%d of %d done, %d failed, %d not sent (mspwire apply retries them)", st["done"], p.Total, st["failed"], st["skipped"])
+	}
+	return fmt.Sprintf("interrupted: %d of %d done, %d left (mspwire apply finishes it)", st["done"], p.Total, st["pending"]+st["in_flight"])
 }

@@ -86,38 +86,34 @@ func (h haloCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record, 
 	return out, nil
 }
 
-// ITGlueLinkOf reads which IT Glue organization a HaloPSA client is linked
-// to ("" for none).
-func (c *Clients) ITGlueLinkOf(ctx context.Context, clientID string) (string, error) {
-	hc, err := c.HaloPSA(ctx)
-	if err != nil {
-		return "", err
-	}
-	id, err := strconv.Atoi(clientID)
-	if err != nil {
-		return "", fmt.Errorf("HaloPSA client id %q is not a number", clientID)
-	}
-	cl, err := hc.GetClient(ctx, id)
-	return cl.ITGlueID, err
-}
-
-// LinkITGlue links a HaloPSA client to an IT Glue organization, the
-// link HaloPSA's IT Glue integration keeps on the client.
-func (c *Clients) LinkITGlue(ctx context.Context, clientID, orgID string) error {
+// LinkITGlue links HaloPSA clients to IT Glue organizations (client id
+// -> organization id), in one call: the link HaloPSA's IT Glue
+// integration keeps on the client. Setting the same value again changes
+// nothing, so it is safe to repeat.
+func (c *Clients) LinkITGlue(ctx context.Context, links map[string]string) error {
 	hc, err := c.HaloPSA(ctx)
 	if err != nil {
 		return err
 	}
-	id, err := strconv.Atoi(clientID)
-	if err != nil {
-		return fmt.Errorf("HaloPSA client id %q is not a number", clientID)
+	var in []halopsa.ITGlueLink
+	for client, org := range links {
+		id, err := strconv.Atoi(client)
+		if err != nil {
+			return fmt.Errorf("HaloPSA client id %q is not a number", client)
+		}
+		in = append(in, halopsa.ITGlueLink{ClientID: id, OrgID: org})
 	}
-	got, err := hc.SetClientITGlueID(ctx, id, orgID)
+	got, err := hc.SetClientITGlueIDs(ctx, in)
 	if err != nil {
 		return err
 	}
-	if got.ITGlueID != orgID {
-		return fmt.Errorf("HaloPSA kept IT Glue id %q on client %d, not %q", got.ITGlueID, id, orgID)
+	for _, cl := range got {
+		if want := links[strconv.Itoa(cl.ID)]; cl.ITGlueID != want {
+			return fmt.Errorf("HaloPSA kept IT Glue id %q on client %d, not %q", cl.ITGlueID, cl.ID, want)
+		}
 	}
 	return nil
 }
+
+// ITGlueBatch is how many links LinkITGlue takes at once.
+const ITGlueBatch = haloBatch

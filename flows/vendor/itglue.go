@@ -71,7 +71,7 @@ func (i itglueCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record
 		if r.Type != "" {
 			types = []string{r.Type}
 		}
-		f, err := ITGlueFilter(ctx, c, statuses, types)
+		f, err := i.c.itglueIDs(ctx, c, statuses, types)
 		if err != nil {
 			return out, err
 		}
@@ -89,6 +89,29 @@ func (i itglueCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record
 		out = append(out, Record{ID: strconv.Itoa(org.ID), Name: org.Name})
 	}
 	return out, nil
+}
+
+// itglueIDs is ITGlueFilter read once per run: every organization a plan
+// creates asks for the same status and type.
+func (c *Clients) itglueIDs(ctx context.Context, ic *itglue.Client, statuses, types []string) (itglue.OrganizationFilter, error) {
+	key := strings.Join(statuses, "\x1f") + "\x1e" + strings.Join(types, "\x1f")
+	c.mu.Lock()
+	f, ok := c.itglueFilters[key]
+	c.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	f, err := ITGlueFilter(ctx, ic, statuses, types)
+	if err != nil {
+		return f, err
+	}
+	c.mu.Lock()
+	if c.itglueFilters == nil {
+		c.itglueFilters = map[string]itglue.OrganizationFilter{}
+	}
+	c.itglueFilters[key] = f
+	c.mu.Unlock()
+	return f, nil
 }
 
 // ITGlueFilter turns status and type names into ids, saying which names

@@ -62,8 +62,9 @@ type Clients struct {
 	Keyring *store.Keyring
 	Profile string
 
-	mu   sync.Mutex
-	open map[string]opened
+	mu            sync.Mutex
+	open          map[string]opened
+	itglueFilters map[string]itglue.OrganizationFilter // status and type names -> ids, for the run
 }
 
 type opened struct {

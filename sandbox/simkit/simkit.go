@@ -106,7 +106,8 @@ func (s *Server) Count(pattern string) int {
 }
 
 // Injected counts the faults injected so far, by kind ("500", "429",
-// "drop", "lost_reply", "hang").
+// "drop", "lost_reply", "hang"), and the requests refused by the rate
+// limit ("over_limit").
 func (s *Server) Injected() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -165,6 +166,8 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 			s.faulted["drop"]++
 		case f.tooMany:
 			s.faulted["429"]++
+		case limited:
+			s.faulted["over_limit"]++
 		case f.fail:
 			s.faulted[strconv.Itoa(f.status)]++
 		case f.loseReply:
@@ -277,7 +280,8 @@ func drop(w http.ResponseWriter) {
 	panic(http.ErrAbortHandler)
 }
 
-// admin is the /_sandbox/ API: state, reset, faults, limit, counts.
+// admin is the /_sandbox/ API: state, reset, faults, limit, counts, and
+// the faults injected so far.
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	call := r.Method + " " + strings.TrimPrefix(r.URL.Path, "/_sandbox")
 	if h, ok := s.extra[call]; ok {
@@ -325,6 +329,8 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.SetLimit(l)
 		WriteJSON(w, http.StatusOK, l)
+	case "GET /injected":
+		WriteJSON(w, http.StatusOK, s.Injected())
 	case "GET /counts":
 		s.mu.Lock()
 		counts := make(map[string]int, len(s.counts))

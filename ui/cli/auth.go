@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/systems"
@@ -251,22 +252,11 @@ func printWarnings(w io.Writer, warnings []string) {
 	}
 }
 
-// recoverRotations finishes rotations a killed run left half-done, and
-// says so. A keyring that cannot be reached is left for the command itself
-// to report.
+// recoverRotations runs the start-up check: rotations a killed run left
+// half-done are finished, an interrupted apply is pointed out.
 func recoverRotations(ctx context.Context, g *globals, st *store.Store, kr *store.Keyring) {
-	conns, err := st.Connections(ctx, g.profile)
-	if err != nil {
-		return
-	}
-	for _, c := range conns {
-		res, did, err := rotate.Recover(ctx, st, kr, g.profile, c.System, who.Operator())
-		switch {
-		case err != nil && did:
-			fmt.Fprintf(g.io.Err, "%s: %v\n", c.System, err)
-		case did:
-			fmt.Fprintf(g.io.Err, "%s: finished a rotation an earlier run left half-done; verified as %s\n", c.System, res.Verified.ActsAs)
-		}
+	if a := startUp(ctx, g, onboard.NewEnv(st, kr, g.profile)); a != nil {
+		fmt.Fprintf(g.io.Err, "The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it.\n", a.Plan.ID, a.Done, a.Total)
 	}
 }
 
@@ -537,7 +527,7 @@ func newAuthChecklistCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "checklist",
-		Short: "The steps to do by hand after a rotation; --tick ID marks one done",
+		Short: "The steps to do by hand in a vendor's console, after a rotation or an apply; --tick ID marks one done",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, _, err := g.open(cmd.Context())

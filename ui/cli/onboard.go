@@ -16,8 +16,14 @@ import (
 	"github.com/mspwire/mspwire/flows/path"
 )
 
-// withOnboard opens the store and keyring for an onboarding command.
+// withOnboard opens the store and keyring for an onboarding command, and
+// runs the start-up check first: a half-done rotation is finished, an
+// interrupted apply is pointed out.
 func withOnboard(ctx context.Context, g *globals, fn func(onboard.Env) error) error {
+	return openOnboard(ctx, g, true, fn)
+}
+
+func openOnboard(ctx context.Context, g *globals, sayInterrupted bool, fn func(onboard.Env) error) error {
 	st, kr, err := g.open(ctx)
 	if err != nil {
 		return err
@@ -26,7 +32,11 @@ func withOnboard(ctx context.Context, g *globals, fn func(onboard.Env) error) er
 	if err := st.EnsureProfile(ctx, g.profile); err != nil {
 		return err
 	}
-	return fn(onboard.NewEnv(st, kr, g.profile))
+	e := onboard.NewEnv(st, kr, g.profile)
+	if a := startUp(ctx, g, e); a != nil && sayInterrupted {
+		fmt.Fprintf(g.io.Err, "The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it.\n", a.Plan.ID, a.Done, a.Total)
+	}
+	return fn(e)
 }
 
 func newPathCmd(g *globals) *cobra.Command {

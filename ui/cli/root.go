@@ -157,7 +157,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		return nil
 	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
 	guideGroups(root)
 	return root, g
 }

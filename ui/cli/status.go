@@ -43,6 +43,7 @@ func buildStatus(ctx context.Context, g *globals) (status.Report, error) {
 		return status.Report{}, err
 	}
 	defer st.Close()
+	recoverRotations(ctx, g, st, kr)
 	return status.Build(ctx, st, kr, g.profile)
 }
 
@@ -69,9 +70,11 @@ func writeStatus(w io.Writer, r status.Report, now time.Time) error {
 			fmt.Fprintf(w, "\n%s: %s\n", s.Name, s.Problem)
 		}
 	}
+	if p := r.Plan; p != nil {
+		fmt.Fprintf(w, "\nPlan %d (path %s, made %s): %s\n", p.ID, p.Path, p.CreatedAt.Local().Format("2006-01-02 15:04"), p.Progress())
+	}
 	return nil
 }
-
 func verified(at *time.Time, now time.Time) string {
 	if at == nil {
 		return "never"

@@ -6,6 +6,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
@@ -49,4 +50,7 @@ type Backend interface {
 	// Review opens the match review; with suggest, it first matches the
 	// inventories again (keeping every decision).
 	Review(ctx context.Context, suggest bool) (*review.Model, error)
+	// Resume is the start-up check (flows/resume): it finishes half-done
+	// rotations and finds an interrupted apply.
+	Resume(ctx context.Context) (resume.Report, error)
 }

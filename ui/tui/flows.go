@@ -6,6 +6,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
@@ -76,6 +77,11 @@ func (f Flows) Review(ctx context.Context, suggest bool) (*review.Model, error) 
 	}
 	_, err = m.Suggest(ctx)
 	return m, err
+}
+
+// Resume runs the start-up check.
+func (f Flows) Resume(ctx context.Context) (resume.Report, error) {
+	return resume.Start(ctx, f.Env, who.Operator())
 }
 
 // Rotate replaces a secret through flows/rotate.

@@ -133,11 +133,15 @@ func (h *homeScreen) jobs() []job {
 	if h.reviewReady() {
 		review = "press m"
 	}
+	apply := "not in the wizard yet: run mspwire plan, then mspwire apply"
+	if p := h.report.Plan; p != nil {
+		apply = fmt.Sprintf("plan %d: %s", p.ID, p.Progress())
+	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
 		{"Review company matches", review},
 		{"Rotate a credential", "press r"},
-		{"Plan and apply", "not available yet"},
+		{"Plan and apply", apply},
 		{"Check known pitfalls", "not available yet"},
 	}
 }

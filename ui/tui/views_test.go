@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
@@ -80,6 +81,8 @@ func (f fixed) VerifySteps(context.Context) (map[string]string, error) {
 func (f fixed) Rotate(context.Context, string, connect.Fields, string) (rotate.Result, error) {
 	return rotate.Result{}, nil
 }
+func (f fixed) Resume(context.Context) (resume.Report, error) { return resume.Report{}, nil }
+
 func (f fixed) NewDemoSecret(context.Context, string) (connect.Fields, string) {
 	return connect.Fields{}, ""
 }

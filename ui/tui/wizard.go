@@ -123,7 +123,32 @@ func (w *Wizard) State() string { return w.top().title() }
 func (w *Wizard) top() screen { return w.stack[len(w.stack)-1] }
 
 func (w *Wizard) Init() tea.Cmd {
-	return tea.Batch(w.spin.Tick, w.run(w.top(), askEvent{label: "Reading the profile…", fn: w.loadStatus}))
+	return tea.Batch(w.spin.Tick, w.run(w.top(), askEvent{label: "Reading the profile…", fn: w.startUp}))
+}
+
+// startUp is the start-up check, then the home screen's data.
+func (w *Wizard) startUp(ctx context.Context) tea.Msg {
+	r, err := w.b.Resume(ctx)
+	var notes []string
+	for _, rot := range r.Rotations {
+		if rot.Err != nil {
+			notes = append(notes, rot.System+": "+rot.Err.Error())
+		} else {
+			notes = append(notes, fmt.Sprintf("%s: finished a rotation an earlier run left half-done", rot.System))
+		}
+	}
+	if a := r.Apply; a != nil {
+		notes = append(notes, fmt.Sprintf("The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it", a.Plan.ID, a.Done, a.Total))
+	}
+	if err != nil {
+		notes = append(notes, "could not check for interrupted work: "+err.Error())
+	}
+	msg := w.loadStatus(ctx)
+	if m, ok := msg.(statusMsg); ok {
+		m.notes = notes
+		return m
+	}
+	return msg
 }
 
 // loadStatus is the home screen's data.
@@ -190,6 +215,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m, ok := msg.msg.(statusMsg); ok {
 			w.report = m.report
+			if len(m.notes) > 0 {
+				w.status, w.failed = strings.Join(m.notes, " · "), false
+			}
 		}
 		var cmd tea.Cmd
 		if msg.to == w.top().base().id {
@@ -488,5 +516,6 @@ type (
 	statusMsg struct {
 		report status.Report
 		stage  Stage
+		notes  []string // what the start-up check did or found
 	}
 )
