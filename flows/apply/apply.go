@@ -322,6 +322,9 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 				for idle[sys] > 0 && len(queue) > 0 {
 					var u unit
 					u, queue = r.take(sys, queue)
+					for _, n := range u {
+						r.set(n, store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight})
+					}
 					work[sys] <- u
 					idle[sys]--
 					busy++

@@ -653,10 +653,13 @@ func (b *builder) checklists() {
 		if linked+created == 0 {
 			continue
 		}
-		integration := nameOf(src)
-		item := fmt.Sprintf("In Liongard, Admin > Integrations > %s > Import & Mapping, Map tab: check that %d environments are mapped to the %s "+
+		where := "HaloPSA > Import & Mapping"
+		if src == "itglue" {
+			where = "IT Glue"
+		}
+		item := fmt.Sprintf("In Liongard, Admin > Integrations > %s, Map tab: check that %d environments are mapped to the %s "+
 			"the review chose (%d matched, %d created by mspwire; mspwire match list --pair %s), then Save",
-			integration, linked+created, recordsOf(src), linked, created, p.ID)
+			where, linked+created, recordsOf(src), linked, created, p.ID)
 		b.addChecklist(p.ID, item, "liongard")
 	}
 	if b.in.plan.Path == path.B {

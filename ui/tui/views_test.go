@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mspwire/mspwire/clients/httpx"
@@ -375,3 +376,26 @@ func (a answerSpy) Answer(_ context.Context, x path.Answers) (path.ID, string, e
 }
 
 func (a answerSpy) Answers(context.Context) (path.Answers, error) { return path.Answers{}, nil }
+
+// interrupted is a profile whose last run died: a rotation half-done and
+// an apply stopped part-way.
+type interrupted struct{ fixed }
+
+func (interrupted) Resume(context.Context) (resume.Report, error) {
+	return resume.Report{Rotations: []resume.Rotation{{System: "hudu"}},
+		Apply: &resume.Apply{Plan: store.Plan{ID: 7}, Total: 61, Done: 40, Left: 21}}, nil
+}
+
+// At start-up the wizard runs the same check as the commands, and says on
+// its status line what it finished and what waits.
+func TestStartUpSaysWhatWasInterrupted(t *testing.T) {
+	w := NewWizard(context.Background(), interrupted{fixed{stage: onboard.StageSteps}})
+	send(w, tea.WindowSizeMsg{Width: 140, Height: 45})
+	drive(w, w.Init())
+	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	for _, want := range []string{"hudu: finished a rotation", "apply of plan 7 was interrupted (40 of 61 done)", "mspwire apply"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the start-up check's %q is not shown:\n%s", want, view)
+		}
+	}
+}
