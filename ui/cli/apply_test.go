@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -247,21 +248,13 @@ func (s *session) applyProcess(t *testing.T, crashAt string, after int) (killed 
 	out.Write(stdout.Bytes())
 	s.printed.WriteString(out.String())
 	var exit *exec.ExitError
-	if ok := asExit(err, &exit); ok {
+	if errors.As(err, &exit) {
 		if ws, isWS := exit.Sys().(syscall.WaitStatus); isWS && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
 			return true, out.String()
 		}
 		t.Fatalf("apply (crash at %q) failed: %v\n%s", crashAt, err, out.String())
 	}
 	return false, out.String()
-}
-
-func asExit(err error, target **exec.ExitError) bool {
-	e, ok := err.(*exec.ExitError)
-	if ok {
-		*target = e
-	}
-	return ok
 }
 
 // `mspwire apply` killed with SIGKILL over and over — after a call was
