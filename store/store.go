@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -94,7 +95,8 @@ func inspect(ctx context.Context, path string) error {
 	if info.Size() == 0 {
 		return nil // created by an earlier run that stopped before SQLite wrote to it
 	}
-	ro, err := sql.Open("sqlite", "file:"+path+"?mode=ro&immutable=1")
+	// busy_timeout: another mspwire may be migrating or writing the file.
+	ro, err := sql.Open("sqlite", fmt.Sprintf("file:%s?%s&_pragma=busy_timeout(%d)", path, inspectMode(path), busyTimeoutMS))
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
@@ -139,6 +141,27 @@ func inspect(ctx context.Context, path string) error {
 		return fmt.Errorf("%w: %s belongs to another program (%s). It was left untouched: use another --data-dir", ErrForeign, path, what)
 	}
 	return refuse.refuseNewer(version, SchemaVersion())
+}
+
+// inspectMode chooses how inspect reads the file. A file in WAL mode (by its
+// header, or with a WAL beside it) is only whole together with its WAL: a
+// process killed during a checkpoint leaves the main file half old, half
+// new. It is read read-only through the WAL, which changes no byte of the
+// file. Any other file is read as immutable, so nothing switches it to WAL.
+func inspectMode(path string) string {
+	if info, err := os.Lstat(path + "-wal"); err == nil && info.Size() > 0 {
+		return "mode=ro"
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "mode=ro&immutable=1"
+	}
+	defer f.Close()
+	header := make([]byte, 20)
+	if _, err := io.ReadFull(f, header); err == nil && header[18] == 2 && header[19] == 2 {
+		return "mode=ro" // SQLite's file format: bytes 18 and 19 are 2 in WAL mode
+	}
+	return "mode=ro&immutable=1"
 }
 
 // Path is the database file's path.
