@@ -263,6 +263,7 @@ const (
 	StageSource      Stage = "source"
 	StageInventories Stage = "inventories"
 	StageReview      Stage = "review"
+	StagePlan        Stage = "plan" // plan, confirm and apply the sync
 	StageSteps       Stage = "steps"
 )
 
@@ -308,6 +309,14 @@ func (e Env) Stage(ctx context.Context) (Stage, error) {
 		if !d.Decided() {
 			return StageReview, nil
 		}
+	}
+	switch last, err := e.Store.LatestPlan(ctx, e.Profile); {
+	case errors.Is(err, store.ErrNoPlan):
+		return StagePlan, nil
+	case err != nil:
+		return "", err
+	case last.FinishedAt == nil:
+		return StagePlan, nil
 	}
 	return StageSteps, nil
 }

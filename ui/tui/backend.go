@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -10,10 +11,19 @@ import (
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Stage is where the onboarding continues.
 type Stage = onboard.Stage
+
+// SyncPlan is a stored plan with its actions and, while it is not
+// finished, what changed since it was made (it is stale if anything did).
+type SyncPlan struct {
+	Plan    store.Plan
+	Actions []store.Action
+	Changed []string
+}
 
 // Backend is the work the wizard asks for. The screens never call it: the
 // root runs it off the update loop and hands the answers back as messages.
@@ -50,6 +60,19 @@ type Backend interface {
 	// Review opens the match review; with suggest, it first matches the
 	// inventories again (keeping every decision).
 	Review(ctx context.Context, suggest bool) (*review.Model, error)
+	// MakePlan works out a new sync plan from the review's decisions
+	// (flows/plan); nothing is sent.
+	MakePlan(ctx context.Context) (SyncPlan, error)
+	// SyncPlan reads a stored plan, the latest when id is 0, with what
+	// changed since it was made if it is not finished (store.ErrNoPlan:
+	// none yet).
+	SyncPlan(ctx context.Context, id int64) (SyncPlan, error)
+	// ConfirmPlan records the operator's yes to a plan.
+	ConfirmPlan(ctx context.Context, p store.Plan) error
+	// Apply runs or resumes a confirmed plan (flows/apply), telling
+	// progress each action's end; the context may carry httpx's wait
+	// reporter.
+	Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error)
 	// Resume is the start-up check (flows/resume): it finishes half-done
 	// rotations and finds an interrupted apply.
 	Resume(ctx context.Context) (resume.Report, error)

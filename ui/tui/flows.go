@@ -3,14 +3,17 @@ package tui
 import (
 	"context"
 
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/who"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Flows is the Backend the program uses: the onboarding flows over the
@@ -87,4 +90,42 @@ func (f Flows) Resume(ctx context.Context) (resume.Report, error) {
 // Rotate replaces a secret through flows/rotate.
 func (f Flows) Rotate(ctx context.Context, system string, fields connect.Fields, secret string) (rotate.Result, error) {
 	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, who.Operator())
+}
+
+// MakePlan makes a new plan through flows/plan.
+func (f Flows) MakePlan(ctx context.Context) (SyncPlan, error) {
+	p, actions, err := plan.Make(ctx, plan.Env{Onboard: f.Env, Actor: who.Operator()})
+	return SyncPlan{Plan: p, Actions: actions}, err
+}
+
+// SyncPlan reads a plan (the latest for id 0) and, unless it is finished,
+// whether its inputs changed.
+func (f Flows) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	var sp SyncPlan
+	var err error
+	if id == 0 {
+		sp.Plan, err = f.Store.LatestPlan(ctx, f.Profile)
+	} else {
+		sp.Plan, err = f.Store.PlanByID(ctx, f.Profile, id)
+	}
+	if err != nil {
+		return sp, err
+	}
+	if sp.Actions, err = f.Store.Actions(ctx, sp.Plan.ID); err != nil {
+		return sp, err
+	}
+	if sp.Plan.FinishedAt == nil {
+		sp.Changed, err = plan.Stale(ctx, f.Env, sp.Plan)
+	}
+	return sp, err
+}
+
+// ConfirmPlan records the operator's confirmation.
+func (f Flows) ConfirmPlan(ctx context.Context, p store.Plan) error {
+	return f.Store.ConfirmPlan(ctx, p, who.Operator())
+}
+
+// Apply runs a confirmed plan through flows/apply.
+func (f Flows) Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error) {
+	return apply.Run(ctx, f.Env, p, apply.Options{Actor: who.Operator(), Progress: progress})
 }

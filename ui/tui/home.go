@@ -24,6 +24,8 @@ const minWidth, minHeight = 60, 20
 var (
 	keyOnboard = key.NewBinding(key.WithKeys("enter", "o"), key.WithHelp("enter", "onboard / continue"))
 	keyReview  = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "review matches"))
+	keyPlan    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan and apply"))
+	keyFinish  = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "finish the interrupted apply"))
 	keyRotate  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 )
@@ -50,13 +52,23 @@ func (h *homeScreen) title() string { return "Home" }
 func (h *homeScreen) keys() []key.Binding {
 	keys := []key.Binding{keyOnboard}
 	if h.reviewReady() {
-		keys = append(keys, keyReview)
+		keys = append(keys, keyReview, keyPlan)
+	}
+	if h.interrupted() {
+		keys = append(keys, keyFinish)
 	}
 	return append(keys, keyRotate, keyLeave)
 }
 
 func (h *homeScreen) reviewReady() bool {
-	return h.stage == onboard.StageReview || h.stage == onboard.StageSteps
+	return h.stage == onboard.StageReview || h.stage == onboard.StagePlan || h.stage == onboard.StageSteps
+}
+
+// interrupted says the latest plan was confirmed and its apply stopped
+// before the end.
+func (h *homeScreen) interrupted() bool {
+	p := h.report.Plan
+	return p != nil && p.ConfirmedAt != nil && p.FinishedAt == nil
 }
 
 func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
@@ -73,6 +85,10 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return continueOnboarding(h.stage), nil
 		case key.Matches(m, keyReview) && h.reviewReady():
 			return pushEvent{newReviewScreen(false)}, nil
+		case key.Matches(m, keyFinish) && h.interrupted():
+			return pushEvent{newApplyScreen(h.report.Plan.ID)}, nil
+		case key.Matches(m, keyPlan) && h.reviewReady():
+			return pushEvent{newPlanScreen(true, 0)}, nil
 		case key.Matches(m, keyRotate):
 			return pushEvent{newRotateScreen(h.report)}, nil
 		}
@@ -93,6 +109,8 @@ func continueOnboarding(stage Stage) event {
 		return pushEvent{newFetchScreen()}
 	case onboard.StageReview:
 		return pushEvent{newReviewScreen(true)}
+	case onboard.StagePlan:
+		return pushEvent{newPlanScreen(true, 0)}
 	case onboard.StageSteps:
 		return pushEvent{newStepsScreen()}
 	}
@@ -103,7 +121,7 @@ var stageText = map[Stage]string{
 	onboard.StageQuestions: "start: answer the guide's questions", onboard.StagePath: "continue: choose the path",
 	onboard.StageCredentials: "continue: credentials", onboard.StageSource: "continue: source of truth",
 	onboard.StageInventories: "continue: fetch the inventories", onboard.StageReview: "continue: review the matches",
-	onboard.StageSteps: "continue: the path's steps",
+	onboard.StagePlan: "continue: plan and apply the sync", onboard.StageSteps: "continue: the path's steps",
 }
 
 func (h *homeScreen) view(width, height int) string {
@@ -133,9 +151,12 @@ func (h *homeScreen) jobs() []job {
 	if h.reviewReady() {
 		review = "press m"
 	}
-	apply := "not in the wizard yet: run mspwire plan, then mspwire apply"
+	apply := "after the review"
+	if h.reviewReady() {
+		apply = "press p"
+	}
 	if p := h.report.Plan; p != nil {
-		apply = fmt.Sprintf("plan %d: %s", p.ID, p.Progress())
+		apply = fmt.Sprintf("plan %d: %s", p.ID, planProgress(*p))
 	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
@@ -144,6 +165,23 @@ func (h *homeScreen) jobs() []job {
 		{"Plan and apply", apply},
 		{"Check known pitfalls", "not available yet"},
 	}
+}
+
+// planProgress is where the latest plan stands, with the key that moves
+// it on.
+func planProgress(p status.Plan) string {
+	st := p.States
+	switch {
+	case p.Total == 0 && p.FinishedAt != nil:
+		return "nothing to do · p plans again"
+	case p.ConfirmedAt == nil:
+		return fmt.Sprintf("%d actions, not applied · p plans afresh", p.Total)
+	case p.FinishedAt == nil:
+		return fmt.Sprintf("interrupted at %d of %d done · press a to finish it", st["done"], p.Total)
+	case st["failed"]+st["skipped"] > 0:
+		return fmt.Sprintf("%d of %d done, %d failed · p plans them again", st["done"], p.Total, st["failed"]+st["skipped"])
+	}
+	return fmt.Sprintf("applied, %d actions done · p plans again", p.Total)
 }
 
 func systemLine(s status.System) string {

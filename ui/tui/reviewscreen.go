@@ -61,6 +61,7 @@ var (
 	rvChoose   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
 	rvCancel   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	rvKeepText = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"))
+	rvPlan     = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan the sync"))
 )
 
 type (
@@ -104,7 +105,7 @@ func (r *reviewScreen) keys() []key.Binding {
 	case r.mode == remapping:
 		return []key.Binding{rvMove, rvChoose, rvCancel}
 	}
-	return []key.Binding{rvMove, rvAccept, rvReject, rvRemap, rvNew, rvIgnore, rvStrong, rvUndo, rvNext, rvFilter, rvBand, rvState,
+	return []key.Binding{rvMove, rvAccept, rvReject, rvPlan, rvRemap, rvNew, rvIgnore, rvStrong, rvUndo, rvNext, rvFilter, rvBand, rvState,
 		rvHide, rvDups, rvStale, rvPair, rvPage}
 }
 
@@ -231,6 +232,8 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 			return infoEvent{"Nothing is suggested to reject."}
 		}
 		return r.decide(one(store.StateRejected), "")
+	case "enter":
+		return pushEvent{newPlanScreen(true, 0)}
 	case "n":
 		return r.decide(one(store.StateCreate), "")
 	case "i":

@@ -69,6 +69,10 @@ type (
 	askEvent struct {
 		label string
 		fn    func(ctx context.Context) tea.Msg
+		// fresh drops the keys typed before its answer came, instead of
+		// replaying them: a confirmation must not be answered by keys
+		// typed before it was on screen.
+		fresh bool
 	}
 	batchEvent []event
 )
@@ -76,8 +80,9 @@ type (
 // reply is an answer to an askEvent, addressed to the screen that asked.
 // A screen that has left the stack never sees its late answers.
 type reply struct {
-	to  int
-	msg tea.Msg
+	to    int
+	msg   tea.Msg
+	fresh bool
 }
 
 // Wizard is the root model: the stack of screens, the keys waiting their
@@ -138,7 +143,7 @@ func (w *Wizard) startUp(ctx context.Context) tea.Msg {
 		}
 	}
 	if a := r.Apply; a != nil {
-		notes = append(notes, fmt.Sprintf("The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it", a.Plan.ID, a.Done, a.Total))
+		notes = append(notes, fmt.Sprintf("The apply of plan %d was interrupted (%d of %d done): press a to finish it", a.Plan.ID, a.Done, a.Total))
 	}
 	if err != nil {
 		notes = append(notes, "could not check for interrupted work: "+err.Error())
@@ -218,6 +223,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if len(m.notes) > 0 {
 				w.status, w.failed = strings.Join(m.notes, " · "), false
 			}
+		}
+		if msg.fresh {
+			w.held = nil
 		}
 		var cmd tea.Cmd
 		if msg.to == w.top().base().id {
@@ -365,7 +373,7 @@ func (w *Wizard) run(s screen, a askEvent) tea.Cmd {
 	}
 	w.status, w.failed = "", false
 	b := s.base()
-	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx)} }
+	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx), fresh: a.fresh} }
 }
 
 // View lays out the whole screen from (width, height) alone.
@@ -507,7 +515,19 @@ func (w *Wizard) fullHelp(width int) string {
 var errStyle = lipgloss.NewStyle().Bold(true)
 
 func wrap(s string, width int) string {
-	return lipgloss.NewStyle().Width(max(width, 10)).Render(s)
+	width = max(width, 10)
+	out := lipgloss.NewStyle().Width(width).Render(s)
+	if lipgloss.Width(out) <= width {
+		return out
+	}
+	// lipgloss keeps the space a line was broken at: one cell too wide.
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if lipgloss.Width(l) > width {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Messages the root and screens share.

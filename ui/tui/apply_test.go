@@ -1,0 +1,195 @@
+package tui_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/vendor"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/store/storetest"
+	"github.com/mspwire/mspwire/ui/tui"
+)
+
+// The whole story, for each path: the operator answers, connects, fetches,
+// reviews (bulk-accepts the safe matches, marks some clients to create),
+// and looks at the plan. A second program confirms the plan by typing yes
+// and is killed in the middle of the apply, right after a vendor answered
+// and before the journal heard of it. The wizard started again offers, on
+// home, to finish; it does, and each record is in the vendor exactly once.
+func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
+	cases := []struct {
+		path    string
+		answers []int
+		systems []string
+		source  int
+	}{
+		{"A", []int{0, 1, 0, 0, 0}, []string{"halopsa", "liongard", "hudu"}, 1},
+		{"B", []int{1, 0, 1, 0, 0, 1, 1}, []string{"halopsa", "liongard", "itglue"}, 3},
+		{"C", []int{1, 1, 1, 0, 1}, []string{"halopsa", "liongard", "hudu"}, 1},
+	}
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			tn := newTenant(t, 60, c.systems...)
+			ctx := context.Background()
+
+			// First question to the plan: a burst of keys, then the review.
+			tm := tn.wizard(t)
+			for _, k := range onboardingKeys(c.answers, c.systems, c.source) {
+				tm.Send(k)
+			}
+			waitText(t, tm, "to review")
+			keys := []tea.Msg{char('A'), char('n'), char('n'), char('n'), char('p'), char('A'), char('n'), char('n')}
+			for _, k := range keys {
+				tm.Send(k)
+			}
+			eventually(t, "the review's decisions", func() bool {
+				return countState(tn.decisions(t), store.StateCreate) >= 5
+			})
+			tm.Send(enter) // plan the sync
+			waitText(t, tm, "press y and type yes")
+			tm.Send(ctrlC)
+			tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+			before := census(t, tn)
+
+			// Another program confirms and applies; it is killed mid-way.
+			child := exec.Command(os.Args[0], "-test.run=^TestWizardChild$", "-test.v")
+			child.Env = append(os.Environ(), "MSPWIRE_WIZARD_CHILD="+tn.dir, "MSPWIRE_WIZARD_PROFILE="+tn.profile,
+				"MSPWIRE_TEST_CRASH_AFTER=reply#1")
+			var out bytes.Buffer
+			child.Stdout, child.Stderr = &out, &out
+			err := child.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.Exited() {
+				t.Fatalf("the program applying was not killed (%v):\n%s", err, out.String())
+			}
+			p, err := tn.st.LatestPlan(ctx, tn.profile)
+			if err != nil || p.ConfirmedAt == nil || p.FinishedAt != nil {
+				t.Fatalf("after the kill the plan is %+v (%v), want confirmed and unfinished", p, err)
+			}
+			actions, _ := tn.st.Actions(ctx, p.ID)
+			want := intended(t, actions)
+			if len(want) == 0 {
+				t.Fatalf("the plan creates nothing: %d actions", len(actions))
+			}
+
+			// Started again: home offers to finish, and it finishes.
+			again := tn.wizard(t)
+			waitText(t, again, "press a to finish it")
+			again.Send(char('a'))
+			waitText(t, again, "Applied. Press enter")
+			again.Send(ctrlC)
+			again.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+			if p, _ = tn.st.PlanByID(ctx, tn.profile, p.ID); p.FinishedAt == nil {
+				t.Fatal("the plan is not finished after the resume")
+			}
+			holdsOnce(t, tn, before, census(t, tn), want)
+			inFlight := 0
+			for _, a := range actions {
+				if a.State == store.ActionInFlight {
+					inFlight++
+				}
+			}
+			if inFlight == 0 {
+				t.Error("the kill left no call in flight: the resume looked nothing up")
+			}
+			t.Logf("path %s: %d actions, creates %v, %d left in flight by the kill", c.path, len(actions), want, inFlight)
+		})
+	}
+}
+
+// TestWizardChild is the program that gets killed: it runs the wizard on
+// the parent's data directory, from home to a confirmed apply. Only the
+// test above starts it.
+func TestWizardChild(t *testing.T) {
+	dir := os.Getenv("MSPWIRE_WIZARD_CHILD")
+	if dir == "" {
+		t.Skip("run by TestWizardAppliesEachPathAndFinishesAfterAKill")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	kr := storetest.Keyring(t).Scoped(st.ID())
+	w := tui.NewWizard(ctx, tui.Flows{Env: onboard.NewEnv(st, kr, os.Getenv("MSPWIRE_WIZARD_PROFILE"))})
+	tm := teatest.NewTestModel(t, w, teatest.WithInitialTermSize(140, 45), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	tm.Send(char('p'))
+	tm.Send(char('y'))
+	waitText(t, tm, "Apply plan")
+	tm.Type("yes")
+	tm.Send(enter)
+	waitText(t, tm, "Applied. Press enter") // only if the kill never came
+	t.Error("the apply finished: the crash point was never reached")
+}
+
+// intended lists, per system, the names the plan's creates make.
+func intended(t *testing.T, actions []store.Action) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for _, a := range actions {
+		if a.Kind != plan.KindCreate {
+			continue
+		}
+		var p plan.CreatePayload
+		if err := json.Unmarshal(a.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		out[a.System] = append(out[a.System], p.Record.Name)
+	}
+	return out
+}
+
+// census counts each system's records by name, read from the vendor.
+func census(t *testing.T, tn *tenant) map[string]map[string]int {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]map[string]int{}
+	clients := vendor.NewClients(tn.st, tn.kr, tn.profile)
+	o, _ := tn.st.Onboarding(ctx, tn.profile)
+	o.ITGlueStatuses, o.ITGlueTypes = nil, nil // every organisation, not only the filter's
+	for _, sys := range tn.systems {
+		companies, err := clients.Companies(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := companies.Inventory(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[sys] = map[string]int{}
+		for _, r := range recs {
+			out[sys][vendor.NameKey(r.Name)]++
+		}
+	}
+	return out
+}
+
+// holdsOnce checks that every record the plan meant to create is in its
+// vendor exactly once more than before.
+func holdsOnce(t *testing.T, tn *tenant, before, after map[string]map[string]int, want map[string][]string) {
+	t.Helper()
+	for sys, names := range want {
+		wanted := map[string]int{}
+		for _, n := range names {
+			wanted[vendor.NameKey(n)]++
+		}
+		for k, n := range wanted {
+			if got := after[sys][k] - before[sys][k]; got != n {
+				t.Errorf("%s %q: made %d times, want %d", sys, k, got, n)
+			}
+		}
+	}
+}

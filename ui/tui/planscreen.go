@@ -1,0 +1,426 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/store"
+)
+
+// planScreen shows a sync plan grouped by system and kind, each group
+// opening to its actions' summaries, and asks for a typed yes before
+// anything is sent. Nothing on this screen writes to a vendor.
+type planScreen struct {
+	screenBase
+	fresh   bool  // make a new plan on the way in
+	id      int64 // else show this plan (0: the latest)
+	sp      *SyncPlan
+	groups  []planGroup
+	cursor  int
+	opened  map[int]bool
+	confirm *textinput.Model // the typed confirmation, while open
+}
+
+// planGroup is a plan's actions of one kind in one system.
+type planGroup struct {
+	system, kind string
+	actions      []store.Action
+}
+
+// Expanded groups show at most this many summaries; `mspwire plan show`
+// lists them all.
+const maxShownActions = 200
+
+var (
+	plMove    = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move"))
+	plOpen    = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "open/close"))
+	plApply   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "apply (you type yes)"))
+	plResume  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "finish the apply"))
+	plRetry   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "retry the failed"))
+	plFinish  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "record it (nothing to send)"))
+	plReplan  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "make a fresh plan"))
+	plConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply if you typed yes"))
+	plCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+)
+
+type (
+	syncPlanMsg struct {
+		sp  SyncPlan
+		err error
+	}
+	// recheckedMsg answers the staleness check made as the dialog opens.
+	recheckedMsg struct {
+		changed []string
+		err     error
+	}
+	confirmedMsg struct{ err error }
+)
+
+func newPlanScreen(fresh bool, id int64) *planScreen {
+	return &planScreen{fresh: fresh, id: id, opened: map[int]bool{}}
+}
+
+func (p *planScreen) title() string {
+	if p.sp == nil {
+		return "Plan"
+	}
+	return fmt.Sprintf("Plan %d", p.sp.Plan.ID)
+}
+
+func (p *planScreen) typing() bool { return p.confirm != nil }
+func (p *planScreen) modal() bool  { return p.confirm != nil }
+
+func (p *planScreen) keys() []key.Binding {
+	switch {
+	case p.sp == nil:
+		return nil
+	case p.confirm != nil:
+		return []key.Binding{plConfirm, plCancel}
+	}
+	keys := []key.Binding{plMove, plOpen}
+	if k, ok := p.goKey(); ok {
+		keys = append(keys, k)
+	}
+	return append(keys, plReplan)
+}
+
+// goKey is what y does for this plan, if anything.
+func (p *planScreen) goKey() (key.Binding, bool) {
+	pl, c := p.sp.Plan, countStates(p.sp.Actions)
+	switch {
+	case len(p.sp.Changed) > 0:
+		return key.Binding{}, false
+	case len(p.sp.Actions) == 0 && pl.FinishedAt == nil:
+		return plFinish, true
+	case pl.ConfirmedAt == nil:
+		return plApply, true
+	case pl.FinishedAt == nil:
+		return plResume, true
+	case c[store.ActionFailed]+c[store.ActionSkipped] > 0:
+		return plRetry, true
+	}
+	return key.Binding{}, false
+}
+
+func (p *planScreen) start() event {
+	fresh, id := p.fresh, p.id
+	label := "Reading the plan…"
+	if fresh {
+		label = "Working out the plan from the review's decisions (nothing is sent)…"
+	}
+	return askEvent{label: label, fn: func(ctx context.Context) tea.Msg {
+		b := backendOf(ctx)
+		if fresh {
+			sp, err := b.MakePlan(ctx)
+			return syncPlanMsg{sp, err}
+		}
+		sp, err := b.SyncPlan(ctx, id)
+		return syncPlanMsg{sp, err}
+	}}
+}
+
+func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
+	switch m := msg.(type) {
+	case syncPlanMsg:
+		if errors.Is(m.err, plan.ErrInterrupted) {
+			// An apply stopped half-way: finish it before planning anew.
+			p.fresh = false
+			return batchEvent{infoEvent{"An apply was interrupted: here is its plan. Press y to finish it before planning anew."}, p.start()}, nil
+		}
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		p.sp = &m.sp
+		p.groups = groupActions(m.sp.Actions)
+		p.cursor = min(p.cursor, max(0, len(p.groups)-1))
+	case recheckedMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		if len(m.changed) > 0 {
+			p.sp.Changed = m.changed
+			return errorEvent{fmt.Errorf("the plan is stale: %s. Press r for a fresh one", strings.Join(m.changed, "; "))}, nil
+		}
+		if p.sp.Plan.ConfirmedAt != nil || len(p.sp.Actions) == 0 {
+			return swapEvent{newApplyScreen(p.sp.Plan.ID)}, nil
+		}
+		ti := textinput.New()
+		ti.Placeholder = "yes"
+		ti.CharLimit = 8
+		st := ti.Styles()
+		st.Cursor.Blink = false
+		ti.SetStyles(st)
+		p.confirm = &ti
+		return nil, ti.Focus()
+	case confirmedMsg:
+		if m.err != nil {
+			return errorEvent(m), nil
+		}
+		return swapEvent{newApplyScreen(p.sp.Plan.ID)}, nil
+	case tea.KeyPressMsg:
+		if p.sp == nil {
+			return nil, nil
+		}
+		if p.confirm != nil {
+			return p.confirmKey(m)
+		}
+		return p.browseKey(m), nil
+	case tea.PasteMsg:
+		if p.confirm != nil {
+			var cmd tea.Cmd
+			*p.confirm, cmd = p.confirm.Update(m)
+			return nil, cmd
+		}
+	}
+	return nil, nil
+}
+
+func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
+	switch k.String() {
+	case "up", "k":
+		p.cursor = max(0, p.cursor-1)
+	case "down", "j":
+		p.cursor = min(max(0, len(p.groups)-1), p.cursor+1)
+	case "enter", "space":
+		if len(p.groups) > 0 {
+			p.opened[p.cursor] = !p.opened[p.cursor]
+		}
+	case "r":
+		return swapEvent{newPlanScreen(true, 0)}
+	case "y":
+		if _, ok := p.goKey(); !ok {
+			if len(p.sp.Changed) > 0 {
+				return errorEvent{errors.New("the plan is stale: press r for a fresh one")}
+			}
+			return infoEvent{"This plan is applied: there is nothing left to send."}
+		}
+		// Look again before asking: the plan must still fit the inputs.
+		// Keys typed before the dialog is up are dropped, not taken as
+		// its answer.
+		pl := p.sp.Plan
+		return askEvent{fresh: true, label: "Checking the plan still fits the inventories and decisions…", fn: func(ctx context.Context) tea.Msg {
+			sp, err := backendOf(ctx).SyncPlan(ctx, pl.ID)
+			return recheckedMsg{sp.Changed, err}
+		}}
+	}
+	return nil
+}
+
+// confirmKey is a key in the dialog: yes and enter apply; enter with
+// anything else, or esc, cancels (the default).
+func (p *planScreen) confirmKey(k tea.KeyPressMsg) (event, tea.Cmd) {
+	switch k.String() {
+	case "esc":
+		p.confirm = nil
+		return infoEvent{"Not applied: nothing was sent."}, nil
+	case "enter":
+		typed := strings.TrimSpace(strings.ToLower(p.confirm.Value()))
+		p.confirm = nil
+		if typed != "yes" {
+			return infoEvent{"Not applied: nothing was sent (type yes to apply)."}, nil
+		}
+		pl := p.sp.Plan
+		return askEvent{fresh: true, fn: func(ctx context.Context) tea.Msg {
+			return confirmedMsg{backendOf(ctx).ConfirmPlan(ctx, pl)}
+		}}, nil
+	}
+	var cmd tea.Cmd
+	*p.confirm, cmd = p.confirm.Update(k)
+	return nil, cmd
+}
+
+// systemOrder and kindOrder lay a plan out as the sync runs.
+var (
+	systemOrder = map[string]int{"halopsa": 0, "liongard": 1, "itglue": 2, "hudu": 3}
+	kindOrder   = map[string]int{plan.KindCreate: 0, plan.KindGroup: 1, plan.KindLink: 2, plan.KindChecklist: 3}
+	kindWords   = map[string]string{plan.KindCreate: "create", plan.KindGroup: "group", plan.KindLink: "link", plan.KindChecklist: "checklist"}
+)
+
+func groupActions(actions []store.Action) []planGroup {
+	at := map[[2]string]int{}
+	var groups []planGroup
+	for _, a := range actions {
+		k := [2]string{a.System, a.Kind}
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, planGroup{system: a.System, kind: a.Kind})
+		}
+		groups[i].actions = append(groups[i].actions, a)
+	}
+	sort.SliceStable(groups, func(i, j int) bool {
+		if systemOrder[groups[i].system] != systemOrder[groups[j].system] {
+			return systemOrder[groups[i].system] < systemOrder[groups[j].system]
+		}
+		return kindOrder[groups[i].kind] < kindOrder[groups[j].kind]
+	})
+	return groups
+}
+
+func countStates(actions []store.Action) map[string]int {
+	c := map[string]int{}
+	for _, a := range actions {
+		c[a.State]++
+	}
+	return c
+}
+
+// stateWords is "12 done, 2 failed" for the states other than pending.
+func stateWords(c map[string]int) string {
+	var parts []string
+	for _, s := range []string{store.ActionDone, store.ActionInFlight, store.ActionFailed, store.ActionSkipped} {
+		if c[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c[s], strings.ReplaceAll(s, "_", " ")))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+var stateMarks = map[string]string{store.ActionDone: "✓", store.ActionFailed: "✗", store.ActionInFlight: "…", store.ActionSkipped: "–"}
+
+func (p *planScreen) view(width, height int) string {
+	if p.sp == nil {
+		return "Working out the plan…"
+	}
+	pl := p.sp.Plan
+	var b strings.Builder
+	head := fmt.Sprintf("Plan %d · path %s · source of truth %s.", pl.ID, pl.Path, systemName(pl.Source))
+	b.WriteString(wrap(head, width) + "\n")
+	c := countStates(p.sp.Actions)
+	switch {
+	case len(p.sp.Actions) == 0:
+		b.WriteString(wrap("Nothing to do: every decision is already in the systems. Press y to record that.", width) + "\n")
+	case pl.FinishedAt != nil:
+		b.WriteString(wrap(fmt.Sprintf("%s. Applied: %s.", actionCounts(p.groups), stateWords(c)), width) + "\n")
+	case pl.ConfirmedAt != nil:
+		b.WriteString(wrap(fmt.Sprintf("%s. Confirmed by %s; its apply stopped with %d of %d done. Press y to finish it: what may have landed is looked up before anything is sent again.",
+			actionCounts(p.groups), pl.ConfirmedBy, c[store.ActionDone], len(p.sp.Actions)), width) + "\n")
+	default:
+		b.WriteString(wrap(actionCounts(p.groups)+". Nothing is sent until you press y and type yes.", width) + "\n")
+	}
+	if len(p.sp.Changed) > 0 {
+		b.WriteString(errStyle.Render(wrap("Stale: since it was made, "+strings.Join(p.sp.Changed, "; ")+". Press r for a fresh plan.", width)) + "\n")
+	}
+	b.WriteString("\n")
+	for i, g := range p.groups {
+		cursor, arrow := "  ", "▸"
+		if i == p.cursor {
+			cursor = "> "
+		}
+		if p.opened[i] {
+			arrow = "▾"
+		}
+		line := fmt.Sprintf("%s%s %-9s %-9s %6s", cursor, arrow, systemName(g.system), kindWords[g.kind], thousands(len(g.actions)))
+		if w := stateWords(countStates(g.actions)); w != "" {
+			line += "  (" + w + ")"
+		}
+		b.WriteString(truncate(line, width) + "\n")
+		if !p.opened[i] {
+			continue
+		}
+		for j, a := range g.actions {
+			if j == maxShownActions {
+				b.WriteString(dimStyle.Render(truncate(fmt.Sprintf("      … and %d more: mspwire plan show lists them all", len(g.actions)-j), width)) + "\n")
+				break
+			}
+			mark := stateMarks[a.State]
+			if mark == "" {
+				mark = " "
+			}
+			line := "    " + mark + " " + a.Summary
+			if a.Error != "" && a.State != store.ActionDone {
+				line += ": " + a.Error
+			}
+			b.WriteString(truncate(line, width) + "\n")
+		}
+	}
+	if len(pl.Notes) > 0 {
+		b.WriteString("\n" + headingStyle.Render("Notes") + "\n")
+		for _, n := range pl.Notes {
+			b.WriteString(wrap("• "+n, width) + "\n")
+		}
+	}
+	if p.confirm != nil {
+		b.WriteString("\n" + headingStyle.Render(fmt.Sprintf("Apply plan %d?", pl.ID)) + "\n")
+		b.WriteString(wrap(fmt.Sprintf("mspwire will send the %d actions above to %s. Type yes and press enter to go ahead; enter with anything else, or esc, cancels.",
+			len(p.sp.Actions)-c[store.ActionDone], systemList(p.groups)), width) + "\n")
+		b.WriteString("> " + p.confirm.View() + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// focusLine keeps the group under the cursor, or the dialog, in sight.
+func (p *planScreen) focusLine() int {
+	if p.sp == nil {
+		return 0
+	}
+	if p.confirm != nil {
+		return 1 << 20 // the dialog is the last line
+	}
+	line := 3
+	if len(p.sp.Changed) > 0 {
+		line++
+	}
+	for i := 0; i < p.cursor && i < len(p.groups); i++ {
+		line++
+		if p.opened[i] {
+			line += min(len(p.groups[i].actions), maxShownActions+1)
+		}
+	}
+	return line
+}
+
+// actionCounts is "46 actions: 14 create, 1 group, 31 link".
+func actionCounts(groups []planGroup) string {
+	per := map[string]int{}
+	total := 0
+	for _, g := range groups {
+		per[g.kind] += len(g.actions)
+		total += len(g.actions)
+	}
+	var parts []string
+	for _, k := range []string{plan.KindCreate, plan.KindGroup, plan.KindLink, plan.KindChecklist} {
+		if per[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", thousands(per[k]), kindWords[k]))
+		}
+	}
+	return fmt.Sprintf("%s actions: %s", thousands(total), strings.Join(parts, ", "))
+}
+
+// systemList is "Liongard and Hudu".
+func systemList(groups []planGroup) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, g := range groups {
+		if g.kind != plan.KindChecklist && !seen[g.system] {
+			seen[g.system] = true
+			names = append(names, systemName(g.system))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return "no system (checklist only)"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// since is a short elapsed time: 42s, 3m05s.
+func since(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < time.Minute {
+		return d.String()
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
