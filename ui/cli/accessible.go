@@ -4,10 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
+	"time"
 
+	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/ui/prompt"
 	"github.com/mspwire/mspwire/ui/tui"
 )
@@ -26,6 +32,17 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		return err
 	}
 	tui.WriteHomeText(out, report, stage)
+	if pl := report.Plan; pl != nil && pl.ConfirmedAt != nil && pl.FinishedAt == nil {
+		ok, err := p.Confirm(fmt.Sprintf("The apply of plan %d stopped before the end. Finish it now?", pl.ID), true)
+		if err != nil {
+			return cancelled(err)
+		}
+		if ok {
+			if err := accessibleApply(ctx, out, b, pl.ID); err != nil {
+				return err
+			}
+		}
+	}
 	if ok, err := p.Confirm("Onboard this tenant now?", true); err != nil || !ok {
 		return cancelled(err)
 	}
@@ -134,6 +151,9 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	if err := accessibleReview(ctx, p, out, b); err != nil {
 		return err
 	}
+	if err := accessiblePlan(ctx, p, out, b); err != nil {
+		return err
+	}
 	plan, err = b.Plan(ctx)
 	if err != nil {
 		return err
@@ -226,4 +246,65 @@ func cancelled(err error) error {
 		return &exitError{Code: ExitCancelled, Silent: err == nil, Err: errors.New("cancelled")}
 	}
 	return err
+}
+
+// accessiblePlan lists the plan the review's decisions make, asks for a
+// typed yes (cancel is the default), and applies it as plain lines.
+func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+	sp, err := b.MakePlan(ctx)
+	if errors.Is(err, plan.ErrInterrupted) {
+		fmt.Fprintln(out, "An earlier apply stopped before the end; it is finished first.")
+		if sp, err = b.SyncPlan(ctx, 0); err == nil {
+			return accessibleApply(ctx, out, b, sp.Plan.ID)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	writeSyncPlan(out, sp.Plan, sp.Actions, false)
+	if len(sp.Actions) > 0 {
+		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type yes to go ahead; anything else cancels", sp.Plan.ID), "", "", nil)
+		if err != nil {
+			return cancelled(err)
+		}
+		if strings.TrimSpace(strings.ToLower(typed)) != "yes" {
+			fmt.Fprintln(out, "Not applied: nothing was sent. mspwire apply applies it later.")
+			return nil
+		}
+		if err := b.ConfirmPlan(ctx, sp.Plan); err != nil {
+			return err
+		}
+	}
+	return accessibleApply(ctx, out, b, sp.Plan.ID)
+}
+
+// accessibleApply runs (or finishes) a confirmed plan, one line per action
+// and per rate-limit wait, then a summary.
+func accessibleApply(ctx context.Context, out io.Writer, b backend, id int64) error {
+	sp, err := b.SyncPlan(ctx, id)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	var mu sync.Mutex
+	ctx = httpx.WithWaitReporter(ctx, func(w httpx.Wait) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(out, "%s: %s, waiting %s before attempt %d\n", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
+	})
+	res, err := b.Apply(ctx, sp.Plan, func(ev apply.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(out, progressLine(ev))
+	})
+	if err != nil {
+		return err
+	}
+	c := res.Counts
+	fmt.Fprintf(out, "Plan %d: %d of %d actions done, %d failed, %d not sent, in %s.\n", sp.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped,
+		time.Since(started).Round(100*time.Millisecond))
+	if c.Failed+c.Skipped > 0 {
+		fmt.Fprintln(out, "Fix the causes above, then run mspwire apply to retry what failed.")
+	}
+	return nil
 }

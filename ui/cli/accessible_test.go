@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,7 +11,8 @@ import (
 )
 
 // A screen-reader user runs the demo: every question is a numbered line,
-// answers are typed, nothing is redrawn.
+// answers are typed, nothing is redrawn; the plan is listed, confirmed by
+// typing yes, and applied as plain lines.
 func TestAccessibleDemoWalksThePath(t *testing.T) {
 	answers := strings.Join([]string{
 		"y",                     // onboard now
@@ -22,6 +24,7 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		"1",             // source: HaloPSA
 		"accept strong", // the review's bulk accept
 		"",              // end the review
+		"yes",           // apply the plan
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
@@ -32,7 +35,8 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 	}
 	if strings.Count(text, "Connected:") != 3 || strings.Count(text, "companies.") != 3 || !strings.Contains(text, "of 7 steps done") ||
 		!strings.Contains(text, "(systems: halopsa, liongard, hudu)") || strings.Contains(text, "IT Glue already two-way") ||
-		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") {
+		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") ||
+		!strings.Contains(text, "Apply plan 1? Type yes") || !strings.Contains(text, "] done ") || !regexp.MustCompile(`Plan 1: (\d+) of (\d+) actions done, 0 failed`).MatchString(text) {
 		t.Fatalf("transcript:\n%s", text)
 	}
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {

@@ -94,7 +94,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 						return err
 					}
 				} else {
-					writeSyncPlan(g.io.Out, p, actions)
+					writeSyncPlan(g.io.Out, p, actions, true)
 				}
 				if detailed && len(actions) > 0 {
 					return &exitError{Code: ExitCancelled, Silent: true, Err: errors.New("the plan has changes")}
@@ -155,7 +155,9 @@ func saveSettings(ctx context.Context, cmd *cobra.Command, e onboard.Env, tier, 
 	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "plan.settings", Detail: detail})
 }
 
-func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action) {
+// writeSyncPlan lists a plan; hint says how to apply it, for a plan not
+// confirmed yet.
+func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action, hint bool) {
 	if len(actions) == 0 {
 		fmt.Fprintf(w, "Plan %d (path %s): nothing to do.\n", p.ID, p.Path)
 	} else {
@@ -172,7 +174,7 @@ func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action) {
 	for _, n := range p.Notes {
 		fmt.Fprintln(w, "note: "+n)
 	}
-	if len(actions) > 0 && p.ConfirmedAt == nil {
+	if hint && len(actions) > 0 && p.ConfirmedAt == nil {
 		fmt.Fprintln(w, "\nNothing was sent. Apply it with: mspwire apply")
 	}
 }
@@ -220,7 +222,7 @@ func newPlanShowCmd(g *globals) *cobra.Command {
 				if asJSON {
 					return json.NewEncoder(g.io.Out).Encode(viewOf(p, actions, changed))
 				}
-				writeSyncPlan(g.io.Out, p, actions)
+				writeSyncPlan(g.io.Out, p, actions, true)
 				if len(changed) > 0 {
 					fmt.Fprintf(g.io.Out, "\nStale: since it was made, %s. Run mspwire plan for a fresh one.\n", strings.Join(changed, "; "))
 				}
@@ -296,7 +298,7 @@ func newApplyCmd(g *globals) *cobra.Command {
 					return nil
 				case p.ConfirmedAt == nil:
 					if !asJSON {
-						writeSyncPlan(g.io.Err, p, actions)
+						writeSyncPlan(g.io.Err, p, actions, false)
 					}
 					if err := confirmPlan(g, p, yes); err != nil {
 						return err
@@ -359,18 +361,7 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, p store.Plan, asJS
 				Key: ev.Action.Key, State: ev.Action.State, Attempts: ev.Action.Attempts, ExternalID: ev.Action.ExternalID, Error: ev.Action.Error}})
 			return
 		}
-		c := ev.Counts
-		line := fmt.Sprintf("[%d/%d] %-9s %s", c.Done+c.Failed+c.Skipped, c.Total, ev.Action.State, ev.Action.Summary)
-		if ev.Action.ExternalID != "" && ev.Action.State == store.ActionDone {
-			line += " → " + ev.Action.ExternalID
-		}
-		if ev.Recheck {
-			line += " (found landed, not sent again)"
-		}
-		if ev.Action.Error != "" && ev.Action.State != store.ActionDone {
-			line += ": " + ev.Action.Error
-		}
-		fmt.Fprintln(g.io.Err, line)
+		fmt.Fprintln(g.io.Err, progressLine(ev))
 	}})
 	c := res.Counts
 	if asJSON {
@@ -391,6 +382,23 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, p store.Plan, asJS
 		fmt.Fprintf(g.io.Err, "%d steps wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", n)
 	}
 	return nil
+}
+
+// progressLine is one action's end as a plain line:
+// "[12/46] done      Create Hudu company "Acme" → 812".
+func progressLine(ev apply.Event) string {
+	c := ev.Counts
+	line := fmt.Sprintf("[%d/%d] %-9s %s", c.Done+c.Failed+c.Skipped, c.Total, ev.Action.State, ev.Action.Summary)
+	if ev.Action.ExternalID != "" && ev.Action.State == store.ActionDone {
+		line += " → " + ev.Action.ExternalID
+	}
+	if ev.Recheck {
+		line += " (found landed, not sent again)"
+	}
+	if ev.Action.Error != "" && ev.Action.State != store.ActionDone {
+		line += ": " + ev.Action.Error
+	}
+	return line
 }
 
 func checklistCount(ctx context.Context, e onboard.Env) int {

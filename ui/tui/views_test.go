@@ -466,3 +466,67 @@ func TestStartUpSaysWhatWasInterrupted(t *testing.T) {
 		}
 	}
 }
+
+type confirmSpy struct {
+	fixed
+	confirmed *int
+	changed   []string
+}
+
+func (c confirmSpy) ConfirmPlan(context.Context, store.Plan) error {
+	*c.confirmed++
+	return nil
+}
+
+func (c confirmSpy) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	sp, err := c.fixed.SyncPlan(ctx, id)
+	sp.Changed = c.changed
+	return sp, err
+}
+
+// "y", "yes", enter typed before the confirmation is on screen do not
+// confirm it: only what is typed into the dialog does.
+func TestConfirmIgnoresKeysTypedBeforeTheDialog(t *testing.T) {
+	n := 0
+	w := NewWizard(context.Background(), confirmSpy{fixed: fixed{stage: onboard.StagePlan}, confirmed: &n})
+	l := newLoop(w)
+	l.start(w.run(w.top(), askEvent{fn: w.loadStatus}))
+	for _, k := range press("enter", "y", "y", "e", "s", "enter") {
+		l.send(k) // all before the plan, let alone the dialog, is drawn
+	}
+	l.drain()
+	p, ok := w.top().(*planScreen)
+	if !ok || p.confirm == nil || n != 0 {
+		t.Fatalf("after keys typed ahead: screen %s, dialog open %v, confirmed %d times", w.State(), ok && p.confirm != nil, n)
+	}
+	for _, k := range press("y", "e", "s", "enter") {
+		l.send(k)
+	}
+	l.drain()
+	if n != 1 || w.State() != "Apply plan 7" {
+		t.Fatalf("typed yes: confirmed %d times, screen %s", n, w.State())
+	}
+}
+
+// Enter with anything but yes cancels; a stale plan is refused, saying
+// what changed, and the dialog never opens.
+func TestConfirmCancelsByDefaultAndStalePlansAreRefused(t *testing.T) {
+	n := 0
+	w := NewWizard(context.Background(), confirmSpy{fixed: fixed{stage: onboard.StagePlan}, confirmed: &n})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 30})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter", "y", "n", "o", "enter")...)
+	if n != 0 || !strings.Contains(w.status, "Not applied") {
+		t.Fatalf("enter after %q: confirmed %d times, status %q", "no", n, w.status)
+	}
+
+	stale := NewWizard(context.Background(), confirmSpy{fixed: fixed{stage: onboard.StagePlan}, confirmed: &n,
+		changed: []string{"the HaloPSA inventory changed (2 clients added)"}})
+	send(stale, tea.WindowSizeMsg{Width: 100, Height: 30})
+	drive(stale, stale.run(stale.top(), askEvent{fn: stale.loadStatus}))
+	send(stale, press("enter", "y", "y", "e", "s", "enter")...)
+	view := strings.Join(strings.Fields(xansi.Strip(stale.View().Content)), " ")
+	if n != 0 || !strings.Contains(view, "2 clients added") || !strings.Contains(view, "Press r for a fresh plan") {
+		t.Fatalf("a stale plan: confirmed %d times; screen:\n%s", n, view)
+	}
+}
