@@ -416,8 +416,11 @@ func systemList(groups []planGroup) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// since is a short elapsed time: 42s, 3m05s.
+// since is a short elapsed time: 400ms, 42s, 3m05s.
 func since(d time.Duration) string {
+	if d < 10*time.Second {
+		return d.Round(100 * time.Millisecond).String()
+	}
 	d = d.Round(time.Second)
 	if d < time.Minute {
 		return d.String()
