@@ -31,6 +31,8 @@ type Options struct {
 	// AllowRemote serves on a non-loopback address. The demo credentials are
 	// public, so this is for a lab network only.
 	AllowRemote bool
+	// Clean serves a world without the planted pitfalls (world.World.Clean).
+	Clean bool
 }
 
 // Creds are one vendor's base URL and demo credentials.
@@ -78,6 +80,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	}
 
 	w := world.New(o.Seed, o.Companies)
+	w.Clean = o.Clean
 	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 8)}
 	sb.HaloPSA = halopsa.New(w, "sandbox")
 	sb.Liongard = liongard.New(w)

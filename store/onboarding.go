@@ -29,6 +29,10 @@ type PlanSettings struct {
 	// The ids of Hudu's integrations, the numbers in their pages' URLs.
 	HuduHaloPSAIntegration  int `json:"hudu_halopsa_integration,omitempty"`
 	HuduLiongardIntegration int `json:"hudu_liongard_integration,omitempty"`
+	// HuduLayouts names the Hudu asset layouts that play each role for
+	// HaloPSA's integration (contacts, sites, devices), when not the
+	// usual People, Locations and Computer Assets.
+	HuduLayouts map[string]string `json:"hudu_layouts,omitempty"`
 }
 
 // Onboarding reads a profile's choices; a zero value if none yet.

@@ -22,6 +22,7 @@ type Options struct {
 	DocsTool  string // "hudu" or "itglue"
 	Companies int    // the world's size; 0: 40
 	Seed      uint64
+	Clean     bool // a world without the pitfalls planted for doctor
 	Settings  store.PlanSettings
 	// ITGlueStatuses and ITGlueTypes are Liongard's IT Glue filter (path B).
 	ITGlueStatuses, ITGlueTypes []string
@@ -42,7 +43,7 @@ func New(t testing.TB, o Options) *Tenant {
 	if o.Companies == 0 {
 		o.Companies = 40
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: o.Seed, Companies: o.Companies})
+	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: o.Seed, Companies: o.Companies, Clean: o.Clean})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -207,7 +207,7 @@ func gather(ctx context.Context, e onboard.Env, except int64) (*inputs, error) {
 		Path, Source, Docs string
 		Statuses, Types    []string
 		Settings           store.PlanSettings
-	}{string(op.Path), op.Source, op.DocsTool, o.ITGlueStatuses, o.ITGlueTypes, o.Settings})
+	}{string(op.Path), op.Source, op.DocsTool, o.ITGlueStatuses, o.ITGlueTypes, planOnly(o.Settings)})
 	in.parts["settings"] = digest(string(settings), 1)
 	for _, sys := range op.Systems {
 		recs, err := e.Store.Records(ctx, e.Profile, sys)
@@ -246,6 +246,13 @@ func gather(ctx context.Context, e onboard.Env, except int64) (*inputs, error) {
 	sort.Strings(keys)
 	in.parts["journal"] = digest(strings.Join(keys, "\x1e"), len(keys))
 	return in, nil
+}
+
+// planOnly is the settings a plan is made from: doctor's layout roles
+// change no plan.
+func planOnly(s store.PlanSettings) store.PlanSettings {
+	s.HuduLayouts = nil
+	return s
 }
 
 func digest(s string, n int) string {

@@ -188,7 +188,7 @@ func seed(w *world.World) *data {
 	d.agents = []agent{
 		{ID: 1, Name: "Unassigned", IsAgent: true},
 		{ID: 2, Name: "Liongard API", Firstname: "Liongard", Surname: "API", Email: "liongard-api@msp.example", IsAgent: true, IsAPIAgent: true, Team: "Alerts", Teams: []teamOf{{3, "Alerts"}}},
-		{ID: 3, Name: "Hudu Sync", Firstname: "Hudu", Surname: "Sync", Email: "hudu-sync@msp.example", IsAgent: true, IsAPIAgent: true},
+		{ID: 3, Name: "Hudu Sync", Firstname: "Hudu", Surname: "Sync", Email: "hudu-sync@msp.example", IsAgent: true, IsAPIAgent: true, Team: clean(w, "Alerts"), Teams: cleanTeams(w, teamOf{3, "Alerts"})},
 		{ID: 4, Name: "Dana Reyes", Firstname: "Dana", Surname: "Reyes", Email: "dana@msp.example", IsAgent: true, Team: "Service Desk", Teams: []teamOf{{1, "Service Desk"}}},
 		{ID: 5, Name: "Sam Okafor", Firstname: "Sam", Surname: "Okafor", Email: "sam@msp.example", IsAgent: true, Team: "Projects", Teams: []teamOf{{2, "Projects"}}},
 	}
@@ -209,8 +209,8 @@ func seed(w *world.World) *data {
 			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}}},
 		{ID: 2, Name: "Service Request", GroupID: 1, Visible: true, Use: "ticket", DefaultSLA: 1, DefaultPriority: 4, DefaultTeam: "Service Desk", InitialStatus: 1,
 			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}}},
-		{ID: 5, Name: "Change Request", GroupID: 2, Visible: true, Use: "ticket", HasMandatoryTechFields: true, DefaultSLA: 1, DefaultPriority: 3, DefaultTeam: "Projects", InitialStatus: 1,
-			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}, {141, "CAB members", 2, 0, 2, 3, 0}, {142, "Change window", 2, 0, 2, 4, 0}}},
+		{ID: 5, Name: "Change Request", GroupID: 2, Visible: true, Use: "ticket", HasMandatoryTechFields: !w.Clean, DefaultSLA: 1, DefaultPriority: 3, DefaultTeam: "Projects", InitialStatus: 1,
+			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}, {141, "CAB members", mandatory(w), 0, 2, 3, 0}, {142, "Change window", mandatory(w), 0, 2, 4, 0}}},
 		{ID: 7, Name: "Alert", GroupID: 3, Visible: true, Use: "ticket", DefaultSLA: 1, DefaultPriority: 2, DefaultTeam: "Alerts", InitialStatus: 1,
 			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}}},
 	}
@@ -231,6 +231,31 @@ func seed(w *world.World) *data {
 		d.invoices = append(d.invoices, inv)
 	}
 	return d
+}
+
+// clean is v in a clean world and nothing otherwise: what a planted
+// pitfall leaves out.
+func clean(w *world.World, v string) string {
+	if w.Clean {
+		return v
+	}
+	return ""
+}
+
+func cleanTeams(w *world.World, t teamOf) []teamOf {
+	if w.Clean {
+		return []teamOf{t}
+	}
+	return nil
+}
+
+// mandatory is the field code the planted "Change Request" fields have:
+// 2 (mandatory) in the default world, 1 (optional) in a clean one.
+func mandatory(w *world.World) int {
+	if w.Clean {
+		return 1
+	}
+	return 2
 }
 
 func (s *Sim) dump() any {

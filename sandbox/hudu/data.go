@@ -119,6 +119,7 @@ func seed(w *world.World) *data {
 			Fields:    []layoutField{{Label: "Notes", FieldType: "RichText", Position: 1}},
 			CreatedAt: created.Format(time.RFC3339), UpdatedAt: created.Format(time.RFC3339)}
 		switch {
+		case w.Clean:
 		case name == "Locations" && w.Seed%2 == 1:
 			l.Active = false // present but inactive: Halo sites have nowhere to go
 		case name == "People" && w.Seed%3 == 2:
@@ -156,9 +157,16 @@ func seed(w *world.World) *data {
 			default:
 				m.PotentialCompanyID = &right
 			}
-			if hv%4 == 0 {
+			switch {
+			case w.Clean && integrator == "Liongard": // one feed only: nothing matched on Liongard's side
+			case hv%4 == 0:
 				m.CompanyID = &right
 				name := d.companies[right].Name
+				m.CompanyName = &name
+			case hv%23 == 5 && !w.Clean: // matched by hand to the wrong company
+				wrong := right%len(d.companies) + 1
+				m.CompanyID = &wrong
+				name := d.companies[wrong].Name
 				m.CompanyName = &name
 			}
 		}

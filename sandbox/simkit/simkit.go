@@ -105,6 +105,17 @@ func (s *Server) Count(pattern string) int {
 	return s.counts[pattern]
 }
 
+// Total is how many requests reached the vendor's routes.
+func (s *Server) Total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.counts {
+		n += c
+	}
+	return n
+}
+
 // Injected counts the faults injected so far, by kind ("500", "429",
 // "drop", "lost_reply", "hang"), and the requests refused by the rate
 // limit ("over_limit").

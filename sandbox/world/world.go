@@ -42,6 +42,10 @@ type Customer struct {
 type World struct {
 	Seed      uint64
 	Customers []Customer
+	// Clean leaves out the pitfalls the simulators otherwise plant for
+	// mspwire doctor to find (a mandatory ticket field, an inactive layout,
+	// colliding configuration names, …).
+	Clean bool
 }
 
 // New makes n customers from seed; the same seed gives the same world.
@@ -62,10 +66,28 @@ func New(seed uint64, n int) *World {
 
 // Records lists a system's records in world order, with the customer each
 // belongs to.
+// A clean world keeps one record per customer and per name, and only
+// customers active in the PSA.
 func (w *World) Records(system string) []Owned {
+	var inPSA map[int]bool
+	if w.Clean && system != HaloPSA {
+		inPSA = map[int]bool{}
+		for _, o := range w.Records(HaloPSA) {
+			inPSA[o.Customer.ID] = !o.Inactive
+		}
+	}
 	var out []Owned
+	seen := map[string]bool{}
 	for i := range w.Customers {
-		for _, rec := range w.Customers[i].In[system] {
+		if inPSA != nil && !inPSA[w.Customers[i].ID] {
+			continue // a clean tenant has every customer active in its PSA
+		}
+		for j, rec := range w.Customers[i].In[system] {
+			key := strings.ToLower(rec.Name)
+			if w.Clean && (j > 0 || seen[key]) {
+				continue
+			}
+			seen[key] = true
 			out = append(out, Owned{Record: rec, Customer: &w.Customers[i]})
 		}
 	}

@@ -75,6 +75,7 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 	f.StringVar(&o.Addr, "addr", "127.0.0.1:0", "host:port of the first vendor; the others take the next ports (port 0: any free ports)")
 	f.Uint64Var(&o.Seed, "seed", 1, "seed of the simulated world; the same seed gives the same customers")
 	f.IntVar(&o.Companies, "companies", sandbox.DefaultCompanies, "how many customers the MSP has")
+	f.BoolVar(&o.Clean, "clean", false, "serve a world without the pitfalls planted for mspwire doctor to find")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object with each vendor's URL and credentials on the first line of stdout")
 	return cmd
 }

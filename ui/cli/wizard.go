@@ -61,6 +61,7 @@ func runHome(ctx context.Context, g *globals) error {
 func newDemoCmd(g *globals) *cobra.Command {
 	var seed uint64
 	var companies int
+	var clean bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the wizard against a built-in sandbox of all four APIs, in a throw-away profile",
@@ -72,7 +73,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return &exitError{Code: ExitCancelled, Err: fmt.Errorf("the demo is a terminal wizard: run it in a terminal (or with --accessible)")}
 			}
 			ctx := cmd.Context()
-			sb, err := sandbox.Start(ctx, sandbox.Options{Seed: seed, Companies: companies})
+			sb, err := sandbox.Start(ctx, sandbox.Options{Seed: seed, Companies: companies, Clean: clean})
 			if err != nil {
 				return err
 			}
@@ -113,6 +114,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated MSP")
 	cmd.Flags().IntVar(&companies, "companies", sandbox.DefaultCompanies, "how many customers the simulated MSP has")
+	cmd.Flags().BoolVar(&clean, "clean", false, "a simulated MSP without the pitfalls planted for mspwire doctor to find")
 	return cmd
 }
 

@@ -1,0 +1,188 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/flows/systems"
+	"github.com/mspwire/mspwire/flows/vendor"
+	"github.com/mspwire/mspwire/store"
+)
+
+// duplicates: two records of one name inside one system are what an
+// import or a sync turns into two of everything downstream.
+func duplicates(ctx context.Context, r *run) error {
+	for _, sys := range r.plan.Systems {
+		recs, err := r.records(ctx, sys)
+		if err != nil {
+			return err
+		}
+		byName := map[string][]Record{}
+		for id, rec := range recs {
+			if !rec.Inactive {
+				k := vendor.NameKey(rec.Name)
+				byName[k] = append(byName[k], Record{System: sys, ID: id, Name: rec.Name})
+			}
+		}
+		var dup []Record
+		groups := 0
+		for _, g := range byName {
+			if len(g) > 1 {
+				dup = append(dup, g...)
+				groups++
+			}
+		}
+		sortRecords(dup)
+		if groups > 0 {
+			r.add(Warn, fmt.Sprintf("%s has %d names used by more than one record (%d records)", systemName(sys), groups, len(dup)),
+				fmt.Sprintf("In %s merge or archive the extra records (the review marks them ≈), then mspwire inventory fetch", systemName(sys)), dup)
+		}
+	}
+	return nil
+}
+
+// linkedTwice: one record of a system linked to two records of the source
+// means two clients share one environment, company or organization.
+func linkedTwice(_ context.Context, r *run) error {
+	for _, p := range r.pairs {
+		byRight := map[string][]string{}
+		for left, right := range r.links(p) {
+			byRight[right] = append(byRight[right], left)
+		}
+		var recs []Record
+		for right, lefts := range byRight {
+			if len(lefts) < 2 {
+				continue
+			}
+			recs = append(recs, Record{System: p.Right, ID: right, Name: r.nameIn(p.Right, right)})
+			for _, l := range lefts {
+				recs = append(recs, Record{System: p.Left, ID: l, Name: r.nameIn(p.Left, l)})
+			}
+		}
+		if len(recs) > 0 {
+			r.add(Error, fmt.Sprintf("the review links one %s record to several %s records", systemName(p.Right), systemName(p.Left)),
+				fmt.Sprintf("Re-map or reject all but one in the review (mspwire match list --pair %s), or create the missing records (n)", p.ID), recs)
+		}
+	}
+	return nil
+}
+
+// nameIn is a record's name from the stored inventory (the cache is
+// filled by the checks that ran before; an unknown id is shown as is).
+func (r *run) nameIn(system, id string) string {
+	if recs, ok := r.cache["records:"+system].(map[string]store.InventoryRecord); ok {
+		if rec, ok := recs[id]; ok {
+			return rec.Name
+		}
+	}
+	if recs, err := r.records(context.Background(), system); err == nil {
+		if rec, ok := recs[id]; ok {
+			return rec.Name
+		}
+	}
+	return id
+}
+
+// drift: since the last applied plan, clients added, renamed or archived
+// in the source of truth that the other systems do not reflect yet.
+func drift(ctx context.Context, r *run) error {
+	last, err := r.env.Store.LatestPlan(ctx, r.env.Profile)
+	if errors.Is(err, store.ErrNoPlan) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if last.FinishedAt == nil {
+		return nil // the apply itself is unfinished: mspwire apply, not drift
+	}
+	live, err := r.liveSource(ctx)
+	if err != nil {
+		return err
+	}
+	stored, err := r.records(ctx, r.ob.Source)
+	if err != nil {
+		return err
+	}
+	elsewhere := map[string]bool{}
+	for _, sys := range r.plan.Systems {
+		if sys == r.ob.Source {
+			continue
+		}
+		recs, err := r.records(ctx, sys)
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			elsewhere[sys+"|"+vendor.NameKey(rec.Name)] = true
+		}
+	}
+	missingSomewhere := func(name string) bool {
+		for _, sys := range r.plan.Systems {
+			if sys != r.ob.Source && !elsewhere[sys+"|"+vendor.NameKey(name)] {
+				return true
+			}
+		}
+		return false
+	}
+	var added, renamed, archived []Record
+	for id, rec := range live {
+		was, known := stored[id]
+		switch {
+		case !known && !rec.Inactive && missingSomewhere(rec.Name):
+			added = append(added, Record{System: r.ob.Source, ID: id, Name: rec.Name + " (added)"})
+		case known && vendor.NameKey(was.Name) != vendor.NameKey(rec.Name) && missingSomewhere(rec.Name):
+			renamed = append(renamed, Record{System: r.ob.Source, ID: id, Name: fmt.Sprintf("%s (was %q)", rec.Name, was.Name)})
+		case known && rec.Inactive && !was.Inactive:
+			archived = append(archived, Record{System: r.ob.Source, ID: id, Name: rec.Name + " (archived)"})
+		}
+	}
+	recs := append(append(added, renamed...), archived...)
+	sortRecords(recs)
+	if len(recs) == 0 {
+		return nil
+	}
+	r.add(Warn, fmt.Sprintf("drift since plan %d was applied: in %s %d clients were added, %d renamed and %d archived that the other systems do not reflect",
+		last.ID, systemName(r.ob.Source), len(added), len(renamed), len(archived)),
+		"mspwire inventory fetch, then decide the new rows in the review (the wizard, or mspwire match suggest and mspwire match list --state todo); "+
+			"mspwire plan then shows what it would create and link, and mspwire apply does it. Archived clients: archive their records elsewhere by hand", recs)
+	return nil
+}
+
+// liveSource reads the source of truth's list as it is now.
+func (r *run) liveSource(ctx context.Context) (map[string]store.InventoryRecord, error) {
+	out := map[string]store.InventoryRecord{}
+	switch r.ob.Source {
+	case "itglue":
+		orgs, err := r.itglueOrgs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for id, o := range orgs {
+			out[strconv.Itoa(id)] = store.InventoryRecord{ExternalID: strconv.Itoa(id), Name: o.Name}
+		}
+	default:
+		c, err := r.env.HaloPSA(ctx)
+		if err != nil {
+			return nil, err
+		}
+		clients, err := c.ListClients(ctx, halopsa.ListClientsOptions{IncludeInactive: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, cl := range clients {
+			out[strconv.Itoa(cl.ID)] = store.InventoryRecord{ExternalID: strconv.Itoa(cl.ID), Name: cl.Name, Inactive: cl.Inactive}
+		}
+	}
+	return out, nil
+}
+
+func systemName(id string) string {
+	if s, err := systems.Lookup(id); err == nil {
+		return s.Name
+	}
+	return id
+}
