@@ -28,6 +28,7 @@ const (
 	ExitOK          = 0
 	ExitError       = 1
 	ExitCancelled   = 2
+	ExitFindings    = 3 // mspwire doctor found problems
 	ExitCredentials = 4
 )
 
@@ -157,7 +158,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		return nil
 	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
 	guideGroups(root)
 	return root, g
 }
