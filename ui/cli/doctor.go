@@ -157,4 +157,3 @@ func writeDoctor(w io.Writer, rep checks.Report) {
 		}
 	}
 }
-
