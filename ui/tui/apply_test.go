@@ -89,6 +89,19 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 			waitText(t, again, "press a to finish it")
 			again.Send(char('a'))
 			waitText(t, again, "Applied. Press enter")
+
+			// Then the pitfalls: the sandbox plants them; the last
+			// question is answered yes from the screen.
+			again.Send(char('d'))
+			waitText(t, again, "halopsa-api-agents")
+			for range 40 {
+				again.Send(down)
+			}
+			again.Send(char('y'))
+			eventually(t, "the answer stored", func() bool {
+				a, _ := tn.st.Answers(ctx, tn.profile)
+				return len(a) == 1
+			})
 			again.Send(ctrlC)
 			again.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
 			if p, _ = tn.st.PlanByID(ctx, tn.profile, p.ID); p.FinishedAt == nil {

@@ -66,6 +66,7 @@ type (
 var (
 	apSteps = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "the path's steps"))
 	apRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the failed"))
+	apCheck = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
 )
 
 func newApplyScreen(id int64) *applyScreen {
@@ -80,7 +81,7 @@ func (a *applyScreen) keys() []key.Binding {
 	if !a.finished() {
 		return nil
 	}
-	keys := []key.Binding{apSteps}
+	keys := []key.Binding{apSteps, apCheck}
 	if a.failedCount() > 0 {
 		keys = append(keys, apRetry)
 	}
@@ -159,6 +160,8 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		switch {
 		case key.Matches(m, apSteps):
 			return swapEvent{newStepsScreen()}, nil
+		case key.Matches(m, apCheck):
+			return swapEvent{newDoctorScreen()}, nil
 		case key.Matches(m, apRetry) && a.failedCount() > 0:
 			return swapEvent{newApplyScreen(a.id)}, nil
 		}
@@ -255,7 +258,7 @@ func (a *applyScreen) finish(now time.Time) event {
 	case a.failedCount() > 0:
 		return errorEvent{fmt.Errorf("%d of the plan's actions did not go through (the reasons are listed). Fix the cause, then press r to retry", a.failedCount())}
 	}
-	return infoEvent{"Applied. Press enter for the path's steps: what only a vendor's console can do."}
+	return infoEvent{"Applied. Press enter for the path's steps (what only a vendor's console can do), d to check for the guide's pitfalls."}
 }
 
 func (a *applyScreen) view(width, height int) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -73,6 +74,10 @@ type Backend interface {
 	// progress each action's end; the context may carry httpx's wait
 	// reporter.
 	Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error)
+	// Doctor runs mspwire doctor's checks (flows/checks).
+	Doctor(ctx context.Context) (checks.Report, error)
+	// AnswerQuestion stores the answer to one of doctor's questions.
+	AnswerQuestion(ctx context.Context, question string, yes bool) error
 	// Resume is the start-up check (flows/resume): it finishes half-done
 	// rotations and finds an interrupted apply.
 	Resume(ctx context.Context) (resume.Report, error)

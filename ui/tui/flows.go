@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -128,4 +129,14 @@ func (f Flows) ConfirmPlan(ctx context.Context, p store.Plan) error {
 // Apply runs a confirmed plan through flows/apply.
 func (f Flows) Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error) {
 	return apply.Run(ctx, f.Env, p, apply.Options{Actor: who.Operator(), Progress: progress})
+}
+
+// Doctor runs every check that applies to the profile's path.
+func (f Flows) Doctor(ctx context.Context) (checks.Report, error) {
+	return checks.Run(ctx, f.Env, checks.Options{Actor: who.Operator()})
+}
+
+// AnswerQuestion stores an answer to a doctor question.
+func (f Flows) AnswerQuestion(ctx context.Context, question string, yes bool) error {
+	return checks.Answer(ctx, f.Env, question, yes, who.Operator())
 }

@@ -27,6 +27,7 @@ var (
 	keyPlan    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan and apply"))
 	keyFinish  = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "finish the interrupted apply"))
 	keyRotate  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential"))
+	keyDoctor  = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 )
 
@@ -57,7 +58,15 @@ func (h *homeScreen) keys() []key.Binding {
 	if h.interrupted() {
 		keys = append(keys, keyFinish)
 	}
+	if h.doctorReady() {
+		keys = append(keys, keyDoctor)
+	}
 	return append(keys, keyRotate, keyLeave)
+}
+
+// doctorReady says the path is chosen: the checks need it.
+func (h *homeScreen) doctorReady() bool {
+	return h.stage != onboard.StageQuestions && h.stage != onboard.StagePath
 }
 
 func (h *homeScreen) reviewReady() bool {
@@ -89,6 +98,8 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newApplyScreen(h.report.Plan.ID)}, nil
 		case key.Matches(m, keyPlan) && h.reviewReady():
 			return pushEvent{newPlanScreen(true, 0)}, nil
+		case key.Matches(m, keyDoctor) && h.doctorReady():
+			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, keyRotate):
 			return pushEvent{newRotateScreen(h.report)}, nil
 		}
@@ -158,12 +169,16 @@ func (h *homeScreen) jobs() []job {
 	if p := h.report.Plan; p != nil {
 		apply = fmt.Sprintf("plan %d: %s", p.ID, planProgress(*p))
 	}
+	doctor := "after choosing the path"
+	if h.doctorReady() {
+		doctor = "press d (also mspwire doctor)"
+	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
 		{"Review company matches", review},
 		{"Rotate a credential", "press r"},
 		{"Plan and apply", apply},
-		{"Check known pitfalls", "not available yet"},
+		{"Check known pitfalls", doctor},
 	}
 }
 

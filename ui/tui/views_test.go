@@ -16,6 +16,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -111,6 +112,23 @@ func fixedPlan() SyncPlan {
 	add("checklist", "liongard", "Map each Liongard environment to its HaloPSA client in Liongard's HaloPSA integration")
 	return SyncPlan{Plan: p, Actions: actions}
 }
+
+func (f fixed) Doctor(context.Context) (checks.Report, error) {
+	return checks.Report{Ran: []string{"halopsa-mandatory-fields", "halopsa-api-agents", "hudu-layouts", "drift"},
+		Findings: []checks.Finding{
+			{Check: "hudu-layouts", Severity: checks.Error, System: "hudu", Summary: `Hudu lacks an active asset layout for "Locations" (sites)`,
+				Records: []checks.Record{{System: "hudu", ID: "11", Name: "Locations: inactive (the layout for sites)"}},
+				Fix:     "Hudu > Admin > Asset Layouts: create or activate the layouts, then set sort rules before the next sync"},
+			{Check: "drift", Severity: checks.Warn, Summary: "drift since plan 7 was applied: in HaloPSA 1 clients were added, 1 renamed and 0 archived",
+				Records: []checks.Record{{System: "halopsa", ID: "61", Name: "Quillfeather Vets (added)"}, {System: "halopsa", ID: "17", Name: `Zanzibar Group (was "Cedar Accounting")`}},
+				Fix:     "mspwire inventory fetch, decide the new rows in the review, then mspwire plan and mspwire apply"},
+		},
+		Questions: []checks.Question{{ID: "alert-templates", Check: "liongard-alert-templates", System: "liongard",
+			Text: "Is an alert template with HaloPSA as its destination assigned to every customer environment in Liongard?",
+			Why:  "Liongard's APIs list alerts but not which template an environment has", Fix: "Liongard > Admin > Actionable Alerts > Environments"}},
+	}, nil
+}
+func (f fixed) AnswerQuestion(context.Context, string, bool) error { return nil }
 
 func (f fixed) MakePlan(context.Context) (SyncPlan, error) { return fixedPlan(), nil }
 func (f fixed) SyncPlan(_ context.Context, id int64) (SyncPlan, error) {
@@ -239,6 +257,7 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 		"plan":        at(onboard.StagePlan, press("enter", "down", "down", "down", "enter")...),
 		"confirm":     at(onboard.StagePlan, press("enter", "y", "y", "e")...),
 		"applied":     at(onboard.StagePlan, press("enter", "y", "y", "e", "s", "enter")...),
+		"doctor":      at(onboard.StageSteps, press("d", "down", "enter")...),
 		"applying": func() *Wizard {
 			w := at(onboard.StagePlan)()
 			w.handle(pushEvent{newApplyScreen(7)}) // its answers are handed in below, mid-run
