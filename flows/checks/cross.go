@@ -46,7 +46,7 @@ func duplicates(ctx context.Context, r *run) error {
 
 // linkedTwice: one record of a system linked to two records of the source
 // means two clients share one environment, company or organization.
-func linkedTwice(_ context.Context, r *run) error {
+func linkedTwice(ctx context.Context, r *run) error {
 	for _, p := range r.pairs {
 		byRight := map[string][]string{}
 		for left, right := range r.links(p) {
@@ -57,9 +57,9 @@ func linkedTwice(_ context.Context, r *run) error {
 			if len(lefts) < 2 {
 				continue
 			}
-			recs = append(recs, Record{System: p.Right, ID: right, Name: r.nameIn(p.Right, right)})
+			recs = append(recs, Record{System: p.Right, ID: right, Name: r.nameIn(ctx, p.Right, right)})
 			for _, l := range lefts {
-				recs = append(recs, Record{System: p.Left, ID: l, Name: r.nameIn(p.Left, l)})
+				recs = append(recs, Record{System: p.Left, ID: l, Name: r.nameIn(ctx, p.Left, l)})
 			}
 		}
 		if len(recs) > 0 {
@@ -70,15 +70,10 @@ func linkedTwice(_ context.Context, r *run) error {
 	return nil
 }
 
-// nameIn is a record's name from the stored inventory (the cache is
-// filled by the checks that ran before; an unknown id is shown as is).
-func (r *run) nameIn(system, id string) string {
-	if recs, ok := r.cache["records:"+system].(map[string]store.InventoryRecord); ok {
-		if rec, ok := recs[id]; ok {
-			return rec.Name
-		}
-	}
-	if recs, err := r.records(context.Background(), system); err == nil {
+// nameIn is a record's name from the stored inventory; an unknown id is
+// shown as is.
+func (r *run) nameIn(ctx context.Context, system, id string) string {
+	if recs, err := r.records(ctx, system); err == nil {
 		if rec, ok := recs[id]; ok {
 			return rec.Name
 		}
