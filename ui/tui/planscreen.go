@@ -134,7 +134,8 @@ func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if errors.Is(m.err, plan.ErrInterrupted) {
 			// An apply stopped half-way: finish it before planning anew.
 			p.fresh = false
-			return batchEvent{infoEvent{"An apply was interrupted: here is its plan. Press y to finish it before planning anew."}, p.start()}, nil
+			// The ask clears the status line: the note comes after it.
+			return batchEvent{p.start(), infoEvent{"An apply was interrupted: here is its plan. Press y to finish it before planning anew."}}, nil
 		}
 		if m.err != nil {
 			return errorEvent{m.err}, nil
