@@ -20,6 +20,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
@@ -547,5 +548,35 @@ func TestConfirmCancelsByDefaultAndStalePlansAreRefused(t *testing.T) {
 	view := strings.Join(strings.Fields(xansi.Strip(stale.View().Content)), " ")
 	if n != 0 || !strings.Contains(view, "2 clients added") || !strings.Contains(view, "Press r for a fresh plan") {
 		t.Fatalf("a stale plan: confirmed %d times; screen:\n%s", n, view)
+	}
+}
+
+// interruptedPlan is a profile whose last apply stopped: planning anew is
+// refused until it is finished.
+type interruptedPlan struct{ fixed }
+
+func (interruptedPlan) MakePlan(context.Context) (SyncPlan, error) { return SyncPlan{}, plan.ErrInterrupted }
+func (i interruptedPlan) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	sp := fixedPlan()
+	sp.Plan.ConfirmedAt, sp.Plan.ConfirmedBy = &verifiedAt, "operator:tech"
+	return sp, nil
+}
+
+// Asked for a fresh plan while an apply is unfinished, the plan screen
+// shows the unfinished plan, says why, and y finishes it (no typed yes).
+func TestPlanScreenOffersTheInterruptedApply(t *testing.T) {
+	w := NewWizard(context.Background(), interruptedPlan{fixed{stage: onboard.StagePlan}})
+	send(w, tea.WindowSizeMsg{Width: 120, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter")...)
+	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	for _, want := range []string{"An apply was interrupted", "finish the apply", "Confirmed by operator:tech"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("missing %q:\n%s", want, view)
+		}
+	}
+	send(w, press("y")...)
+	if w.State() != "Apply plan 7" {
+		t.Fatalf("y led to %s", w.State())
 	}
 }
