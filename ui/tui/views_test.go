@@ -555,7 +555,9 @@ func TestConfirmCancelsByDefaultAndStalePlansAreRefused(t *testing.T) {
 // refused until it is finished.
 type interruptedPlan struct{ fixed }
 
-func (interruptedPlan) MakePlan(context.Context) (SyncPlan, error) { return SyncPlan{}, plan.ErrInterrupted }
+func (interruptedPlan) MakePlan(context.Context) (SyncPlan, error) {
+	return SyncPlan{}, plan.ErrInterrupted
+}
 func (i interruptedPlan) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
 	sp := fixedPlan()
 	sp.Plan.ConfirmedAt, sp.Plan.ConfirmedBy = &verifiedAt, "operator:tech"
