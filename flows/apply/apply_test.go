@@ -11,7 +11,6 @@ import (
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/sandbox/simkit"
 	"github.com/mspwire/mspwire/store"
 )
@@ -34,66 +33,15 @@ func planned(t *testing.T, tn *flowtest.Tenant) (store.Plan, []store.Action) {
 	return p, actions
 }
 
-// intended lists, per system, the names the plan's creates make.
-func intended(t *testing.T, actions []store.Action) map[string][]string {
-	t.Helper()
-	out := map[string][]string{}
-	for _, a := range actions {
-		if a.Kind != plan.KindCreate {
-			continue
-		}
-		var p plan.CreatePayload
-		if err := json.Unmarshal(a.Payload, &p); err != nil {
-			t.Fatal(err)
-		}
-		out[a.System] = append(out[a.System], p.Record.Name)
-	}
-	return out
+// census counts the tenant's records in each vendor, by name.
+func census(t *testing.T, tn *flowtest.Tenant) map[string]map[string]int {
+	return flowtest.Census(t, tn.Env)
 }
 
-// holdsOnce checks, through a fresh look at each vendor, that every record
-// the plan meant to create is there exactly as often as before plus one.
+// holdsOnce checks every record the plan meant to create was made once.
 func holdsOnce(t *testing.T, tn *flowtest.Tenant, before map[string]map[string]int, want map[string][]string) {
 	t.Helper()
-	after := census(t, tn)
-	for sys, names := range want {
-		wanted := map[string]int{}
-		for _, n := range names {
-			wanted[vendor.NameKey(n)]++
-		}
-		for k, n := range wanted {
-			if got := after[sys][k] - before[sys][k]; got != n {
-				t.Errorf("%s %q: made %d times, want %d", sys, k, got, n)
-			}
-		}
-	}
-}
-
-// census counts each system's records by name, read from the vendor.
-func census(t *testing.T, tn *flowtest.Tenant) map[string]map[string]int {
-	t.Helper()
-	out := map[string]map[string]int{}
-	c := vendor.NewClients(tn.Env.Store, tn.Env.Keyring, tn.Env.Profile)
-	o, _ := tn.Env.Store.Onboarding(ctx, tn.Env.Profile)
-	o.ITGlueStatuses, o.ITGlueTypes = nil, nil
-	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
-		if _, err := tn.Env.Store.Connection(ctx, tn.Env.Profile, sys); err != nil {
-			continue
-		}
-		companies, err := c.Companies(sys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs, err := companies.Inventory(ctx, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[sys] = map[string]int{}
-		for _, r := range recs {
-			out[sys][vendor.NameKey(r.Name)]++
-		}
-	}
-	return out
+	flowtest.HoldsOnce(t, before, census(t, tn), want)
 }
 
 func writes(tn *flowtest.Tenant) int {
@@ -124,9 +72,9 @@ func TestApplyMakesEachRecordOnceAndASecondApplySendsNothing(t *testing.T) {
 	if len(events) != len(actions) || events[len(events)-1].Counts.Done != len(actions) {
 		t.Fatalf("%d events for %d actions; last %+v", len(events), len(actions), events[len(events)-1].Counts)
 	}
-	holdsOnce(t, tn, before, intended(t, actions))
+	holdsOnce(t, tn, before, flowtest.Intended(t, actions))
 	// Liongard's bulk call carried the environments, 50 at most per call.
-	creates := len(intended(t, actions)["liongard"])
+	creates := len(flowtest.Intended(t, actions)["liongard"])
 	if n := tn.Sandbox.Liongard.Count("POST /api/v2/environments/bulk"); n != (creates+49)/50 {
 		t.Fatalf("%d bulk calls for %d environments", n, creates)
 	}
@@ -208,7 +156,7 @@ func TestApplyUnderFaultsMakesNoDuplicates(t *testing.T) {
 			injected[k] += v
 		}
 	}
-	holdsOnce(t, tn, before, intended(t, actions))
+	holdsOnce(t, tn, before, flowtest.Intended(t, actions))
 	if injected["lost_reply"] == 0 || injected["500"] == 0 || injected["429"] == 0 || injected["drop"] == 0 {
 		t.Fatalf("not every fault was tried: %v", injected)
 	}

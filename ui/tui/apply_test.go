@@ -3,7 +3,6 @@ package tui_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -14,9 +13,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/onboard"
-	"github.com/mspwire/mspwire/flows/plan"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/store/storetest"
 	"github.com/mspwire/mspwire/ui/tui"
@@ -61,7 +59,7 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 			waitText(t, tm, "press y and type yes")
 			tm.Send(ctrlC)
 			tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-			before := census(t, tn)
+			before := flowtest.Census(t, tn.env())
 
 			// Another program confirms and applies; it is killed mid-way.
 			child := exec.Command(os.Args[0], "-test.run=^TestWizardChild$", "-test.v")
@@ -79,7 +77,7 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 				t.Fatalf("after the kill the plan is %+v (%v), want confirmed and unfinished", p, err)
 			}
 			actions, _ := tn.st.Actions(ctx, p.ID)
-			want := intended(t, actions)
+			want := flowtest.Intended(t, actions)
 			if len(want) == 0 {
 				t.Fatalf("the plan creates nothing: %d actions", len(actions))
 			}
@@ -107,7 +105,7 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 			if p, _ = tn.st.PlanByID(ctx, tn.profile, p.ID); p.FinishedAt == nil {
 				t.Fatal("the plan is not finished after the resume")
 			}
-			holdsOnce(t, tn, before, census(t, tn), want)
+			flowtest.HoldsOnce(t, before, flowtest.Census(t, tn.env()), want)
 			inFlight := 0
 			for _, a := range actions {
 				if a.State == store.ActionInFlight {
@@ -146,63 +144,4 @@ func TestWizardChild(t *testing.T) {
 	tm.Send(enter)
 	waitText(t, tm, "Applied. Press enter") // only if the kill never came
 	t.Error("the apply finished: the crash point was never reached")
-}
-
-// intended lists, per system, the names the plan's creates make.
-func intended(t *testing.T, actions []store.Action) map[string][]string {
-	t.Helper()
-	out := map[string][]string{}
-	for _, a := range actions {
-		if a.Kind != plan.KindCreate {
-			continue
-		}
-		var p plan.CreatePayload
-		if err := json.Unmarshal(a.Payload, &p); err != nil {
-			t.Fatal(err)
-		}
-		out[a.System] = append(out[a.System], p.Record.Name)
-	}
-	return out
-}
-
-// census counts each system's records by name, read from the vendor.
-func census(t *testing.T, tn *tenant) map[string]map[string]int {
-	t.Helper()
-	ctx := context.Background()
-	out := map[string]map[string]int{}
-	clients := vendor.NewClients(tn.st, tn.kr, tn.profile)
-	o, _ := tn.st.Onboarding(ctx, tn.profile)
-	o.ITGlueStatuses, o.ITGlueTypes = nil, nil // every organisation, not only the filter's
-	for _, sys := range tn.systems {
-		companies, err := clients.Companies(sys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs, err := companies.Inventory(ctx, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[sys] = map[string]int{}
-		for _, r := range recs {
-			out[sys][vendor.NameKey(r.Name)]++
-		}
-	}
-	return out
-}
-
-// holdsOnce checks that every record the plan meant to create is in its
-// vendor exactly once more than before.
-func holdsOnce(t *testing.T, tn *tenant, before, after map[string]map[string]int, want map[string][]string) {
-	t.Helper()
-	for sys, names := range want {
-		wanted := map[string]int{}
-		for _, n := range names {
-			wanted[vendor.NameKey(n)]++
-		}
-		for k, n := range wanted {
-			if got := after[sys][k] - before[sys][k]; got != n {
-				t.Errorf("%s %q: made %d times, want %d", sys, k, got, n)
-			}
-		}
-	}
 }

@@ -88,6 +88,8 @@ func newTenant(t *testing.T, companies int, systems ...string) *tenant {
 	return tn
 }
 
+func (tn *tenant) env() onboard.Env { return onboard.NewEnv(tn.st, tn.kr, tn.profile) }
+
 func (tn *tenant) flows() tui.Flows {
 	return tui.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Fields, string) {
 		cr := tn.sb.Creds[system]
