@@ -154,6 +154,15 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	if err := accessiblePlan(ctx, p, out, b); err != nil {
 		return err
 	}
+	if ok, err := p.Confirm("Check the tenant for the guide's pitfalls now (mspwire doctor)?", true); err != nil {
+		return cancelled(err)
+	} else if ok {
+		rep, err := b.Doctor(ctx)
+		if err != nil {
+			return err
+		}
+		writeDoctor(out, rep)
+	}
 	plan, err = b.Plan(ctx)
 	if err != nil {
 		return err
