@@ -27,17 +27,7 @@ import (
 // and before the journal heard of it. The wizard started again offers, on
 // home, to finish; it does, and each record is in the vendor exactly once.
 func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
-	cases := []struct {
-		path    string
-		answers []int
-		systems []string
-		source  int
-	}{
-		{"A", []int{0, 1, 0, 0, 0}, []string{"halopsa", "liongard", "hudu"}, 1},
-		{"B", []int{1, 0, 1, 0, 0, 1, 1}, []string{"halopsa", "liongard", "itglue"}, 3},
-		{"C", []int{1, 1, 1, 0, 1}, []string{"halopsa", "liongard", "hudu"}, 1},
-	}
-	for _, c := range cases {
+	for _, c := range wizardPaths {
 		t.Run(c.path, func(t *testing.T) {
 			tn := newTenant(t, 60, c.systems...)
 			ctx := context.Background()

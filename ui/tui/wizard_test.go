@@ -136,22 +136,26 @@ func onboardingKeys(answers []int, systems []string, sourceFields int) []tea.Msg
 	return append(keys, enter) // from the counts to the review
 }
 
+// wizardPaths are the operator's keys for each path: downs on each
+// question shown (IT Glue's are skipped for Hudu), the systems to connect,
+// and the fields of the source-of-truth form.
+var wizardPaths = []struct {
+	path    string
+	answers []int
+	systems []string
+	source  int
+}{
+	{"A", []int{0, 1, 0, 0, 0}, []string{"halopsa", "liongard", "hudu"}, 1},
+	{"B", []int{1, 0, 1, 0, 0, 1, 1}, []string{"halopsa", "liongard", "itglue"}, 3},
+	{"C", []int{1, 1, 1, 0, 1}, []string{"halopsa", "liongard", "hudu"}, 1},
+}
+
 // The operator onboards a tenant for each path. Every key — answers,
 // forms, confirmations — is sent at once, before the first screen is even
 // drawn, as a paste or tmux send-keys would: the wizard applies them in
 // order, each to the screen it was meant for.
 func TestWizardDrivesEachPathFromABurstOfKeys(t *testing.T) {
-	cases := []struct {
-		path    string
-		answers []int // downs on each question shown (IT Glue's are skipped for Hudu)
-		systems []string
-		source  int
-	}{
-		{"A", []int{0, 1, 0, 0, 0}, []string{"halopsa", "liongard", "hudu"}, 1},
-		{"B", []int{1, 0, 1, 0, 0, 1, 1}, []string{"halopsa", "liongard", "itglue"}, 3},
-		{"C", []int{1, 1, 1, 0, 1}, []string{"halopsa", "liongard", "hudu"}, 1},
-	}
-	for _, c := range cases {
+	for _, c := range wizardPaths {
 		t.Run(c.path, func(t *testing.T) {
 			tn := newTenant(t, 60, c.systems...)
 			ctx := context.Background()
