@@ -18,10 +18,10 @@ import (
 	"sync"
 
 	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/crash"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -89,7 +89,7 @@ func Run(ctx context.Context, env onboard.Env, p store.Plan, o Options) (Result,
 		o.MaxAttempts = 3
 	}
 	if env.Clients == nil {
-		env.Clients = vendor.NewClients(env.Store, env.Keyring, env.Profile)
+		env.Clients = adapter.NewClients(env.Store, env.Keyring, env.Profile)
 	}
 	actions, err := env.Store.Actions(ctx, p.ID)
 	if err != nil {
@@ -178,7 +178,7 @@ type runner struct {
 	env     onboard.Env
 	plan    store.Plan
 	o       Options
-	clients *vendor.Clients
+	clients *adapter.Clients
 
 	mu    sync.RWMutex     // the main loop writes states; workers read other actions' states
 	nodes map[string]*node // by key
@@ -387,7 +387,7 @@ func (r *runner) take(system string, queue []*node) (unit, []*node) {
 			batch = c.Batch()
 		}
 	case isITGlueLink(first):
-		batch = vendor.ITGlueBatch
+		batch = adapter.ITGlueBatch
 	}
 	if batch == 1 {
 		return unit{first}, queue[1:]
@@ -613,7 +613,7 @@ func (r *runner) create(ctx context.Context, u unit) []store.ActionUpdate {
 	if err != nil {
 		return r.failAll(u, err)
 	}
-	recs := make([]vendor.NewRecord, len(u))
+	recs := make([]adapter.NewRecord, len(u))
 	for i, n := range u {
 		var p plan.CreatePayload
 		if err := json.Unmarshal(n.a.Payload, &p); err != nil {
@@ -695,7 +695,7 @@ func mayHaveLanded(err error) bool {
 // lookup finds, by name, records that creates may have made: a record is
 // taken when exactly one of that name is there besides those the system
 // had when the plan was made.
-func (r *runner) lookup(ctx context.Context, companies vendor.Companies, nodes []*node) (map[string]string, error) {
+func (r *runner) lookup(ctx context.Context, companies adapter.Companies, nodes []*node) (map[string]string, error) {
 	names := make([]string, 0, len(nodes))
 	payloads := make([]plan.CreatePayload, len(nodes))
 	for i, n := range nodes {
@@ -704,7 +704,7 @@ func (r *runner) lookup(ctx context.Context, companies vendor.Companies, nodes [
 		}
 		names = append(names, payloads[i].Record.Name)
 	}
-	var byName map[string][]vendor.Record
+	var byName map[string][]adapter.Record
 	var err error
 	for try := 0; try < 3; try++ { // a look is safe to repeat; a flaky one should not strand the action
 		if byName, err = companies.FindByName(ctx, names); err == nil || !mayHaveLanded(err) || ctx.Err() != nil {
@@ -718,7 +718,7 @@ func (r *runner) lookup(ctx context.Context, companies vendor.Companies, nodes [
 	out := map[string]string{}
 	for i, n := range nodes {
 		var fresh []string
-		for _, rec := range byName[vendor.NameKey(payloads[i].Record.Name)] {
+		for _, rec := range byName[adapter.NameKey(payloads[i].Record.Name)] {
 			if !slices.Contains(payloads[i].Existing, rec.ID) && !taken[n.a.System+"/"+rec.ID] {
 				fresh = append(fresh, rec.ID)
 			}

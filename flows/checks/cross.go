@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/systems"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -23,7 +23,7 @@ func duplicates(ctx context.Context, r *run) error {
 		byName := map[string][]Record{}
 		for id, rec := range recs {
 			if !rec.Inactive {
-				k := vendor.NameKey(rec.Name)
+				k := adapter.NameKey(rec.Name)
 				byName[k] = append(byName[k], Record{System: sys, ID: id, Name: rec.Name})
 			}
 		}
@@ -112,12 +112,12 @@ func drift(ctx context.Context, r *run) error {
 			return err
 		}
 		for _, rec := range recs {
-			elsewhere[sys+"|"+vendor.NameKey(rec.Name)] = true
+			elsewhere[sys+"|"+adapter.NameKey(rec.Name)] = true
 		}
 	}
 	missingSomewhere := func(name string) bool {
 		for _, sys := range r.plan.Systems {
-			if sys != r.ob.Source && !elsewhere[sys+"|"+vendor.NameKey(name)] {
+			if sys != r.ob.Source && !elsewhere[sys+"|"+adapter.NameKey(name)] {
 				return true
 			}
 		}
@@ -129,7 +129,7 @@ func drift(ctx context.Context, r *run) error {
 		switch {
 		case !known && !rec.Inactive && missingSomewhere(rec.Name):
 			added = append(added, Record{System: r.ob.Source, ID: id, Name: rec.Name + " (added)"})
-		case known && vendor.NameKey(was.Name) != vendor.NameKey(rec.Name) && missingSomewhere(rec.Name):
+		case known && adapter.NameKey(was.Name) != adapter.NameKey(rec.Name) && missingSomewhere(rec.Name):
 			renamed = append(renamed, Record{System: r.ob.Source, ID: id, Name: fmt.Sprintf("%s (was %q)", rec.Name, was.Name)})
 		case known && rec.Inactive && !was.Inactive:
 			archived = append(archived, Record{System: r.ob.Source, ID: id, Name: rec.Name + " (archived)"})

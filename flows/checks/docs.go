@@ -11,8 +11,8 @@ import (
 
 	"github.com/mspwire/mspwire/clients/itglue"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -89,14 +89,14 @@ func itglueFilter(ctx context.Context, r *run) error {
 	unserved := map[string]bool{}
 	for id, c := range clients {
 		if org, ok := links[id]; !ok || !r.inFilter(orgs, org) {
-			unserved[vendor.NameKey(c.Name)] = true
+			unserved[adapter.NameKey(c.Name)] = true
 		}
 	}
 	var recs []Record
 	var missStatus, missType []string
 	for id, o := range orgs {
 		orgID := strconv.Itoa(id)
-		if !linked[orgID] && !unserved[vendor.NameKey(o.Name)] {
+		if !linked[orgID] && !unserved[adapter.NameKey(o.Name)] {
 			continue
 		}
 		var why []string
@@ -157,7 +157,7 @@ func proSyncCollisions(ctx context.Context, r *run) error {
 		if byOrg[c.OrganizationID] == nil {
 			byOrg[c.OrganizationID] = map[string][]itglue.Configuration{}
 		}
-		k := vendor.NameKey(c.Name)
+		k := adapter.NameKey(c.Name)
 		byOrg[c.OrganizationID][k] = append(byOrg[c.OrganizationID][k], c)
 	}
 	orgOf, err := r.orgOfEnvironment(ctx)
@@ -170,7 +170,7 @@ func proSyncCollisions(ctx context.Context, r *run) error {
 		if !ok {
 			continue
 		}
-		for _, c := range byOrg[org][vendor.NameKey(target(s))] {
+		for _, c := range byOrg[org][adapter.NameKey(target(s))] {
 			recs = append(recs, Record{System: "itglue", ID: strconv.Itoa(c.ID),
 				Name: fmt.Sprintf("%s in %s ← Liongard %q", c.Name, s.Environment.Name, s.Name)})
 		}
@@ -219,10 +219,10 @@ func (r *run) orgOfEnvironment(ctx context.Context) (map[string]int, error) {
 	}
 	byName := map[string]string{}
 	for id, o := range orgs {
-		byName[vendor.NameKey(o.Name)] = id
+		byName[adapter.NameKey(o.Name)] = id
 	}
 	for id, e := range envs {
-		if org, ok := byName[vendor.NameKey(e.Name)]; ok {
+		if org, ok := byName[adapter.NameKey(e.Name)]; ok {
 			out[id], _ = strconv.Atoi(org)
 		}
 	}
@@ -276,8 +276,8 @@ func huduLayouts(ctx context.Context, r *run) error {
 	active := map[string]bool{}
 	ids := map[string]int{}
 	for _, l := range layouts {
-		active[vendor.NameKey(l.Name)] = l.Active
-		ids[vendor.NameKey(l.Name)] = l.ID
+		active[adapter.NameKey(l.Name)] = l.Active
+		ids[adapter.NameKey(l.Name)] = l.ID
 	}
 	var recs []Record
 	var missing []string
@@ -286,14 +286,14 @@ func huduLayouts(ctx context.Context, r *run) error {
 		if chosen := r.ob.Settings.HuduLayouts[lr.role]; chosen != "" {
 			name = chosen
 		}
-		on, exists := active[vendor.NameKey(name)]
+		on, exists := active[adapter.NameKey(name)]
 		switch {
 		case !exists:
 			missing = append(missing, fmt.Sprintf("%q (%s)", name, lr.role))
 			recs = append(recs, Record{System: "hudu", Name: fmt.Sprintf("%s: missing (the layout for %s)", name, lr.role)})
 		case !on:
 			missing = append(missing, fmt.Sprintf("%q (%s)", name, lr.role))
-			recs = append(recs, Record{System: "hudu", ID: strconv.Itoa(ids[vendor.NameKey(name)]), Name: fmt.Sprintf("%s: inactive (the layout for %s)", name, lr.role)})
+			recs = append(recs, Record{System: "hudu", ID: strconv.Itoa(ids[adapter.NameKey(name)]), Name: fmt.Sprintf("%s: inactive (the layout for %s)", name, lr.role)})
 		}
 	}
 	if len(recs) > 0 {
@@ -312,15 +312,15 @@ func (r *run) integration(ctx context.Context, integrator string, setting int) (
 	}
 	return cached(r, "hudu:integration:"+integrator, func() (int, error) {
 		id, err := r.env.Clients.FindIntegration(ctx, integrator)
-		if errors.Is(err, vendor.ErrNoIntegration) {
+		if errors.Is(err, adapter.ErrNoIntegration) {
 			return 0, nil
 		}
 		return id, err
 	})
 }
 
-func (r *run) matchers(ctx context.Context, integration int) (map[string]vendor.Matcher, error) {
-	return cached(r, "hudu:matchers:"+strconv.Itoa(integration), func() (map[string]vendor.Matcher, error) {
+func (r *run) matchers(ctx context.Context, integration int) (map[string]adapter.Matcher, error) {
+	return cached(r, "hudu:matchers:"+strconv.Itoa(integration), func() (map[string]adapter.Matcher, error) {
 		return r.env.Clients.Matchers(ctx, integration)
 	})
 }

@@ -1,49 +1,7 @@
 // Package crash lets the tests kill mspwire at a named point, as a power
 // cut would, to prove every step can be interrupted and resumed.
 //
-// MSPWIRE_TEST_CRASH_AFTER names the point: "swapped" kills the process
-// the first time it passes "swapped", "reply#7" the seventh time it
-// passes "reply". Unset, Point does nothing.
+// The points exist only in a build with the tag crashpoints (the test
+// script sets it); a normal build compiles Point to nothing and reads no
+// environment, so no user's mspwire can be made to kill itself.
 package crash
-
-import (
-	"os"
-	"strconv"
-	"strings"
-	"sync"
-)
-
-var (
-	point, nth = parse(os.Getenv("MSPWIRE_TEST_CRASH_AFTER"))
-	mu         sync.Mutex
-	passed     int
-)
-
-func parse(s string) (string, int) {
-	name, count, ok := strings.Cut(s, "#")
-	if !ok {
-		return s, 1
-	}
-	n, err := strconv.Atoi(count)
-	if err != nil || n < 1 {
-		return name, 1
-	}
-	return name, n
-}
-
-// Point kills the process with SIGKILL (no deferred function runs) when
-// it is the named point's nth passing.
-func Point(name string) {
-	if point == "" || name != point {
-		return
-	}
-	mu.Lock()
-	passed++
-	hit := passed == nth
-	mu.Unlock()
-	if hit {
-		p, _ := os.FindProcess(os.Getpid())
-		_ = p.Kill()
-		select {}
-	}
-}

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -34,7 +34,7 @@ func Census(t testing.TB, env onboard.Env) map[string]map[string]int {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]map[string]int{}
-	clients := vendor.NewClients(env.Store, env.Keyring, env.Profile)
+	clients := adapter.NewClients(env.Store, env.Keyring, env.Profile)
 	o, _ := env.Store.Onboarding(ctx, env.Profile)
 	o.ITGlueStatuses, o.ITGlueTypes = nil, nil
 	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
@@ -51,7 +51,7 @@ func Census(t testing.TB, env onboard.Env) map[string]map[string]int {
 		}
 		out[sys] = map[string]int{}
 		for _, r := range recs {
-			out[sys][vendor.NameKey(r.Name)]++
+			out[sys][adapter.NameKey(r.Name)]++
 		}
 	}
 	return out
@@ -64,7 +64,7 @@ func HoldsOnce(t testing.TB, before, after map[string]map[string]int, want map[s
 	for sys, names := range want {
 		wanted := map[string]int{}
 		for _, n := range names {
-			wanted[vendor.NameKey(n)]++
+			wanted[adapter.NameKey(n)]++
 		}
 		for k, n := range wanted {
 			if got := after[sys][k] - before[sys][k]; got != n {

@@ -17,9 +17,9 @@ import (
 	"github.com/mspwire/mspwire/clients/hudu"
 	"github.com/mspwire/mspwire/clients/itglue"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 )
@@ -31,20 +31,20 @@ type Env struct {
 	Profile string
 	// Clients keeps one vendor client per connection for the run; nil
 	// makes fresh ones per call (NewEnv sets it).
-	Clients *vendor.Clients
+	Clients *adapter.Clients
 }
 
 // NewEnv is a profile's onboarding with one client per connection.
 func NewEnv(st *store.Store, kr *store.Keyring, profile string) Env {
-	return Env{Store: st, Keyring: kr, Profile: profile, Clients: vendor.NewClients(st, kr, profile)}
+	return Env{Store: st, Keyring: kr, Profile: profile, Clients: adapter.NewClients(st, kr, profile)}
 }
 
 // clients is the run's vendor clients.
-func (e Env) clients() *vendor.Clients {
+func (e Env) clients() *adapter.Clients {
 	if e.Clients != nil {
 		return e.Clients
 	}
-	return vendor.NewClients(e.Store, e.Keyring, e.Profile)
+	return adapter.NewClients(e.Store, e.Keyring, e.Profile)
 }
 
 // Answer stores the questionnaire and the path it recommends. A path
@@ -196,7 +196,7 @@ func (e Env) SetSource(ctx context.Context, source string, statuses, types []str
 		if err != nil {
 			return 0, err
 		}
-		f, err := vendor.ITGlueFilter(ctx, c, statuses, types)
+		f, err := adapter.ITGlueFilter(ctx, c, statuses, types)
 		if err != nil {
 			return 0, err
 		}

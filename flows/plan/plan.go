@@ -18,11 +18,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/systems"
-	"github.com/mspwire/mspwire/flows/vendor"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -42,9 +42,9 @@ const (
 
 // CreatePayload is a create action's payload.
 type CreatePayload struct {
-	Record vendor.NewRecord `json:"record"`
-	For    store.RecordRef  `json:"for"` // the source record it is made for
-	Pair   string           `json:"pair"`
+	Record adapter.NewRecord `json:"record"`
+	For    store.RecordRef   `json:"for"` // the source record it is made for
+	Pair   string            `json:"pair"`
 	// Existing are records of the same name the system already had when
 	// the plan was made: never taken for the one this action made.
 	Existing []string `json:"existing,omitempty"`
@@ -264,7 +264,7 @@ func digest(s string, n int) string {
 // checklist items.
 type builder struct {
 	in      *inputs
-	clients *vendor.Clients
+	clients *adapter.Clients
 	actions []store.Action
 	keys    map[string]bool
 	notes   []string
@@ -280,7 +280,7 @@ func (b *builder) sameName(system, name string) []string {
 	if !ok {
 		idx = map[string][]string{}
 		for id, r := range b.in.records[system] {
-			k := vendor.NameKey(r.Name)
+			k := adapter.NameKey(r.Name)
 			idx[k] = append(idx[k], id)
 		}
 		for _, ids := range idx {
@@ -288,7 +288,7 @@ func (b *builder) sameName(system, name string) []string {
 		}
 		b.names[system] = idx
 	}
-	return idx[vendor.NameKey(name)]
+	return idx[adapter.NameKey(name)]
 }
 
 func (b *builder) add(a store.Action, payload any) {
@@ -384,7 +384,7 @@ func createKey(system string, of store.RecordRef) string {
 
 func (b *builder) create(p review.Pair, d store.Decision) {
 	left := b.in.records[p.Left][d.Left.ID]
-	rec := vendor.NewRecord{Name: d.Left.Name, Website: left.Domain}
+	rec := adapter.NewRecord{Name: d.Left.Name, Website: left.Domain}
 	var detail []string
 	switch p.Right {
 	case "liongard":
@@ -439,7 +439,7 @@ func (b *builder) group() {
 }
 
 // NameKeyOf is a group or record name as keys carry it.
-func NameKeyOf(name string) string { return vendor.NameKey(name) }
+func NameKeyOf(name string) string { return adapter.NameKey(name) }
 
 // target is the record a decision links to: an existing id, or the key of
 // the create action that makes it (with its id if an earlier plan did).
@@ -487,7 +487,7 @@ func (b *builder) huduMatchers(ctx context.Context, p review.Pair, integration i
 	return nil
 }
 
-func (b *builder) linkMatcher(m vendor.Matcher, integration int, integrator, id, from, name string) {
+func (b *builder) linkMatcher(m adapter.Matcher, integration int, integrator, id, from, name string) {
 	if id != "" && m.CompanyID == id {
 		return // already linked as decided
 	}
@@ -516,14 +516,14 @@ func (b *builder) linkMatcher(m vendor.Matcher, integration int, integrator, id,
 
 // matchers reads an integration's matchers, finding the integration's id
 // first when the settings do not say it. No matchers (nil) leaves a note.
-func (b *builder) matchers(ctx context.Context, integration int, integrator string) (map[string]vendor.Matcher, int, error) {
+func (b *builder) matchers(ctx context.Context, integration int, integrator string) (map[string]adapter.Matcher, int, error) {
 	if b.clients == nil {
 		b.note("Hudu's %s matchers were not read: no vendor connection in this run", integrator)
 		return nil, 0, nil
 	}
 	if integration <= 0 {
 		id, err := b.clients.FindIntegration(ctx, integrator)
-		if errors.Is(err, vendor.ErrNoIntegration) {
+		if errors.Is(err, adapter.ErrNoIntegration) {
 			b.note("links in Hudu's %s integration are left out: %v", integrator, err)
 			return nil, 0, nil
 		}

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mspwire/mspwire/flows/vendor"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 )
@@ -163,7 +163,7 @@ func (p planOut) intendedNames(t *testing.T, s *session) map[string]map[string]i
 		if out[a.System] == nil {
 			out[a.System] = map[string]int{}
 		}
-		out[a.System][vendor.NameKey(pl.Record.Name)]++
+		out[a.System][adapter.NameKey(pl.Record.Name)]++
 	}
 	return out
 }
@@ -177,7 +177,7 @@ func census(t *testing.T, s *session) map[string]map[string]int {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	c := vendor.NewClients(st, s.keyring(), s.profile)
+	c := adapter.NewClients(st, s.keyring(), s.profile)
 	out := map[string]map[string]int{}
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
 		companies, _ := c.Companies(sys)
@@ -187,7 +187,7 @@ func census(t *testing.T, s *session) map[string]map[string]int {
 		}
 		out[sys] = map[string]int{}
 		for _, r := range recs {
-			out[sys][vendor.NameKey(r.Name)]++
+			out[sys][adapter.NameKey(r.Name)]++
 		}
 	}
 	return out
@@ -220,6 +220,7 @@ func (s *session) applyProcess(t *testing.T, crashAt string, after int) (killed 
 	all := []string{"--data-dir", s.dir, "--profile", s.profile, "apply", "--yes"}
 	cmd := helperProcess(all...)
 	if crashAt != "" {
+		needsCrashPoints(t)
 		cmd.Env = append(cmd.Env, "MSPWIRE_TEST_CRASH_AFTER="+crashAt)
 	}
 	stderr, err := cmd.StderrPipe()
@@ -263,6 +264,7 @@ func (s *session) applyProcess(t *testing.T, crashAt string, after int) (killed 
 // — and resumed each time: the sandbox, its own process, ends up holding
 // each intended record exactly once, and one more apply sends nothing.
 func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
+	needsCrashPoints(t)
 	s := newSession(t)
 	sb := serveSandbox(t, 220, 11)
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/crash"
 	"github.com/mspwire/mspwire/flows/status"
 	simhalo "github.com/mspwire/mspwire/sandbox/halopsa"
 	simhudu "github.com/mspwire/mspwire/sandbox/hudu"
@@ -56,6 +57,11 @@ func (s *session) run(stdin string, args ...string) (string, string, int) {
 // runProcess runs mspwire as its own process (this test binary, re-run), so
 // it can be killed for real.
 func (s *session) runProcess(stdin string, env []string, args ...string) (string, error) {
+	for _, e := range env {
+		if strings.HasPrefix(e, "MSPWIRE_TEST_CRASH_AFTER=") {
+			needsCrashPoints(s.t)
+		}
+	}
 	all := append([]string{"--data-dir", s.dir, "--profile", s.profile}, args...)
 	encoded, _ := json.Marshal(all)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$")
@@ -357,4 +363,13 @@ func TestAuthStatusWithoutKeyring(t *testing.T) {
 		t.Errorf("hudu: %+v", by["hudu"])
 	}
 	s.noLeaks("env-hudu-key-0042", simhalo.DemoApp.ClientSecret)
+}
+
+// needsCrashPoints skips a test that kills mspwire at a named point when
+// the build has none (they are compiled in only with -tags crashpoints).
+func needsCrashPoints(t testing.TB) {
+	t.Helper()
+	if !crash.Enabled {
+		t.Skip("needs the crash points: go test -tags crashpoints (make test sets it)")
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/mspwire/mspwire/flows/crash"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/store"
@@ -27,6 +28,9 @@ import (
 // and before the journal heard of it. The wizard started again offers, on
 // home, to finish; it does, and each record is in the vendor exactly once.
 func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
+	if !crash.Enabled {
+		t.Skip("needs the crash points: go test -tags crashpoints (make test sets it)")
+	}
 	for _, c := range wizardPaths {
 		t.Run(c.path, func(t *testing.T) {
 			tn := newTenant(t, 60, c.systems...)

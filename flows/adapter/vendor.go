@@ -1,8 +1,8 @@
-// Package vendor is the one place flows meet the four vendors: an adapter
+// Package adapter is the one place flows meet the four vendors: an adapter
 // per system behind small interfaces (list the companies, find them by
 // name, create them, link them), and one client per connection for a
 // whole run, so a run shares one rate limiter and one HaloPSA token.
-package vendor
+package adapter
 
 import (
 	"context"
