@@ -35,7 +35,7 @@ type Config struct {
 	Secrets func() []string
 
 	HTTP        *http.Client  // nil: a client with sane transport timeouts
-	CallTimeout time.Duration // per attempt, if the context has no earlier deadline; 0: 60 s
+	CallTimeout time.Duration // per attempt, or the context's deadline if earlier; 0: 60 s
 	MaxRetries  int           // after a server or network failure; 0: 4
 	BackoffBase time.Duration // 0: 500 ms; doubled per attempt with full jitter
 	MaxBackoff  time.Duration // 0: 30 s; the longest wait after a server or network failure
@@ -163,13 +163,12 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	}
 }
 
-// attempt sends the request once, under the per-attempt deadline.
+// attempt sends the request once, under the per-attempt deadline or the
+// caller's, whichever comes first: a command's half-hour deadline must not
+// let one silent call hang for all of it.
 func (c *Client) attempt(ctx context.Context, req Request, target *url.URL) (*Response, error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.cfg.CallTimeout)
-		defer cancel()
-	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
+	defer cancel()
 	return c.once(ctx, req, target)
 }
 

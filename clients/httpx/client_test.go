@@ -264,3 +264,37 @@ func TestWrongPortSchemeOrHostFailAtOnceWithTheReason(t *testing.T) {
 		}
 	})
 }
+
+// Under a caller's long deadline (the CLI's half hour) each attempt is
+// still bounded by the per-attempt timeout: a vendor that accepts the
+// connection and never answers is given up on and retried, not waited on.
+func TestEachAttemptIsBoundedUnderALongDeadline(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select { // the first answer never comes
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	c := New(Config{System: "Vendor", BaseURL: srv.URL, CallTimeout: 200 * time.Millisecond, BackoffBase: time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	var out struct{ OK bool }
+	done := make(chan error, 1)
+	go func() { done <- c.JSON(ctx, Request{Method: "GET", Path: "/things"}, nil, &out) }()
+	select {
+	case err := <-done:
+		if err != nil || !out.OK || calls.Load() != 2 {
+			t.Fatalf("after %d calls: %v %v", calls.Load(), out, err)
+		}
+	case <-time.After(20 * time.Second): // far above 200 ms, far below the transport's 45 s header timeout
+		t.Fatal("an attempt that never got an answer held the call for 20 s: no per-attempt timeout under the caller's deadline")
+	}
+}

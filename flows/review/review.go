@@ -29,20 +29,6 @@ type Pair struct {
 // NewPair makes the pair of two system ids.
 func NewPair(left, right string) Pair { return Pair{ID: left + ":" + right, Left: left, Right: right} }
 
-// ParsePair reads "halopsa:liongard".
-func ParsePair(s string) (Pair, error) {
-	l, r, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), ":")
-	if !ok {
-		return Pair{}, fmt.Errorf("pair %q: write it as left:right, e.g. halopsa:liongard", s)
-	}
-	for _, sys := range []string{l, r} {
-		if _, err := systems.Lookup(sys); err != nil {
-			return Pair{}, fmt.Errorf("pair %q: %w", s, err)
-		}
-	}
-	return NewPair(l, r), nil
-}
-
 // Title names the pair the way an operator says it.
 func (p Pair) Title() string { return recordsOf(p.Left) + " ↔ " + recordsOf(p.Right) }
 

@@ -97,7 +97,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 					writeSyncPlan(g.io.Out, p, actions, true)
 				}
 				if detailed && len(actions) > 0 {
-					return &exitError{Code: ExitCancelled, Silent: true, Err: errors.New("the plan has changes")}
+					return &exitError{Code: ExitChanges, Silent: true, Err: errors.New("the plan has changes")}
 				}
 				return nil
 			})

@@ -30,6 +30,9 @@ const (
 	ExitCancelled   = 2
 	ExitFindings    = 3 // mspwire doctor found problems
 	ExitCredentials = 4
+	// ExitChanges is plan --detailed-exitcode's "the plan has changes",
+	// terraform's convention; it shares 2 with ExitCancelled.
+	ExitChanges = 2
 )
 
 // exitError carries an exit code other than 1 up to Main.
@@ -75,8 +78,17 @@ type globals struct {
 // answers one page a minute cannot keep a script waiting for hours.
 const DefaultTimeout = 30 * time.Minute
 
-// untimed are the commands that run until the operator stops them.
-var untimed = map[string]bool{"mspwire": true, "demo": true, "serve": true}
+// untimed marks a command that runs until the operator stops it (the
+// wizard, the demo, sandbox serve): no --timeout applies.
+const untimed = "mspwire/untimed"
+
+func markUntimed(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[untimed] = "yes"
+	return cmd
+}
 
 // DataDir resolves --data-dir, then MSPWIRE_DATA_DIR, then the XDG data home.
 func (g *globals) DataDir() string {
@@ -110,12 +122,6 @@ func (g *globals) open(ctx context.Context) (*store.Store, *store.Keyring, error
 	return st, scoped, nil
 }
 
-// NewRoot builds the command tree.
-func NewRoot(std IO) *cobra.Command {
-	root, _ := newRoot(std)
-	return root
-}
-
 func newRoot(std IO) (*cobra.Command, *globals) {
 	g := &globals{io: std}
 	root := &cobra.Command{
@@ -135,6 +141,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 			return runHome(cmd.Context(), g)
 		},
 	}
+	markUntimed(root)
 	root.SuggestionsMinimumDistance = 2
 	root.SetIn(std.In)
 	root.SetOut(std.Out)
@@ -149,7 +156,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		if g.timeout <= 0 {
 			return fmt.Errorf("--timeout %s: give a duration above zero, e.g. 10m", g.timeout)
 		}
-		if !untimed[cmd.Name()] {
+		if cmd.Annotations[untimed] == "" {
 			ctx, cancel := context.WithTimeoutCause(cmd.Context(), g.timeout,
 				fmt.Errorf("gave up after %s (--timeout); allow longer with --timeout or MSPWIRE_TIMEOUT", g.timeout))
 			g.cancel = cancel

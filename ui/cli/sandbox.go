@@ -77,5 +77,5 @@ func newSandboxServeCmd(g *globals) *cobra.Command {
 	f.IntVar(&o.Companies, "companies", sandbox.DefaultCompanies, "how many customers the MSP has")
 	f.BoolVar(&o.Clean, "clean", false, "serve a world without the pitfalls planted for mspwire doctor to find")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object with each vendor's URL and credentials on the first line of stdout")
-	return cmd
+	return markUntimed(cmd)
 }

@@ -115,7 +115,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the simulated MSP")
 	cmd.Flags().IntVar(&companies, "companies", sandbox.DefaultCompanies, "how many customers the simulated MSP has")
 	cmd.Flags().BoolVar(&clean, "clean", false, "a simulated MSP without the pitfalls planted for mspwire doctor to find")
-	return cmd
+	return markUntimed(cmd)
 }
 
 // forgetDemoSecrets removes what the demo put in the real keyring.
