@@ -46,6 +46,21 @@ type Creds struct {
 	APIKey       string `json:"api_key,omitempty"`
 }
 
+// Values are the non-secret credentials by the names the vendors' login
+// forms give them (url, client_id, tenant, key_id).
+func (c Creds) Values() map[string]string {
+	v := map[string]string{"url": c.URL}
+	for k, x := range map[string]string{"client_id": c.ClientID, "tenant": c.Tenant, "key_id": c.KeyID} {
+		if x != "" {
+			v[k] = x
+		}
+	}
+	return v
+}
+
+// Secret is the one secret credential: client secret, key secret or API key.
+func (c Creds) Secret() string { return c.ClientSecret + c.KeySecret + c.APIKey }
+
 // Sandbox is a running set of simulators.
 type Sandbox struct {
 	World    *world.World

@@ -119,9 +119,12 @@ func (s *Store) UpdateOnboarding(ctx context.Context, profile string, change fun
 	return nil
 }
 
-func nonNilStrings(xs []string) []string {
+func nonNilStrings(xs []string) []string { return nonNilSlice(xs) }
+
+// nonNilSlice makes a nil slice an empty one, so it is stored as [] not null.
+func nonNilSlice[T any](xs []T) []T {
 	if xs == nil {
-		return []string{}
+		return []T{}
 	}
 	return xs
 }

@@ -10,20 +10,52 @@ import (
 	"time"
 )
 
+// The journal's columns have types of their own, so a kind is never
+// passed where a state or a key is wanted. flows/change names the plan and
+// action kinds and builds the keys; the store only keeps them.
+type (
+	// PlanKind is the workflow that made a plan: onboarding, billing, ….
+	PlanKind string
+	// ActionKind is what an action does: create, link, set_quantity, ….
+	ActionKind string
+	// ActionKey is the same in every plan that wants the same change, so a
+	// later plan skips what an earlier one did.
+	ActionKey string
+	// ActionState is where an action's call stands.
+	ActionState string
+)
+
 // Action states. An action is written in_flight before its call is sent
 // and done, failed or skipped after, so a killed run knows which calls
 // may have landed.
 const (
-	ActionPending  = "pending"
-	ActionInFlight = "in_flight"
-	ActionDone     = "done"
-	ActionFailed   = "failed"
-	ActionSkipped  = "skipped"
+	ActionPending  ActionState = "pending"
+	ActionInFlight ActionState = "in_flight"
+	ActionDone     ActionState = "done"
+	ActionFailed   ActionState = "failed"
+	ActionSkipped  ActionState = "skipped"
 )
+
+// ActionStates are the states in the order a run moves through them.
+var ActionStates = []ActionState{ActionPending, ActionInFlight, ActionDone, ActionFailed, ActionSkipped}
+
+// ParseActionState reads a state as the journal and --json write it.
+func ParseActionState(s string) (ActionState, error) {
+	for _, st := range ActionStates {
+		if string(st) == s {
+			return st, nil
+		}
+	}
+	return "", fmt.Errorf("unknown action state %q", s)
+}
+
+// Ends says whether a state is an action's last: done, failed or skipped.
+func (s ActionState) Ends() bool { return s == ActionDone || s == ActionFailed || s == ActionSkipped }
 
 // Plan is a stored plan.
 type Plan struct {
 	ID          int64             `json:"plan_id"`
+	Kind        PlanKind          `json:"kind"`
 	Profile     string            `json:"profile"`
 	Path        string            `json:"path"`
 	Source      string            `json:"source"`
@@ -41,14 +73,15 @@ type Action struct {
 	ID         int64           `json:"id"`
 	PlanID     int64           `json:"-"`
 	Seq        int             `json:"seq"`
-	Kind       string          `json:"kind"`
+	Kind       ActionKind      `json:"kind"`
 	System     string          `json:"system"`
 	Target     string          `json:"target"`
-	Key        string          `json:"key"`
+	Key        ActionKey       `json:"key"`
 	Summary    string          `json:"summary"`
+	Warnings   []string        `json:"warnings,omitempty"` // what the operator should know before confirming
 	Payload    json.RawMessage `json:"payload"`
-	Depends    []string        `json:"depends,omitempty"` // keys of actions of the same plan
-	State      string          `json:"state"`
+	Depends    []ActionKey     `json:"depends,omitempty"` // keys of actions of the same plan
+	State      ActionState     `json:"state"`
 	Attempts   int             `json:"attempts"`
 	ExternalID string          `json:"external_id,omitempty"`
 	Error      string          `json:"error,omitempty"`
@@ -71,32 +104,36 @@ func (s *Store) SavePlan(ctx context.Context, p Plan, actions []Action) (int64, 
 	inputs, _ := json.Marshal(p.Inputs)
 	notes, _ := json.Marshal(nonNilStrings(p.Notes))
 	now := formatTime(time.Now())
-	res, err := tx.ExecContext(ctx, `INSERT INTO plans(profile, path, source, inputs, notes, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		p.Profile, p.Path, p.Source, string(inputs), string(notes), p.CreatedBy, now)
+	if p.Kind == "" {
+		return 0, errors.New("a plan needs a kind")
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO plans(kind, profile, path, source, inputs, notes, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.Kind, p.Profile, p.Path, p.Source, string(inputs), string(notes), p.CreatedBy, now)
 	if err != nil {
 		return 0, s.describe(err)
 	}
 	id, _ := res.LastInsertId()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO plan_actions(plan_id, seq, kind, system, target, key, summary, payload, depends, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO plan_actions(plan_id, seq, kind, system, target, key, summary, warnings, payload, depends, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return 0, s.describe(err)
 	}
 	defer stmt.Close()
-	kinds := map[string]int{}
+	kinds := map[ActionKind]int{}
 	for i, a := range actions {
 		payload := a.Payload
 		if len(payload) == 0 {
 			payload = json.RawMessage("{}")
 		}
-		deps, _ := json.Marshal(nonNilStrings(a.Depends))
-		if _, err := stmt.ExecContext(ctx, id, i+1, a.Kind, a.System, a.Target, a.Key, a.Summary, string(payload), string(deps), now); err != nil {
+		deps, _ := json.Marshal(nonNilSlice(a.Depends))
+		warnings, _ := json.Marshal(nonNilStrings(a.Warnings))
+		if _, err := stmt.ExecContext(ctx, id, i+1, a.Kind, a.System, a.Target, a.Key, a.Summary, string(warnings), string(payload), string(deps), now); err != nil {
 			return 0, s.describe(err)
 		}
 		kinds[a.Kind]++
 	}
 	if err := s.audit(ctx, tx, AuditEntry{Profile: p.Profile, Actor: p.CreatedBy, Event: "plan.made",
-		Detail: map[string]any{"plan_id": id, "path": p.Path, "actions": len(actions), "kinds": kinds}}); err != nil {
+		Detail: map[string]any{"plan_id": id, "kind": p.Kind, "path": p.Path, "actions": len(actions), "kinds": kinds}}); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -105,13 +142,13 @@ func (s *Store) SavePlan(ctx context.Context, p Plan, actions []Action) (int64, 
 	return id, nil
 }
 
-const planColumns = `id, profile, path, source, inputs, notes, created_by, created_at, confirmed_by, confirmed_at, finished_at`
+const planColumns = `id, kind, profile, path, source, inputs, notes, created_by, created_at, confirmed_by, confirmed_at, finished_at`
 
 func (s *Store) scanPlan(r scanner) (Plan, error) {
 	var p Plan
 	var inputs, notes, created string
 	var confirmed, finished sql.NullString
-	if err := r.Scan(&p.ID, &p.Profile, &p.Path, &p.Source, &inputs, &notes, &p.CreatedBy, &created, &p.ConfirmedBy, &confirmed, &finished); err != nil {
+	if err := r.Scan(&p.ID, &p.Kind, &p.Profile, &p.Path, &p.Source, &inputs, &notes, &p.CreatedBy, &created, &p.ConfirmedBy, &confirmed, &finished); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, ErrNoPlan
 		}
@@ -143,7 +180,7 @@ func (s *Store) PlanByID(ctx context.Context, profile string, id int64) (Plan, e
 	return p, err
 }
 
-const actionColumns = `id, plan_id, seq, kind, system, target, key, summary, payload, depends, state, attempts, external_id, error`
+const actionColumns = `id, plan_id, seq, kind, system, target, key, summary, warnings, payload, depends, state, attempts, external_id, error`
 
 // Actions reads a plan's actions in order.
 func (s *Store) Actions(ctx context.Context, planID int64) ([]Action, error) {
@@ -155,31 +192,33 @@ func (s *Store) Actions(ctx context.Context, planID int64) ([]Action, error) {
 	var out []Action
 	for rows.Next() {
 		var a Action
-		var payload, deps string
-		if err := rows.Scan(&a.ID, &a.PlanID, &a.Seq, &a.Kind, &a.System, &a.Target, &a.Key, &a.Summary, &payload, &deps,
+		var payload, deps, warnings string
+		if err := rows.Scan(&a.ID, &a.PlanID, &a.Seq, &a.Kind, &a.System, &a.Target, &a.Key, &a.Summary, &warnings, &payload, &deps,
 			&a.State, &a.Attempts, &a.ExternalID, &a.Error); err != nil {
 			return nil, s.describe(err)
 		}
 		a.Payload = json.RawMessage(payload)
 		_ = json.Unmarshal([]byte(deps), &a.Depends)
+		_ = json.Unmarshal([]byte(warnings), &a.Warnings)
 		out = append(out, a)
 	}
 	return out, rows.Err()
 }
 
-// DoneKeys maps the keys of every action done in the profile's plans,
-// but the plan except, to the id of the record each made or changed: what
-// a new plan need not do again.
-func (s *Store) DoneKeys(ctx context.Context, profile string, except int64) (map[string]string, error) {
+// DoneKeys maps the keys of every action done in the profile's plans of
+// a kind, but the plan except, to the id of the record each made or
+// changed: what a new plan need not do again.
+func (s *Store) DoneKeys(ctx context.Context, profile string, kind PlanKind, except int64) (map[ActionKey]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT a.key, a.external_id FROM plan_actions a JOIN plans p ON p.id = a.plan_id
-		WHERE p.profile = ? AND a.state = 'done' AND p.id != ? ORDER BY a.id`, profile, except)
+		WHERE p.profile = ? AND p.kind = ? AND a.state = 'done' AND p.id != ? ORDER BY a.id`, profile, kind, except)
 	if err != nil {
 		return nil, s.describe(err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[ActionKey]string{}
 	for rows.Next() {
-		var key, ext string
+		var key ActionKey
+		var ext string
 		if err := rows.Scan(&key, &ext); err != nil {
 			return nil, s.describe(err)
 		}
@@ -235,7 +274,7 @@ func (s *Store) ConfirmPlan(ctx context.Context, p Plan, actor string) error {
 // ActionUpdate is a change of one action's state.
 type ActionUpdate struct {
 	ID         int64
-	State      string
+	State      ActionState
 	ExternalID string // kept when empty
 	Error      string
 	Attempted  bool // count an attempt: the call is about to be sent
@@ -271,14 +310,14 @@ func (s *Store) UpdateActions(ctx context.Context, p Plan, actor string, updates
 		if u.State == ActionPending || u.State == ActionInFlight {
 			continue
 		}
-		detail := map[string]any{"plan_id": p.ID, "action": u.ID, "key": key, "kind": kind, "system": system, "summary": summary}
+		detail := map[string]any{"plan_id": p.ID, "plan_kind": p.Kind, "action": u.ID, "key": key, "kind": kind, "system": system, "summary": summary}
 		if ext != "" {
 			detail["external_id"] = ext
 		}
 		if u.Error != "" {
 			detail["error"] = u.Error
 		}
-		if err := s.audit(ctx, tx, AuditEntry{Profile: p.Profile, Actor: actor, Event: "action." + u.State, Detail: detail}); err != nil {
+		if err := s.audit(ctx, tx, AuditEntry{Profile: p.Profile, Actor: actor, Event: "action." + string(u.State), Detail: detail}); err != nil {
 			return err
 		}
 	}

@@ -351,6 +351,11 @@ func (c *Client) once(ctx context.Context, req Request, target *url.URL) (*Respo
 	}
 	resp, err := c.cfg.HTTP.Do(r)
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
+			// net/http reports the deadline's cause ("gave up after 2s"),
+			// which need not say it is one.
+			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
 		return nil, c.networkError(req, err)
 	}
 	defer resp.Body.Close()

@@ -2,12 +2,99 @@ package adapter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
+
+// haloPSA is the HaloPSA adapter: the hub of every path, holding the
+// clients the other systems map to.
+type haloPSA struct{}
+
+func (haloPSA) Info() Info {
+	return Info{ID: "halopsa", Name: "HaloPSA", Record: "HaloPSA client", Records: "HaloPSA clients", Source: true,
+		Fields: []Field{
+			{Key: "url", Flag: "url", Title: "HaloPSA URL", Help: "e.g. https://acme.halopsa.com — a trailing slash is removed",
+				Required: true, Validate: checkURL},
+			{Key: "client_id", Flag: "client-id", Title: "Client ID", Help: "Configuration > Integrations > HaloPSA API > your application",
+				Required: true},
+			{Key: "client_secret", Title: "Client secret", Noun: "client secret", Secret: true,
+				Help: "Pasted, never shown; stored in the OS keyring only once it works"},
+			{Key: "tenant", Flag: "tenant", Title: "Tenant (optional)", Help: "only if your HaloPSA instance needs one"},
+			{Key: "used_by", Flag: "used-by", Title: "Which integrations use this application?",
+				Help:    "Each integration should have its own application and API agent",
+				Options: []Option{{"Liongard", "liongard"}, {"Hudu", "hudu"}, {"IT Glue", "itglue"}}},
+		}}
+}
+
+func (haloPSA) Open(v Values, secret string) (any, error) {
+	return halopsa.New(halopsa.Config{BaseURL: v["url"], ClientID: v["client_id"], ClientSecret: secret, Tenant: v["tenant"]})
+}
+
+func (h haloPSA) Verify(ctx context.Context, v Values, secret string) (Verified, error) {
+	cl, err := h.Open(v, secret)
+	if err != nil {
+		return Verified{}, err
+	}
+	c := cl.(*halopsa.Client)
+	r, err := c.TestConnection(ctx)
+	if errors.Is(err, httpx.ErrValidation) {
+		// HaloPSA answers a wrong client ID or secret with 400 invalid_client.
+		return Verified{}, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	if err != nil {
+		return Verified{}, err
+	}
+	out := Verified{BaseURL: c.BaseURL(), ActsAs: fmt.Sprintf("API agent %q (id %d)", r.Agent.Name, r.Agent.ID), Warnings: r.Notes}
+	if len(r.Missing) > 0 {
+		out.Warnings = append(out.Warnings, "the application lacks what Liongard needs: "+strings.Join(r.Missing, ", ")+
+			" (HaloPSA: Configuration > Integrations > HaloPSA API > the application > Permissions)")
+	}
+	if used := v.List("used_by"); len(used) > 1 {
+		out.Warnings = append(out.Warnings, fmt.Sprintf("one HaloPSA application is shared by %s; create one application and API agent per integration, so rotating one secret does not break the others",
+			strings.Join(used, " and ")))
+	}
+	return out, nil
+}
+
+// RotationChecklist: HaloPSA's secret is pasted into every integration
+// that uses the application.
+func (haloPSA) RotationChecklist(v Values) []string {
+	users := v.List("used_by")
+	if len(users) == 0 {
+		users = []string{"liongard", "hudu"}
+	}
+	var steps []string
+	for _, u := range users {
+		switch u {
+		case "liongard":
+			steps = append(steps, "Paste the new HaloPSA client secret into Liongard: Admin > Integrations > HaloPSA, then save and test")
+		case "hudu":
+			steps = append(steps, "Paste the new HaloPSA client secret into Hudu: Admin > Integrations > HaloPSA, then run a sync")
+		default:
+			steps = append(steps, "Paste the new HaloPSA client secret into "+InfoOf(u).Name)
+		}
+	}
+	return steps
+}
+
+func (haloPSA) Companies(c *Clients) Companies { return haloCompanies{c} }
+
+func (haloPSA) Executors(c *Clients) map[change.Kind]Executor {
+	return map[change.Kind]Executor{change.Create: createExecutor{system: "halopsa", companies: haloCompanies{c}},
+		change.Link: haloITGlueLinks{c}}
+}
+
+// HaloPSA is the run's HaloPSA client.
+func (c *Clients) HaloPSA(ctx context.Context) (*halopsa.Client, error) {
+	return typed[*halopsa.Client](ctx, c, "halopsa")
+}
 
 type haloCompanies struct{ c *Clients }
 
@@ -86,34 +173,83 @@ func (h haloCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record, 
 	return out, nil
 }
 
-// LinkITGlue links HaloPSA clients to IT Glue organizations (client id
-// -> organization id), in one call: the link HaloPSA's IT Glue
-// integration keeps on the client. Setting the same value again changes
-// nothing, so it is safe to repeat.
-func (c *Clients) LinkITGlue(ctx context.Context, links map[string]string) error {
-	hc, err := c.HaloPSA(ctx)
+// LinkITGlue is the link HaloPSA's IT Glue integration keeps on a
+// client: the IT Glue organization it documents.
+const LinkITGlue = "itglue_id"
+
+// haloITGlueLinks sets HaloPSA clients' IT Glue organizations, fifty to a
+// call. Setting the same value again changes nothing, so a link left in
+// flight is simply sent again (looking would cost a call per client).
+type haloITGlueLinks struct{ c *Clients }
+
+func (haloITGlueLinks) Batch() int { return haloBatch }
+
+func (e haloITGlueLinks) Send(ctx context.Context, run Run, actions []store.Action) []Outcome {
+	out := make([]Outcome, len(actions))
+	var in []halopsa.ITGlueLink
+	var sent []int
+	for i, a := range actions {
+		client, org, err := e.link(run, a)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		in = append(in, halopsa.ITGlueLink{ClientID: client, OrgID: org})
+		out[i].ExternalID = org
+		sent = append(sent, i)
+	}
+	if len(in) == 0 {
+		return out
+	}
+	err := e.set(ctx, in)
+	for _, i := range sent {
+		if err != nil {
+			out[i] = Outcome{Err: err}
+		}
+	}
+	return out
+}
+
+func (e haloITGlueLinks) link(run Run, a store.Action) (int, string, error) {
+	p, err := change.Decode[change.LinkPayload](a)
+	if err != nil {
+		return 0, "", err
+	}
+	if p.Field != LinkITGlue {
+		return 0, "", fmt.Errorf("HaloPSA cannot set link %q", p.Field)
+	}
+	target, err := resolve(run, p.Target, p.TargetFrom)
+	if err != nil {
+		return 0, "", err
+	}
+	value, err := resolve(run, p.Value, p.ValueFrom)
+	if err != nil {
+		return 0, "", err
+	}
+	id, err := strconv.Atoi(target)
+	if err != nil {
+		return 0, "", fmt.Errorf("HaloPSA client id %q is not a number", target)
+	}
+	return id, value, nil
+}
+
+func (e haloITGlueLinks) set(ctx context.Context, in []halopsa.ITGlueLink) error {
+	hc, err := e.c.HaloPSA(ctx)
 	if err != nil {
 		return err
-	}
-	var in []halopsa.ITGlueLink
-	for client, org := range links {
-		id, err := strconv.Atoi(client)
-		if err != nil {
-			return fmt.Errorf("HaloPSA client id %q is not a number", client)
-		}
-		in = append(in, halopsa.ITGlueLink{ClientID: id, OrgID: org})
 	}
 	got, err := hc.SetClientITGlueIDs(ctx, in)
 	if err != nil {
 		return err
 	}
+	want := map[int]string{}
+	for _, l := range in {
+		want[l.ClientID] = l.OrgID
+	}
 	for _, cl := range got {
-		if want := links[strconv.Itoa(cl.ID)]; cl.ITGlueID != want {
-			return fmt.Errorf("HaloPSA kept IT Glue id %q on client %d, not %q", cl.ITGlueID, cl.ID, want)
+		if cl.ITGlueID != want[cl.ID] {
+			return fmt.Errorf("HaloPSA kept IT Glue id %q on client %d, not %q", cl.ITGlueID, cl.ID, want[cl.ID])
 		}
 	}
 	return nil
 }
-
-// ITGlueBatch is how many links LinkITGlue takes at once.
-const ITGlueBatch = haloBatch

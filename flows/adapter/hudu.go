@@ -9,8 +9,58 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/clients/hudu"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
+
+// huduAdapter is the Hudu adapter: companies, and the matchers by which
+// Hudu's HaloPSA and Liongard integrations say which company is whose.
+type huduAdapter struct{}
+
+func (huduAdapter) Info() Info {
+	return Info{ID: "hudu", Name: "Hudu", Record: "Hudu company", Records: "Hudu companies",
+		Fields: []Field{
+			{Key: "url", Flag: "url", Title: "Hudu URL", Help: "e.g. https://docs.yourmsp.com", Required: true, Validate: checkURL},
+			{Key: "api_key", Title: "API key", Noun: "API key", Secret: true,
+				Help: "Pasted, never shown; stored in the OS keyring only once it works"},
+		}}
+}
+
+func (huduAdapter) Open(v Values, secret string) (any, error) {
+	return hudu.New(hudu.Config{URL: v["url"], APIKey: secret})
+}
+
+func (h huduAdapter) Verify(ctx context.Context, v Values, secret string) (Verified, error) {
+	cl, err := h.Open(v, secret)
+	if err != nil {
+		return Verified{}, err
+	}
+	r, err := cl.(*hudu.Client).TestConnection(ctx)
+	if errors.Is(err, hudu.ErrTooOld) {
+		return Verified{}, fmt.Errorf("%w: %w", ErrRejected, err)
+	}
+	if err != nil {
+		return Verified{}, err
+	}
+	base, _ := httpx.NormalizeBaseURL(v["url"])
+	return Verified{BaseURL: strings.TrimSuffix(base, "/api/v1"), ActsAs: "Hudu " + r.Version}, nil
+}
+
+func (huduAdapter) RotationChecklist(Values) []string {
+	return []string{"Revoke the old key in Hudu: Admin > Basic Information > API Keys"}
+}
+
+func (huduAdapter) Companies(c *Clients) Companies { return huduCompanies{c} }
+
+func (huduAdapter) Executors(c *Clients) map[change.Kind]Executor {
+	return map[change.Kind]Executor{change.Create: createExecutor{system: "hudu", companies: huduCompanies{c}},
+		change.Link: huduMatcherLinks{c}}
+}
+
+// Hudu is the run's Hudu client.
+func (c *Clients) Hudu(ctx context.Context) (*hudu.Client, error) {
+	return typed[*hudu.Client](ctx, c, "hudu")
+}
 
 type huduCompanies struct{ c *Clients }
 
@@ -122,9 +172,74 @@ func (c *Clients) MatcherOf(ctx context.Context, integrationID int, syncID strin
 	return toMatcher(m), ok, err
 }
 
-// LinkMatcher links a matcher to a Hudu company. Setting the same company
+// LinkMatcher is the link a Hudu integration's matcher keeps: the Hudu
+// company its HaloPSA client or Liongard environment documents.
+const LinkMatcher = "hudu_matcher"
+
+// huduMatcherLinks links integration matchers to Hudu companies, one call
+// each. A link left in doubt is looked up in the matcher list — read once
+// per integration for all of them — before it is sent again.
+type huduMatcherLinks struct{ c *Clients }
+
+func (huduMatcherLinks) Batch() int { return 1 }
+
+// Repeatable: linking a matcher to the company it holds changes nothing.
+func (huduMatcherLinks) Repeatable() {}
+
+func (e huduMatcherLinks) Send(ctx context.Context, run Run, actions []store.Action) []Outcome {
+	out := make([]Outcome, len(actions))
+	for i, a := range actions {
+		p, err := change.Decode[change.LinkPayload](a)
+		if err == nil && p.Field != LinkMatcher {
+			err = fmt.Errorf("Hudu cannot set link %q", p.Field)
+		}
+		var target, value string
+		if err == nil {
+			target, err = resolve(run, p.Target, p.TargetFrom)
+		}
+		if err == nil {
+			value, err = resolve(run, p.Value, p.ValueFrom)
+		}
+		if err == nil {
+			err = e.c.linkMatcher(ctx, target, value)
+		}
+		out[i] = Outcome{ExternalID: value, Err: err}
+	}
+	return out
+}
+
+// Look reads each integration's matchers once and says which links hold
+// the company they would set; a value not known yet (its create not done)
+// is not linked.
+func (e huduMatcherLinks) Look(ctx context.Context, run Run, actions []store.Action) (map[int64]string, error) {
+	lists := map[int]map[string]Matcher{}
+	landed := map[int64]string{}
+	for _, a := range actions {
+		p, err := change.Decode[change.LinkPayload](a)
+		if err != nil {
+			return nil, err
+		}
+		value, err := resolve(run, p.Value, p.ValueFrom)
+		if err != nil {
+			continue
+		}
+		ms, ok := lists[p.Integration]
+		if !ok {
+			if ms, err = e.c.Matchers(ctx, p.Integration); err != nil {
+				return nil, err
+			}
+			lists[p.Integration] = ms
+		}
+		if m, ok := ms[p.SyncID]; ok && m.CompanyID == value {
+			landed[a.ID] = value
+		}
+	}
+	return landed, nil
+}
+
+// linkMatcher links a matcher to a Hudu company. Setting the same company
 // again changes nothing, so it is safe to repeat.
-func (c *Clients) LinkMatcher(ctx context.Context, matcherID, companyID string) error {
+func (c *Clients) linkMatcher(ctx context.Context, matcherID, companyID string) error {
 	hc, err := c.Hudu(ctx)
 	if err != nil {
 		return err

@@ -7,10 +7,99 @@ import (
 	"strings"
 
 	"github.com/mspwire/mspwire/clients/itglue"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
 
+// itGlue is the IT Glue adapter: organizations in a region's API, which
+// Liongard fills straight (path B) or HaloPSA links to (path A).
+type itGlue struct{}
+
+func (itGlue) Info() Info {
+	return Info{ID: "itglue", Name: "IT Glue", Record: "IT Glue organization", Records: "IT Glue organizations", Source: true,
+		Fields: []Field{
+			{Key: "region", Flag: "region", Title: "IT Glue region or API URL", Help: "us, eu, au — or the API URL",
+				Hint: "us, eu, au", Required: true, Or: "url", Default: "us"},
+			{Key: "url", Flag: "url", Title: "IT Glue API URL", Help: "instead of --region", FlagOnly: true, Validate: checkURL},
+			{Key: "api_key", Title: "API key", Noun: "API key", Secret: true,
+				Help: "Pasted, never shown; stored in the OS keyring only once it works"},
+		}}
+}
+
+// Normalize takes a URL typed in the region field for the URL.
+func (itGlue) Normalize(v Values) Values {
+	if r := v["region"]; len(r) > 3 {
+		v["url"], v["region"] = r, ""
+	} else {
+		v["region"] = strings.ToLower(r)
+	}
+	return v
+}
+
+// Stored opens a saved connection by its URL, which already says the
+// region (IT Glue refuses a region and a URL together).
+func (itGlue) Stored(v Values) Values {
+	if v["url"] != "" {
+		delete(v, "region")
+	}
+	return v
+}
+
+func (itGlue) Open(v Values, secret string) (any, error) {
+	return itglue.New(itglue.Config{Region: v["region"], URL: v["url"], APIKey: secret})
+}
+
+func (i itGlue) Verify(ctx context.Context, v Values, secret string) (Verified, error) {
+	cl, err := i.Open(v, secret)
+	if err != nil {
+		return Verified{}, err
+	}
+	r, err := cl.(*itglue.Client).TestConnection(ctx)
+	if err != nil {
+		return Verified{}, err
+	}
+	base, _, _ := itglue.ResolveRegion(v["region"], v["url"])
+	region := r.Region
+	if region == "" {
+		region = "custom URL"
+	}
+	return Verified{BaseURL: base, ActsAs: fmt.Sprintf("region %s, %d organizations", region, r.Organizations)}, nil
+}
+
+func (itGlue) RotationChecklist(Values) []string {
+	return []string{
+		"Update the IT Glue API key in Liongard: Admin > Integrations > IT Glue",
+		"Revoke the old key in IT Glue: Account > Settings > API Keys",
+	}
+}
+
+func (itGlue) Companies(c *Clients) Companies { return itglueCompanies{c} }
+
+func (itGlue) Executors(c *Clients) map[change.Kind]Executor {
+	return map[change.Kind]Executor{change.Create: createExecutor{system: "itglue", companies: itglueCompanies{c}}}
+}
+
+// ITGlue is the run's IT Glue client.
+func (c *Clients) ITGlue(ctx context.Context) (*itglue.Client, error) {
+	return typed[*itglue.Client](ctx, c, "itglue")
+}
+
 type itglueCompanies struct{ c *Clients }
+
+// Prepare gives a new organization the status and type Liongard's IT Glue
+// filter selects (the first of each), so Liongard sees it (path B).
+func (itglueCompanies) Prepare(o store.Onboarding, r NewRecord) (NewRecord, []string) {
+	var detail []string
+	if s := o.ITGlueStatuses; len(s) > 0 {
+		r.Status = s[0]
+		detail = append(detail, "status "+r.Status)
+	}
+	if t := o.ITGlueTypes; len(t) > 0 {
+		r.Type = t[0]
+		detail = append(detail, "type "+r.Type)
+	}
+	return r, detail
+}
 
 // IT Glue creates one organization per call.
 func (i itglueCompanies) Batch() int { return 1 }
@@ -94,24 +183,8 @@ func (i itglueCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record
 // itglueIDs is ITGlueFilter read once per run: every organization a plan
 // creates asks for the same status and type.
 func (c *Clients) itglueIDs(ctx context.Context, ic *itglue.Client, statuses, types []string) (itglue.OrganizationFilter, error) {
-	key := strings.Join(statuses, "\x1f") + "\x1e" + strings.Join(types, "\x1f")
-	c.mu.Lock()
-	f, ok := c.itglueFilters[key]
-	c.mu.Unlock()
-	if ok {
-		return f, nil
-	}
-	f, err := ITGlueFilter(ctx, ic, statuses, types)
-	if err != nil {
-		return f, err
-	}
-	c.mu.Lock()
-	if c.itglueFilters == nil {
-		c.itglueFilters = map[string]itglue.OrganizationFilter{}
-	}
-	c.itglueFilters[key] = f
-	c.mu.Unlock()
-	return f, nil
+	key := "itglue:filter:" + strings.Join(statuses, "\x1f") + "\x1e" + strings.Join(types, "\x1f")
+	return remember(c, key, func() (itglue.OrganizationFilter, error) { return ITGlueFilter(ctx, ic, statuses, types) })
 }
 
 // ITGlueFilter turns status and type names into ids, saying which names

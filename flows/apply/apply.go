@@ -1,16 +1,19 @@
-// Package apply carries out a confirmed plan. Each action's state is
-// written to SQLite before its call is sent (in_flight) and after
-// (done, failed or skipped), so a run killed at any moment resumes where
-// it stopped: an action left in_flight is first looked up — by name, id
-// or matcher state — and only sent again if it did not land. A create
-// whose answer was lost is never retried blindly. Actions of different
-// systems run side by side, each system under its vendor's rate limit;
-// a failed action stops only the actions that depend on it.
+// Package apply is the change engine: it carries out a confirmed plan of
+// any kind. Each action's state is written to SQLite before its call is
+// sent (in_flight) and after (done, failed or skipped), so a run killed at
+// any moment resumes where it stopped: what a killed run left in flight is
+// first looked up by the action's executor — by name, or the value a link
+// holds, one list read for all of them — and only sent again if it did not
+// land. Actions of different systems run side by side, each under its
+// vendor's rate limit; a failed action stops only the actions that depend
+// on it. One apply at a time: a lease in SQLite (lease.go).
+//
+// apply knows no plan kind and no vendor: producers (flows/plan, …) make
+// the actions, adapters' executors carry them out.
 package apply
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,21 +22,37 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/crash"
-	"github.com/mspwire/mspwire/flows/onboard"
-	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/store"
 )
+
+// Env is what the engine works on: a profile's store, the run's vendor
+// clients, and the producers of the plan kinds (for staleness).
+type Env struct {
+	Store   *store.Store
+	Profile string
+	Clients *adapter.Clients
+	// Producer gives the producer of a plan kind; nil: plans are not
+	// checked for staleness (Make needs none).
+	Producer func(change.PlanKind) (change.Producer, error)
+}
+
+// EnvOf is an engine env without producers.
+func EnvOf(st *store.Store, profile string, clients *adapter.Clients) Env {
+	return Env{Store: st, Profile: profile, Clients: clients}
+}
 
 // Event is one step of an apply, for a screen or --json.
 type Event struct {
 	Action   store.Action `json:"action"`
-	Counts   Counts       `json:"counts"`
-	Recheck  bool         `json:"recheck,omitempty"` // found by looking, not sent
+	Counts   Counts       `json:"counts"`        // the plan's
+	System   Counts       `json:"system_counts"` // the action's system's
+	Recheck  bool         `json:"recheck,omitempty"`
 	Sequence int          `json:"sequence"`
 }
 
-// Counts are a plan's actions by state.
+// Counts are actions by state.
 type Counts struct {
 	Total    int `json:"total"`
 	Pending  int `json:"pending"`
@@ -43,7 +62,7 @@ type Counts struct {
 	Skipped  int `json:"skipped"`
 }
 
-func (c *Counts) add(state string, n int) {
+func (c *Counts) add(state store.ActionState, n int) {
 	switch state {
 	case store.ActionPending:
 		c.Pending += n
@@ -58,13 +77,19 @@ func (c *Counts) add(state string, n int) {
 	}
 }
 
-// Options tune a run.
-type Options struct {
-	Actor    string
-	Progress func(Event) // called from one goroutine at a time
-	Workers  int         // calls in flight per system; 0: 4
-	// MaxAttempts bounds the sends of one action; 0: 3.
-	MaxAttempts int
+// Left is what a run still has to send or look up, failures included.
+func (c Counts) Left() int { return c.Pending + c.InFlight + c.Failed }
+
+// Ended is how many actions ended: done, failed or skipped.
+func (c Counts) Ended() int { return c.Done + c.Failed + c.Skipped }
+
+// CountOf counts actions by state.
+func CountOf(actions []store.Action) Counts {
+	c := Counts{Total: len(actions)}
+	for _, a := range actions {
+		c.add(a.State, 1)
+	}
+	return c
 }
 
 // Result is how a run ended.
@@ -74,98 +99,40 @@ type Result struct {
 	AlreadyApplied bool // the plan had nothing left to do: nothing was sent
 }
 
-// ErrStale means the plan's inputs changed since it was made.
-var ErrStale = errors.New("the plan is stale")
+// Errors a run or a confirmation ends with.
+var (
+	ErrStale        = errors.New("the plan is stale")
+	ErrNotConfirmed = errors.New("the plan is not confirmed")
+	// ErrInterrupted means an earlier apply left calls that may have
+	// landed: they are looked up before a new plan is made.
+	ErrInterrupted = errors.New("an apply was interrupted")
+)
 
-// ErrNotConfirmed means nobody confirmed the plan.
-var ErrNotConfirmed = errors.New("the plan is not confirmed")
-
-// Run applies a confirmed plan, or resumes one a killed run left.
-func Run(ctx context.Context, env onboard.Env, p store.Plan, o Options) (Result, error) {
-	if o.Workers <= 0 {
-		o.Workers = 4
-	}
-	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 3
-	}
-	if env.Clients == nil {
-		env.Clients = adapter.NewClients(env.Store, env.Keyring, env.Profile)
-	}
-	actions, err := env.Store.Actions(ctx, p.ID)
-	if err != nil {
-		return Result{Plan: p}, err
-	}
-	res := Result{Plan: p, Counts: countOf(actions)}
-	if res.Counts.Pending+res.Counts.InFlight+res.Counts.Failed == 0 {
-		res.AlreadyApplied = true
-		if p.FinishedAt == nil {
-			err = env.Store.FinishPlan(ctx, p, o.Actor, countMap(res.Counts))
-		}
-		return res, err
-	}
-	if p.ConfirmedAt == nil {
-		return res, fmt.Errorf("%w: plan %d must be confirmed before it is applied (mspwire apply asks)", ErrNotConfirmed, p.ID)
-	}
-	changed, err := plan.Stale(ctx, env, p)
-	if err != nil {
-		return res, err
-	}
-	if len(changed) > 0 {
-		// Calls a killed run left in flight are looked up all the same, so
-		// that a fresh plan knows what landed.
-		settled := ""
-		if before := res.Counts; before.InFlight > 0 {
-			r := &runner{env: env, plan: p, o: o, clients: env.Clients}
-			if err := r.settle(ctx, actions); err != nil {
-				return res, err
-			}
-			res.Counts = r.counts()
-			settled = fmt.Sprintf(" The %d calls the last run left in flight were looked up: %d had landed.", before.InFlight, res.Counts.Done-before.Done)
-		}
-		return res, fmt.Errorf("%w: since plan %d was made, %s. Nothing was sent.%s Run mspwire plan for a fresh one (what is done stays done)",
-			ErrStale, p.ID, strings.Join(changed, "; "), settled)
-	}
-	if p.FinishedAt != nil {
-		if err := env.Store.ReopenPlan(ctx, p); err != nil {
-			return res, err
-		}
-	}
-	r := &runner{env: env, plan: p, o: o, clients: env.Clients}
-	if err := r.run(ctx, actions); err != nil {
-		res.Counts = r.counts()
-		return res, err
-	}
-	res.Counts = r.counts()
-	if res.Counts.Pending+res.Counts.InFlight == 0 {
-		if err := env.Store.FinishPlan(ctx, p, o.Actor, countMap(res.Counts)); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-func countOf(actions []store.Action) Counts {
-	c := Counts{Total: len(actions)}
-	for _, a := range actions {
-		c.add(a.State, 1)
-	}
-	return c
-}
-
-func countMap(c Counts) map[string]int {
-	return map[string]int{"total": c.Total, "done": c.Done, "failed": c.Failed, "skipped": c.Skipped}
+// settings tune a run.
+type settings struct {
+	actor       string
+	observe     Observer
+	workers     int // calls in flight per system
+	maxAttempts int // sends of one action
 }
 
 // node is an action with what it waits for.
 type node struct {
 	a          store.Action
+	exec       adapter.Executor
 	waiting    int // dependencies not done yet
 	dependents []*node
 }
 
-// unit is what one worker does in one go: one action, or a batch of
-// creates in one system.
+// unit is what one worker does in one go: one action, or a batch of one
+// kind in one system.
 type unit []*node
+
+// lane is where a unit's actions queue: their system and kind.
+type lane struct {
+	system string
+	kind   change.Kind
+}
 
 // outcome is a unit's end: each action's new state.
 type outcome struct {
@@ -175,26 +142,63 @@ type outcome struct {
 }
 
 type runner struct {
-	env     onboard.Env
-	plan    store.Plan
-	o       Options
-	clients *adapter.Clients
+	env  Env
+	plan store.Plan
+	o    settings
 
-	mu    sync.RWMutex     // the main loop writes states; workers read other actions' states
-	nodes map[string]*node // by key
-	ids   map[int64]*node
-	now   Counts
-	seq   int
+	mu      sync.RWMutex     // the main loop writes states; workers read other actions' states
+	nodes   map[string]*node // by key
+	ids     map[int64]*node
+	now     Counts
+	systems map[string]*Counts
+	seq     int
 }
 
-func (r *runner) counts() Counts { return r.now }
+func newRunner(env Env, p store.Plan, o settings) *runner {
+	return &runner{env: env, plan: p, o: o}
+}
+
+// The runner is the Run its executors see.
+var _ adapter.Run = (*runner)(nil)
+
+func (r *runner) Store() *store.Store { return r.env.Store }
+func (r *runner) Profile() string     { return r.env.Profile }
+
+// Made is the external id a done action of this plan made.
+func (r *runner) Made(key change.Key) (string, error) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	n, ok := r.nodes[string(key)]
+	switch {
+	case !ok:
+		return "", fmt.Errorf("%s is not part of this plan", key)
+	case n.a.State != store.ActionDone || n.a.ExternalID == "":
+		return "", fmt.Errorf("%s has not made its record", key)
+	}
+	return n.a.ExternalID, nil
+}
+
+// Claimed says a done action of this plan of that kind and system holds id.
+func (r *runner) Claimed(system string, kind change.Kind, id string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, n := range r.nodes {
+		if n.a.System == system && n.a.Kind == kind && n.a.State == store.ActionDone && n.a.ExternalID == id {
+			return true
+		}
+	}
+	return false
+}
 
 // set changes an action's state in memory (the journal has it already).
 func (r *runner) set(n *node, u store.ActionUpdate) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	sys := r.systems[n.a.System]
 	r.now.add(n.a.State, -1)
+	sys.add(n.a.State, -1)
 	r.now.add(u.State, 1)
+	sys.add(u.State, 1)
 	n.a.State, n.a.Error = u.State, u.Error
 	if u.ExternalID != "" {
 		n.a.ExternalID = u.ExternalID
@@ -204,34 +208,57 @@ func (r *runner) set(n *node, u store.ActionUpdate) {
 	}
 }
 
-func (r *runner) emit(a store.Action, recheck bool) {
+func (r *runner) emit(n *node, recheck bool) {
 	r.seq++
-	if r.o.Progress != nil {
-		r.o.Progress(Event{Action: a, Counts: r.counts(), Recheck: recheck, Sequence: r.seq})
+	if r.o.observe.Action != nil {
+		r.o.observe.Action(Event{Action: n.a, Counts: r.now, System: *r.systems[n.a.System], Recheck: recheck, Sequence: r.seq})
 	}
 }
 
-// load indexes a plan's actions.
-func (r *runner) load(actions []store.Action) []*node {
+// load indexes a plan's actions and finds each one's executor.
+func (r *runner) load(actions []store.Action) ([]*node, error) {
 	r.nodes = make(map[string]*node, len(actions))
 	r.ids = make(map[int64]*node, len(actions))
-	r.now = countOf(actions)
+	r.systems = map[string]*Counts{}
+	r.now = CountOf(actions)
+	execs := map[lane]adapter.Executor{}
 	order := make([]*node, 0, len(actions))
 	for _, a := range actions {
-		n := &node{a: a}
-		r.nodes[a.Key], r.ids[a.ID] = n, n
+		l := lane{a.System, a.Kind}
+		ex, ok := execs[l]
+		if !ok {
+			var err error
+			if ex, err = r.env.Clients.ExecutorFor(a.System, a.Kind); err != nil {
+				return nil, fmt.Errorf("plan %d: %w", r.plan.ID, err)
+			}
+			execs[l] = ex
+		}
+		n := &node{a: a, exec: ex}
+		r.nodes[string(a.Key)], r.ids[a.ID] = n, n
+		if r.systems[a.System] == nil {
+			r.systems[a.System] = &Counts{}
+		}
+		r.systems[a.System].Total++
+		r.systems[a.System].add(a.State, 1)
 		order = append(order, n)
 	}
-	return order
+	return order, nil
 }
 
 // settle only looks up what a killed run left in flight; nothing is sent.
 func (r *runner) settle(ctx context.Context, actions []store.Action) error {
-	return r.reconcile(ctx, r.load(actions))
+	order, err := r.load(actions)
+	if err != nil {
+		return err
+	}
+	return r.reconcile(ctx, order)
 }
 
 func (r *runner) run(ctx context.Context, actions []store.Action) error {
-	order := r.load(actions)
+	order, err := r.load(actions)
+	if err != nil {
+		return err
+	}
 	// A failed action is tried again; so are the ones it stopped.
 	var retry []store.ActionUpdate
 	for _, n := range order {
@@ -239,7 +266,7 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 			retry = append(retry, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
 		}
 	}
-	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.Actor, retry); err != nil {
+	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.actor, retry); err != nil {
 		return err
 	}
 	for _, u := range retry {
@@ -250,7 +277,7 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 	}
 	for _, n := range order {
 		for _, dep := range n.a.Depends {
-			d, ok := r.nodes[dep]
+			d, ok := r.nodes[string(dep)]
 			if !ok || d.a.State == store.ActionDone {
 				continue
 			}
@@ -289,8 +316,8 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 			continue
 		}
 		work[sys] = make(chan unit)
-		idle[sys] = r.o.Workers
-		for i := 0; i < r.o.Workers; i++ {
+		idle[sys] = r.o.workers
+		for i := 0; i < r.o.workers; i++ {
 			workers++
 			go func(ch chan unit) {
 				defer func() { done <- struct{}{} }()
@@ -321,7 +348,7 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 			for sys, queue := range ready {
 				for idle[sys] > 0 && len(queue) > 0 {
 					var u unit
-					u, queue = r.take(sys, queue)
+					u, queue = take(queue)
 					for _, n := range u {
 						r.set(n, store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight})
 					}
@@ -344,7 +371,7 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 		for _, u := range out.updates {
 			n := r.ids[u.ID]
 			r.set(n, u)
-			r.emit(n.a, false)
+			r.emit(n, false)
 			switch u.State {
 			case store.ActionPending: // not landed, and safe to send again
 				ready[n.a.System] = append(ready[n.a.System], n)
@@ -376,26 +403,18 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 	return nil
 }
 
-// take forms the next unit of a system's queue: a batch of creates when
-// the vendor takes several in one call, else one action.
-func (r *runner) take(system string, queue []*node) (unit, []*node) {
+// take forms the next unit of a system's queue: as many actions of the
+// first one's kind as its executor takes in one call.
+func take(queue []*node) (unit, []*node) {
 	first := queue[0]
-	batch := 1
-	switch {
-	case first.a.Kind == plan.KindCreate:
-		if c, err := r.clients.Companies(system); err == nil {
-			batch = c.Batch()
-		}
-	case isITGlueLink(first):
-		batch = adapter.ITGlueBatch
-	}
-	if batch == 1 {
+	batch := first.exec.Batch()
+	if batch <= 1 {
 		return unit{first}, queue[1:]
 	}
 	u := unit{first}
 	rest := queue[:0:0]
 	for _, n := range queue[1:] {
-		if len(u) < batch && n.a.Kind == first.a.Kind && (n.a.Kind == plan.KindCreate || isITGlueLink(n)) {
+		if len(u) < batch && n.a.Kind == first.a.Kind {
 			u = append(u, n)
 		} else {
 			rest = append(rest, n)
@@ -404,15 +423,9 @@ func (r *runner) take(system string, queue []*node) (unit, []*node) {
 	return u, rest
 }
 
-// isITGlueLink says whether an action sets a HaloPSA client's IT Glue
-// organization: those go fifty to a call.
-func isITGlueLink(n *node) bool {
-	return n.a.Kind == plan.KindLink && n.a.System == "halopsa" && strings.Contains(n.a.Key, ":itglue_id=")
-}
-
-func (r *runner) failedDependency(n *node) string {
+func (r *runner) failedDependency(n *node) change.Key {
 	for _, dep := range n.a.Depends {
-		if d, ok := r.nodes[dep]; ok && (d.a.State == store.ActionFailed || d.a.State == store.ActionSkipped) {
+		if d, ok := r.nodes[string(dep)]; ok && (d.a.State == store.ActionFailed || d.a.State == store.ActionSkipped) {
 			return dep
 		}
 	}
@@ -435,68 +448,45 @@ func (r *runner) skip(ctx context.Context, nodes []*node) error {
 	}
 	var ups []store.ActionUpdate
 	for _, n := range nodes {
-		why := "not sent: it needs " + r.failedDependency(n)
+		why := "not sent: it needs " + string(r.failedDependency(n))
 		if r.failedDependency(n) == "" {
 			why = "not sent: an action it needs failed"
 		}
 		ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionSkipped, Error: why})
 	}
-	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.Actor, ups); err != nil {
+	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.actor, ups); err != nil {
 		return err
 	}
 	for i, n := range nodes {
 		r.set(n, ups[i])
-		r.emit(n.a, false)
+		r.emit(n, false)
 	}
 	return nil
-}
-
-// value resolves a value that may come from a create action.
-func (r *runner) value(v, from string) (string, error) {
-	if from == "" {
-		return v, nil
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if n, ok := r.nodes[from]; ok {
-		if n.a.State != store.ActionDone || n.a.ExternalID == "" {
-			return "", fmt.Errorf("%s has not made its record", from)
-		}
-		return n.a.ExternalID, nil
-	}
-	return "", fmt.Errorf("%s is not part of this plan", from)
 }
 
 // journal writes state changes; a failure to write stops the run.
 func (r *runner) journal(ctx context.Context, ups []store.ActionUpdate) error {
 	// Written even when ctx is cancelled: the outcome of a sent call must
 	// not be lost to a Ctrl+C.
-	return r.env.Store.UpdateActions(context.WithoutCancel(ctx), r.plan, r.o.Actor, ups)
+	return r.env.Store.UpdateActions(context.WithoutCancel(ctx), r.plan, r.o.actor, ups)
 }
 
 // do carries out one unit and journals it.
 func (r *runner) do(ctx context.Context, u unit) outcome {
 	var ups []store.ActionUpdate
-	for _, n := range u {
+	actions := make([]store.Action, len(u))
+	for i, n := range u {
 		ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight, Attempted: true})
+		actions[i] = n.a
 	}
 	sys := u[0].a.System
 	if err := r.journal(ctx, ups); err != nil {
 		return outcome{system: sys, err: err}
 	}
 	crash.Point("in_flight")
-	var final []store.ActionUpdate
-	switch {
-	case u[0].a.Kind == plan.KindCreate:
-		final = r.create(ctx, u)
-	case isITGlueLink(u[0]):
-		final = r.linkITGlue(ctx, u)
-	default:
-		n := u[0]
-		ext, err := r.send(ctx, n)
-		crash.Point("reply")
-		final = []store.ActionUpdate{r.ended(n, ext, err)}
-	}
+	outs := u[0].exec.Send(ctx, r, actions)
+	crash.Point("reply")
+	final := r.ended(ctx, u, outs)
 	for i := range final {
 		final[i].Attempted = true
 	}
@@ -507,317 +497,145 @@ func (r *runner) do(ctx context.Context, u unit) outcome {
 	return outcome{system: sys, updates: final}
 }
 
-// ended turns a call's result into the action's new state: a call that
-// can be sent again safely goes back to pending while attempts remain.
-func (r *runner) ended(n *node, ext string, err error) store.ActionUpdate {
-	switch {
-	case err == nil:
-		return store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: ext}
-	case errors.Is(err, context.Canceled):
-		return store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: "interrupted: " + err.Error()}
-	case mayHaveLanded(err) && n.a.Attempts+1 < r.o.MaxAttempts:
-		return store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: err.Error() + "; it is safe to send again, and will be"}
+// ended turns a unit's outcomes into new states. What may have landed is
+// looked up first where the executor can look; a call that can be sent
+// again safely goes back to pending while attempts remain.
+func (r *runner) ended(ctx context.Context, u unit, outs []adapter.Outcome) []store.ActionUpdate {
+	ups := make([]store.ActionUpdate, len(u))
+	looker, canLook := u[0].exec.(adapter.Looker)
+	if _, again := u[0].exec.(adapter.Repeatable); again {
+		canLook = false // sending again costs less than looking
 	}
-	return store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed, Error: err.Error()}
-}
-
-// send carries out one action that is not a create. Each is safe to send
-// again: it sets a value, or adds what is missing.
-func (r *runner) send(ctx context.Context, n *node) (string, error) {
-	switch n.a.Kind {
-	case plan.KindLink:
-		var p plan.LinkPayload
-		if err := json.Unmarshal(n.a.Payload, &p); err != nil {
-			return "", err
-		}
-		target, err := r.value(p.Target, p.TargetFrom)
-		if err != nil {
-			return "", err
-		}
-		value, err := r.value(p.Value, p.ValueFrom)
-		if err != nil {
-			return "", err
-		}
-		if p.Field == plan.LinkMatcher {
-			return value, r.clients.LinkMatcher(ctx, target, value)
-		}
-		return "", fmt.Errorf("unknown link %q", p.Field)
-	case plan.KindGroup:
-		var p plan.GroupPayload
-		if err := json.Unmarshal(n.a.Payload, &p); err != nil {
-			return "", err
-		}
-		var ids []string
-		for _, key := range p.Creates {
-			id, err := r.value("", key)
-			if err != nil {
-				return "", err
-			}
-			ids = append(ids, id)
-		}
-		return r.clients.GroupEnvironments(ctx, p.Group, ids)
-	case plan.KindChecklist:
-		var p plan.ChecklistPayload
-		if err := json.Unmarshal(n.a.Payload, &p); err != nil {
-			return "", err
-		}
-		return "", r.env.Store.AddChecklist(ctx, r.env.Profile, p.System, p.Reason, n.a.Key, p.Items)
-	}
-	return "", fmt.Errorf("unknown action kind %q", n.a.Kind)
-}
-
-// linkITGlue sets the IT Glue organization of up to fifty HaloPSA
-// clients in one call; safe to send again.
-func (r *runner) linkITGlue(ctx context.Context, u unit) []store.ActionUpdate {
-	links := map[string]string{}
-	values := make([]string, len(u))
-	var ups []store.ActionUpdate
-	var send []*node
+	var doubt []int
 	for i, n := range u {
-		var p plan.LinkPayload
-		err := json.Unmarshal(n.a.Payload, &p)
-		var target, value string
-		if err == nil {
-			target, err = r.value(p.Target, p.TargetFrom)
+		var o adapter.Outcome
+		if i < len(outs) {
+			o = outs[i]
+		} else {
+			o.Err = errors.New("the executor gave no outcome")
 		}
-		if err == nil {
-			value, err = r.value(p.Value, p.ValueFrom)
-		}
-		if err != nil {
-			ups = append(ups, r.ended(n, "", err))
-			continue
-		}
-		links[target], values[i] = value, value
-		send = append(send, n)
-	}
-	if len(send) == 0 {
-		return ups
-	}
-	err := r.clients.LinkITGlue(ctx, links)
-	crash.Point("reply")
-	for i, n := range u {
-		if slices.Contains(send, n) {
-			ups = append(ups, r.ended(n, values[i], err))
-		}
-	}
-	return ups
-}
-
-// create sends a batch of creates. When the answer may have been lost
-// (a timeout, a dropped connection, a 5xx), it looks before anything is
-// sent again: a record found by name is taken as made; the rest go back
-// to pending while attempts remain.
-func (r *runner) create(ctx context.Context, u unit) []store.ActionUpdate {
-	sys := u[0].a.System
-	companies, err := r.clients.Companies(sys)
-	if err != nil {
-		return r.failAll(u, err)
-	}
-	recs := make([]adapter.NewRecord, len(u))
-	for i, n := range u {
-		var p plan.CreatePayload
-		if err := json.Unmarshal(n.a.Payload, &p); err != nil {
-			return r.failAll(u, err)
-		}
-		recs[i] = p.Record
-	}
-	made, err := companies.Create(ctx, recs)
-	crash.Point("reply")
-	var ups []store.ActionUpdate
-	for i, m := range made {
-		if i < len(u) {
-			ups = append(ups, store.ActionUpdate{ID: u[i].a.ID, State: store.ActionDone, ExternalID: m.ID})
-		}
-	}
-	if err == nil && len(made) >= len(u) {
-		return ups
-	}
-	rest := u[len(ups):]
-	if err != nil && !mayHaveLanded(err) {
-		return append(ups, r.failAll(rest, err)...)
-	}
-	found, lookErr := r.lookup(ctx, companies, rest)
-	if lookErr != nil {
-		// Not known whether they landed: they stay in flight, for the next
-		// run to look again before sending.
-		for _, n := range rest {
-			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight,
-				Error: fmt.Sprintf("%v; then looking for it failed: %v", errOr(err), lookErr)})
-		}
-		return ups
-	}
-	for _, n := range rest {
-		switch id, ok := found[n.a.Key]; {
-		case ok:
-			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id})
-		case n.a.Attempts+1 >= r.o.MaxAttempts:
-			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed,
-				Error: fmt.Sprintf("%v (after %d attempts; looked for it and it is not there)", errOr(err), n.a.Attempts+1)})
+		switch err := o.Err; {
+		case err == nil:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: o.ExternalID}
+		case canLook && mayHaveLanded(err):
+			doubt = append(doubt, i)
+			ups[i].Error = err.Error()
+		case canLook:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed, Error: err.Error()}
+		case errors.Is(err, context.Canceled):
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: "interrupted: " + err.Error()}
+		case mayHaveLanded(err) && n.a.Attempts+1 < r.o.maxAttempts:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: err.Error() + "; it is safe to send again, and will be"}
 		default:
-			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending,
-				Error: fmt.Sprintf("%v; looked for it and it is not there, so it will be sent again", errOr(err))})
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed, Error: err.Error()}
+		}
+	}
+	if len(doubt) == 0 {
+		return ups
+	}
+	// What this unit just made is claimed before looking for the rest.
+	claimed := map[string]bool{}
+	for i := range u {
+		if ups[i].State == store.ActionDone {
+			claimed[ups[i].ExternalID] = true
+		}
+	}
+	var asked []store.Action
+	for _, i := range doubt {
+		asked = append(asked, u[i].a)
+	}
+	found, lookErr := looker.Look(ctx, claimedToo{r, u[0].a.System, u[0].a.Kind, claimed}, asked)
+	for _, i := range doubt {
+		n, why := u[i], ups[i].Error
+		switch id, ok := found[n.a.ID]; {
+		case lookErr != nil:
+			// Not known whether it landed: it stays in flight, for the
+			// next run to look again before sending.
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight, Error: fmt.Sprintf("%s; then looking for it failed: %v", why, lookErr)}
+		case ok:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id}
+		case n.a.Attempts+1 >= r.o.maxAttempts:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed,
+				Error: fmt.Sprintf("%s (after %d attempts; looked for it and it is not there)", why, n.a.Attempts+1)}
+		default:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending,
+				Error: fmt.Sprintf("%s; looked for it and it is not there, so it will be sent again", why)}
 		}
 	}
 	return ups
 }
 
-func errOr(err error) error {
-	if err == nil {
-		return errors.New("fewer records came back than were sent")
-	}
-	return err
+// claimedToo is the run as a look sees it while a unit's outcomes are not
+// journaled yet: the records the unit just made are claimed too.
+type claimedToo struct {
+	*runner
+	system string
+	kind   change.Kind
+	ids    map[string]bool
 }
 
-func (r *runner) failAll(u []*node, err error) []store.ActionUpdate {
-	var ups []store.ActionUpdate
-	for _, n := range u {
-		ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed, Error: err.Error()})
-	}
-	return ups
+func (c claimedToo) Claimed(system string, kind change.Kind, id string) bool {
+	return system == c.system && kind == c.kind && c.ids[id] || c.runner.Claimed(system, kind, id)
 }
 
-// mayHaveLanded says whether a failed create could have been carried out
+// mayHaveLanded says whether a failed call could have been carried out
 // anyway: its answer was lost, or the vendor failed after acting.
 func mayHaveLanded(err error) bool {
 	var e *httpx.Error
 	if !errors.As(err, &e) {
 		return true // cancelled mid-call, or an answer we could not read
 	}
-	switch {
-	case e.Kind == httpx.ErrNetwork, e.Status >= 500:
-		return true
-	case e.Kind == httpx.ErrRateLimited:
-		return false // refused unprocessed
-	}
-	return false
-}
-
-// lookup finds, by name, records that creates may have made: a record is
-// taken when exactly one of that name is there besides those the system
-// had when the plan was made.
-func (r *runner) lookup(ctx context.Context, companies adapter.Companies, nodes []*node) (map[string]string, error) {
-	names := make([]string, 0, len(nodes))
-	payloads := make([]plan.CreatePayload, len(nodes))
-	for i, n := range nodes {
-		if err := json.Unmarshal(n.a.Payload, &payloads[i]); err != nil {
-			return nil, err
-		}
-		names = append(names, payloads[i].Record.Name)
-	}
-	var byName map[string][]adapter.Record
-	var err error
-	for try := 0; try < 3; try++ { // a look is safe to repeat; a flaky one should not strand the action
-		if byName, err = companies.FindByName(ctx, names); err == nil || !mayHaveLanded(err) || ctx.Err() != nil {
-			break
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	taken := r.takenIDs()
-	out := map[string]string{}
-	for i, n := range nodes {
-		var fresh []string
-		for _, rec := range byName[adapter.NameKey(payloads[i].Record.Name)] {
-			if !slices.Contains(payloads[i].Existing, rec.ID) && !taken[n.a.System+"/"+rec.ID] {
-				fresh = append(fresh, rec.ID)
-			}
-		}
-		if len(fresh) >= 1 {
-			out[n.a.Key] = fresh[0]
-			taken[n.a.System+"/"+fresh[0]] = true
-		}
-	}
-	return out, nil
-}
-
-// takenIDs are the records this plan's done creates made.
-func (r *runner) takenIDs() map[string]bool {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	out := map[string]bool{}
-	for _, n := range r.nodes {
-		if n.a.Kind == plan.KindCreate && n.a.State == store.ActionDone && n.a.ExternalID != "" {
-			out[n.a.System+"/"+n.a.ExternalID] = true
-		}
-	}
-	return out
+	return e.Kind == httpx.ErrNetwork || e.Status >= 500
 }
 
 // reconcile settles the actions a killed run left in flight before
-// anything is sent: creates are looked up by name, links by their current
-// value; the rest are safe to send again.
+// anything is sent: each executor that can look reads once what it needs
+// for all of its actions; the others are safe to send again.
 func (r *runner) reconcile(ctx context.Context, order []*node) error {
-	creates := map[string][]*node{}
+	lanes := map[lane][]*node{}
+	var lanesInOrder []lane
 	var ups []store.ActionUpdate
 	for _, n := range order {
 		if n.a.State != store.ActionInFlight {
 			continue
 		}
-		switch n.a.Kind {
-		case plan.KindCreate:
-			creates[n.a.System] = append(creates[n.a.System], n)
-		case plan.KindLink:
-			if isITGlueLink(n) {
-				// Looking costs a call per client; sending the batch again,
-				// which sets the same values, costs one.
-				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
-				continue
-			}
-			linked, err := r.linked(ctx, n)
-			if err != nil {
-				return fmt.Errorf("looking at %s, left in flight by the last run: %w", n.a.Key, err)
-			}
-			if linked {
-				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionDone})
-			} else {
-				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
-			}
-		default:
+		if _, ok := n.exec.(adapter.Looker); !ok {
 			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
+			continue
 		}
+		l := lane{n.a.System, n.a.Kind}
+		if lanes[l] == nil {
+			lanesInOrder = append(lanesInOrder, l)
+		}
+		lanes[l] = append(lanes[l], n)
 	}
-	for sys, nodes := range creates {
-		companies, err := r.clients.Companies(sys)
-		if err != nil {
-			return err
+	for _, l := range lanesInOrder {
+		nodes := lanes[l]
+		actions := make([]store.Action, len(nodes))
+		for i, n := range nodes {
+			actions[i] = n.a
 		}
-		found, err := r.lookup(ctx, companies, nodes)
+		found, err := nodes[0].exec.(adapter.Looker).Look(ctx, r, actions)
 		if err != nil {
-			return fmt.Errorf("looking for the %d records the last run may have made in %s: %w", len(nodes), sys, err)
+			return fmt.Errorf("looking up the %d %s actions in %s the last run left in flight: %w", len(nodes), l.kind, adapter.InfoOf(l.system).Name, err)
 		}
 		for _, n := range nodes {
-			if id, ok := found[n.a.Key]; ok {
+			if id, ok := found[n.a.ID]; ok {
 				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id})
 			} else {
 				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
 			}
 		}
 	}
-	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.Actor, ups); err != nil {
+	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.actor, ups); err != nil {
 		return err
 	}
 	for _, u := range ups {
 		n := r.ids[u.ID]
 		r.set(n, u)
 		if u.State == store.ActionDone {
-			r.emit(n.a, true)
+			r.emit(n, true)
 		}
 	}
 	return nil
-}
-
-// linked says whether a Hudu matcher already holds the company the link
-// would set; a value not known yet (its create not done) means no.
-func (r *runner) linked(ctx context.Context, n *node) (bool, error) {
-	var p plan.LinkPayload
-	if err := json.Unmarshal(n.a.Payload, &p); err != nil {
-		return false, err
-	}
-	value, err := r.value(p.Value, p.ValueFrom)
-	if err != nil || p.Field != plan.LinkMatcher {
-		return false, nil // not linked yet: it will be sent
-	}
-	m, ok, err := r.clients.MatcherOf(ctx, p.Integration, p.SyncID)
-	return ok && m.CompanyID == value, err
 }

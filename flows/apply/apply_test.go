@@ -3,6 +3,7 @@ package apply_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/mspwire/mspwire/flows/change"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,7 @@ func TestApplyMakesEachRecordOnceAndASecondApplySendsNothing(t *testing.T) {
 	before := census(t, tn)
 	p, actions := planned(t, tn)
 	var events []apply.Event
-	res, err := apply.Run(ctx, tn.Env, p, apply.Options{Actor: "operator:test", Progress: func(e apply.Event) { events = append(events, e) }})
+	res, err := apply.RunPlan(ctx, tn.Engine(), p.ID, apply.Options{Actor: "operator:test", Observer: apply.Observer{Action: func(e apply.Event) { events = append(events, e) }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +81,8 @@ func TestApplyMakesEachRecordOnceAndASecondApplySendsNothing(t *testing.T) {
 	}
 	after, _ := tn.Env.Store.Actions(ctx, p.ID)
 	for _, a := range after {
-		if a.Kind == plan.KindLink {
-			var l plan.LinkPayload
+		if a.Kind == change.Link {
+			var l change.LinkPayload
 			_ = json.Unmarshal(a.Payload, &l)
 			m, ok, err := tn.Env.Clients.MatcherOf(ctx, l.Integration, l.SyncID)
 			if err != nil || !ok || m.CompanyID != a.ExternalID || a.ExternalID == "" {
@@ -106,7 +107,7 @@ func TestApplyMakesEachRecordOnceAndASecondApplySendsNothing(t *testing.T) {
 
 	sent := writes(tn)
 	p, _ = tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
-	again, err := apply.Run(ctx, tn.Env, p, apply.Options{Actor: "operator:test"})
+	again, err := apply.RunPlan(ctx, tn.Engine(), p.ID, apply.Options{Actor: "operator:test"})
 	if err != nil || !again.AlreadyApplied || writes(tn) != sent {
 		t.Fatalf("second apply: %+v %v, writes %d → %d", again, err, sent, writes(tn))
 	}
@@ -115,7 +116,7 @@ func TestApplyMakesEachRecordOnceAndASecondApplySendsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, a := range nextActions {
-		if a.Kind == plan.KindCreate || a.Kind == plan.KindGroup {
+		if a.Kind == change.Create || a.Kind == change.Group {
 			t.Fatalf("plan %d repeats %s", next.ID, a.Key)
 		}
 	}
@@ -147,7 +148,7 @@ func TestApplyUnderFaultsMakesNoDuplicates(t *testing.T) {
 		}
 		runs++
 		p, _ = tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
-		res, err = apply.Run(ctx, tn.Env, p, apply.Options{Actor: "operator:test", MaxAttempts: 5})
+		res, err = apply.RunPlan(ctx, tn.Engine(), p.ID, apply.Options{Actor: "operator:test", MaxAttempts: 5})
 	}
 	injected := map[string]int{}
 	for _, s := range []*simkit.Server{tn.Sandbox.Hudu.Server, tn.Sandbox.Liongard.Server} {

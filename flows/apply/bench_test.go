@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/change"
 	"os"
 	"strconv"
 	"testing"
@@ -86,7 +87,7 @@ func benchCreates(b *testing.B, p0 path.ID, docs, source string, systems []strin
 	batch := map[string]int{"halopsa": 50, "liongard": 50, "itglue": 1, "hudu": 1}
 	creates := map[string]int{}
 	for _, a := range actions {
-		if a.Kind == plan.KindCreate {
+		if a.Kind == change.Create {
 			creates[a.System]++
 		}
 	}
@@ -97,14 +98,14 @@ func benchCreates(b *testing.B, p0 path.ID, docs, source string, systems []strin
 	start := time.Now()
 	last := map[string]time.Duration{}
 	b.StartTimer()
-	res, err := apply.Run(ctx, tn.Env, p, apply.Options{Actor: "bench", Progress: func(e apply.Event) {
-		if e.Action.Kind == plan.KindCreate && e.Action.State == store.ActionDone {
+	res, err := apply.RunPlan(ctx, tn.Engine(), p.ID, apply.Options{Actor: "bench", Observer: apply.Observer{Action: func(e apply.Event) {
+		if e.Action.Kind == change.Create && e.Action.State == store.ActionDone {
 			last[e.Action.System] = time.Since(start)
 		}
 		if os.Getenv("MSPWIRE_BENCH_TRACE") != "" && e.Sequence%50 == 0 {
 			fmt.Fprintf(os.Stderr, "%s %d %+v\n", time.Since(start).Round(time.Millisecond), e.Sequence, e.Counts)
 		}
-	}})
+	}}})
 	b.StopTimer()
 	if err != nil || res.Counts.Done != len(actions) {
 		b.Fatalf("%+v %v", res.Counts, err)

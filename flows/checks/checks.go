@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/review"
@@ -159,7 +160,7 @@ type run struct {
 	ob        store.Onboarding
 	pairs     []review.Pair
 	decisions map[string][]store.Decision // by pair
-	done      map[string]string           // done actions' keys -> the id they made
+	done      map[change.Key]string       // done actions' keys -> the id they made
 	answers   map[string]store.Answer
 	check     Check
 	findings  []Finding
@@ -187,7 +188,7 @@ func newRun(ctx context.Context, env onboard.Env, o Options) (*run, error) {
 	for _, d := range all {
 		r.decisions[d.Pair] = append(r.decisions[d.Pair], d)
 	}
-	if r.done, err = env.Store.DoneKeys(ctx, env.Profile, 0); err != nil {
+	if r.done, err = env.Store.DoneKeys(ctx, env.Profile, change.Onboarding, 0); err != nil {
 		return nil, err
 	}
 	if r.answers, err = env.Store.Answers(ctx, env.Profile); err != nil {
@@ -243,7 +244,7 @@ func (r *run) links(pair review.Pair) map[string]string {
 				out[d.Left.ID] = d.Right.ID
 			}
 		case store.StateCreate:
-			if id := r.done["create:"+pair.Right+":for:"+d.Left.System+"/"+d.Left.ID]; id != "" {
+			if id := r.done[change.CreateKey(pair.Right, d.Left)]; id != "" {
 				out[d.Left.ID] = id
 			}
 		}

@@ -88,7 +88,7 @@ func applyPlan(t *testing.T, tn *flowtest.Tenant) {
 		t.Fatal(err)
 	}
 	p, _ = tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
-	res, err := apply.Run(ctx, tn.Env, p, apply.Options{Actor: "operator:test"})
+	res, err := apply.RunPlan(ctx, tn.Engine(), p.ID, apply.Options{Actor: "operator:test"})
 	if err != nil || res.Counts.Failed+res.Counts.Pending > 0 {
 		t.Fatalf("apply: %+v %v", res.Counts, err)
 	}
@@ -339,7 +339,7 @@ func TestSharedApplicationAndLinkedTwice(t *testing.T) {
 	}
 
 	c := tn.Sandbox.Creds["halopsa"]
-	f := connect.Fields{URL: c.URL, ClientID: c.ClientID, UsedBy: []string{"liongard", "hudu"}}
+	f := connect.Values{"url": c.URL, "client_id": c.ClientID, "used_by": "liongard,hudu"}
 	v, err := connect.Verify(ctx, "halopsa", f, c.ClientSecret)
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/adapter"
-	"github.com/mspwire/mspwire/flows/systems"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -175,9 +174,4 @@ func (r *run) liveSource(ctx context.Context) (map[string]store.InventoryRecord,
 	return out, nil
 }
 
-func systemName(id string) string {
-	if s, err := systems.Lookup(id); err == nil {
-		return s.Name
-	}
-	return id
-}
+func systemName(id string) string { return adapter.InfoOf(id).Name }

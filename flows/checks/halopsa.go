@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/adapter"
 )
 
 // mandatoryFields: a ticket type with fields an agent must fill at
@@ -103,7 +103,7 @@ func sharedApplication(ctx context.Context, r *run) error {
 	if err != nil {
 		return nil // not connected: the credential checks say so
 	}
-	users := connect.FieldsOf(conn).UsedBy
+	users := adapter.ValuesOf(conn).List("used_by")
 	if len(users) > 1 {
 		r.add(Warn, fmt.Sprintf("one HaloPSA application is used by %s", strings.Join(users, " and ")),
 			"HaloPSA > Configuration > Integrations > HaloPSA API > View Applications > New: one application (and API agent) per integration; "+

@@ -2,12 +2,11 @@ package flowtest
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
-	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -16,11 +15,11 @@ func Intended(t testing.TB, actions []store.Action) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, a := range actions {
-		if a.Kind != plan.KindCreate {
+		if a.Kind != change.Create {
 			continue
 		}
-		var p plan.CreatePayload
-		if err := json.Unmarshal(a.Payload, &p); err != nil {
+		p, err := change.Decode[change.CreatePayload](a)
+		if err != nil {
 			t.Fatal(err)
 		}
 		out[a.System] = append(out[a.System], p.Record.Name)
@@ -37,7 +36,7 @@ func Census(t testing.TB, env onboard.Env) map[string]map[string]int {
 	clients := adapter.NewClients(env.Store, env.Keyring, env.Profile)
 	o, _ := env.Store.Onboarding(ctx, env.Profile)
 	o.ITGlueStatuses, o.ITGlueTypes = nil, nil
-	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+	for _, sys := range adapter.IDs() {
 		if _, err := env.Store.Connection(ctx, env.Profile, sys); err != nil {
 			continue
 		}

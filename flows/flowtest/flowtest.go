@@ -7,10 +7,13 @@ import (
 	"context"
 	"testing"
 
+	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/store/storetest"
@@ -51,7 +54,7 @@ func New(t testing.TB, o Options) *Tenant {
 	st, kr := storetest.Open(t), storetest.Keyring(t)
 	profile := storetest.UniqueProfile()
 	t.Cleanup(func() {
-		for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+		for _, sys := range adapter.IDs() {
 			if ref, err := connect.Ref(profile, sys); err == nil {
 				_ = kr.Delete(context.Background(), ref)
 			}
@@ -77,7 +80,7 @@ func New(t testing.TB, o Options) *Tenant {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	results, err := env.FetchInventories(ctx, nil)
+	results, err := env.FetchInventories(ctx, onboard.FetchObserver{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,13 +99,16 @@ func New(t testing.TB, o Options) *Tenant {
 	return &Tenant{Env: env, Sandbox: sb, Review: m}
 }
 
+// Engine is the change engine over the tenant, with every plan kind's
+// producer.
+func (tn *Tenant) Engine() apply.Env { return workflow.Engine(tn.Env) }
+
 // Connect verifies and saves the sandbox's demo credentials of a system.
 func Connect(t testing.TB, env onboard.Env, sb *sandbox.Sandbox, system string) {
 	t.Helper()
 	ctx := context.Background()
 	c := sb.Creds[system]
-	f := connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}
-	secret := c.ClientSecret + c.KeySecret + c.APIKey
+	f, secret := connect.Values(c.Values()), c.Secret()
 	v, err := connect.Verify(ctx, system, f, secret)
 	if err != nil {
 		t.Fatalf("verify %s: %v", system, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/clients/itglue"
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/who"
@@ -93,6 +94,18 @@ type Plan struct {
 	Steps       []StepState `json:"steps"`
 }
 
+// Sources are the path's systems that can be the source of truth, the
+// hub first.
+func (p Plan) Sources() []string {
+	out := []string{path.Hub}
+	for _, sys := range p.Systems {
+		if sys != path.Hub && adapter.InfoOf(sys).Source {
+			out = append(out, sys)
+		}
+	}
+	return out
+}
+
 // StepState is a step and whether it is done, and how.
 type StepState struct {
 	path.Step
@@ -112,7 +125,7 @@ func (e Env) Plan(ctx context.Context) (Plan, error) {
 	a, _ := e.Answers(ctx)
 	docs := a.DocsTool
 	if docs == "" {
-		docs = "hudu"
+		docs = path.DefaultDocsTool
 	}
 	p := Plan{Path: path.ID(o.Path), Recommended: path.ID(o.Recommended), Reason: o.Reason, DocsTool: docs, Source: o.Source}
 	p.Systems = path.Systems(p.Path, docs)
@@ -187,8 +200,14 @@ func (e Env) Tick(ctx context.Context, stepID string, done bool) error {
 // and types are names from the live lists; it returns how many
 // organizations they select.
 func (e Env) SetSource(ctx context.Context, source string, statuses, types []string) (int, error) {
-	if source != "halopsa" && source != "itglue" {
-		return 0, fmt.Errorf("source %q: choose halopsa or itglue", source)
+	if a, err := adapter.Lookup(source); err != nil || !a.Info().Source {
+		var can []string
+		for _, a := range adapter.All() {
+			if a.Info().Source {
+				can = append(can, a.Info().ID)
+			}
+		}
+		return 0, fmt.Errorf("source %q: choose %s", source, strings.Join(can, " or "))
 	}
 	selected := -1
 	if len(statuses) > 0 || len(types) > 0 {
@@ -328,26 +347,44 @@ type Fetched struct {
 	Err    error
 }
 
-// FetchInventories reads the company list of every system the path needs
-// and stores it for the review. progress is told as each system starts and
-// ends. A system that fails keeps its previous inventory.
-// progress hears of each system before its fetch and after it (done), with
-// the count or the error.
-func (e Env) FetchInventories(ctx context.Context, progress func(f Fetched, done bool)) ([]Fetched, error) {
+// FetchObserver hears how a fetch goes, for a face to show; each func may
+// be nil. Start and End come from the fetching goroutine; Page and Wait
+// from the vendor's client, as each page arrives or a wait begins.
+type FetchObserver struct {
+	Start func(system string)
+	Page  func(system string, pages, records int)
+	Wait  func(system string, w apply.Wait)
+	End   func(f Fetched)
+}
+
+// FetchInventories reads the company list of every system the path needs,
+// one after another, and stores each for the review. A system that fails
+// keeps its previous inventory.
+func (e Env) FetchInventories(ctx context.Context, obs FetchObserver) ([]Fetched, error) {
 	p, err := e.Plan(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []Fetched
 	for _, sys := range p.Systems {
-		if progress != nil {
-			progress(Fetched{System: sys}, false)
+		if obs.Start != nil {
+			obs.Start(sys)
 		}
-		n, err := e.FetchSystem(ctx, sys)
+		c := ctx
+		if obs.Page != nil {
+			c = httpx.WithPageReporter(c, func(pages, items int) { obs.Page(sys, pages, items) })
+		}
+		if obs.Wait != nil {
+			c = apply.Observe(c, func(w apply.Wait) { obs.Wait(sys, w) })
+		}
+		n, err := e.FetchSystem(c, sys)
 		f := Fetched{System: sys, Count: n, Err: err}
 		out = append(out, f)
-		if progress != nil {
-			progress(f, true)
+		if obs.End != nil {
+			obs.End(f)
+		}
+		if ctx.Err() != nil {
+			break
 		}
 	}
 	return out, nil

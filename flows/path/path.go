@@ -74,6 +74,34 @@ var Questions = []Question{
 		[]Option{{"No, or not sure", "no"}, {"Yes", "yes"}}},
 }
 
+// Get is one answer by question key, as Set takes it; "" when not
+// answered yet.
+func (a Answers) Get(key string) string {
+	yn := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	switch key {
+	case "techs_live_in":
+		return a.TechsLiveIn
+	case "docs_tool":
+		return a.DocsTool
+	case "deep_data":
+		return yn(a.DeepData)
+	case "itglue_two_way":
+		return yn(a.ITGlueTwoWay)
+	case "live_docs":
+		return yn(a.LiveDocs)
+	case "dedicated_owner":
+		return yn(a.DedicatedOwner)
+	case "itglue_enterprise":
+		return yn(a.ITGlueEnterprise)
+	}
+	return ""
+}
+
 // Set fills one answer by question key, as forms and flags give them.
 func (a *Answers) Set(key, value string) error {
 	yes := value == "yes" || value == "true"
@@ -137,6 +165,47 @@ func Systems(p ID, docsTool string) []string {
 		return []string{"halopsa", "liongard", "itglue"}
 	}
 	return []string{"halopsa", "liongard", "hudu"}
+}
+
+// Hub is the system every path centres on: the default source of truth.
+const Hub = "halopsa"
+
+// DefaultDocsTool is the documentation tool assumed before the question
+// is answered.
+const DefaultDocsTool = "hudu"
+
+// Link is a link a path has mspwire set or check: the Holder system's
+// records point to the Toward system's (Hudu's matchers to HaloPSA
+// clients). ToSource points to the source of truth, whichever it is.
+type Link struct {
+	Holder, Toward string
+	ToSource       bool
+}
+
+// Links are what a path links, in the order a plan lists them: the links
+// an API can set, then the mappings only Liongard's console makes.
+func Links(p ID, docsTool string) []Link {
+	toSource := Link{Holder: "liongard", ToSource: true} // Liongard's Map tab, on every path
+	switch p {
+	case B:
+		return []Link{toSource, {Holder: "liongard", Toward: "itglue"}}
+	case C:
+		return []Link{{Holder: "hudu", Toward: "halopsa"}, {Holder: "hudu", Toward: "liongard"}, toSource}
+	}
+	if docsTool == "itglue" {
+		return []Link{{Holder: "halopsa", Toward: "itglue"}, toSource}
+	}
+	return []Link{{Holder: "hudu", Toward: "halopsa"}, toSource}
+}
+
+// Applies says whether a question is asked, given the answers so far:
+// IT Glue's questions do not apply to a Hudu shop.
+func (q Question) Applies(a Answers) bool {
+	switch q.Key {
+	case "itglue_two_way", "itglue_enterprise":
+		return a.DocsTool != "hudu"
+	}
+	return true
 }
 
 // TradeOff is a path's column in the side-by-side table.

@@ -3,6 +3,8 @@ package plan_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/change"
 	"strings"
 	"testing"
 
@@ -18,7 +20,7 @@ var ctx = context.Background()
 func kinds(actions []store.Action) map[string]int {
 	out := map[string]int{}
 	for _, a := range actions {
-		out[a.Kind+":"+a.System]++
+		out[string(a.Kind)+":"+a.System]++
 	}
 	return out
 }
@@ -43,7 +45,7 @@ func payload[T any](t *testing.T, a store.Action) T {
 
 func hasChecklist(actions []store.Action, words ...string) bool {
 	for _, a := range actions {
-		if a.Kind != plan.KindChecklist {
+		if a.Kind != change.Checklist {
 			continue
 		}
 		ok := true
@@ -75,18 +77,18 @@ func TestPathAWithHuduPlansTheGuidesActions(t *testing.T) {
 		t.Fatalf("kinds %v", k)
 	}
 	for _, a := range actions {
-		switch a.Kind + ":" + a.System {
+		switch string(a.Kind) + ":" + a.System {
 		case "create:liongard":
-			if rec := payload[plan.CreatePayload](t, a).Record; rec.Tier != "Essentials" || !strings.Contains(a.Summary, "tier Essentials") {
+			if rec := payload[change.CreatePayload](t, a).Record; rec.Tier != "Essentials" || !strings.Contains(a.Summary, "tier Essentials") {
 				t.Fatalf("tier not carried: %s %+v", a.Summary, rec)
 			}
 		case "group:liongard":
-			if g := payload[plan.GroupPayload](t, a); g.Group != "Managed - Gold" || len(g.Creates) != created["halopsa:liongard"] || len(a.Depends) != len(g.Creates) {
+			if g := payload[change.GroupPayload](t, a); g.Group != "Managed - Gold" || len(g.Creates) != created["halopsa:liongard"] || len(a.Depends) != len(g.Creates) {
 				t.Fatalf("group %+v depends %v", g, a.Depends)
 			}
 		case "link:hudu":
-			l := payload[plan.LinkPayload](t, a)
-			if l.Field != plan.LinkMatcher || l.Integration != 1 || l.Target == "" || l.Value == "" && l.ValueFrom == "" {
+			l := payload[change.LinkPayload](t, a)
+			if l.Field != adapter.LinkMatcher || l.Integration != 1 || l.Target == "" || l.Value == "" && l.ValueFrom == "" {
 				t.Fatalf("link %+v", l)
 			}
 			if l.ValueFrom != "" && (len(a.Depends) != 1 || a.Depends[0] != l.ValueFrom) {
@@ -121,8 +123,8 @@ func TestPathAWithITGlueLinksHaloPSAClients(t *testing.T) {
 		t.Fatalf("no group was chosen, yet %v", k)
 	}
 	for _, a := range actions {
-		if a.Kind == plan.KindLink {
-			if l := payload[plan.LinkPayload](t, a); l.Field != plan.LinkITGlue || l.Target == "" {
+		if a.Kind == change.Link {
+			if l := payload[change.LinkPayload](t, a); l.Field != adapter.LinkITGlue || l.Target == "" {
 				t.Fatalf("link %+v", l)
 			}
 		}
@@ -143,8 +145,8 @@ func TestPathBCreatesWhatLiongardsFilterSelects(t *testing.T) {
 		t.Fatalf("kinds %v, created %v", k, created)
 	}
 	for _, a := range actions {
-		if a.Kind == plan.KindCreate && a.System == "itglue" {
-			if rec := payload[plan.CreatePayload](t, a).Record; rec.Status != "Active" || rec.Type != "Customer" {
+		if a.Kind == change.Create && a.System == "itglue" {
+			if rec := payload[change.CreatePayload](t, a).Record; rec.Status != "Active" || rec.Type != "Customer" {
 				t.Fatalf("IT Glue create %+v", rec)
 			}
 		}
@@ -163,8 +165,8 @@ func TestPathCLinksHudusLiongardMatchers(t *testing.T) {
 	_, actions := makePlan(t, tn)
 	integrations := map[int]int{}
 	for _, a := range actions {
-		if a.Kind == plan.KindLink {
-			integrations[payload[plan.LinkPayload](t, a).Integration]++
+		if a.Kind == change.Link {
+			integrations[payload[change.LinkPayload](t, a).Integration]++
 		}
 	}
 	if integrations[1] == 0 || integrations[2] == 0 {

@@ -7,7 +7,9 @@ package resume
 import (
 	"context"
 	"errors"
+	"fmt"
 
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/store"
@@ -20,12 +22,25 @@ type Rotation struct {
 	Err    error
 }
 
-// Apply is a confirmed plan whose apply stopped before the end.
+// Apply is a confirmed plan whose apply has not reached the end: stopped
+// (interrupted), or being applied by another process now (Running).
 type Apply struct {
-	Plan  store.Plan
-	Total int
-	Done  int
-	Left  int // pending or in flight
+	Plan    store.Plan
+	Total   int
+	Done    int
+	Left    int           // pending or in flight
+	Running *apply.Holder // the live process applying it; nil: interrupted
+}
+
+// Interrupted says the apply stopped and nobody is finishing it.
+func (a *Apply) Interrupted() bool { return a != nil && a.Running == nil }
+
+// Say is the apply's state in a sentence, with what to do.
+func (a *Apply) Say() string {
+	if a.Running != nil {
+		return fmt.Sprintf("%s (%d of %d done): it is running, leave it to finish", a.Running, a.Done, a.Total)
+	}
+	return fmt.Sprintf("The apply of plan %d was interrupted (%d of %d done)", a.Plan.ID, a.Done, a.Total)
 }
 
 // Report is what the check did and found.
@@ -47,7 +62,7 @@ func Start(ctx context.Context, env onboard.Env, actor string) (Report, error) {
 			r.Rotations = append(r.Rotations, Rotation{System: c.System, Result: res, Err: err})
 		}
 	}
-	a, err := Interrupted(ctx, env.Store, env.Profile)
+	a, err := Interrupted(ctx, apply.EnvOf(env.Store, env.Profile, env.Clients))
 	if err != nil {
 		return r, err
 	}
@@ -56,9 +71,11 @@ func Start(ctx context.Context, env onboard.Env, actor string) (Report, error) {
 }
 
 // Interrupted finds the latest plan if it was confirmed and its apply
-// stopped with actions left to send or to look up.
-func Interrupted(ctx context.Context, st *store.Store, profile string) (*Apply, error) {
-	p, err := st.LatestPlan(ctx, profile)
+// has actions left to send or to look up, and says whether a live process
+// is applying it.
+func Interrupted(ctx context.Context, env apply.Env) (*Apply, error) {
+	st := env.Store
+	p, err := st.LatestPlan(ctx, env.Profile)
 	if errors.Is(err, store.ErrNoPlan) {
 		return nil, nil
 	}
@@ -83,6 +100,11 @@ func Interrupted(ctx context.Context, st *store.Store, profile string) (*Apply, 
 	}
 	if a.Left == 0 {
 		return nil, nil
+	}
+	if h, running, err := apply.Running(ctx, env); err != nil {
+		return nil, err
+	} else if running {
+		a.Running = &h
 	}
 	return a, nil
 }

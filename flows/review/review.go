@@ -13,9 +13,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/match"
 	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/systems"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -32,12 +32,7 @@ func NewPair(left, right string) Pair { return Pair{ID: left + ":" + right, Left
 // Title names the pair the way an operator says it.
 func (p Pair) Title() string { return recordsOf(p.Left) + " ↔ " + recordsOf(p.Right) }
 
-func recordsOf(system string) string {
-	if sys, err := systems.Lookup(system); err == nil {
-		return sys.Records
-	}
-	return system
-}
+func recordsOf(system string) string { return adapter.InfoOf(system).Records }
 
 // PairsFor is what a path needs matched: the source of truth against each
 // other system the path connects. (Hudu's integration matchers follow from
@@ -45,7 +40,7 @@ func recordsOf(system string) string {
 // id, so the plan links it to the company the review chose.)
 func PairsFor(p path.ID, docsTool, source string) []Pair {
 	if source == "" {
-		source = "halopsa"
+		source = path.Hub
 	}
 	var out []Pair
 	for _, sys := range path.Systems(p, docsTool) {
@@ -443,12 +438,7 @@ func (m *Model) Search(text string, limit int) []store.RecordRef {
 	return append(starts, contains...)[:min(limit, len(starts)+len(contains))]
 }
 
-func systemName(id string) string {
-	if s, err := systems.Lookup(id); err == nil {
-		return s.Name
-	}
-	return id
-}
+func systemName(id string) string { return adapter.InfoOf(id).Name }
 
 // thousands writes 1204 as "1,204".
 func thousands(n int) string {

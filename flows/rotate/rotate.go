@@ -13,8 +13,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/crash"
 	"github.com/mspwire/mspwire/store"
@@ -32,11 +34,45 @@ type Result struct {
 }
 
 // pending is what waits in the keyring while a rotation is under way: the
-// new secret and the non-secret fields that go with it (a new Liongard key
+// new secret and the non-secret values that go with it (a new Liongard key
 // has a new ID).
 type pending struct {
 	Secret string         `json:"secret"`
-	Fields connect.Fields `json:"fields"`
+	Values connect.Values `json:"values"`
+	// Fields is how mspwire before adapters wrote the values ("URL",
+	// "KeyID", …); read so a rotation it left half-done is finished.
+	Fields map[string]any `json:"fields,omitempty"`
+}
+
+// values are the pending rotation's values, in either form.
+func (p pending) values() connect.Values {
+	if p.Values != nil {
+		return p.Values
+	}
+	v := connect.Values{}
+	for old, key := range map[string]string{"URL": "url", "ClientID": "client_id", "Tenant": "tenant", "Instance": "instance",
+		"KeyID": "key_id", "Expires": "expires", "Region": "region"} {
+		if s, ok := p.Fields[old].(string); ok && s != "" {
+			v[key] = s
+		}
+	}
+	if used, ok := p.Fields["UsedBy"].([]any); ok {
+		var names []string
+		for _, u := range used {
+			names = append(names, fmt.Sprint(u))
+		}
+		v["used_by"] = strings.Join(names, ",")
+	}
+	return v
+}
+
+// stored is the values a saved connection is verified with again.
+func stored(system string, conn store.Connection) connect.Values {
+	a, err := adapter.Lookup(system)
+	if err != nil {
+		return adapter.ValuesOf(conn)
+	}
+	return adapter.Stored(a, conn)
 }
 
 // PendingRef is the keyring entry a rotation parks the new secret in.
@@ -45,10 +81,10 @@ func PendingRef(ref store.SecretRef) store.SecretRef {
 	return ref
 }
 
-// Rotate replaces the secret of a profile's connection. fields carries any
+// Rotate replaces the secret of a profile's connection. changes carries any
 // non-secret changes (a Liongard key's new ID and expiry); empty ones keep
 // their stored value.
-func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, fields connect.Fields, secret, actor string) (Result, error) {
+func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, changes connect.Values, secret, actor string) (Result, error) {
 	conn, err := st.Connection(ctx, profile, system)
 	if err != nil {
 		return Result{}, fmt.Errorf("%w; run mspwire auth login %s first", err, system)
@@ -60,9 +96,9 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 	if secret == "" {
 		return Result{}, errors.New("the new secret is empty")
 	}
-	f := merge(connect.FieldsOf(conn), fields)
+	f := stored(system, conn).Merge(changes)
 
-	parked, _ := json.Marshal(pending{Secret: secret, Fields: f})
+	parked, _ := json.Marshal(pending{Secret: secret, Values: f})
 	if err := kr.Set(ctx, PendingRef(ref), string(parked)); err != nil {
 		return Result{}, fmt.Errorf("rotation not started, the old secret is untouched: %w", err)
 	}
@@ -96,7 +132,7 @@ func Rotate(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 // finish swaps the verified secret in, reads it back, clears the pending
 // entry and records the rotation. Every step may be repeated.
 func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system string, ref store.SecretRef,
-	f connect.Fields, secret string, v connect.Verified, actor string, recovered bool) (Result, error) {
+	f connect.Values, secret string, v connect.Verified, actor string, recovered bool) (Result, error) {
 	if err := kr.Set(ctx, ref, secret); err != nil {
 		return Result{}, fmt.Errorf("the new secret works but could not be stored; it is kept aside and the next mspwire auth command finishes the rotation: %w", err)
 	}
@@ -116,7 +152,10 @@ func finish(ctx context.Context, st *store.Store, kr *store.Keyring, profile, sy
 		return Result{}, err
 	}
 	now := time.Now()
-	conn.Identifiers = connect.Identifiers(f)
+	if f, err = connect.Check(system, f); err != nil {
+		return Result{}, err
+	}
+	conn.Identifiers = adapter.Identifiers(f)
 	conn.ActsAs, conn.VerifiedAt, conn.RotatedAt = v.ActsAs, now, now
 	if err := st.SaveConnection(ctx, conn); err != nil {
 		return Result{}, err
@@ -158,7 +197,7 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 		_ = kr.Delete(ctx, PendingRef(ref))
 		return Result{}, true, errors.New("a half-finished rotation left an unreadable entry; it was removed and the current secret kept")
 	}
-	v, err := connect.Verify(ctx, system, p.Fields, p.Secret)
+	v, err := connect.Verify(ctx, system, p.values(), p.Secret)
 	if errors.Is(err, connect.ErrRejected) {
 		_ = kr.Delete(ctx, PendingRef(ref))
 		_ = st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "rotation.abandoned",
@@ -168,7 +207,7 @@ func Recover(ctx context.Context, st *store.Store, kr *store.Keyring, profile, s
 	if err != nil {
 		return Result{}, true, fmt.Errorf("a half-finished rotation could not be checked now (%w); it is kept for the next run", err)
 	}
-	res, err := finish(ctx, st, kr, profile, system, ref, p.Fields, p.Secret, v, actor, true)
+	res, err := finish(ctx, st, kr, profile, system, ref, p.values(), p.Secret, v, actor, true)
 	return res, true, err
 }
 
@@ -191,7 +230,7 @@ func finishBookkeeping(ctx context.Context, st *store.Store, kr *store.Keyring, 
 	if err != nil {
 		return Result{}, true, err
 	}
-	f := connect.FieldsOf(conn)
+	f := stored(system, conn)
 	v, err := connect.Verify(ctx, system, f, secret.Reveal())
 	if err != nil {
 		return Result{}, true, err
@@ -233,52 +272,13 @@ func addChecklist(ctx context.Context, st *store.Store, profile, system, actor s
 
 // Checklist is what the operator must do elsewhere after a rotation: the
 // vendors give no API for these.
-func Checklist(system string, f connect.Fields) []string {
-	switch system {
-	case "halopsa":
-		users := f.UsedBy
-		if len(users) == 0 {
-			users = []string{"liongard", "hudu"}
-		}
-		var steps []string
-		for _, u := range users {
-			switch u {
-			case "liongard":
-				steps = append(steps, "Paste the new HaloPSA client secret into Liongard: Admin > Integrations > HaloPSA, then save and test")
-			case "hudu":
-				steps = append(steps, "Paste the new HaloPSA client secret into Hudu: Admin > Integrations > HaloPSA, then run a sync")
-			default:
-				steps = append(steps, "Paste the new HaloPSA client secret into "+u)
-			}
-		}
-		return steps
-	case "liongard":
-		return []string{
-			"Update the Liongard access key wherever else it is used (Hudu: Admin > Integrations > Liongard)",
-			"Delete the old access key in Liongard: Account Settings > Access Tokens",
-		}
-	case "itglue":
-		return []string{
-			"Update the IT Glue API key in Liongard: Admin > Integrations > IT Glue",
-			"Revoke the old key in IT Glue: Account > Settings > API Keys",
-		}
-	case "hudu":
-		return []string{"Revoke the old key in Hudu: Admin > Basic Information > API Keys"}
+func Checklist(system string, v connect.Values) []string {
+	a, err := adapter.Lookup(system)
+	if err != nil {
+		return nil
+	}
+	if r, ok := a.(adapter.Rotator); ok {
+		return r.RotationChecklist(v)
 	}
 	return nil
-}
-
-func merge(old, changes connect.Fields) connect.Fields {
-	for _, p := range []struct{ dst, src *string }{
-		{&old.URL, &changes.URL}, {&old.ClientID, &changes.ClientID}, {&old.Tenant, &changes.Tenant},
-		{&old.Instance, &changes.Instance}, {&old.KeyID, &changes.KeyID}, {&old.Expires, &changes.Expires}, {&old.Region, &changes.Region},
-	} {
-		if *p.src != "" {
-			*p.dst = *p.src
-		}
-	}
-	if len(changes.UsedBy) > 0 {
-		old.UsedBy = changes.UsedBy
-	}
-	return old
 }

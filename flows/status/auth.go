@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/mspwire/mspwire/flows/connect"
-	"github.com/mspwire/mspwire/flows/systems"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -49,8 +48,9 @@ func Credentials(ctx context.Context, st *store.Store, kr *store.Keyring, profil
 	}
 	var out []Credential
 	var keyringDown error
-	for _, sys := range systems.All {
-		ref, _ := connect.Ref(profile, sys.ID)
+	for _, a := range adapter.All() {
+		sys := a.Info()
+		ref, _ := adapter.SecretRef(profile, sys.ID)
 		c := Credential{System: sys.ID, Name: sys.Name, SecretEnv: ref.EnvVar(), Secret: store.SourceMissing, Warnings: []string{}}
 		conn, configured := byID[sys.ID]
 		// A keyring that cannot be reached is reported per system, not as a
@@ -85,17 +85,17 @@ func Credentials(ctx context.Context, st *store.Store, kr *store.Keyring, profil
 				c.Warnings = append(c.Warnings, fmt.Sprintf("the secret is %d days old, past the %d-day policy: rotate it (mspwire auth rotate %s)",
 					c.AgeDays, int(maxAge/(24*time.Hour)), sys.ID))
 			}
-			f := connect.FieldsOf(conn)
-			c.Expires = f.Expires
-			if exp, err := time.Parse(time.DateOnly, f.Expires); err == nil {
+			v := adapter.ValuesOf(conn)
+			c.Expires = v["expires"]
+			if exp, err := time.Parse(time.DateOnly, c.Expires); err == nil {
 				switch left := exp.Sub(now); {
 				case left < 0:
-					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expired on %s: create a new one and run mspwire auth rotate %s", f.Expires, sys.ID))
+					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expired on %s: create a new one and run mspwire auth rotate %s", c.Expires, sys.ID))
 				case left < expiryWarning:
-					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expires on %s, in %d days: rotate it before then", f.Expires, int(left.Hours()/24)+1))
+					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expires on %s, in %d days: rotate it before then", c.Expires, int(left.Hours()/24)+1))
 				}
 			}
-			if len(f.UsedBy) > 1 {
+			if len(v.List("used_by")) > 1 {
 				c.Warnings = append(c.Warnings, "one HaloPSA application is shared by several integrations; give each its own")
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -26,6 +27,7 @@ type Report struct {
 // Plan is the latest plan and how far its apply got.
 type Plan struct {
 	ID          int64          `json:"plan_id"`
+	Kind        string         `json:"kind"`
 	Path        string         `json:"path"`
 	CreatedAt   time.Time      `json:"created_at"`
 	ConfirmedBy string         `json:"confirmed_by,omitempty"`
@@ -33,6 +35,8 @@ type Plan struct {
 	FinishedAt  *time.Time     `json:"finished_at,omitempty"`
 	Total       int            `json:"total"`
 	States      map[string]int `json:"states"` // pending, in_flight, done, failed, skipped
+	// Running is the process applying it now; nil when none is.
+	Running *apply.Holder `json:"running,omitempty"`
 }
 
 // System is one system's state in the profile.
@@ -81,10 +85,19 @@ func Build(ctx context.Context, st *store.Store, kr *store.Keyring, profile stri
 	if err != nil {
 		return r, err
 	}
-	r.Plan = &Plan{ID: p.ID, Path: p.Path, CreatedAt: p.CreatedAt, ConfirmedBy: p.ConfirmedBy, ConfirmedAt: p.ConfirmedAt,
+	r.Plan = &Plan{ID: p.ID, Kind: string(p.Kind), Path: p.Path, CreatedAt: p.CreatedAt, ConfirmedBy: p.ConfirmedBy, ConfirmedAt: p.ConfirmedAt,
 		FinishedAt: p.FinishedAt, Total: len(actions), States: map[string]int{}}
 	for _, a := range actions {
-		r.Plan.States[a.State]++
+		r.Plan.States[string(a.State)]++
+	}
+	if p.FinishedAt == nil {
+		h, running, err := apply.Running(ctx, apply.EnvOf(st, profile, nil))
+		if err != nil {
+			return r, err
+		}
+		if running && h.Plan == p.ID {
+			r.Plan.Running = &h
+		}
 	}
 	return r, nil
 }
@@ -101,6 +114,9 @@ func (p Plan) Progress() string {
 		return fmt.Sprintf("applied, all %d actions done", p.Total)
 	case p.FinishedAt != nil:
 		return fmt.Sprintf("%d of %d done, %d failed, %d not sent (mspwire apply retries them)", st["done"], p.Total, st["failed"], st["skipped"])
+	}
+	if p.Running != nil {
+		return fmt.Sprintf("running: %s, %d of %d done", p.Running, st["done"], p.Total)
 	}
 	return fmt.Sprintf("interrupted: %d of %d done, %d left (mspwire apply finishes it)", st["done"], p.Total, st["pending"]+st["in_flight"])
 }

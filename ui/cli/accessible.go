@@ -9,11 +9,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/ui/prompt"
 	"github.com/mspwire/mspwire/ui/tui"
 )
@@ -51,19 +50,16 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	if err != nil {
 		return err
 	}
-	defaults := map[string]string{"techs_live_in": prev.TechsLiveIn, "docs_tool": prev.DocsTool, "deep_data": yesNo(prev.DeepData),
-		"itglue_two_way": yesNo(prev.ITGlueTwoWay), "live_docs": yesNo(prev.LiveDocs), "dedicated_owner": yesNo(prev.DedicatedOwner),
-		"itglue_enterprise": yesNo(prev.ITGlueEnterprise)}
 	var a path.Answers
 	for _, q := range path.Questions {
-		if (q.Key == "itglue_two_way" || q.Key == "itglue_enterprise") && a.DocsTool == "hudu" {
-			continue // IT Glue's questions do not apply to a Hudu shop
+		if !q.Applies(a) {
+			continue
 		}
 		var opts []prompt.Option
 		for _, o := range q.Options {
 			opts = append(opts, prompt.Option{Label: o.Label, Value: o.Value})
 		}
-		def := defaults[q.Key]
+		def := prev.Get(q.Key)
 		if def == "" {
 			def = q.Options[0].Value
 		}
@@ -99,13 +95,11 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 	}
 
-	sources := []prompt.Option{{Label: "HaloPSA", Value: "halopsa"}}
-	for _, sys := range plan.Systems {
-		if sys == "itglue" {
-			sources = append(sources, prompt.Option{Label: "IT Glue", Value: "itglue"})
-		}
+	var sources []prompt.Option
+	for _, sys := range plan.Sources() {
+		sources = append(sources, prompt.Option{Label: adapter.InfoOf(sys).Name, Value: sys})
 	}
-	source, err := p.Select("Where does the client list come from?", "Import from one system only.", sources, "halopsa")
+	source, err := p.Select("Where does the client list come from?", "Import from one system only.", sources, path.Hub)
 	if err != nil {
 		return cancelled(err)
 	}
@@ -139,14 +133,20 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	if n >= 0 {
 		fmt.Fprintf(out, "The IT Glue filter selects %d organizations.\n", n)
 	}
-	for _, sys := range plan.Systems {
-		fmt.Fprintf(out, "Fetching %s…\n", sys)
-		count, err := b.FetchSystem(ctx, sys)
-		if err != nil {
-			fmt.Fprintf(out, "%s: failed: %v\n", sys, err)
-			continue
-		}
-		fmt.Fprintf(out, "%s: %d companies.\n", sys, count)
+	var mu sync.Mutex
+	say := func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(out, format, args...) }
+	if _, err := b.FetchInventories(ctx, onboard.FetchObserver{
+		Start: func(sys string) { say("Fetching %s…\n", adapter.InfoOf(sys).Records) },
+		Wait:  func(sys string, w apply.Wait) { say("%s\n", waitLine(w)) },
+		End: func(f onboard.Fetched) {
+			if f.Err != nil {
+				say("%s: failed: %v\n", adapter.InfoOf(f.System).Name, f.Err)
+			} else {
+				say("%s: %d companies.\n", adapter.InfoOf(f.System).Name, f.Count)
+			}
+		},
+	}); err != nil {
+		return err
 	}
 	if err := accessibleReview(ctx, p, out, b); err != nil {
 		return err
@@ -171,45 +171,13 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	return nil
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
-	f, secret := b.Defaults(sys)
+	info := adapter.InfoOf(sys)
+	v, secret := b.Defaults(sys)
 	for {
-		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", sys)
+		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", info.Name)
 		var err error
-		switch sys {
-		case "halopsa":
-			if f.URL, err = p.Input("HaloPSA URL", "no trailing slash", f.URL, nil); err == nil {
-				f.ClientID, err = p.Input("Client ID", "", f.ClientID, nil)
-			}
-			if err == nil {
-				f.Tenant, err = p.Input("Tenant (optional)", "only if your HaloPSA instance needs one", f.Tenant, nil)
-			}
-			if err == nil {
-				var used string
-				used, err = p.Input("Which integrations use this application? (comma-separated: liongard, hudu, itglue)",
-					"each integration should have its own application and API agent", strings.Join(f.UsedBy, ","), nil)
-				f.UsedBy = nil
-				for _, u := range strings.Split(used, ",") {
-					if u = strings.TrimSpace(strings.ToLower(u)); u != "" {
-						f.UsedBy = append(f.UsedBy, u)
-					}
-				}
-			}
-		case "liongard":
-			if f.URL, err = p.Input("Liongard instance or URL", "us1, us2, ca1, …", f.URL, nil); err == nil {
-				f.KeyID, err = p.Input("Access key ID", "", f.KeyID, nil)
-			}
-		default:
-			f.URL, err = p.Input(sys+" URL", "", f.URL, nil)
-		}
-		if err != nil {
+		if v, err = askFields(p, info, v, loginFields, true, ""); err != nil {
 			return cancelled(err)
 		}
 		if secret != "" {
@@ -222,15 +190,15 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 			}
 		}
 		if secret == "" {
-			if secret, err = p.Secret(sys+" secret", "not shown; stored in the OS keyring only once it works"); err != nil {
+			if secret, err = p.Secret(info.Name+" "+info.Secret().Noun, "not shown; stored in the OS keyring only once it works"); err != nil {
 				return cancelled(err)
 			}
 		}
-		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", sys)
-		v, err := b.Connect(ctx, sys, f, secret)
+		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", info.Name)
+		verified, err := b.Connect(ctx, sys, v, secret)
 		if err == nil {
-			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is saved.\n", v.ActsAs)
-			printWarnings(g.io.Err, v.Warnings)
+			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is saved.\n", verified.ActsAs)
+			printWarnings(g.io.Err, verified.Warnings)
 			return nil
 		}
 		fmt.Fprintf(g.io.Err, "Not connected: %v\nNothing was saved.\n", err)
@@ -261,7 +229,7 @@ func cancelled(err error) error {
 // typed yes (cancel is the default), and applies it as plain lines.
 func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
 	sp, err := b.MakePlan(ctx)
-	if errors.Is(err, plan.ErrInterrupted) {
+	if errors.Is(err, apply.ErrInterrupted) {
 		fmt.Fprintln(out, "An earlier apply stopped before the end; it is finished first.")
 		if sp, err = b.SyncPlan(ctx, 0); err == nil {
 			return accessibleApply(ctx, out, b, sp.Plan.ID)
@@ -272,15 +240,14 @@ func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b bac
 	}
 	writeSyncPlan(out, sp.Plan, sp.Actions, false)
 	if len(sp.Actions) > 0 {
-		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type yes to go ahead; anything else cancels", sp.Plan.ID), "", "", nil)
+		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)
 		if err != nil {
 			return cancelled(err)
 		}
-		if strings.TrimSpace(strings.ToLower(typed)) != "yes" {
+		if err := b.ConfirmPlan(ctx, sp.Plan.ID, typed); errors.Is(err, apply.ErrNotConfirmed) {
 			fmt.Fprintln(out, "Not applied: nothing was sent. mspwire apply applies it later.")
 			return nil
-		}
-		if err := b.ConfirmPlan(ctx, sp.Plan); err != nil {
+		} else if err != nil {
 			return err
 		}
 	}
@@ -290,27 +257,17 @@ func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b bac
 // accessibleApply runs (or finishes) a confirmed plan, one line per action
 // and per rate-limit wait, then a summary.
 func accessibleApply(ctx context.Context, out io.Writer, b backend, id int64) error {
-	sp, err := b.SyncPlan(ctx, id)
-	if err != nil {
-		return err
-	}
 	started := time.Now()
-	var mu sync.Mutex
-	ctx = httpx.WithWaitReporter(ctx, func(w httpx.Wait) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(out, "%s: %s, waiting %s before attempt %d\n", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
-	})
-	res, err := b.Apply(ctx, sp.Plan, func(ev apply.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintln(out, progressLine(ev))
+	res, err := b.Apply(ctx, id, apply.Observer{
+		Action: func(ev apply.Event) { fmt.Fprintln(out, progressLine(ev)) },
+		Wait:   func(w apply.Wait) { fmt.Fprintln(out, waitLine(w)) },
+		Lease:  func(h apply.Holder) { fmt.Fprintf(out, "Waiting: %s.\n", h) },
 	})
 	if err != nil {
 		return err
 	}
 	c := res.Counts
-	fmt.Fprintf(out, "Plan %d: %d of %d actions done, %d failed, %d not sent, in %s.\n", sp.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped,
+	fmt.Fprintf(out, "Plan %d: %d of %d actions done, %d failed, %d not sent, in %s.\n", res.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped,
 		time.Since(started).Round(100*time.Millisecond))
 	if c.Failed+c.Skipped > 0 {
 		fmt.Fprintln(out, "Fix the causes above, then run mspwire apply to retry what failed.")

@@ -19,7 +19,7 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		"1", "2", "1", "1", "1", // the questions; a Hudu shop is not asked IT Glue's
 		"1",                 // path A
 		"", "", "", "", "y", // HaloPSA: URL, client ID, tenant, used by, demo secret
-		"", "", "y", // Liongard: instance, key ID, demo secret
+		"", "", "", "y", // Liongard: instance, key ID, key expiry, demo secret
 		"", "y", // the docs tool: URL, demo secret
 		"1",             // source: HaloPSA
 		"accept strong", // the review's bulk accept

@@ -8,23 +8,20 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
-	"github.com/mspwire/mspwire/flows/systems"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/prompt"
 )
-
-const systemArgs = "halopsa (HaloPSA), liongard (Liongard), itglue (IT Glue) or hudu (Hudu)"
 
 func newAuthCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
@@ -36,40 +33,6 @@ func newAuthCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// credentialFlags are the non-secret fields, shared by login and rotate.
-type credentialFlags struct {
-	fields      connect.Fields
-	usedBy      string
-	secretStdin bool
-}
-
-func (c *credentialFlags) register(cmd *cobra.Command, withLocation bool) {
-	f := cmd.Flags()
-	if withLocation {
-		f.StringVar(&c.fields.URL, "url", "", "base URL (HaloPSA, Hudu; or instead of --instance / --region)")
-		f.StringVar(&c.fields.ClientID, "client-id", "", "HaloPSA application's client ID")
-		f.StringVar(&c.fields.Tenant, "tenant", "", "HaloPSA tenant, if your instance needs it")
-		f.StringVar(&c.fields.Instance, "instance", "", "Liongard instance: us1, us2, ca1, …")
-		f.StringVar(&c.fields.Region, "region", "", "IT Glue region: us, eu or au")
-		f.StringVar(&c.usedBy, "used-by", "", "HaloPSA: integrations using this application, e.g. liongard or liongard,hudu")
-	}
-	f.StringVar(&c.fields.KeyID, "key-id", "", "Liongard access key ID")
-	f.StringVar(&c.fields.Expires, "expires", "", "Liongard access key expiry date, YYYY-MM-DD")
-	f.BoolVar(&c.secretStdin, "secret-stdin", false, "read the secret from standard input (for scripts; never pass a secret as a flag)")
-}
-
-func (c *credentialFlags) values() connect.Fields {
-	f := c.fields
-	if c.usedBy != "" {
-		for _, u := range strings.Split(c.usedBy, ",") {
-			if u = strings.TrimSpace(strings.ToLower(u)); u != "" {
-				f.UsedBy = append(f.UsedBy, u)
-			}
-		}
-	}
-	return f
-}
-
 // prompter is how this run asks questions; nil without a terminal.
 func (g *globals) prompter() prompt.Prompter {
 	if !g.io.Interactive {
@@ -78,103 +41,34 @@ func (g *globals) prompter() prompt.Prompter {
 	return prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: g.accessible}
 }
 
-func systemArg(args []string) (systems.System, error) {
-	if len(args) != 1 {
-		var names []string
-		for _, s := range systems.All {
-			names = append(names, fmt.Sprintf("%s (%s)", s.ID, s.Name))
-		}
-		return systems.System{}, fmt.Errorf("name one system: %s", strings.Join(names, ", "))
-	}
-	return systems.Lookup(strings.ToLower(args[0]))
-}
-
-// readSecret takes the secret from stdin (--secret-stdin) or a masked
-// prompt; never from a flag, so it stays out of shell history and ps.
-func readSecret(g *globals, secretStdin bool, sys systems.System, what string) (string, error) {
-	if secretStdin {
-		raw, err := io.ReadAll(io.LimitReader(g.io.In, 64<<10))
-		if err != nil {
-			return "", fmt.Errorf("reading the secret from stdin: %w", err)
-		}
-		secret := strings.TrimRight(string(raw), "\r\n")
-		if strings.TrimSpace(secret) == "" {
-			return "", errors.New("stdin was empty: pipe the secret in, e.g. mspwire auth login " + sys.ID + " --secret-stdin < secret.txt")
-		}
-		return secret, nil
-	}
-	p := g.prompter()
-	if p == nil {
-		return "", fmt.Errorf("give the %s on stdin with --secret-stdin when not running interactively (never as a flag)", what)
-	}
-	return p.Secret(sys.Name+" "+what, "Paste it; it is not shown and goes only to the OS keyring.")
-}
-
-// fillFields asks for what is missing, or says which flag is needed.
-func fillFields(g *globals, sys systems.System, f *connect.Fields, secretStdin bool) error {
-	type ask struct {
-		flag, title, help string
-		dst               *string
-		optional          bool
-	}
-	var asks []ask
-	switch sys.ID {
-	case "halopsa":
-		asks = []ask{{"--url", "HaloPSA URL", "e.g. https://acme.halopsa.com, without a trailing slash", &f.URL, false},
-			{"--client-id", "Client ID", "Configuration > Integrations > HaloPSA API > your application", &f.ClientID, false}}
-	case "liongard":
-		if f.URL == "" {
-			asks = append(asks, ask{"--instance", "Liongard instance", "us1, us2, ca1, … or the full URL", &f.Instance, false})
-		}
-		asks = append(asks, ask{"--key-id", "Access key ID", "Account Settings > Access Tokens", &f.KeyID, false},
-			ask{"--expires", "Key expiry date (YYYY-MM-DD)", "as chosen when the key was made; empty if it never expires", &f.Expires, true})
-	case "itglue":
-		if f.URL == "" {
-			asks = append(asks, ask{"--region", "IT Glue region", "us, eu or au: where your account lives", &f.Region, false})
-		}
-	case "hudu":
-		asks = []ask{{"--url", "Hudu URL", "e.g. https://docs.yourmsp.com", &f.URL, false}}
-	}
-	p := g.prompter()
-	if secretStdin {
-		p = nil // stdin carries the secret, so no questions
-	}
-	for _, a := range asks {
-		if *a.dst != "" {
-			continue
-		}
-		if p == nil {
-			if a.optional {
-				continue
-			}
-			return fmt.Errorf("%s required when not running interactively", a.flag)
-		}
-		v, err := p.Input(a.title, a.help, "", nil)
-		if err != nil {
-			return err
-		}
-		*a.dst = strings.TrimSpace(v)
-	}
-	return connect.Check(sys.ID, *f)
-}
-
 func newAuthLoginCmd(g *globals) *cobra.Command {
 	var c credentialFlags
 	cmd := &cobra.Command{
 		Use:   "login SYSTEM",
 		Short: "Enter a system's credentials, verify them with the vendor, and keep the secret in the OS keyring",
-		Long: "Log in to " + systemArgs + ". Fields missing from the flags are asked for on a terminal; in scripts give\n" +
-			"them as flags and the secret on stdin with --secret-stdin. Nothing is stored unless the vendor accepts it.\n" +
-			"With the secret in MSPWIRE_<SYSTEM>_<FIELD> (e.g. MSPWIRE_HUDU_API_KEY) and no --secret-stdin, the connection\n" +
-			"is verified and recorded without any keyring: the secret stays in the environment.",
+		Long: "Log in to a system. Each takes these flags (optional ones in brackets):\n\n" + systemsHelp() + "\n\n" +
+			"Fields missing from the flags are asked for on a terminal; in scripts give them as flags and the secret on\n" +
+			"stdin with --secret-stdin. Nothing is stored unless the vendor accepts it. With the secret in\n" +
+			"MSPWIRE_<SYSTEM>_<FIELD> (e.g. MSPWIRE_HUDU_API_KEY) and no --secret-stdin, the connection is verified and\n" +
+			"recorded without any keyring: the secret stays in the environment.",
 		Example: "  mspwire auth login halopsa --url https://acme.halopsa.com --client-id 3c0f… --used-by liongard --secret-stdin < secret.txt",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sys, err := systemArg(args)
 			if err != nil {
 				return err
 			}
-			f := c.values()
-			if err := fillFields(g, sys, &f, c.secretStdin); err != nil {
+			f, err := c.values(sys)
+			if err != nil {
+				return err
+			}
+			p := g.prompter()
+			if c.secretStdin {
+				p = nil // stdin carries the secret, so no questions
+			}
+			if f, err = askFields(p, sys, f, loginFields, false, ""); err != nil {
+				return err
+			}
+			if f, err = connect.Check(sys.ID, f); err != nil {
 				return err
 			}
 			ref, _ := connect.Ref(g.profile, sys.ID)
@@ -182,7 +76,7 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			var secret string
 			if fromEnv {
 				secret = os.Getenv(ref.EnvVar())
-			} else if secret, err = readSecret(g, c.secretStdin, sys, secretWord(sys)); err != nil {
+			} else if secret, err = readSecret(g, c.secretStdin, sys, sys.Secret().Noun); err != nil {
 				return err
 			}
 			if err := store.ValidProfile(g.profile); err != nil {
@@ -224,18 +118,8 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	c.register(cmd, true)
+	c.register(cmd, loginFields)
 	return cmd
-}
-
-func secretWord(sys systems.System) string {
-	switch sys.ID {
-	case "halopsa":
-		return "client secret"
-	case "liongard":
-		return "access key secret"
-	}
-	return "API key"
 }
 
 // credentialError gives a vendor's refusal exit code 4.
@@ -256,7 +140,7 @@ func printWarnings(w io.Writer, warnings []string) {
 // half-done are finished, an interrupted apply is pointed out.
 func recoverRotations(ctx context.Context, g *globals, st *store.Store, kr *store.Keyring) {
 	if a := startUp(ctx, g, onboard.NewEnv(st, kr, g.profile)); a != nil {
-		fmt.Fprintf(g.io.Err, "The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it.\n", a.Plan.ID, a.Done, a.Total)
+		fmt.Fprintln(g.io.Err, applyNote(a))
 	}
 }
 
@@ -412,20 +296,21 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 				}
 				return err
 			}
-			f := c.values()
-			if sys.ID == "liongard" && f.KeyID == "" && c.secretStdin {
-				return errors.New("--key-id required: a new Liongard access key has a new ID")
+			f, err := c.values(sys)
+			if err != nil {
+				return err
 			}
-			if sys.ID == "liongard" && f.KeyID == "" {
-				p := g.prompter()
-				if p == nil {
-					return errors.New("--key-id required when not running interactively")
-				}
-				if f.KeyID, err = p.Input("New access key ID", "Account Settings > Access Tokens", "", nil); err != nil {
-					return err
-				}
+			p := g.prompter()
+			if c.secretStdin {
+				p = nil
 			}
-			secret, err := readSecret(g, c.secretStdin, sys, "new "+secretWord(sys))
+			if f, err = askFields(p, sys, f, rotateFields, false, "New "); err != nil {
+				if p == nil && c.secretStdin {
+					return fmt.Errorf("%w: rotating the %s secret brings a new one", err, sys.Name)
+				}
+				return err
+			}
+			secret, err := readSecret(g, c.secretStdin, sys, "new "+sys.Secret().Noun)
 			if err != nil {
 				return err
 			}
@@ -438,12 +323,12 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	c.register(cmd, false)
+	c.register(cmd, rotateFields)
 	cmd.Flags().BoolVar(&resume, "resume", false, "only finish a rotation an earlier run left half-done")
 	return cmd
 }
 
-func reportRotation(g *globals, sys systems.System, res rotate.Result) {
+func reportRotation(g *globals, sys adapter.Info, res rotate.Result) {
 	verb := "Rotated"
 	if res.Recovered {
 		verb = "Finished rotating"

@@ -114,7 +114,7 @@ func (s *session) stored() string {
 
 // works says whether the stored secret gets a token from HaloPSA.
 func (s *session) works() bool {
-	_, err := connect.Verify(context.Background(), "halopsa", connect.Fields{URL: s.url, ClientID: simhalo.DemoApp.ClientID}, s.stored())
+	_, err := connect.Verify(context.Background(), "halopsa", connect.Values{"url": s.url, "client_id": simhalo.DemoApp.ClientID}, s.stored())
 	return err == nil
 }
 

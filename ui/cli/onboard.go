@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
+	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 )
@@ -34,9 +34,33 @@ func openOnboard(ctx context.Context, g *globals, sayInterrupted bool, fn func(o
 	}
 	e := onboard.NewEnv(st, kr, g.profile)
 	if a := startUp(ctx, g, e); a != nil && sayInterrupted {
-		fmt.Fprintf(g.io.Err, "The apply of plan %d was interrupted (%d of %d done): run mspwire apply to finish it.\n", a.Plan.ID, a.Done, a.Total)
+		fmt.Fprintln(g.io.Err, applyNote(a))
 	}
 	return fn(e)
+}
+
+// firstOption is a question's first answer, its default on the command line.
+func firstOption(key string) string {
+	for _, q := range path.Questions {
+		if q.Key == key {
+			return q.Options[0].Value
+		}
+	}
+	return ""
+}
+
+// optionWords is "halopsa or docs": a question's answers.
+func optionWords(key string) string {
+	for _, q := range path.Questions {
+		if q.Key == key {
+			var vs []string
+			for _, o := range q.Options {
+				vs = append(vs, o.Value)
+			}
+			return strings.Join(vs, " or ")
+		}
+	}
+	return ""
 }
 
 func newPathCmd(g *globals) *cobra.Command {
@@ -78,8 +102,8 @@ func newPathRecommendCmd(g *globals) *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&a.TechsLiveIn, "techs-live-in", "halopsa", "where technicians spend their day: halopsa or docs")
-	f.StringVar(&a.DocsTool, "docs-tool", "hudu", "documentation tool: itglue or hudu")
+	f.StringVar(&a.TechsLiveIn, "techs-live-in", firstOption("techs_live_in"), "where technicians spend their day: "+optionWords("techs_live_in"))
+	f.StringVar(&a.DocsTool, "docs-tool", path.DefaultDocsTool, "documentation tool: "+optionWords("docs_tool"))
 	f.BoolVar(&a.DeepData, "deep-data", false, "the docs tool needs Liongard's full inspection data")
 	f.BoolVar(&a.ITGlueTwoWay, "itglue-two-way", false, "IT Glue already two-way syncs with another platform")
 	f.BoolVar(&a.LiveDocs, "live-docs", false, "documentation should reflect live data, not stay a reference")
@@ -252,18 +276,18 @@ func newInventoryCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				ctx := httpx.WithWaitReporter(cmd.Context(), func(w httpx.Wait) {
-					fmt.Fprintf(g.io.Err, "%s: %s, waiting %s before attempt %d\n", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
-				})
-				results, err := e.FetchInventories(ctx, func(f onboard.Fetched, done bool) {
-					switch {
-					case !done:
-						fmt.Fprintf(g.io.Err, "%s: fetching…\n", f.System)
-					case f.Err != nil:
-						fmt.Fprintf(g.io.Err, "%s: failed\n", f.System)
-					default:
-						fmt.Fprintf(g.io.Err, "%s: %d companies\n", f.System, f.Count)
-					}
+				var mu sync.Mutex
+				say := func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(g.io.Err, format, args...) }
+				results, err := e.FetchInventories(cmd.Context(), onboard.FetchObserver{
+					Start: func(sys string) { say("%s: fetching…\n", sys) },
+					Wait:  func(_ string, w apply.Wait) { say("%s\n", waitLine(w)) },
+					End: func(f onboard.Fetched) {
+						if f.Err != nil {
+							say("%s: failed\n", f.System)
+						} else {
+							say("%s: %d companies\n", f.System, f.Count)
+						}
+					},
 				})
 				if err != nil {
 					return err

@@ -9,31 +9,32 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/who"
+	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
 )
 
 // planView is a plan as `plan --json` prints it.
 type planView struct {
 	PlanID      int64            `json:"plan_id"`
+	Kind        string           `json:"kind"`
 	Path        string           `json:"path"`
 	Source      string           `json:"source"`
 	Stale       bool             `json:"stale"`
 	Changed     []string         `json:"changed,omitempty"` // what made it stale
 	ConfirmedBy string           `json:"confirmed_by,omitempty"`
 	Finished    bool             `json:"finished"`
-	Counts      map[string]int   `json:"counts"` // per kind
-	States      map[string]int   `json:"states"` // per state
+	Running     *apply.Holder    `json:"running,omitempty"` // the process applying it now
+	Counts      map[string]int   `json:"counts"`            // per kind
+	States      map[string]int   `json:"states"`            // per state
 	Notes       []string         `json:"notes"`
 	Actions     []planActionView `json:"actions"`
 }
@@ -44,6 +45,7 @@ type planActionView struct {
 	System     string   `json:"system"`
 	Target     string   `json:"target"`
 	Summary    string   `json:"summary"`
+	Warnings   []string `json:"warnings"`
 	Key        string   `json:"key"`
 	State      string   `json:"state"`
 	Depends    []string `json:"depends,omitempty"`
@@ -52,23 +54,42 @@ type planActionView struct {
 	Error      string   `json:"error,omitempty"`
 }
 
-func viewOf(p store.Plan, actions []store.Action, changed []string) planView {
-	v := planView{PlanID: p.ID, Path: p.Path, Source: p.Source, Stale: len(changed) > 0, Changed: changed, ConfirmedBy: p.ConfirmedBy,
-		Finished: p.FinishedAt != nil, Counts: map[string]int{}, States: map[string]int{}, Notes: p.Notes, Actions: []planActionView{}}
-	if v.Notes == nil {
-		v.Notes = []string{}
+func actionView(a store.Action) planActionView {
+	v := planActionView{ID: a.ID, Kind: string(a.Kind), System: a.System, Target: a.Target, Summary: a.Summary, Warnings: a.Warnings,
+		Key: string(a.Key), State: string(a.State), Attempts: a.Attempts, ExternalID: a.ExternalID, Error: a.Error}
+	if v.Warnings == nil {
+		v.Warnings = []string{}
 	}
-	for _, a := range actions {
-		v.Counts[a.Kind]++
-		v.States[a.State]++
-		v.Actions = append(v.Actions, planActionView{ID: a.ID, Kind: a.Kind, System: a.System, Target: a.Target, Summary: a.Summary,
-			Key: a.Key, State: a.State, Depends: a.Depends, Attempts: a.Attempts, ExternalID: a.ExternalID, Error: a.Error})
+	for _, d := range a.Depends {
+		v.Depends = append(v.Depends, string(d))
 	}
 	return v
 }
 
+func viewOf(s *apply.Session) planView {
+	p := s.Plan
+	v := planView{PlanID: p.ID, Kind: string(p.Kind), Path: p.Path, Source: p.Source, Stale: len(s.Changed) > 0, Changed: s.Changed,
+		ConfirmedBy: p.ConfirmedBy, Finished: p.FinishedAt != nil, Running: s.Running, Counts: map[string]int{}, States: map[string]int{},
+		Notes: p.Notes, Actions: []planActionView{}}
+	if v.Notes == nil {
+		v.Notes = []string{}
+	}
+	for _, a := range s.Actions {
+		v.Counts[string(a.Kind)]++
+		v.States[string(a.State)]++
+		v.Actions = append(v.Actions, actionView(a))
+	}
+	return v
+}
+
+// planOptions are mspwire plan's inputs.
+type planOptions struct {
+	json, detailed bool
+	settings       onboard.SettingsChange
+}
+
 func newPlanCmd(g *globals) *cobra.Command {
-	var asJSON, detailed bool
+	var o planOptions
 	var tier, group string
 	var huduHalo, huduLiongard int
 	cmd := &cobra.Command{
@@ -80,32 +101,25 @@ func newPlanCmd(g *globals) *cobra.Command {
 			"What an earlier plan did is never planned again.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			return withOnboard(ctx, g, func(e onboard.Env) error {
-				if err := saveSettings(ctx, cmd, e, tier, group, huduHalo, huduLiongard); err != nil {
-					return err
-				}
-				p, actions, err := plan.Make(ctx, plan.Env{Onboard: e, Actor: who.Operator()})
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					if err := json.NewEncoder(g.io.Out).Encode(viewOf(p, actions, nil)); err != nil {
-						return err
-					}
-				} else {
-					writeSyncPlan(g.io.Out, p, actions, true)
-				}
-				if detailed && len(actions) > 0 {
-					return &exitError{Code: ExitChanges, Silent: true, Err: errors.New("the plan has changes")}
-				}
-				return nil
-			})
+			f := cmd.Flags()
+			if f.Changed("tier") {
+				o.settings.LiongardTier = &tier
+			}
+			if f.Changed("group") {
+				o.settings.LiongardGroup = &group
+			}
+			if f.Changed("hudu-halopsa-integration") {
+				o.settings.HuduHaloPSAIntegration = &huduHalo
+			}
+			if f.Changed("hudu-liongard-integration") {
+				o.settings.HuduLiongardIntegration = &huduLiongard
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error { return planRun(cmd.Context(), g, e, o) })
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&asJSON, "json", false, "print the plan as JSON on stdout")
-	f.BoolVar(&detailed, "detailed-exitcode", false, "exit 0 when there is nothing to do, 2 when the plan has actions, 1 on error")
+	f.BoolVar(&o.json, "json", false, "print the plan as JSON on stdout")
+	f.BoolVar(&o.detailed, "detailed-exitcode", false, "exit 0 when there is nothing to do, 2 when the plan has actions, 1 on error")
 	f.StringVar(&tier, "tier", "", "Environment Tier of the Liongard environments mspwire creates: Core or Essentials (kept for later plans)")
 	f.StringVar(&group, "group", "", "Liongard Environment Group to put them in; \"-\" for none (kept for later plans)")
 	f.IntVar(&huduHalo, "hudu-halopsa-integration", 0, "id of Hudu's HaloPSA integration, the number in its page's URL (found by looking when not given)")
@@ -114,61 +128,50 @@ func newPlanCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-// saveSettings stores the plan settings given as flags, before the plan
-// is made from them.
-func saveSettings(ctx context.Context, cmd *cobra.Command, e onboard.Env, tier, group string, huduHalo, huduLiongard int) error {
-	f := cmd.Flags()
-	if !f.Changed("tier") && !f.Changed("group") && !f.Changed("hudu-halopsa-integration") && !f.Changed("hudu-liongard-integration") {
-		return nil
+// planRun stores the settings given, makes an onboarding plan and lists it.
+func planRun(ctx context.Context, g *globals, e onboard.Env, o planOptions) error {
+	if err := e.SetPlanSettings(ctx, o.settings); err != nil {
+		return err
 	}
-	switch strings.ToLower(tier) {
-	case "":
-	case "core":
-		tier = "Core"
-	case "essentials", "essential":
-		tier = "Essentials"
-	default:
-		return fmt.Errorf("--tier %q: choose Core or Essentials", tier)
+	engine := workflow.Engine(e)
+	p, _, err := apply.Make(ctx, engine, plan.New(e), who.Operator())
+	if err != nil {
+		return err
 	}
-	if huduHalo < 0 || huduLiongard < 0 {
-		return errors.New("--hudu-halopsa-integration and --hudu-liongard-integration are positive numbers: the number in the integration page's URL in Hudu")
+	s, err := apply.Prepare(ctx, engine, p.ID)
+	if err != nil {
+		return err
 	}
-	detail := map[string]any{}
-	return e.Store.UpdateOnboarding(ctx, e.Profile, func(o *store.Onboarding) error {
-		if f.Changed("tier") {
-			o.Settings.LiongardTier = tier
+	if o.json {
+		if err := json.NewEncoder(g.io.Out).Encode(viewOf(s)); err != nil {
+			return err
 		}
-		if f.Changed("group") {
-			o.Settings.LiongardGroup = strings.TrimSpace(group)
-			if group == "-" {
-				o.Settings.LiongardGroup = ""
-			}
-		}
-		if f.Changed("hudu-halopsa-integration") {
-			o.Settings.HuduHaloPSAIntegration = huduHalo
-		}
-		if f.Changed("hudu-liongard-integration") {
-			o.Settings.HuduLiongardIntegration = huduLiongard
-		}
-		detail["settings"] = o.Settings
-		return nil
-	}, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "plan.settings", Detail: detail})
+	} else {
+		writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
+	}
+	if o.detailed && len(s.Actions) > 0 {
+		return &exitError{Code: ExitChanges, Silent: true, Err: errors.New("the plan has changes")}
+	}
+	return nil
 }
 
 // writeSyncPlan lists a plan; hint says how to apply it, for a plan not
 // confirmed yet.
 func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action, hint bool) {
 	if len(actions) == 0 {
-		fmt.Fprintf(w, "Plan %d (path %s): nothing to do.\n", p.ID, p.Path)
+		fmt.Fprintf(w, "Plan %d (%s): nothing to do.\n", p.ID, planTitle(p))
 	} else {
-		fmt.Fprintf(w, "Plan %d (path %s, source %s): %s\n\n", p.ID, p.Path, p.Source, kindCounts(actions))
+		fmt.Fprintf(w, "Plan %d (%s): %s\n\n", p.ID, planTitle(p), kindCounts(actions))
 		width := len(strconv.Itoa(len(actions)))
 		for i, a := range actions {
 			state := ""
 			if a.State != store.ActionPending {
-				state = " [" + a.State + "]"
+				state = " [" + string(a.State) + "]"
 			}
 			fmt.Fprintf(w, "%*d. %s%s\n", width, i+1, a.Summary, state)
+			for _, warning := range a.Warnings {
+				fmt.Fprintf(w, "%*s  ! %s\n", width, "", warning)
+			}
 		}
 	}
 	for _, n := range p.Notes {
@@ -179,10 +182,18 @@ func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action, hint bool)
 	}
 }
 
+// planTitle is "path A, source halopsa" for onboarding, else the kind.
+func planTitle(p store.Plan) string {
+	if p.Path != "" {
+		return fmt.Sprintf("path %s, source %s", p.Path, p.Source)
+	}
+	return strings.ReplaceAll(string(p.Kind), "_", " ")
+}
+
 // kindCounts is "14 create, 1 group, 31 link, 1 checklist".
 func kindCounts(actions []store.Action) string {
-	counts := map[string]int{}
-	var order []string
+	counts := map[store.ActionKind]int{}
+	var order []store.ActionKind
 	for _, a := range actions {
 		if counts[a.Kind] == 0 {
 			order = append(order, a.Kind)
@@ -204,27 +215,24 @@ func newPlanShowCmd(g *globals) *cobra.Command {
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			id, err := planArg(args)
+			if err != nil {
+				return err
+			}
 			return withOnboard(ctx, g, func(e onboard.Env) error {
-				p, err := planArg(ctx, e, args)
+				s, err := apply.Prepare(ctx, workflow.Engine(e), id)
 				if err != nil {
 					return err
-				}
-				actions, err := e.Store.Actions(ctx, p.ID)
-				if err != nil {
-					return err
-				}
-				var changed []string
-				if p.FinishedAt == nil {
-					if changed, err = plan.Stale(ctx, e, p); err != nil {
-						return err
-					}
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(viewOf(p, actions, changed))
+					return json.NewEncoder(g.io.Out).Encode(viewOf(s))
 				}
-				writeSyncPlan(g.io.Out, p, actions, true)
-				if len(changed) > 0 {
-					fmt.Fprintf(g.io.Out, "\nStale: since it was made, %s. Run mspwire plan for a fresh one.\n", strings.Join(changed, "; "))
+				writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
+				if len(s.Changed) > 0 {
+					fmt.Fprintf(g.io.Out, "\nStale: since it was made, %s. Run %s for a fresh one.\n", strings.Join(s.Changed, "; "), s.Remake())
+				}
+				if s.Running != nil {
+					fmt.Fprintf(g.io.Out, "\nRunning: %s.\n", s.Running)
 				}
 				return nil
 			})
@@ -234,15 +242,16 @@ func newPlanShowCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func planArg(ctx context.Context, e onboard.Env, args []string) (store.Plan, error) {
+// planArg is the plan a command names; 0 for the latest.
+func planArg(args []string) (int64, error) {
 	if len(args) == 0 {
-		return e.Store.LatestPlan(ctx, e.Profile)
+		return 0, nil
 	}
 	id, err := strconv.ParseInt(args[0], 10, 64)
 	if err != nil || id <= 0 {
-		return store.Plan{}, fmt.Errorf("plan %q: give the plan's number, as mspwire plan prints it", args[0])
+		return 0, fmt.Errorf("plan %q: give the plan's number, as mspwire plan prints it", args[0])
 	}
-	return e.Store.PlanByID(ctx, e.Profile, id)
+	return id, nil
 }
 
 // startUp finishes half-done rotations and says when an apply waits to be
@@ -262,79 +271,120 @@ func startUp(ctx context.Context, g *globals, e onboard.Env) *resume.Apply {
 	return r.Apply
 }
 
+// applyNote says an unfinished apply's state on a command's start: running
+// in another process, or interrupted.
+func applyNote(a *resume.Apply) string {
+	if a.Interrupted() {
+		return a.Say() + ": run mspwire apply to finish it."
+	}
+	return a.Say() + "."
+}
+
+// applyOptions are mspwire apply's inputs.
+type applyOptions struct {
+	plan            int64
+	yes, json, wait bool
+}
+
 func newApplyCmd(g *globals) *cobra.Command {
-	var yes, asJSON bool
+	var o applyOptions
 	cmd := &cobra.Command{
 		Use:   "apply [PLAN]",
 		Short: "Carry out the latest plan after you confirm it; run again after an interruption to finish it",
-		Long: "Apply the latest plan (or the one named): show it, wait for you to type yes (without a terminal,\n" +
-			"give --yes), then create and link records, each written to the journal before and after its call.\n" +
+		Long: "Apply the latest plan (or the one named), of any kind: show it, wait for you to type yes (without a\n" +
+			"terminal, give --yes), then send it, each action written to the journal before and after its call.\n" +
 			"Killed or interrupted, run it again: it looks up what may have landed before sending anything twice.\n" +
-			"A finished plan is left alone; its failed actions, if any, are tried again.",
+			"A finished plan is left alone; its failed actions, if any, are tried again. One apply runs at a time:\n" +
+			"while another process applies, this one says which and exits 1, or waits for it with --wait.",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			return openOnboard(ctx, g, false, func(e onboard.Env) error {
-				p, err := planArg(ctx, e, args)
-				if err != nil {
-					return err
-				}
-				actions, err := e.Store.Actions(ctx, p.ID)
-				if err != nil {
-					return err
-				}
-				view := viewOf(p, actions, nil)
-				left := view.States[store.ActionPending] + view.States[store.ActionInFlight] + view.States[store.ActionFailed]
-				switch {
-				case left == 0:
-					if len(actions) == 0 {
-						fmt.Fprintf(g.io.Err, "Plan %d has nothing to do. Nothing was sent.\n", p.ID)
-					} else {
-						fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done. Nothing was sent.\n", p.ID, len(actions))
-					}
-					if asJSON {
-						return json.NewEncoder(g.io.Out).Encode(applySummary{PlanID: p.ID, Finished: true, States: view.States})
-					}
-					return nil
-				case p.ConfirmedAt == nil:
-					if !asJSON {
-						writeSyncPlan(g.io.Err, p, actions, false)
-					}
-					if err := confirmPlan(g, p, yes); err != nil {
-						return err
-					}
-					if err := e.Store.ConfirmPlan(ctx, p, who.Operator()); err != nil {
-						return err
-					}
-					if p, err = e.Store.PlanByID(ctx, e.Profile, p.ID); err != nil {
-						return err
-					}
-				default:
-					fmt.Fprintf(g.io.Err, "Resuming plan %d, confirmed by %s: %d of %d done.\n", p.ID, p.ConfirmedBy, view.States[store.ActionDone], len(actions))
-				}
-				return runApply(ctx, g, e, p, asJSON)
-			})
+			id, err := planArg(args)
+			if err != nil {
+				return err
+			}
+			o.plan = id
+			return openOnboard(cmd.Context(), g, false, func(e onboard.Env) error { return applyRun(cmd.Context(), g, e, o) })
 		},
 	}
-	cmd.Flags().BoolVar(&yes, "yes", false, "confirm without asking (needed without a terminal)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object per action as it ends, then a summary, on stdout")
+	cmd.Flags().BoolVar(&o.yes, "yes", false, "confirm without asking (needed without a terminal)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print one JSON object per action as it ends, then a summary, on stdout")
+	cmd.Flags().BoolVar(&o.wait, "wait", false, "if another process is applying a plan of this profile, wait for it to finish instead of exiting")
 	return cmd
 }
 
-// confirmPlan waits for the operator to type yes.
-func confirmPlan(g *globals, p store.Plan, yes bool) error {
-	if yes {
+// applyRun prepares the plan's apply session, takes the operator's word
+// and runs it, reporting each action as it ends.
+func applyRun(ctx context.Context, g *globals, e onboard.Env, o applyOptions) error {
+	s, err := apply.Prepare(ctx, workflow.Engine(e), o.plan)
+	if err != nil {
+		return err
+	}
+	view := viewOf(s)
+	switch {
+	case s.Counts().Left() == 0:
+		if len(s.Actions) == 0 {
+			fmt.Fprintf(g.io.Err, "Plan %d has nothing to do. Nothing was sent.\n", s.Plan.ID)
+		} else {
+			fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done. Nothing was sent.\n", s.Plan.ID, len(s.Actions))
+		}
+		if o.json {
+			return json.NewEncoder(g.io.Out).Encode(applySummary{PlanID: s.Plan.ID, Finished: true, States: view.States})
+		}
 		return nil
+	case s.Running != nil && !o.wait:
+		return fmt.Errorf("%w: %s. Nothing was sent; wait for it to finish (mspwire apply --wait waits)", apply.ErrRunning, s.Running)
+	case s.NeedsConfirmation():
+		if len(s.Changed) > 0 {
+			return fmt.Errorf("%w: since plan %d was made, %s. Nothing was sent. Run %s for a fresh one",
+				apply.ErrStale, s.Plan.ID, strings.Join(s.Changed, "; "), s.Remake())
+		}
+		if !o.json {
+			writeSyncPlan(g.io.Err, s.Plan, s.Actions, false)
+		}
+		typed, err := confirmation(g, s, o.yes)
+		if err != nil {
+			return err
+		}
+		if err := s.Confirm(ctx, typed, who.Operator()); errors.Is(err, apply.ErrNotConfirmed) {
+			return &exitError{Code: ExitCancelled, Err: errors.New("not applied: nothing was sent")}
+		} else if err != nil {
+			return err
+		}
+	default:
+		fmt.Fprintf(g.io.Err, "Resuming plan %d, confirmed by %s: %d of %d done.\n", s.Plan.ID, s.Plan.ConfirmedBy, s.Counts().Done, len(s.Actions))
+	}
+	return runApply(ctx, g, e, s, o)
+}
+
+// confirmation is the operator's typed word: --yes, or a line read from
+// the terminal.
+func confirmation(g *globals, s *apply.Session, yes bool) (string, error) {
+	if yes {
+		return apply.ConfirmWord, nil
 	}
 	if !g.io.Interactive {
-		return &exitError{Code: ExitCancelled, Err: fmt.Errorf("apply needs your confirmation: run it in a terminal, or give --yes to apply plan %d as shown by mspwire plan show", p.ID)}
+		return "", &exitError{Code: ExitCancelled, Err: fmt.Errorf("apply needs your confirmation: run it in a terminal, or give --yes to apply plan %d as shown by mspwire plan show", s.Plan.ID)}
 	}
-	fmt.Fprintf(g.io.Err, "\nApply plan %d? Type yes to go ahead: ", p.ID)
+	if n := warningCount(s.Actions); n > 0 {
+		fmt.Fprintf(g.io.Err, "\n%d of its actions come with a warning (marked ! above).", n)
+	}
+	fmt.Fprintf(g.io.Err, "\nApply plan %d? Type %s to go ahead: ", s.Plan.ID, apply.ConfirmWord)
 	line, err := bufio.NewReader(g.io.In).ReadString('\n')
-	if strings.TrimSpace(line) != "yes" || err != nil && line == "" {
-		return &exitError{Code: ExitCancelled, Err: errors.New("not applied: nothing was sent")}
+	if err != nil && line == "" {
+		return "", &exitError{Code: ExitCancelled, Err: errors.New("not applied: nothing was sent")}
 	}
-	return nil
+	return line, nil
+}
+
+// warningCount counts a plan's actions that carry a warning.
+func warningCount(actions []store.Action) int {
+	n := 0
+	for _, a := range actions {
+		if len(a.Warnings) > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 type applySummary struct {
@@ -343,30 +393,24 @@ type applySummary struct {
 	States   map[string]int `json:"states"`
 }
 
-// runApply runs the plan and reports each action as it ends.
-func runApply(ctx context.Context, g *globals, e onboard.Env, p store.Plan, asJSON bool) error {
+// runApply runs the session and reports each action as it ends.
+func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, o applyOptions) error {
 	enc := json.NewEncoder(g.io.Out)
-	var mu sync.Mutex // waits are told from every worker
-	ctx = httpx.WithWaitReporter(ctx, func(w httpx.Wait) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(g.io.Err, "%s: %s, waiting %s before attempt %d\n", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
-	})
-	res, err := apply.Run(ctx, e, p, apply.Options{Actor: who.Operator(), Progress: func(ev apply.Event) {
-		mu.Lock()
-		defer mu.Unlock()
-		if asJSON {
-			_ = enc.Encode(map[string]any{"event": "action", "recheck": ev.Recheck, "counts": ev.Counts, "action": planActionView{
-				ID: ev.Action.ID, Kind: ev.Action.Kind, System: ev.Action.System, Target: ev.Action.Target, Summary: ev.Action.Summary,
-				Key: ev.Action.Key, State: ev.Action.State, Attempts: ev.Action.Attempts, ExternalID: ev.Action.ExternalID, Error: ev.Action.Error}})
-			return
-		}
-		fmt.Fprintln(g.io.Err, progressLine(ev))
+	res, err := s.Run(ctx, apply.Options{Actor: who.Operator(), Wait: o.wait, Observer: apply.Observer{
+		Action: func(ev apply.Event) {
+			if o.json {
+				_ = enc.Encode(map[string]any{"event": "action", "recheck": ev.Recheck, "counts": ev.Counts, "action": actionView(ev.Action)})
+				return
+			}
+			fmt.Fprintln(g.io.Err, progressLine(ev))
+		},
+		Wait:  func(w apply.Wait) { fmt.Fprintln(g.io.Err, waitLine(w)) },
+		Lease: func(h apply.Holder) { fmt.Fprintf(g.io.Err, "Waiting: %s.\n", h) },
 	}})
 	c := res.Counts
-	if asJSON {
+	if o.json {
 		states := map[string]int{"pending": c.Pending, "in_flight": c.InFlight, "done": c.Done, "failed": c.Failed, "skipped": c.Skipped}
-		_ = enc.Encode(applySummary{PlanID: p.ID, Finished: c.Pending+c.InFlight == 0 && err == nil, States: states})
+		_ = enc.Encode(applySummary{PlanID: s.Plan.ID, Finished: c.Pending+c.InFlight == 0 && err == nil, States: states})
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -375,9 +419,9 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, p store.Plan, asJS
 		return err
 	case c.Failed > 0 || c.Skipped > 0:
 		return fmt.Errorf("plan %d: %d of %d actions done, %d failed, %d not sent because of them; fix the cause and run mspwire apply again to retry them",
-			p.ID, c.Done, c.Total, c.Failed, c.Skipped)
+			s.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped)
 	}
-	fmt.Fprintf(g.io.Err, "Plan %d applied: %d actions done.\n", p.ID, c.Done)
+	fmt.Fprintf(g.io.Err, "Plan %d applied: %d actions done.\n", s.Plan.ID, c.Done)
 	if n := checklistCount(ctx, e); n > 0 {
 		fmt.Fprintf(g.io.Err, "%d steps wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", n)
 	}
@@ -388,7 +432,7 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, p store.Plan, asJS
 // "[12/46] done      Create Hudu company "Acme" → 812".
 func progressLine(ev apply.Event) string {
 	c := ev.Counts
-	line := fmt.Sprintf("[%d/%d] %-9s %s", c.Done+c.Failed+c.Skipped, c.Total, ev.Action.State, ev.Action.Summary)
+	line := fmt.Sprintf("[%d/%d] %-9s %s", c.Ended(), c.Total, ev.Action.State, ev.Action.Summary)
 	if ev.Action.ExternalID != "" && ev.Action.State == store.ActionDone {
 		line += " → " + ev.Action.ExternalID
 	}
@@ -399,6 +443,12 @@ func progressLine(ev apply.Event) string {
 		line += ": " + ev.Action.Error
 	}
 	return line
+}
+
+// waitLine is a wait as a plain line: "Hudu: rate limited, waiting 9s
+// before attempt 2".
+func waitLine(w apply.Wait) string {
+	return fmt.Sprintf("%s: %s, waiting %s before attempt %d", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
 }
 
 func checklistCount(ctx context.Context, e onboard.Env) int {

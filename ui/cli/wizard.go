@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/sandbox"
@@ -20,13 +21,13 @@ import (
 type backend = tui.Flows
 
 // demoDefaults offers the sandbox's credentials in the demo's forms.
-func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Fields, string) {
-	return func(system string) (connect.Fields, string) {
+func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Values, string) {
+	return func(system string) (connect.Values, string) {
 		c, ok := creds[system]
 		if !ok {
-			return connect.Fields{}, ""
+			return connect.Values{}, ""
 		}
-		return connect.Fields{URL: c.URL, ClientID: c.ClientID, KeyID: c.KeyID}, c.ClientSecret + c.KeySecret + c.APIKey
+		return c.Values(), c.Secret()
 	}
 }
 
@@ -106,9 +107,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 			defer forgetDemoSecrets(kr, profile)
 			g.profile = profile
 			return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, profile), Demo: demoDefaults(sb.Creds),
-				DemoRotate: func(_ context.Context, system string) (connect.Fields, string, error) {
+				DemoRotate: func(_ context.Context, system string) (connect.Values, string, error) {
 					c, err := sb.NewSecret(system)
-					return connect.Fields{KeyID: c.KeyID}, c.ClientSecret + c.KeySecret + c.APIKey, err
+					v := c.Values()
+					delete(v, "url") // a rotation keeps the URL
+					return v, c.Secret(), err
 				}})
 		},
 	}
@@ -120,7 +123,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 
 // forgetDemoSecrets removes what the demo put in the real keyring.
 func forgetDemoSecrets(kr *store.Keyring, profile string) {
-	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+	for _, sys := range adapter.IDs() {
 		if ref, err := connect.Ref(profile, sys); err == nil {
 			_ = kr.Delete(context.Background(), ref)
 		}

@@ -6,6 +6,7 @@ package prompt
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 
 	"charm.land/huh/v2"
@@ -36,16 +37,27 @@ type Huh struct {
 }
 
 func (h Huh) run(field huh.Field) error {
+	if l, ok := h.In.(*lineReader); ok && l.ended {
+		return fmt.Errorf("%w: the input ended", ErrCancelled)
+	}
 	form := huh.NewForm(huh.NewGroup(field)).WithInput(h.In).WithOutput(h.Out).WithAccessible(h.Accessible).WithShowHelp(true)
 	err := form.Run()
 	if errors.Is(err, huh.ErrUserAborted) {
 		return ErrCancelled
+	}
+	if l, ok := h.In.(*lineReader); ok && l.ended && err == nil {
+		// huh takes the end of the input for an empty answer, and asks
+		// again forever: there is nobody to answer.
+		return fmt.Errorf("%w: the input ended", ErrCancelled)
 	}
 	return err
 }
 
 // Input asks for a line of text.
 func (h Huh) Input(title, description, value string, validate func(string) error) (string, error) {
+	if h.Accessible && description != "" {
+		title += " (" + description + ")" // the accessible mode prints the title alone
+	}
 	in := huh.NewInput().Title(title).Description(description).Value(&value)
 	if validate != nil {
 		in = in.Validate(validate)
@@ -86,7 +98,10 @@ func (h Huh) Select(title, description string, options []Option, value string) (
 // the next question.
 func Lines(r io.Reader) io.Reader { return &lineReader{r: bufio.NewReader(r)} }
 
-type lineReader struct{ r *bufio.Reader }
+type lineReader struct {
+	r     *bufio.Reader
+	ended bool // the input ended: no more answers will come
+}
 
 func (l *lineReader) Read(p []byte) (int, error) {
 	n := 0
@@ -96,6 +111,7 @@ func (l *lineReader) Read(p []byte) (int, error) {
 			if n > 0 {
 				return n, nil
 			}
+			l.ended = true
 			return 0, err
 		}
 		p[n] = b

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -11,9 +12,9 @@ import (
 	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
-	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -43,10 +44,11 @@ type applyScreen struct {
 // clock is the apply screen's time; the golden views fix it.
 var clock = time.Now
 
+// applyState is one system's bar: its counts as the apply tells them, and
+// the wait it is in, if any.
 type applyState struct {
-	total, done, failed, skipped int
-	wait                         *httpx.Wait
-	waitUntil                    time.Time
+	apply.Counts
+	wait *apply.Wait
 }
 
 type (
@@ -55,7 +57,7 @@ type (
 		err error
 	}
 	applyEventMsg struct{ ev apply.Event }
-	applyWaitMsg  struct{ wait httpx.Wait }
+	applyWaitMsg  struct{ wait apply.Wait }
 	applyEndMsg   struct{} // no more events
 	appliedMsg    struct {
 		res apply.Result
@@ -99,20 +101,22 @@ func (a *applyScreen) start() event {
 // run applies the plan, sending what happens to events; the screen
 // listens. Action events are never dropped (the bars count them); waits
 // are, if the screen is behind.
-func runApply(p store.Plan, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
+func runApply(id int64, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
 	return func(ctx context.Context) tea.Msg {
 		defer close(events)
-		c := httpx.WithWaitReporter(ctx, func(w httpx.Wait) {
-			select {
-			case events <- applyWaitMsg{w}:
-			default:
-			}
-		})
-		res, err := backendOf(ctx).Apply(c, p, func(ev apply.Event) {
-			select {
-			case events <- applyEventMsg{ev}:
-			case <-ctx.Done():
-			}
+		res, err := backendOf(ctx).Apply(ctx, id, apply.Observer{
+			Action: func(ev apply.Event) {
+				select {
+				case events <- applyEventMsg{ev}:
+				case <-ctx.Done():
+				}
+			},
+			Wait: func(w apply.Wait) {
+				select {
+				case events <- applyWaitMsg{w}:
+				default:
+				}
+			},
 		})
 		return appliedMsg{res, err}
 	}
@@ -143,7 +147,7 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		for _, sys := range a.systems {
 			if strings.EqualFold(systemName(sys), m.wait.System) || strings.EqualFold(sys, m.wait.System) {
 				w := m.wait
-				a.per[sys].wait, a.per[sys].waitUntil = &w, now.Add(w.For)
+				a.per[sys].wait = &w
 			}
 		}
 		return a.listen(), nil
@@ -169,48 +173,27 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 	return nil, nil
 }
 
-// begin counts the plan's actions per system and starts the apply.
+// begin shows the plan's actions per system and starts the apply.
 func (a *applyScreen) begin(sp SyncPlan, now time.Time) event {
 	a.sp, a.started = &sp, now
+	systems, per := apply.BySystem(sp.Actions)
 	for _, x := range sp.Actions {
 		a.actions[x.ID] = x
-		st, ok := a.per[x.System]
-		if !ok {
-			st = &applyState{}
-			a.per[x.System] = st
-			a.systems = append(a.systems, x.System)
-		}
-		st.total++
-		st.count(x.State, 1)
 	}
-	sortSystems(a.systems)
+	for _, sys := range systems {
+		a.per[sys] = &applyState{Counts: per[sys]}
+	}
+	a.systems = systems
+	sort.SliceStable(a.systems, func(i, j int) bool { return adapter.Order(a.systems[i]) < adapter.Order(a.systems[j]) })
 	a.events = make(chan tea.Msg, 256)
 	return batchEvent{
-		askEvent{label: fmt.Sprintf("Applying plan %d…", sp.Plan.ID), fn: runApply(sp.Plan, a.events)},
+		askEvent{label: fmt.Sprintf("Applying plan %d…", sp.Plan.ID), fn: runApply(sp.Plan.ID, a.events)},
 		a.listen(),
 	}
 }
 
-func sortSystems(systems []string) {
-	for i := 1; i < len(systems); i++ {
-		for j := i; j > 0 && systemOrder[systems[j]] < systemOrder[systems[j-1]]; j-- {
-			systems[j], systems[j-1] = systems[j-1], systems[j]
-		}
-	}
-}
-
-func (st *applyState) count(state string, n int) {
-	switch state {
-	case store.ActionDone:
-		st.done += n
-	case store.ActionFailed:
-		st.failed += n
-	case store.ActionSkipped:
-		st.skipped += n
-	}
-}
-
-// note takes one action's new state.
+// note takes one action's new state, and its system's counts as the
+// apply keeps them.
 func (a *applyScreen) note(ev apply.Event) {
 	x := ev.Action
 	old, ok := a.actions[x.ID]
@@ -218,8 +201,7 @@ func (a *applyScreen) note(ev apply.Event) {
 	if !ok || st == nil {
 		return
 	}
-	st.count(old.State, -1)
-	st.count(x.State, 1)
+	st.Counts = ev.System
 	st.wait = nil // a call ended: the wait is over
 	a.actions[x.ID] = x
 	if x.State == store.ActionFailed && old.State != store.ActionFailed {
@@ -233,7 +215,7 @@ func (a *applyScreen) note(ev apply.Event) {
 func (a *applyScreen) failedCount() int {
 	n := 0
 	for _, st := range a.per {
-		n += st.failed + st.skipped
+		n += st.Failed + st.Skipped
 	}
 	return n
 }
@@ -272,8 +254,8 @@ func (a *applyScreen) view(width, height int) string {
 	var b strings.Builder
 	total, done := 0, 0
 	for _, st := range a.per {
-		total += st.total
-		done += st.done
+		total += st.Total
+		done += st.Done
 	}
 	head := fmt.Sprintf("Plan %d · %d of %d done · %s", a.sp.Plan.ID, done, total, since(now.Sub(a.started)))
 	if a.rechecks > 0 {
@@ -285,16 +267,16 @@ func (a *applyScreen) view(width, height int) string {
 	for _, sys := range a.systems {
 		st := a.per[sys]
 		frac := 0.0
-		if st.total > 0 {
-			frac = float64(st.done+st.failed+st.skipped) / float64(st.total)
+		if st.Total > 0 {
+			frac = float64(st.Done) / float64(st.Total)
 		}
-		line := fmt.Sprintf("%-9s %s %d/%d", systemName(sys), bar.ViewAs(frac), st.done, st.total)
+		line := fmt.Sprintf("%-9s %s %d/%d", systemName(sys), bar.ViewAs(frac), st.Done, st.Total)
 		switch {
 		case st.wait != nil:
-			line += fmt.Sprintf(" waiting %s (%s)", max(0, st.waitUntil.Sub(now)).Round(time.Second), st.wait.Reason)
-		case st.failed+st.skipped > 0:
-			line += fmt.Sprintf(" %d failed, %d not sent", st.failed, st.skipped)
-		case st.done == st.total:
+			line += fmt.Sprintf(" waiting %s (%s)", max(0, st.wait.Until.Sub(now)).Round(time.Second), st.wait.Reason)
+		case st.Failed+st.Skipped > 0:
+			line += fmt.Sprintf(" %d failed, %d not sent", st.Failed, st.Skipped)
+		case st.Done == st.Total:
 			line += " ✓"
 		}
 		b.WriteString(truncate(line, width) + "\n")
@@ -317,7 +299,7 @@ func (a *applyScreen) view(width, height int) string {
 
 // summary is the end of a run: what it did, by kind, and how long it took.
 func (a *applyScreen) summary(now time.Time) string {
-	per := map[string]int{}
+	per := map[change.Kind]int{}
 	skipped, failed := 0, 0
 	for _, x := range a.actions {
 		switch x.State {
@@ -332,6 +314,15 @@ func (a *applyScreen) summary(now time.Time) string {
 	if a.result.AlreadyApplied && len(a.actions) == 0 {
 		return "Nothing to send: the plan is recorded as applied."
 	}
-	return fmt.Sprintf("Plan %d: %d created, %d grouped, %d linked, %d put on the checklist; %d not sent, %d failed. Took %s.",
-		a.sp.Plan.ID, per[plan.KindCreate], per[plan.KindGroup], per[plan.KindLink], per[plan.KindChecklist], skipped, failed, since(now.Sub(a.started)))
+	planned := map[change.Kind]bool{}
+	for _, x := range a.actions {
+		planned[x.Kind] = true
+	}
+	var did []string
+	for _, k := range change.Kinds() {
+		if planned[k] {
+			did = append(did, fmt.Sprintf("%d %s", per[k], change.Did(k)))
+		}
+	}
+	return fmt.Sprintf("Plan %d: %s; %d not sent, %d failed. Took %s.", a.sp.Plan.ID, strings.Join(did, ", "), skipped, failed, since(now.Sub(a.started)))
 }

@@ -19,11 +19,19 @@ import (
 type Stage = onboard.Stage
 
 // SyncPlan is a stored plan with its actions and, while it is not
-// finished, what changed since it was made (it is stale if anything did).
+// finished, what changed since it was made (it is stale if anything did),
+// and the process applying it now, if one is: a snapshot of an apply
+// session (flows/apply) for a screen to show.
 type SyncPlan struct {
 	Plan    store.Plan
 	Actions []store.Action
 	Changed []string
+	Running *apply.Holder
+}
+
+// snapshot is a session as a screen shows it.
+func snapshot(s *apply.Session) SyncPlan {
+	return SyncPlan{Plan: s.Plan, Actions: s.Actions, Changed: s.Changed, Running: s.Running}
 }
 
 // Backend is the work the wizard asks for. The screens never call it: the
@@ -38,15 +46,15 @@ type Backend interface {
 	Plan(ctx context.Context) (onboard.Plan, error)
 	// Defaults are the fields offered in a credential form (the sandbox's
 	// demo credentials in `mspwire demo`, otherwise what is stored).
-	Defaults(system string) (connect.Fields, string)
+	Defaults(system string) (connect.Values, string)
 	// Connect verifies credentials and, only if the vendor accepts them,
 	// saves them.
-	Connect(ctx context.Context, system string, f connect.Fields, secret string) (connect.Verified, error)
+	Connect(ctx context.Context, system string, v connect.Values, secret string) (connect.Verified, error)
 	ITGlueChoices(ctx context.Context) (statuses, types []onboard.Choice, err error)
 	SetSource(ctx context.Context, source string, statuses, types []string) (int, error)
-	// FetchSystem reads one system's companies; the context may carry
-	// httpx's page and wait reporters.
-	FetchSystem(ctx context.Context, system string) (int, error)
+	// FetchInventories reads every company list the path needs, telling
+	// the observer each system's pages and waits.
+	FetchInventories(ctx context.Context, obs onboard.FetchObserver) ([]onboard.Fetched, error)
 	AlertMapping(ctx context.Context) ([]path.Mapping, error)
 	Tick(ctx context.Context, step string, done bool) error
 	// VerifySteps checks through the APIs the steps they can see, marking
@@ -54,10 +62,10 @@ type Backend interface {
 	VerifySteps(ctx context.Context) (map[string]string, error)
 	// Rotate replaces a connection's secret (flows/rotate): verified before
 	// it replaces the old one.
-	Rotate(ctx context.Context, system string, f connect.Fields, secret string) (rotate.Result, error)
+	Rotate(ctx context.Context, system string, changes connect.Values, secret string) (rotate.Result, error)
 	// NewDemoSecret has the demo's sandbox issue a new secret for a system,
 	// as the vendor's console would; outside the demo it offers none.
-	NewDemoSecret(ctx context.Context, system string) (connect.Fields, string)
+	NewDemoSecret(ctx context.Context, system string) (connect.Values, string)
 	// Review opens the match review; with suggest, it first matches the
 	// inventories again (keeping every decision).
 	Review(ctx context.Context, suggest bool) (*review.Model, error)
@@ -68,12 +76,12 @@ type Backend interface {
 	// changed since it was made if it is not finished (store.ErrNoPlan:
 	// none yet).
 	SyncPlan(ctx context.Context, id int64) (SyncPlan, error)
-	// ConfirmPlan records the operator's yes to a plan.
-	ConfirmPlan(ctx context.Context, p store.Plan) error
-	// Apply runs or resumes a confirmed plan (flows/apply), telling
-	// progress each action's end; the context may carry httpx's wait
-	// reporter.
-	Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error)
+	// ConfirmPlan records the operator's typed word for a plan, if it is
+	// yes and the plan still holds (apply.Session.Confirm).
+	ConfirmPlan(ctx context.Context, id int64, typed string) error
+	// Apply runs or resumes a confirmed plan (apply.Session.Run), telling
+	// the observer each action's end and each wait.
+	Apply(ctx context.Context, id int64, obs apply.Observer) (apply.Result, error)
 	// Doctor runs mspwire doctor's checks (flows/checks).
 	Doctor(ctx context.Context) (checks.Report, error)
 	// AnswerQuestion stores the answer to one of doctor's questions.

@@ -8,10 +8,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/status"
-	"github.com/mspwire/mspwire/flows/systems"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -23,8 +23,7 @@ type credsScreen struct {
 	systems  []string
 	verified map[string]string // system -> what it was verified as
 	index    int
-	form     *form
-	fields   connect.Fields
+	form     *credForm
 	secret   string
 	result   *connectedMsg
 	loaded   bool
@@ -43,7 +42,7 @@ type (
 		err    error
 	}
 	defaultsMsg struct {
-		fields connect.Fields
+		values connect.Values
 		secret string
 	}
 	connectedMsg struct {
@@ -66,7 +65,7 @@ func (c *credsScreen) keys() []key.Binding {
 	case !c.loaded:
 		return nil
 	case c.form != nil && c.result == nil:
-		return c.form.keys()
+		return c.form.form.keys()
 	case c.result != nil && c.result.err != nil:
 		return []key.Binding{keyReplace}
 	case c.result != nil:
@@ -126,8 +125,8 @@ func (c *credsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		return c.enter(), nil
 	case defaultsMsg:
-		c.fields, c.secret = m.fields, m.secret
-		c.build()
+		c.secret = m.secret
+		c.form = newCredForm(adapter.InfoOf(c.system()), m.values, &c.secret, allFields, "")
 	case connectedMsg:
 		c.result = &m
 		if m.err == nil {
@@ -166,77 +165,14 @@ func (c *credsScreen) input(msg tea.Msg) event {
 		}
 		return nil
 	}
-	if !c.form.update(msg) {
+	if !c.form.form.update(msg) {
 		return nil
 	}
-	f := c.fields
-	if c.system() == "itglue" && len(f.URL) <= 3 { // a region typed in the URL field
-		f.Region, f.URL = strings.ToLower(strings.TrimSpace(f.URL)), ""
-	}
-	if c.system() == "liongard" && !strings.Contains(f.URL, "://") {
-		f.Instance, f.URL = f.URL, ""
-	}
-	sys, secret := c.system(), c.secret
+	f, sys, secret := c.form.values(), c.system(), c.secret
 	return askEvent{label: "Testing the " + systemName(sys) + " connection…", fn: func(ctx context.Context) tea.Msg {
 		v, err := backendOf(ctx).Connect(ctx, sys, f, secret)
 		return connectedMsg{sys, v, err}
 	}}
-}
-
-// build makes the current system's form, with defaults or the values just
-// tried.
-func (c *credsScreen) build() {
-	f := &c.fields
-	urlCheck := func(s string) error {
-		if s == "" {
-			return nil
-		}
-		_, err := connect.NormalizeURL(s)
-		return err
-	}
-	required := func(what string) func(string) error {
-		return func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				return fmt.Errorf("%s is required", what)
-			}
-			return nil
-		}
-	}
-	secret := func(title string) formField {
-		return newInput(title, "Pasted, never shown; stored in the OS keyring only once it works", &c.secret, true, required("the secret"))
-	}
-	var fields []formField
-	switch c.system() {
-	case "halopsa":
-		fields = []formField{
-			newInput("HaloPSA URL", "e.g. https://acme.halopsa.com — a trailing slash is removed", &f.URL, false, urlCheck),
-			newInput("Client ID", "Configuration > Integrations > HaloPSA API > your application", &f.ClientID, false, required("the client ID")),
-			secret("Client secret"),
-			newInput("Tenant (optional)", "only if your HaloPSA instance needs one", &f.Tenant, false, nil),
-			newMulti("Which integrations use this application?", "Each integration should have its own application and API agent",
-				[]option{{"Liongard", "liongard"}, {"Hudu", "hudu"}, {"IT Glue", "itglue"}}, &f.UsedBy),
-		}
-	case "liongard":
-		fields = []formField{
-			newInput("Liongard instance or URL", "us1, us2, ca1, … or the full URL", &f.URL, false, required("the instance")),
-			newInput("Access key ID", "Account Settings > Access Tokens", &f.KeyID, false, required("the key ID")),
-			secret("Access key secret"),
-		}
-	case "itglue":
-		if f.URL == "" && f.Region == "" {
-			f.URL = "us"
-		}
-		fields = []formField{
-			newInput("IT Glue region or API URL", "us, eu, au — or the API URL", &f.URL, false, required("the region")),
-			secret("API key"),
-		}
-	case "hudu":
-		fields = []formField{
-			newInput("Hudu URL", "e.g. https://docs.yourmsp.com", &f.URL, false, urlCheck),
-			secret("API key"),
-		}
-	}
-	c.form = newForm(fields...)
 }
 
 func (c *credsScreen) view(width, height int) string {
@@ -261,10 +197,10 @@ func (c *credsScreen) view(width, height int) string {
 			b.WriteString("Reading the form…")
 		}
 	case c.form != nil:
-		if strings.HasSuffix(strings.TrimSpace(c.fields.URL), "/") {
+		if c.form.trailingSlash() {
 			b.WriteString(wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n")
 		}
-		body, _ := c.form.view(width)
+		body, _ := c.form.form.view(width)
 		b.WriteString(body)
 	}
 	return b.String()
@@ -274,13 +210,8 @@ func (c *credsScreen) focusLine() int {
 	if c.form == nil || c.result != nil {
 		return 0
 	}
-	_, at := c.form.view(c.width)
+	_, at := c.form.form.view(c.width)
 	return at + 2
 }
 
-func systemName(id string) string {
-	if s, err := systems.Lookup(id); err == nil {
-		return s.Name
-	}
-	return id
-}
+func systemName(id string) string { return adapter.InfoOf(id).Name }

@@ -9,7 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 )
 
@@ -30,8 +30,7 @@ type fetchScreen struct {
 type fetchState struct {
 	started, ended time.Time
 	pages, records int
-	wait           *httpx.Wait
-	waitUntil      time.Time
+	wait           *apply.Wait
 	err            error
 }
 
@@ -46,7 +45,7 @@ type (
 	}
 	fetchWaitMsg struct {
 		system string
-		wait   httpx.Wait
+		wait   apply.Wait
 	}
 	fetchStartMsg struct{ system string }
 	fetchedMsg    struct {
@@ -55,7 +54,7 @@ type (
 		err    error
 	}
 	fetchEndMsg  struct{}
-	fetchDoneMsg struct{}
+	fetchDoneMsg struct{ err error }
 )
 
 var keyContinue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "review the matches"))
@@ -81,7 +80,7 @@ func (f *fetchScreen) start() event {
 // fetchAll reads the systems one after another, sending what happens to
 // events; the screen listens. Page and wait reports are dropped rather than
 // slow the fetch if the screen is behind.
-func fetchAll(systems []string, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
+func fetchAll(events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
 	return func(ctx context.Context) tea.Msg {
 		defer close(events)
 		send := func(m tea.Msg) {
@@ -90,28 +89,19 @@ func fetchAll(systems []string, events chan<- tea.Msg) func(ctx context.Context)
 			case <-ctx.Done(): // the screen left: nobody listens
 			}
 		}
-		b := backendOf(ctx)
-		for _, sys := range systems {
-			send(fetchStartMsg{sys})
-			c := httpx.WithPageReporter(ctx, func(pages, items int) {
-				select {
-				case events <- fetchPageMsg{sys, pages, items}:
-				default:
-				}
-			})
-			c = httpx.WithWaitReporter(c, func(w httpx.Wait) {
-				select {
-				case events <- fetchWaitMsg{sys, w}:
-				default:
-				}
-			})
-			n, err := b.FetchSystem(c, sys)
-			send(fetchedMsg{sys, n, err})
-			if ctx.Err() != nil {
-				break
+		drop := func(m tea.Msg) {
+			select {
+			case events <- m:
+			default:
 			}
 		}
-		return fetchDoneMsg{}
+		_, err := backendOf(ctx).FetchInventories(ctx, onboard.FetchObserver{
+			Start: func(sys string) { send(fetchStartMsg{sys}) },
+			Page:  func(sys string, pages, records int) { drop(fetchPageMsg{sys, pages, records}) },
+			Wait:  func(sys string, w apply.Wait) { drop(fetchWaitMsg{sys, w}) },
+			End:   func(f onboard.Fetched) { send(fetchedMsg{f.System, f.Count, f.Err}) },
+		})
+		return fetchDoneMsg{err}
 	}
 }
 
@@ -137,7 +127,7 @@ func (f *fetchScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			f.progress[sys] = &fetchState{}
 		}
 		f.events = make(chan tea.Msg, 64)
-		return batchEvent{askEvent{label: "Fetching the inventories…", fn: fetchAll(f.systems, f.events)}, f.listen()}, nil
+		return batchEvent{askEvent{label: "Fetching the inventories…", fn: fetchAll(f.events)}, f.listen()}, nil
 	case fetchStartMsg:
 		f.progress[m.system].started = now
 		return f.listen(), nil
@@ -148,7 +138,7 @@ func (f *fetchScreen) update(msg tea.Msg) (event, tea.Cmd) {
 	case fetchWaitMsg:
 		p := f.progress[m.system]
 		w := m.wait
-		p.wait, p.waitUntil = &w, now.Add(w.For)
+		p.wait = &w
 		return f.listen(), nil
 	case fetchedMsg:
 		p := f.progress[m.system]
@@ -164,6 +154,9 @@ func (f *fetchScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		return f.finish(), nil
 	case fetchDoneMsg:
 		f.asked = true
+		if m.err != nil {
+			f.failed = true
+		}
 		return f.finish(), nil
 	case tea.KeyPressMsg:
 		if f.done && key.Matches(m, keyContinue) {
@@ -201,7 +194,7 @@ func (f *fetchScreen) view(width, height int) string {
 		case !p.ended.IsZero():
 			state = fmt.Sprintf("✓ %s records in %s", thousands(p.records), p.ended.Sub(p.started).Round(100*time.Millisecond))
 		case p.wait != nil:
-			left := max(0, p.waitUntil.Sub(now))
+			left := max(0, p.wait.Until.Sub(now))
 			state = fmt.Sprintf("waiting %s (%s, attempt %d) · %s elapsed", left.Round(time.Second), p.wait.Reason, p.wait.Attempt,
 				now.Sub(p.started).Round(time.Second))
 		case !p.started.IsZero():

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
@@ -14,7 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/who"
-	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/flows/workflow"
 )
 
 // Flows is the Backend the program uses: the onboarding flows over the
@@ -23,21 +24,21 @@ type Flows struct {
 	onboard.Env
 	// Demo offers credentials as form defaults (the sandbox's, in the
 	// demo); nil elsewhere.
-	Demo func(system string) (connect.Fields, string)
+	Demo func(system string) (connect.Values, string)
 	// DemoRotate has the sandbox issue a new secret (the demo only).
-	DemoRotate func(ctx context.Context, system string) (connect.Fields, string, error)
+	DemoRotate func(ctx context.Context, system string) (connect.Values, string, error)
 }
 
 // NewDemoSecret is a secret the demo's sandbox just issued, or none.
-func (f Flows) NewDemoSecret(ctx context.Context, system string) (connect.Fields, string) {
+func (f Flows) NewDemoSecret(ctx context.Context, system string) (connect.Values, string) {
 	if f.DemoRotate == nil {
-		return connect.Fields{}, ""
+		return connect.Values{}, ""
 	}
-	fields, secret, err := f.DemoRotate(ctx, system)
+	values, secret, err := f.DemoRotate(ctx, system)
 	if err != nil {
-		return connect.Fields{}, ""
+		return connect.Values{}, ""
 	}
-	return fields, secret
+	return values, secret
 }
 
 // Status is the profile's report for the home screen.
@@ -50,27 +51,27 @@ func (f Flows) Answer(ctx context.Context, a path.Answers) (path.ID, string, err
 	return f.Env.Answer(ctx, a)
 }
 
-// Defaults fills a credential form: demo credentials, or what is stored
+// Defaults fill a credential form: demo credentials, or what is stored
 // (never a stored secret).
-func (f Flows) Defaults(system string) (connect.Fields, string) {
+func (f Flows) Defaults(system string) (connect.Values, string) {
 	if f.Demo != nil {
-		if fields, secret := f.Demo(system); secret != "" {
-			return fields, secret
+		if values, secret := f.Demo(system); secret != "" {
+			return values, secret
 		}
 	}
 	if conn, err := f.Store.Connection(context.Background(), f.Profile, system); err == nil {
-		return connect.FieldsOf(conn), ""
+		return adapter.ValuesOf(conn), ""
 	}
-	return connect.Fields{}, ""
+	return connect.Values{}, ""
 }
 
 // Connect verifies credentials and saves them only if they work.
-func (f Flows) Connect(ctx context.Context, system string, fields connect.Fields, secret string) (connect.Verified, error) {
-	v, err := connect.Verify(ctx, system, fields, secret)
+func (f Flows) Connect(ctx context.Context, system string, values connect.Values, secret string) (connect.Verified, error) {
+	v, err := connect.Verify(ctx, system, values, secret)
 	if err != nil {
 		return v, err
 	}
-	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, v, who.Operator())
+	return v, connect.Save(ctx, f.Store, f.Keyring, f.Profile, system, values, secret, v, who.Operator())
 }
 
 // Review opens the match review, matching the inventories first if asked.
@@ -89,46 +90,44 @@ func (f Flows) Resume(ctx context.Context) (resume.Report, error) {
 }
 
 // Rotate replaces a secret through flows/rotate.
-func (f Flows) Rotate(ctx context.Context, system string, fields connect.Fields, secret string) (rotate.Result, error) {
-	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, fields, secret, who.Operator())
+func (f Flows) Rotate(ctx context.Context, system string, changes connect.Values, secret string) (rotate.Result, error) {
+	return rotate.Rotate(ctx, f.Store, f.Keyring, f.Profile, system, changes, secret, who.Operator())
 }
 
-// MakePlan makes a new plan through flows/plan.
+// MakePlan makes a new onboarding plan through the change engine.
 func (f Flows) MakePlan(ctx context.Context) (SyncPlan, error) {
-	p, actions, err := plan.Make(ctx, plan.Env{Onboard: f.Env, Actor: who.Operator()})
-	return SyncPlan{Plan: p, Actions: actions}, err
-}
-
-// SyncPlan reads a plan (the latest for id 0) and, unless it is finished,
-// whether its inputs changed.
-func (f Flows) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
-	var sp SyncPlan
-	var err error
-	if id == 0 {
-		sp.Plan, err = f.Store.LatestPlan(ctx, f.Profile)
-	} else {
-		sp.Plan, err = f.Store.PlanByID(ctx, f.Profile, id)
-	}
+	p, _, err := apply.Make(ctx, workflow.Engine(f.Env), plan.New(f.Env), who.Operator())
 	if err != nil {
-		return sp, err
+		return SyncPlan{Plan: p}, err
 	}
-	if sp.Actions, err = f.Store.Actions(ctx, sp.Plan.ID); err != nil {
-		return sp, err
-	}
-	if sp.Plan.FinishedAt == nil {
-		sp.Changed, err = plan.Stale(ctx, f.Env, sp.Plan)
-	}
-	return sp, err
+	return f.SyncPlan(ctx, p.ID)
 }
 
-// ConfirmPlan records the operator's confirmation.
-func (f Flows) ConfirmPlan(ctx context.Context, p store.Plan) error {
-	return f.Store.ConfirmPlan(ctx, p, who.Operator())
+// SyncPlan prepares an apply session of a plan (the latest for id 0).
+func (f Flows) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	s, err := apply.Prepare(ctx, workflow.Engine(f.Env), id)
+	if err != nil {
+		return SyncPlan{}, err
+	}
+	return snapshot(s), nil
 }
 
-// Apply runs a confirmed plan through flows/apply.
-func (f Flows) Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error) {
-	return apply.Run(ctx, f.Env, p, apply.Options{Actor: who.Operator(), Progress: progress})
+// ConfirmPlan confirms a plan with what the operator typed.
+func (f Flows) ConfirmPlan(ctx context.Context, id int64, typed string) error {
+	s, err := apply.Prepare(ctx, workflow.Engine(f.Env), id)
+	if err != nil {
+		return err
+	}
+	return s.Confirm(ctx, typed, who.Operator())
+}
+
+// Apply runs a confirmed plan through the change engine.
+func (f Flows) Apply(ctx context.Context, id int64, obs apply.Observer) (apply.Result, error) {
+	s, err := apply.Prepare(ctx, workflow.Engine(f.Env), id)
+	if err != nil {
+		return apply.Result{}, err
+	}
+	return s.Run(ctx, apply.Options{Actor: who.Operator(), Observer: obs})
 }
 
 // Doctor runs every check that applies to the profile's path.

@@ -12,7 +12,9 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -32,8 +34,9 @@ type planScreen struct {
 
 // planGroup is a plan's actions of one kind in one system.
 type planGroup struct {
-	system, kind string
-	actions      []store.Action
+	system  string
+	kind    change.Kind
+	actions []store.Action
 }
 
 // Expanded groups show at most this many summaries; `mspwire plan show`
@@ -59,8 +62,8 @@ type (
 	}
 	// recheckedMsg answers the staleness check made as the dialog opens.
 	recheckedMsg struct {
-		changed []string
-		err     error
+		sp  SyncPlan
+		err error
 	}
 	confirmedMsg struct{ err error }
 )
@@ -131,7 +134,7 @@ func (p *planScreen) start() event {
 func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 	switch m := msg.(type) {
 	case syncPlanMsg:
-		if errors.Is(m.err, plan.ErrInterrupted) {
+		if errors.Is(m.err, apply.ErrInterrupted) {
 			// An apply stopped half-way: finish it before planning anew.
 			p.fresh = false
 			// The ask clears the status line: the note comes after it.
@@ -147,9 +150,13 @@ func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if m.err != nil {
 			return errorEvent{m.err}, nil
 		}
-		if len(m.changed) > 0 {
-			p.sp.Changed = m.changed
-			return errorEvent{fmt.Errorf("the plan is stale: %s. Press r for a fresh one", strings.Join(m.changed, "; "))}, nil
+		if len(m.sp.Changed) > 0 {
+			p.sp.Changed = m.sp.Changed
+			return errorEvent{fmt.Errorf("the plan is stale: %s. Press r for a fresh one", strings.Join(m.sp.Changed, "; "))}, nil
+		}
+		if h := m.sp.Running; h != nil {
+			p.sp.Running = h
+			return errorEvent{fmt.Errorf("%s: leave it to finish; this screen sends nothing meanwhile", h)}, nil
 		}
 		if p.sp.Plan.ConfirmedAt != nil || len(p.sp.Actions) == 0 {
 			return swapEvent{newApplyScreen(p.sp.Plan.ID)}, nil
@@ -210,7 +217,7 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 		pl := p.sp.Plan
 		return askEvent{fresh: true, label: "Checking the plan still fits the inventories and decisions…", fn: func(ctx context.Context) tea.Msg {
 			sp, err := backendOf(ctx).SyncPlan(ctx, pl.ID)
-			return recheckedMsg{sp.Changed, err}
+			return recheckedMsg{sp, err}
 		}}
 	}
 	return nil
@@ -224,14 +231,14 @@ func (p *planScreen) confirmKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		p.confirm = nil
 		return infoEvent{"Not applied: nothing was sent."}, nil
 	case "enter":
-		typed := strings.TrimSpace(strings.ToLower(p.confirm.Value()))
+		typed := p.confirm.Value()
 		p.confirm = nil
-		if typed != "yes" {
+		if !apply.Confirms(typed) {
 			return infoEvent{"Not applied: nothing was sent (type yes to apply)."}, nil
 		}
-		pl := p.sp.Plan
+		id := p.sp.Plan.ID
 		return askEvent{fresh: true, fn: func(ctx context.Context) tea.Msg {
-			return confirmedMsg{backendOf(ctx).ConfirmPlan(ctx, pl)}
+			return confirmedMsg{backendOf(ctx).ConfirmPlan(ctx, id, typed)}
 		}}, nil
 	}
 	var cmd tea.Cmd
@@ -239,37 +246,36 @@ func (p *planScreen) confirmKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 	return nil, cmd
 }
 
-// systemOrder and kindOrder lay a plan out as the sync runs.
-var (
-	systemOrder = map[string]int{"halopsa": 0, "liongard": 1, "itglue": 2, "hudu": 3}
-	kindOrder   = map[string]int{plan.KindCreate: 0, plan.KindGroup: 1, plan.KindLink: 2, plan.KindChecklist: 3}
-	kindWords   = map[string]string{plan.KindCreate: "create", plan.KindGroup: "group", plan.KindLink: "link", plan.KindChecklist: "checklist"}
-)
-
+// groupActions lays a plan out as the sync runs: by system in the
+// wizard's order, then by kind in plan order.
 func groupActions(actions []store.Action) []planGroup {
-	at := map[[2]string]int{}
+	type at struct {
+		system string
+		kind   change.Kind
+	}
+	index := map[at]int{}
 	var groups []planGroup
 	for _, a := range actions {
-		k := [2]string{a.System, a.Kind}
-		i, ok := at[k]
+		k := at{a.System, a.Kind}
+		i, ok := index[k]
 		if !ok {
 			i = len(groups)
-			at[k] = i
+			index[k] = i
 			groups = append(groups, planGroup{system: a.System, kind: a.Kind})
 		}
 		groups[i].actions = append(groups[i].actions, a)
 	}
 	sort.SliceStable(groups, func(i, j int) bool {
-		if systemOrder[groups[i].system] != systemOrder[groups[j].system] {
-			return systemOrder[groups[i].system] < systemOrder[groups[j].system]
+		if a, b := adapter.Order(groups[i].system), adapter.Order(groups[j].system); a != b {
+			return a < b
 		}
-		return kindOrder[groups[i].kind] < kindOrder[groups[j].kind]
+		return change.Order(groups[i].kind) < change.Order(groups[j].kind)
 	})
 	return groups
 }
 
-func countStates(actions []store.Action) map[string]int {
-	c := map[string]int{}
+func countStates(actions []store.Action) map[store.ActionState]int {
+	c := map[store.ActionState]int{}
 	for _, a := range actions {
 		c[a.State]++
 	}
@@ -277,17 +283,17 @@ func countStates(actions []store.Action) map[string]int {
 }
 
 // stateWords is "12 done, 2 failed" for the states other than pending.
-func stateWords(c map[string]int) string {
+func stateWords(c map[store.ActionState]int) string {
 	var parts []string
-	for _, s := range []string{store.ActionDone, store.ActionInFlight, store.ActionFailed, store.ActionSkipped} {
+	for _, s := range []store.ActionState{store.ActionDone, store.ActionInFlight, store.ActionFailed, store.ActionSkipped} {
 		if c[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c[s], strings.ReplaceAll(s, "_", " ")))
+			parts = append(parts, fmt.Sprintf("%d %s", c[s], strings.ReplaceAll(string(s), "_", " ")))
 		}
 	}
 	return strings.Join(parts, ", ")
 }
 
-var stateMarks = map[string]string{store.ActionDone: "✓", store.ActionFailed: "✗", store.ActionInFlight: "…", store.ActionSkipped: "–"}
+var stateMarks = map[store.ActionState]string{store.ActionDone: "✓", store.ActionFailed: "✗", store.ActionInFlight: "…", store.ActionSkipped: "–"}
 
 func (p *planScreen) view(width, height int) string {
 	if p.sp == nil {
@@ -321,7 +327,7 @@ func (p *planScreen) view(width, height int) string {
 		if p.opened[i] {
 			arrow = "▾"
 		}
-		line := fmt.Sprintf("%s%s %-9s %-9s %6s", cursor, arrow, systemName(g.system), kindWords[g.kind], thousands(len(g.actions)))
+		line := fmt.Sprintf("%s%s %-9s %-9s %6s", cursor, arrow, systemName(g.system), change.Noun(g.kind), thousands(len(g.actions)))
 		if w := stateWords(countStates(g.actions)); w != "" {
 			line += "  (" + w + ")"
 		}
@@ -383,16 +389,16 @@ func (p *planScreen) focusLine() int {
 
 // actionCounts is "46 actions: 14 create, 1 group, 31 link".
 func actionCounts(groups []planGroup) string {
-	per := map[string]int{}
+	per := map[change.Kind]int{}
 	total := 0
 	for _, g := range groups {
 		per[g.kind] += len(g.actions)
 		total += len(g.actions)
 	}
 	var parts []string
-	for _, k := range []string{plan.KindCreate, plan.KindGroup, plan.KindLink, plan.KindChecklist} {
+	for _, k := range change.Kinds() {
 		if per[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", thousands(per[k]), kindWords[k]))
+			parts = append(parts, fmt.Sprintf("%s %s", thousands(per[k]), change.Noun(k)))
 		}
 	}
 	return fmt.Sprintf("%s actions: %s", thousands(total), strings.Join(parts, ", "))
@@ -403,7 +409,7 @@ func systemList(groups []planGroup) string {
 	var names []string
 	seen := map[string]bool{}
 	for _, g := range groups {
-		if g.kind != plan.KindChecklist && !seen[g.system] {
+		if g.kind != change.Checklist && !seen[g.system] {
 			seen[g.system] = true
 			names = append(names, systemName(g.system))
 		}

@@ -50,31 +50,29 @@ func (q *questionsScreen) start() event {
 // build makes the form with the stored answers as defaults.
 func (q *questionsScreen) build(prev path.Answers) {
 	q.values = map[string]*string{}
-	defaults := map[string]string{"techs_live_in": prev.TechsLiveIn, "docs_tool": prev.DocsTool,
-		"deep_data": yesNo(prev.DeepData), "itglue_two_way": yesNo(prev.ITGlueTwoWay), "live_docs": yesNo(prev.LiveDocs),
-		"dedicated_owner": yesNo(prev.DedicatedOwner), "itglue_enterprise": yesNo(prev.ITGlueEnterprise)}
 	var fields []formField
 	for _, question := range path.Questions {
-		v := defaults[question.Key]
+		v := prev.Get(question.Key)
 		q.values[question.Key] = &v
 		var opts []option
 		for _, o := range question.Options {
 			opts = append(opts, option{o.Label, o.Value})
 		}
 		s := newSelect(question.Title, question.Help, opts, &v)
-		if question.Key == "itglue_two_way" || question.Key == "itglue_enterprise" {
-			s.hide = func() bool { return *q.values["docs_tool"] == "hudu" }
-		}
+		question := question
+		s.hide = func() bool { return !question.Applies(q.answers()) }
 		fields = append(fields, s)
 	}
 	q.form = newForm(fields...)
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
+// answers are what the form holds so far.
+func (q *questionsScreen) answers() path.Answers {
+	var a path.Answers
+	for key, v := range q.values {
+		_ = a.Set(key, *v)
 	}
-	return "no"
+	return a
 }
 
 func (q *questionsScreen) update(msg tea.Msg) (event, tea.Cmd) {
@@ -88,10 +86,7 @@ func (q *questionsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		return pushEvent{newPathScreen(true)}, nil
 	case tea.KeyPressMsg, tea.PasteMsg:
 		if q.form != nil && q.form.update(msg) {
-			var a path.Answers
-			for key, v := range q.values {
-				_ = a.Set(key, *v)
-			}
+			a := q.answers()
 			return askEvent{label: "Saving your answers…", fn: func(ctx context.Context) tea.Msg {
 				rec, why, err := backendOf(ctx).Answer(ctx, a)
 				return answeredMsg{rec, why, err}

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
@@ -20,8 +21,8 @@ type rotateScreen struct {
 	screenBase
 	choices []option
 	form    *form
+	creds   *credForm // the new secret and what changes with it
 	system  string
-	keyID   string
 	secret  string
 	picked  bool // the system is chosen; the secret form is shown
 	result  *rotatedMsg
@@ -33,7 +34,7 @@ type (
 		err    error
 	}
 	newSecretMsg struct {
-		fields connect.Fields
+		values connect.Values
 		secret string
 	}
 )
@@ -68,22 +69,14 @@ func (s *rotateScreen) update(msg tea.Msg) (event, tea.Cmd) {
 	case rotatedMsg:
 		s.result = &m
 	case newSecretMsg:
-		s.keyID, s.secret = m.fields.KeyID, m.secret
-		fields := []formField{}
-		if s.system == "liongard" {
-			fields = append(fields, newInput("New access key ID", "a new Liongard key has a new ID", &s.keyID, false, nil))
-		}
+		s.secret = m.secret
 		help := "Verified with the vendor before it replaces the old one; if it is refused, nothing changes"
 		if m.secret != "" {
 			help = "The sandbox just issued this one (the demo's stand-in for the vendor's console); " + help
 		}
-		fields = append(fields, newInput("New secret", help, &s.secret, true, func(v string) error {
-			if strings.TrimSpace(v) == "" {
-				return fmt.Errorf("paste the new secret")
-			}
-			return nil
-		}))
-		s.form, s.picked = newForm(fields...), true
+		rotating := func(f adapter.Field) bool { return f.Rotates || f.Secret }
+		s.creds = newCredFormTitled(adapter.InfoOf(s.system), m.values, &s.secret, rotating, help, "New ")
+		s.form, s.picked = s.creds.form, true
 	case tea.KeyPressMsg, tea.PasteMsg:
 		if s.form == nil || s.result != nil || !s.form.update(msg) {
 			return nil, nil
@@ -95,7 +88,7 @@ func (s *rotateScreen) update(msg tea.Msg) (event, tea.Cmd) {
 				return newSecretMsg{f, secret}
 			}}, nil
 		}
-		sys, f, secret := s.system, connect.Fields{KeyID: strings.TrimSpace(s.keyID)}, s.secret
+		sys, f, secret := s.system, s.creds.values(), s.secret
 		return askEvent{label: "Checking the new " + systemName(sys) + " secret…", fn: func(ctx context.Context) tea.Msg {
 			res, err := backendOf(ctx).Rotate(ctx, sys, f, secret)
 			return rotatedMsg{res, err}

@@ -34,7 +34,7 @@ type (
 	}
 )
 
-func newSourceScreen() *sourceScreen { return &sourceScreen{source: "halopsa"} }
+func newSourceScreen() *sourceScreen { return &sourceScreen{source: path.Hub} }
 
 func (s *sourceScreen) title() string { return "Source of truth" }
 
@@ -86,11 +86,9 @@ func (s *sourceScreen) update(msg tea.Msg) (event, tea.Cmd) {
 }
 
 func (s *sourceScreen) build(statuses, types []onboard.Choice) {
-	opts := []option{{"HaloPSA", "halopsa"}}
-	for _, sys := range s.plan.Systems {
-		if sys == "itglue" {
-			opts = append(opts, option{"IT Glue", "itglue"})
-		}
+	var opts []option
+	for _, sys := range s.plan.Sources() {
+		opts = append(opts, option{systemName(sys), sys})
 	}
 	fields := []formField{newSelect("Where does the client list come from?",
 		"Import from one system only: mixing sources makes mismatched environments. HaloPSA is the usual source of truth.", opts, &s.source)}

@@ -14,13 +14,11 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
-	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
-	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
@@ -62,18 +60,18 @@ func (f fixed) Plan(context.Context) (onboard.Plan, error) {
 	}
 	return p, nil
 }
-func (f fixed) Defaults(string) (connect.Fields, string) {
-	return connect.Fields{URL: "https://acme.halopsa.com", ClientID: "3c0f4e7a-demo"}, "a-secret-never-shown"
+func (f fixed) Defaults(string) (connect.Values, string) {
+	return connect.Values{"url": "https://acme.halopsa.com", "client_id": "3c0f4e7a-demo"}, "a-secret-never-shown"
 }
-func (f fixed) Connect(context.Context, string, connect.Fields, string) (connect.Verified, error) {
+func (f fixed) Connect(context.Context, string, connect.Values, string) (connect.Verified, error) {
 	return connect.Verified{ActsAs: "instance us1, 212 environments"}, nil
 }
 func (f fixed) ITGlueChoices(context.Context) ([]onboard.Choice, []onboard.Choice, error) {
 	return []onboard.Choice{{Name: "Active", Count: 180}, {Name: "Inactive", Count: 14}}, []onboard.Choice{{Name: "Customer", Count: 190}}, nil
 }
 func (f fixed) SetSource(context.Context, string, []string, []string) (int, error) { return -1, nil }
-func (f fixed) FetchSystem(ctx context.Context, system string) (int, error) {
-	return 0, errors.New("not in the golden views")
+func (f fixed) FetchInventories(context.Context, onboard.FetchObserver) ([]onboard.Fetched, error) {
+	return nil, errors.New("not in the golden views")
 }
 func (f fixed) AlertMapping(context.Context) ([]path.Mapping, error) {
 	return path.ProposeAlertMapping([]string{"New", "In Progress", "Resolved", "Closed"}, []string{"Critical", "High", "Medium", "Low"}), nil
@@ -82,13 +80,13 @@ func (f fixed) Tick(context.Context, string, bool) error { return nil }
 func (f fixed) VerifySteps(context.Context) (map[string]string, error) {
 	return map[string]string{"hudu-halopsa": `asset layout "Locations" is inactive`}, nil
 }
-func (f fixed) Rotate(context.Context, string, connect.Fields, string) (rotate.Result, error) {
+func (f fixed) Rotate(context.Context, string, connect.Values, string) (rotate.Result, error) {
 	return rotate.Result{}, nil
 }
 func (f fixed) Resume(context.Context) (resume.Report, error) { return resume.Report{}, nil }
 
-func (f fixed) NewDemoSecret(context.Context, string) (connect.Fields, string) {
-	return connect.Fields{}, ""
+func (f fixed) NewDemoSecret(context.Context, string) (connect.Values, string) {
+	return connect.Values{}, ""
 }
 func (f fixed) Review(context.Context, bool) (*review.Model, error) { return f.review, nil }
 
@@ -97,7 +95,7 @@ func fixedPlan() SyncPlan {
 	p := store.Plan{ID: 7, Path: "A", Source: "halopsa", CreatedAt: verifiedAt,
 		Notes: []string{"2 HaloPSA clients are not decided yet and are left out (mspwire match list --pair halopsa-liongard --state todo)"}}
 	var actions []store.Action
-	add := func(kind, system, summary string) {
+	add := func(kind store.ActionKind, system, summary string) {
 		actions = append(actions, store.Action{ID: int64(len(actions) + 1), Kind: kind, System: system, Summary: summary, State: store.ActionPending})
 	}
 	for _, n := range []string{"Zephyr Labs", "Cedar Accounting", "Summit Roofing LLC"} {
@@ -139,24 +137,59 @@ func (f fixed) SyncPlan(_ context.Context, id int64) (SyncPlan, error) {
 	}
 	return sp, nil
 }
-func (f fixed) ConfirmPlan(context.Context, store.Plan) error { return nil }
+func (f fixed) ConfirmPlan(context.Context, int64, string) error { return nil }
 
 // Apply does every action, but one Hudu link fails.
-func (f fixed) Apply(ctx context.Context, p store.Plan, progress func(apply.Event)) (apply.Result, error) {
+func (f fixed) Apply(ctx context.Context, id int64, obs apply.Observer) (apply.Result, error) {
 	sp := fixedPlan()
+	ended := events(sp.Actions)
 	var c apply.Counts
-	c.Total = len(sp.Actions)
 	for _, a := range sp.Actions {
-		a.State = store.ActionDone
 		if a.Kind == "link" && strings.Contains(a.Summary, "Summit") {
 			a.State, a.Error = store.ActionFailed, `Hudu: PUT /api/v1/integrations/matchers/14: 422 Unprocessable Entity: "company_id is already matched"`
-			c.Failed++
 		} else {
-			c.Done++
+			a.State = store.ActionDone
 		}
-		progress(apply.Event{Action: a, Counts: c})
+		ev := ended(a)
+		obs.Action(ev)
+		c = ev.Counts
 	}
-	return apply.Result{Plan: p, Counts: c}, nil
+	return apply.Result{Plan: sp.Plan, Counts: c}, nil
+}
+
+// events makes the events an apply of actions tells, counting as it does.
+func events(actions []store.Action) func(a store.Action) apply.Event {
+	now := apply.CountOf(actions)
+	_, per := apply.BySystem(actions)
+	was := map[int64]store.ActionState{}
+	for _, a := range actions {
+		was[a.ID] = a.State
+	}
+	return func(a store.Action) apply.Event {
+		sys := per[a.System]
+		for _, c := range []*apply.Counts{&now, &sys} {
+			moveState(c, was[a.ID], a.State)
+		}
+		per[a.System], was[a.ID] = sys, a.State
+		return apply.Event{Action: a, Counts: now, System: sys}
+	}
+}
+
+func moveState(c *apply.Counts, from, to store.ActionState) {
+	for state, n := range map[store.ActionState]int{from: -1, to: 1} {
+		switch state {
+		case store.ActionPending:
+			c.Pending += n
+		case store.ActionInFlight:
+			c.InFlight += n
+		case store.ActionDone:
+			c.Done += n
+		case store.ActionFailed:
+			c.Failed += n
+		case store.ActionSkipped:
+			c.Skipped += n
+		}
+	}
 }
 
 // drive runs a wizard as the program would, but synchronously: each
@@ -263,11 +296,12 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 			w := at(onboard.StagePlan)()
 			w.handle(pushEvent{newApplyScreen(7)}) // its answers are handed in below, mid-run
 			w.deliver(applyPlanMsg{sp: fixedPlan()})
+			ended := events(fixedPlan().Actions)
 			for _, a := range fixedPlan().Actions[:6] {
 				a.State = store.ActionDone
-				w.deliver(applyEventMsg{apply.Event{Action: a}})
+				w.deliver(applyEventMsg{ended(a)})
 			}
-			w.deliver(applyWaitMsg{httpx.Wait{System: "Hudu", For: 9 * time.Second, Attempt: 2, Reason: "rate limited"}})
+			w.deliver(applyWaitMsg{apply.Wait{System: "Hudu", For: 9 * time.Second, Until: verifiedAt.Add(9 * time.Second), Attempt: 2, Reason: "rate limited"}})
 			return w
 		},
 	}
@@ -315,7 +349,7 @@ func TestFetchShowsRealProgress(t *testing.T) {
 	}
 	f.update(fetchedMsg{"halopsa", 2412, nil})
 	f.update(fetchStartMsg{"liongard"})
-	f.update(fetchWaitMsg{"liongard", httpx.Wait{System: "Liongard", For: 30 * time.Second, Attempt: 2, Reason: "rate limited"}})
+	f.update(fetchWaitMsg{"liongard", apply.Wait{System: "Liongard", For: 30 * time.Second, Until: time.Now().Add(30 * time.Second), Attempt: 2, Reason: "rate limited"}})
 	view = f.view(100, 20)
 	for _, want := range []string{"✓ 2,412 records", "waiting 30s (rate limited, attempt 2)", "waiting its turn"} {
 		if !strings.Contains(view, want) {
@@ -365,9 +399,9 @@ type blockedFetch struct {
 	release chan struct{}
 }
 
-func (b blockedFetch) FetchSystem(context.Context, string) (int, error) {
+func (b blockedFetch) FetchInventories(context.Context, onboard.FetchObserver) ([]onboard.Fetched, error) {
 	<-b.release
-	return 7, nil
+	return nil, nil
 }
 
 // loop runs a wizard as the program does: commands off the update loop,
@@ -493,8 +527,10 @@ type confirmSpy struct {
 	changed   []string
 }
 
-func (c confirmSpy) ConfirmPlan(context.Context, store.Plan) error {
-	*c.confirmed++
+func (c confirmSpy) ConfirmPlan(_ context.Context, _ int64, typed string) error {
+	if apply.Confirms(typed) {
+		*c.confirmed++
+	}
 	return nil
 }
 
@@ -556,7 +592,7 @@ func TestConfirmCancelsByDefaultAndStalePlansAreRefused(t *testing.T) {
 type interruptedPlan struct{ fixed }
 
 func (interruptedPlan) MakePlan(context.Context) (SyncPlan, error) {
-	return SyncPlan{}, plan.ErrInterrupted
+	return SyncPlan{}, apply.ErrInterrupted
 }
 func (i interruptedPlan) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
 	sp := fixedPlan()

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/sandbox"
@@ -91,9 +92,9 @@ func newTenant(t *testing.T, companies int, systems ...string) *tenant {
 func (tn *tenant) env() onboard.Env { return onboard.NewEnv(tn.st, tn.kr, tn.profile) }
 
 func (tn *tenant) flows() tui.Flows {
-	return tui.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Fields, string) {
+	return tui.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Values, string) {
 		cr := tn.sb.Creds[system]
-		return connect.Fields{URL: cr.URL, ClientID: cr.ClientID, KeyID: cr.KeyID}, cr.ClientSecret + cr.KeySecret + cr.APIKey
+		return cr.Values(), cr.Secret()
 	}}
 }
 
@@ -111,7 +112,16 @@ func (tn *tenant) decisions(t *testing.T) []store.Decision {
 }
 
 // fields is how many fields each system's credential form has.
-var fields = map[string]int{"halopsa": 5, "liongard": 3, "itglue": 2, "hudu": 2}
+// formFields is how many fields a system's credential form asks.
+func formFields(system string) int {
+	n := 0
+	for _, f := range adapter.InfoOf(system).Fields {
+		if !f.FlagOnly {
+			n++
+		}
+	}
+	return n
+}
 
 // onboardingKeys are every key an operator presses from home to the
 // review, for the given answers (downs per shown question).
@@ -125,7 +135,7 @@ func onboardingKeys(answers []int, systems []string, sourceFields int) []tea.Msg
 	}
 	keys = append(keys, enter) // take the recommended path
 	for _, sys := range systems {
-		for range fields[sys] {
+		for range formFields(sys) {
 			keys = append(keys, enter)
 		}
 		keys = append(keys, enter) // next system, once verified
@@ -296,7 +306,7 @@ func TestWizardRotatesACredential(t *testing.T) {
 	tn := newTenant(t, 10, "halopsa")
 	ctx := context.Background()
 	halo := tn.sb.Creds["halopsa"]
-	if _, err := tn.flows().Connect(ctx, "halopsa", connect.Fields{URL: halo.URL, ClientID: halo.ClientID}, halo.ClientSecret); err != nil {
+	if _, err := tn.flows().Connect(ctx, "halopsa", connect.Values{"url": halo.URL, "client_id": halo.ClientID}, halo.ClientSecret); err != nil {
 		t.Fatal(err)
 	}
 	fresh, _ := tn.sb.HaloPSA.RotateSecret(halo.ClientID)

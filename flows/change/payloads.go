@@ -1,0 +1,57 @@
+package change
+
+import "github.com/mspwire/mspwire/store"
+
+// Record is a company as a vendor holds it: a HaloPSA client, a Liongard
+// environment, an IT Glue organization, a Hudu company.
+type Record struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// NewRecord is a company to create.
+type NewRecord struct {
+	Name    string `json:"name"`
+	Website string `json:"website,omitempty"`
+	Tier    string `json:"tier,omitempty"`   // Liongard: Core or Essentials
+	Type    string `json:"type,omitempty"`   // IT Glue organization type, by name
+	Status  string `json:"status,omitempty"` // IT Glue organization status, by name
+}
+
+// CreatePayload is a create action's payload.
+type CreatePayload struct {
+	Record NewRecord       `json:"record"`
+	For    store.RecordRef `json:"for"` // the source record it is made for
+	Pair   string          `json:"pair"`
+	// Existing are records of the same name the system already had when
+	// the plan was made: never taken for the one this action made.
+	Existing []string `json:"existing,omitempty"`
+}
+
+// GroupPayload is a group action's payload: the records are the ones the
+// named create actions made.
+type GroupPayload struct {
+	Group   string `json:"group"`
+	Creates []Key  `json:"creates"`
+}
+
+// LinkPayload is a link action's payload: set Field of Target to Value.
+// Target or Value may be a record this plan creates: then the id the
+// create action TargetFrom or ValueFrom made.
+type LinkPayload struct {
+	Field       string `json:"field"`
+	Target      string `json:"target,omitempty"` // a Hudu matcher's id, a HaloPSA client's id
+	TargetFrom  Key    `json:"target_from,omitempty"`
+	Integration int    `json:"integration,omitempty"` // Hudu's integration id
+	SyncID      string `json:"sync_id,omitempty"`     // the matcher's record in the integration
+	Value       string `json:"value,omitempty"`
+	ValueFrom   Key    `json:"value_from,omitempty"`
+	ValueName   string `json:"value_name"`
+}
+
+// ChecklistPayload is what the operator is asked to do.
+type ChecklistPayload struct {
+	System string   `json:"system"`
+	Reason string   `json:"reason"`
+	Items  []string `json:"items"`
+}

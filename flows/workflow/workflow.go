@@ -1,0 +1,29 @@
+// Package workflow wires the change engine for a profile: the engine's
+// env with the producer of every plan kind mspwire makes. A new plan kind
+// adds its producer here.
+package workflow
+
+import (
+	"fmt"
+
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plan"
+)
+
+// Engine is the change engine over a profile's store and vendor clients.
+func Engine(e onboard.Env) apply.Env {
+	env := apply.EnvOf(e.Store, e.Profile, e.Clients)
+	env.Producer = func(k change.PlanKind) (change.Producer, error) { return Producer(e, k) }
+	return env
+}
+
+// Producer is the producer of a plan kind.
+func Producer(e onboard.Env, k change.PlanKind) (change.Producer, error) {
+	switch k {
+	case change.Onboarding:
+		return plan.New(e), nil
+	}
+	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", k)
+}
