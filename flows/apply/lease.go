@@ -106,7 +106,7 @@ func acquire(ctx context.Context, env Env, plan int64, wait bool, waiting func(H
 		}
 		h := holderOf(before)
 		if !wait {
-			return nil, ctx, fmt.Errorf("%w: %s. Wait for it to finish (mspwire apply --wait waits), or, if that process is gone, run again in a minute", ErrRunning, h)
+			return nil, ctx, fmt.Errorf("%w: %s. Nothing was sent. Wait for it to finish (mspwire apply --wait waits), or, if that process is gone, run again in a minute", ErrRunning, h)
 		}
 		if waiting != nil {
 			waiting(h)

@@ -21,3 +21,23 @@ CREATE TABLE apply_leases (
 -- What the operator should know about an action before confirming it
 -- ("Hudu already has a company of that name"), as a JSON array.
 ALTER TABLE plan_actions ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(warnings));
+
+-- Connections may be to any system an adapter is registered for: the
+-- store names no vendor (0001 listed the four). SQLite changes a CHECK by
+-- rebuilding the table.
+CREATE TABLE connections_new (
+    profile     TEXT NOT NULL REFERENCES profiles(name) ON DELETE CASCADE,
+    system      TEXT NOT NULL CHECK (system <> ''),
+    base_url    TEXT NOT NULL,
+    identifiers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(identifiers)),
+    keyring_ref TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    verified_at TEXT,
+    rotated_at  TEXT,
+    acts_as     TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (profile, system)
+);
+INSERT INTO connections_new (profile, system, base_url, identifiers, keyring_ref, created_at, verified_at, rotated_at, acts_as)
+    SELECT profile, system, base_url, identifiers, keyring_ref, created_at, verified_at, rotated_at, acts_as FROM connections;
+DROP TABLE connections;
+ALTER TABLE connections_new RENAME TO connections;

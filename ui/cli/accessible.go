@@ -20,7 +20,10 @@ import (
 // runAccessible is the wizard as line-by-line prompts: no redraws, no
 // spinners, nothing said by colour alone. The same flows as the screens.
 func runAccessible(ctx context.Context, g *globals, b backend) error {
-	p := prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.Err, Accessible: true}
+	var p prompt.Prompter = prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.Err, Accessible: true}
+	if g.io.Prompter != nil {
+		p = g.io.Prompter
+	}
 	out := g.io.Err
 	report, err := b.Status(ctx)
 	if err != nil {
@@ -173,20 +176,21 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 
 func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
 	info := adapter.InfoOf(sys)
-	v, secret := b.Defaults(sys)
+	v, demo := b.Defaults(sys)
 	for {
 		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", info.Name)
 		var err error
 		if v, err = askFields(p, info, v, loginFields, true, ""); err != nil {
 			return cancelled(err)
 		}
-		if secret != "" {
+		secret := ""
+		if demo != "" {
 			keep, err := p.Confirm("Use the sandbox's demo secret?", true)
 			if err != nil {
 				return cancelled(err)
 			}
-			if !keep {
-				secret = ""
+			if keep {
+				secret = demo
 			}
 		}
 		if secret == "" {

@@ -38,6 +38,9 @@ func (g *globals) prompter() prompt.Prompter {
 	if !g.io.Interactive {
 		return nil
 	}
+	if g.io.Prompter != nil {
+		return g.io.Prompter
+	}
 	return prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: g.accessible}
 }
 

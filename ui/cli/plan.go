@@ -421,6 +421,10 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, 
 		return fmt.Errorf("plan %d: %d of %d actions done, %d failed, %d not sent because of them; fix the cause and run mspwire apply again to retry them",
 			s.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped)
 	}
+	if res.AlreadyApplied {
+		fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done (another process finished it). Nothing was sent.\n", s.Plan.ID, c.Total)
+		return nil
+	}
 	fmt.Fprintf(g.io.Err, "Plan %d applied: %d actions done.\n", s.Plan.ID, c.Done)
 	if n := checklistCount(ctx, e); n > 0 {
 		fmt.Fprintf(g.io.Err, "%d steps wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", n)

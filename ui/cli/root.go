@@ -53,6 +53,9 @@ type IO struct {
 	Interactive bool
 	// OutIsTerminal: stdout is a terminal, so tables rather than TSV.
 	OutIsTerminal bool
+	// Prompter asks the operator; nil: huh forms on In and Err when
+	// Interactive (tests give a prompt.Script).
+	Prompter prompt.Prompter
 }
 
 // StdIO is the real process's IO.

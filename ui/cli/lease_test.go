@@ -1,0 +1,135 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// applyBoth starts two `mspwire apply --yes` of the session's plan at the
+// same moment, each its own process, and returns what each printed and
+// its exit code.
+func (s *session) applyBoth(t *testing.T) (out [2]string, code [2]int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := helperProcess("--data-dir", s.dir, "--profile", s.profile, "apply", "--yes")
+			var b bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &b, &b
+			<-start
+			err := cmd.Run()
+			var exit *exec.ExitError
+			switch {
+			case errors.As(err, &exit):
+				code[i] = exit.ExitCode()
+			case err != nil:
+				code[i] = -1
+			}
+			out[i] = b.String()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return out, code
+}
+
+// appliedLine is what an apply that sent the plan ends with.
+var appliedLine = regexp.MustCompile(`Plan \d+ applied: \d+ actions done`)
+
+// An operator in two terminals runs `mspwire apply --yes` of the same plan
+// at once, twenty times over, against `sandbox serve` in its own process:
+// one applies, the other is told which process is applying (or finds the
+// plan applied) and sends nothing. No record is ever made twice.
+func TestTwoAppliesAtOnceNeverBothSend(t *testing.T) {
+	sb := serveSandbox(t, 40, 13)
+	const trials = 20
+	refused := 0
+	for trial := range trials {
+		for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+			sb.admin(t, sys, "POST", "/reset", nil)
+			sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about the lease, not budgets
+		}
+		s := newSession(t)
+		p := onboardPathA(t, s, sb)
+		if p.Counts["create"] == 0 {
+			t.Fatalf("trial %d: a plan with nothing to create: %v", trial, p.Counts)
+		}
+		before := census(t, s)
+		want := p.intendedNames(t, s)
+		out, code := s.applyBoth(t)
+		applied, other := -1, -1
+		for i := range 2 {
+			if code[i] == 0 && appliedLine.MatchString(out[i]) {
+				applied, other = i, 1-i
+			}
+		}
+		if applied < 0 {
+			t.Fatalf("trial %d: neither applied:\n%s\n---\n%s", trial, out[0], out[1])
+		}
+		switch o := out[other]; {
+		case code[other] == 1 && strings.Contains(o, "is being applied by process") && strings.Contains(o, "Nothing was sent"):
+			refused++
+		case code[other] == 0 && strings.Contains(o, "Nothing was sent"): // it came after the first had finished
+		default:
+			t.Fatalf("trial %d: the other apply (exit %d) was not told why it did nothing:\n%s", trial, code[other], o)
+		}
+		after := census(t, s)
+		for sys, names := range want {
+			for name, n := range names {
+				if got := after[sys][name] - before[sys][name]; got != n {
+					t.Fatalf("trial %d: %s %q made %d times, want %d", trial, sys, name, got, n)
+				}
+			}
+		}
+	}
+	t.Logf("%d trials, 0 duplicates; the second apply was refused while the first ran in %d of them", trials, refused)
+	if refused == 0 {
+		t.Fatal("the two applies never overlapped: the test did not test the lease")
+	}
+}
+
+// While an apply runs, status and plan call it running, never interrupted,
+// and no new plan is made over it.
+func TestARunningApplyIsCalledRunning(t *testing.T) {
+	sb := serveSandbox(t, 40, 14)
+	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0})
+	}
+	s := newSession(t)
+	onboardPathA(t, s, sb)
+	sb.admin(t, "hudu", "POST", "/faults", map[string]any{"route": "POST /api/v1/companies", "latency": int64(400 * time.Millisecond)})
+	cmd := helperProcess("--data-dir", s.dir, "--profile", s.profile, "apply", "--yes")
+	var b bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &b, &b
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Wait() }()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		stdout, stderr, _ := s.run("", "status")
+		if strings.Contains(stdout+stderr, "running: plan") {
+			if strings.Contains(stdout+stderr, "interrupted") {
+				t.Fatalf("status calls a running apply interrupted:\n%s%s", stdout, stderr)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status never said the apply runs:\n%s%s", stdout, stderr)
+		}
+		time.Sleep(20 * time.Millisecond) // polling a process we do not control; not a pacing of the test's own work
+	}
+	if _, stderr, code := s.run("", "plan"); code == 0 || !strings.Contains(stderr, "is being applied by process") {
+		t.Fatalf("plan over a running apply: exit %d: %s", code, stderr)
+	}
+	sb.admin(t, "hudu", "DELETE", "/faults", nil)
+}

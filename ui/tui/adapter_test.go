@@ -1,0 +1,60 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/mspwire/mspwire/flows/adapter/adaptertest"
+	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/onboard"
+)
+
+// widgetlyPath is a tenant whose path connects only the fake fifth
+// vendor; it records what the credentials screen sends.
+type widgetlyPath struct {
+	fixed
+	got *connect.Values
+}
+
+func (w widgetlyPath) Plan(context.Context) (onboard.Plan, error) {
+	return onboard.Plan{Systems: []string{adaptertest.ID}}, nil
+}
+
+func (w widgetlyPath) Defaults(string) (connect.Values, string) { return connect.Values{}, "" }
+
+func (w widgetlyPath) Connect(_ context.Context, system string, v connect.Values, secret string) (connect.Verified, error) {
+	*w.got = v
+	return adaptertest.Widgetly{}.Verify(context.Background(), v, secret)
+}
+
+// A vendor registered in one file (adaptertest) gets its credentials
+// screen from its fields alone: its titles and help on screen, what is
+// typed sent as its values.
+func TestCredentialsScreenOfAFifthVendor(t *testing.T) {
+	adaptertest.Register(t)
+	var got connect.Values
+	w := NewWizard(context.Background(), widgetlyPath{fixed: fixed{stage: onboard.StageCredentials}, got: &got})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter")...)
+	view := xansi.Strip(w.View().Content)
+	for _, want := range []string{"System 1 of 1: Widgetly", "Widgetly URL", "Widgetly workspace", "Settings > Workspace > Slug", "Widgetly API token", "Data region (optional)"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the credentials screen lacks %q:\n%s", want, view)
+		}
+	}
+	send(w, tea.PasteMsg{Content: "https://acme.widgetly.example"})
+	send(w, press("enter")...)
+	send(w, tea.PasteMsg{Content: "acme"})
+	send(w, press("enter")...)
+	send(w, tea.PasteMsg{Content: "good-token"})
+	send(w, press("enter", "enter")...)
+	view = strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "Connected: workspace acme") || got["workspace"] != "acme" || got["url"] != "https://acme.widgetly.example" {
+		t.Fatalf("sent %v; screen:\n%s", got, view)
+	}
+}
