@@ -34,6 +34,10 @@ type Companies interface {
 	Batch() int
 }
 
+// fewNames is how many names FindByName asks for one by one; more, and
+// it reads the whole list: fewer calls.
+const fewNames = 3
+
 // HasCompanies adapters list and create companies.
 type HasCompanies interface {
 	Companies(c *Clients) Companies

@@ -132,7 +132,7 @@ func (h haloCompanies) FindByName(ctx context.Context, names []string) (map[stri
 		return nil, err
 	}
 	var found []halopsa.ClientRecord
-	if len(names) <= 3 {
+	if len(names) <= fewNames {
 		for _, n := range names {
 			cs, err := c.ListClients(ctx, halopsa.ListClientsOptions{IncludeInactive: true, Search: n})
 			if err != nil {

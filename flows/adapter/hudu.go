@@ -83,15 +83,24 @@ func (h huduCompanies) Inventory(ctx context.Context, _ store.Onboarding) ([]sto
 	return out, nil
 }
 
-// FindByName asks Hudu by exact name, one call per name.
+// FindByName asks Hudu by exact name when there are few to find, and
+// reads the whole list when there are many: a name costs two calls (its
+// page and the empty one that ends it), the list one per 1,000 companies.
 func (h huduCompanies) FindByName(ctx context.Context, names []string) (map[string][]Record, error) {
 	c, err := h.c.Hudu(ctx)
 	if err != nil {
 		return nil, err
 	}
+	filters := []hudu.CompanyFilter{{}}
+	if len(names) <= fewNames {
+		filters = nil
+		for _, n := range names {
+			filters = append(filters, hudu.CompanyFilter{Name: strings.TrimSpace(n)})
+		}
+	}
 	var recs []Record
-	for _, n := range names {
-		cs, err := c.Companies(ctx, hudu.CompanyFilter{Name: strings.TrimSpace(n)})
+	for _, f := range filters {
+		cs, err := c.Companies(ctx, f)
 		if err != nil {
 			return nil, err
 		}

@@ -125,15 +125,24 @@ func (i itglueCompanies) Inventory(ctx context.Context, o store.Onboarding) ([]s
 	return out, nil
 }
 
-// FindByName asks IT Glue by exact name, one call per name.
+// FindByName asks IT Glue by exact name when there are few to find, and
+// reads the whole list (one call per 1,000 organizations) when there are
+// many.
 func (i itglueCompanies) FindByName(ctx context.Context, names []string) (map[string][]Record, error) {
 	c, err := i.c.ITGlue(ctx)
 	if err != nil {
 		return nil, err
 	}
+	filters := []itglue.OrganizationFilter{{}}
+	if len(names) <= fewNames {
+		filters = nil
+		for _, n := range names {
+			filters = append(filters, itglue.OrganizationFilter{Name: strings.TrimSpace(n)})
+		}
+	}
 	var recs []Record
-	for _, n := range names {
-		orgs, err := c.Organizations(ctx, itglue.OrganizationFilter{Name: strings.TrimSpace(n)})
+	for _, f := range filters {
+		orgs, err := c.Organizations(ctx, f)
 		if err != nil {
 			return nil, err
 		}

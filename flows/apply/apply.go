@@ -590,17 +590,18 @@ func mayHaveLanded(err error) bool {
 
 // reconcile settles the actions a killed run left in flight before
 // anything is sent: each executor that can look reads once what it needs
-// for all of its actions; the others are safe to send again.
+// for all of its actions; the others are safe to send again. Lanes are
+// settled in plan order, so a link sees the record its create made.
 func (r *runner) reconcile(ctx context.Context, order []*node) error {
 	lanes := map[lane][]*node{}
 	var lanesInOrder []lane
-	var ups []store.ActionUpdate
+	var again []store.ActionUpdate
 	for _, n := range order {
 		if n.a.State != store.ActionInFlight {
 			continue
 		}
 		if _, ok := n.exec.(adapter.Looker); !ok {
-			ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
+			again = append(again, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
 			continue
 		}
 		l := lane{n.a.System, n.a.Kind}
@@ -608,6 +609,9 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 			lanesInOrder = append(lanesInOrder, l)
 		}
 		lanes[l] = append(lanes[l], n)
+	}
+	if err := r.settled(ctx, again); err != nil {
+		return err
 	}
 	for _, l := range lanesInOrder {
 		nodes := lanes[l]
@@ -619,14 +623,23 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 		if err != nil {
 			return fmt.Errorf("looking up the %d %s actions in %s the last run left in flight: %w", len(nodes), l.kind, adapter.InfoOf(l.system).Name, err)
 		}
-		for _, n := range nodes {
+		ups := make([]store.ActionUpdate, len(nodes))
+		for i, n := range nodes {
 			if id, ok := found[n.a.ID]; ok {
-				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id})
+				ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id}
 			} else {
-				ups = append(ups, store.ActionUpdate{ID: n.a.ID, State: store.ActionPending})
+				ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending}
 			}
 		}
+		if err := r.settled(ctx, ups); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// settled journals what a look decided, then takes it in memory.
+func (r *runner) settled(ctx context.Context, ups []store.ActionUpdate) error {
 	if err := r.env.Store.UpdateActions(ctx, r.plan, r.o.actor, ups); err != nil {
 		return err
 	}
