@@ -25,7 +25,6 @@ type doctorScreen struct {
 const maxShownRecords = 50
 
 var (
-	drMove    = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move"))
 	drOpen    = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "records and fix"))
 	drYes     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "answer yes"))
 	drNo      = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "answer no"))
@@ -48,7 +47,7 @@ func (d *doctorScreen) keys() []key.Binding {
 	if d.rep == nil {
 		return nil
 	}
-	keys := []key.Binding{drMove, drOpen}
+	keys := []key.Binding{keyUp, keyDown, drOpen}
 	if d.onQuestion() >= 0 {
 		keys = append(keys, drYes, drNo)
 	}
@@ -93,21 +92,20 @@ func (d *doctorScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if d.rep == nil {
 			return nil, nil
 		}
-		switch m.String() {
-		case "up", "k":
+		keys := d.keys()
+		switch {
+		case offered(m, keys, keyUp):
 			d.cursor = max(0, d.cursor-1)
-		case "down", "j":
+		case offered(m, keys, keyDown):
 			d.cursor = min(max(0, d.items()-1), d.cursor+1)
-		case "enter", "space":
+		case offered(m, keys, drOpen):
 			d.opened[d.cursor] = !d.opened[d.cursor]
-		case "r":
+		case offered(m, keys, drRecheck):
 			return d.start(), nil
-		case "y", "n":
-			q := d.onQuestion()
-			if q < 0 {
-				return infoEvent{"y and n answer a question: move to one below the findings."}, nil
-			}
-			id, yes := d.rep.Questions[q].ID, m.String() == "y"
+		case key.Matches(m, drYes, drNo) && d.onQuestion() < 0:
+			return infoEvent{"y and n answer a question: move to one below the findings."}, nil
+		case offered(m, keys, drYes), offered(m, keys, drNo):
+			id, yes := d.rep.Questions[d.onQuestion()].ID, key.Matches(m, drYes)
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
 				return checkedAnswerMsg{backendOf(ctx).AnswerQuestion(ctx, id, yes)}
 			}}, nil

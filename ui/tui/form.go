@@ -34,7 +34,8 @@ type formField interface {
 var (
 	formNext   = key.NewBinding(key.WithKeys("enter", "tab"), key.WithHelp("enter", "next"))
 	formPrev   = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous"))
-	formMove   = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose"))
+	formUp     = key.NewBinding(key.WithKeys("up", "k", "left", "h"), key.WithHelp("↑", "up"))
+	formDown   = key.NewBinding(key.WithKeys("down", "j", "right", "l"), key.WithHelp("↓", "down"))
 	formToggle = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "tick"))
 )
 
@@ -120,9 +121,9 @@ func (f *form) keys() []key.Binding {
 	}
 	switch f.fields[f.focus].(type) {
 	case *selectField:
-		return []key.Binding{formMove, formNext, formPrev}
+		return []key.Binding{formUp, formDown, formNext, formPrev}
 	case *multiField:
-		return []key.Binding{formMove, formToggle, formNext, formPrev}
+		return []key.Binding{formUp, formDown, formToggle, formNext, formPrev}
 	}
 	return []key.Binding{formNext, formPrev}
 }
@@ -160,12 +161,12 @@ func (s *selectField) check() error             { return nil }
 func (s *selectField) paste(string)             {}
 
 func (s *selectField) key(k tea.KeyPressMsg) bool {
-	switch k.String() {
-	case "up", "k", "left", "h":
+	switch {
+	case key.Matches(k, formUp):
 		s.cursor = (s.cursor + len(s.options) - 1) % len(s.options)
-	case "down", "j", "right", "l":
+	case key.Matches(k, formDown):
 		s.cursor = (s.cursor + 1) % len(s.options)
-	case "enter", "tab":
+	case key.Matches(k, formNext):
 		*s.value = s.options[s.cursor].value
 		return true
 	}
@@ -215,12 +216,12 @@ func (m *multiField) ticked(v string) bool {
 }
 
 func (m *multiField) key(k tea.KeyPressMsg) bool {
-	switch k.String() {
-	case "up", "k":
+	switch {
+	case key.Matches(k, formUp):
 		m.cursor = (m.cursor + len(m.options) - 1) % len(m.options)
-	case "down", "j":
+	case key.Matches(k, formDown):
 		m.cursor = (m.cursor + 1) % len(m.options)
-	case "space", "x":
+	case key.Matches(k, formToggle):
 		v := m.options[m.cursor].value
 		if m.ticked(v) {
 			var kept []string
@@ -233,7 +234,7 @@ func (m *multiField) key(k tea.KeyPressMsg) bool {
 		} else {
 			*m.value = append(*m.value, v)
 		}
-	case "enter", "tab":
+	case key.Matches(k, formNext):
 		return true
 	}
 	return false
@@ -295,7 +296,7 @@ func (i *inputField) paste(text string) {
 }
 
 func (i *inputField) key(k tea.KeyPressMsg) bool {
-	if k.String() == "enter" || k.String() == "tab" {
+	if key.Matches(k, formNext) {
 		*i.value = strings.TrimSpace(i.input.Value())
 		return true
 	}

@@ -25,7 +25,11 @@ type pathScreen struct {
 }
 
 var (
-	keyChoose  = key.NewBinding(key.WithKeys("a", "b", "c", "left", "right"), key.WithHelp("a/b/c ←/→", "compare"))
+	keyPathA     = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "path A"))
+	keyPathB     = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "path B"))
+	keyPathC     = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "path C"))
+	keyPathLeft  = key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous path"))
+	keyPathRight = key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next path"))
 	keyTake    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take this path"))
 	keyYes     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, change"))
 	keyNo      = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, keep"))
@@ -49,7 +53,7 @@ func (p *pathScreen) keys() []key.Binding {
 	if p.confirm {
 		return []key.Binding{keyYes, keyNo}
 	}
-	return []key.Binding{keyChoose, keyTake}
+	return []key.Binding{keyPathA, keyPathB, keyPathC, keyPathLeft, keyPathRight, keyTake}
 }
 
 func (p *pathScreen) start() event { return askPlan() }
@@ -81,27 +85,27 @@ func (p *pathScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if !p.loaded {
 			return nil, nil
 		}
-		if p.confirm {
-			switch {
-			case key.Matches(m, keyYes):
-				p.confirm = false
-				return p.save(), nil
-			case key.Matches(m, keyNo):
-				p.confirm, p.selected = false, p.plan.Path
-			}
-			return nil, nil
-		}
-		switch s := m.String(); {
-		case s == "a" || s == "b" || s == "c":
-			p.selected = path.ID(strings.ToUpper(s))
-		case s == "left" || s == "right":
+		keys := p.keys()
+		switch {
+		case offered(m, keys, keyYes):
+			p.confirm = false
+			return p.save(), nil
+		case offered(m, keys, keyNo):
+			p.confirm, p.selected = false, p.plan.Path
+		case offered(m, keys, keyPathA):
+			p.selected = path.A
+		case offered(m, keys, keyPathB):
+			p.selected = path.B
+		case offered(m, keys, keyPathC):
+			p.selected = path.C
+		case offered(m, keys, keyPathLeft), offered(m, keys, keyPathRight):
 			i := strings.Index("ABC", string(p.selected))
 			step := 1
-			if s == "left" {
+			if key.Matches(m, keyPathLeft) {
 				step = 2
 			}
 			p.selected = path.ID("ABC"[(i+step)%3 : (i+step)%3+1])
-		case key.Matches(m, keyTake):
+		case offered(m, keys, keyTake):
 			if p.plan.Path != "" && p.selected != p.plan.Path && !p.fresh {
 				p.confirm = true
 				return nil, nil

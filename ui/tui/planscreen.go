@@ -44,7 +44,6 @@ type planGroup struct {
 const maxShownActions = 200
 
 var (
-	plMove    = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move"))
 	plOpen    = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "open/close"))
 	plApply   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "apply (you type yes)"))
 	plResume  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "finish the apply"))
@@ -89,7 +88,7 @@ func (p *planScreen) keys() []key.Binding {
 	case p.confirm != nil:
 		return []key.Binding{plConfirm, plCancel}
 	}
-	keys := []key.Binding{plMove, plOpen}
+	keys := []key.Binding{keyUp, keyDown, plOpen}
 	if k, ok := p.goKey(); ok {
 		keys = append(keys, k)
 	}
@@ -193,18 +192,19 @@ func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 }
 
 func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
-	switch k.String() {
-	case "up", "k":
+	keys := p.keys()
+	switch {
+	case offered(k, keys, keyUp):
 		p.cursor = max(0, p.cursor-1)
-	case "down", "j":
+	case offered(k, keys, keyDown):
 		p.cursor = min(max(0, len(p.groups)-1), p.cursor+1)
-	case "enter", "space":
+	case offered(k, keys, plOpen):
 		if len(p.groups) > 0 {
 			p.opened[p.cursor] = !p.opened[p.cursor]
 		}
-	case "r":
+	case offered(k, keys, plReplan):
 		return swapEvent{newPlanScreen(true, 0)}
-	case "y":
+	case key.Matches(k, plApply):
 		if _, ok := p.goKey(); !ok {
 			if len(p.sp.Changed) > 0 {
 				return errorEvent{errors.New("the plan is stale: press r for a fresh one")}
@@ -226,11 +226,12 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 // confirmKey is a key in the dialog: yes and enter apply; enter with
 // anything else, or esc, cancels (the default).
 func (p *planScreen) confirmKey(k tea.KeyPressMsg) (event, tea.Cmd) {
-	switch k.String() {
-	case "esc":
+	keys := p.keys()
+	switch {
+	case offered(k, keys, plCancel):
 		p.confirm = nil
 		return infoEvent{"Not applied: nothing was sent."}, nil
-	case "enter":
+	case offered(k, keys, plConfirm):
 		typed := p.confirm.Value()
 		p.confirm = nil
 		if !apply.Confirms(typed) {

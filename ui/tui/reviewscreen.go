@@ -41,8 +41,12 @@ const (
 )
 
 var (
-	rvMove     = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move"))
-	rvPage     = key.NewBinding(key.WithKeys("pgup", "pgdown", "home", "end"), key.WithHelp("pgup/pgdn", "page"))
+	rvPageUp   = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up"))
+	rvPageDown = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down"))
+	rvFirst    = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "first row"))
+	rvLast     = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "last row"))
+	rvPickUp   = key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "previous record"))
+	rvPickDown = key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "next record"))
 	rvAccept   = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "accept"))
 	rvReject   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reject"))
 	rvRemap    = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "re-map (search)"))
@@ -103,10 +107,10 @@ func (r *reviewScreen) keys() []key.Binding {
 	case r.mode == filtering:
 		return []key.Binding{rvKeepText, rvCancel}
 	case r.mode == remapping:
-		return []key.Binding{rvMove, rvChoose, rvCancel}
+		return []key.Binding{rvPickUp, rvPickDown, rvChoose, rvCancel}
 	}
-	return []key.Binding{rvMove, rvAccept, rvReject, rvPlan, rvRemap, rvNew, rvIgnore, rvStrong, rvUndo, rvNext, rvFilter, rvBand, rvState,
-		rvHide, rvDups, rvStale, rvPair, rvPage}
+	return []key.Binding{keyUp, keyDown, rvAccept, rvReject, rvPlan, rvRemap, rvNew, rvIgnore, rvStrong, rvUndo, rvNext, rvFilter, rvBand, rvState,
+		rvHide, rvDups, rvStale, rvPair, rvPageUp, rvPageDown, rvFirst, rvLast}
 }
 
 func (r *reviewScreen) start() event {
@@ -209,43 +213,44 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		}
 		return []store.Change{{ID: d.ID, State: state}}
 	}
-	switch k.String() {
-	case "up", "k":
+	keys := r.keys()
+	switch {
+	case offered(k, keys, keyUp):
 		r.cursor = max(0, r.cursor-1)
-	case "down", "j":
+	case offered(k, keys, keyDown):
 		r.cursor = min(r.model.Len()-1, r.cursor+1)
-	case "pgup":
+	case offered(k, keys, rvPageUp):
 		r.cursor = max(0, r.cursor-page)
-	case "pgdown":
+	case offered(k, keys, rvPageDown):
 		r.cursor = min(r.model.Len()-1, r.cursor+page)
-	case "home", "g":
+	case offered(k, keys, rvFirst):
 		r.cursor = 0
-	case "end", "G":
+	case offered(k, keys, rvLast):
 		r.cursor = max(0, r.model.Len()-1)
-	case "a":
+	case offered(k, keys, rvAccept):
 		if ok && d.Right.ID == "" {
 			return infoEvent{"Nothing is suggested for this one: m to re-map, n to create it, i to ignore it."}
 		}
 		return r.decide(one(store.StateAccepted), "")
-	case "r":
+	case offered(k, keys, rvReject):
 		if ok && d.Right.ID == "" {
 			return infoEvent{"Nothing is suggested to reject."}
 		}
 		return r.decide(one(store.StateRejected), "")
-	case "enter":
+	case offered(k, keys, rvPlan):
 		return pushEvent{newPlanScreen(true, 0)}
-	case "n":
+	case offered(k, keys, rvNew):
 		return r.decide(one(store.StateCreate), "")
-	case "i":
+	case offered(k, keys, rvIgnore):
 		return r.decide(one(store.StateIgnore), "")
-	case "A":
+	case offered(k, keys, rvStrong):
 		ids := r.model.SafeIDs()
 		changes := make([]store.Change, len(ids))
 		for i, id := range ids {
 			changes[i] = store.Change{ID: id, State: store.StateAccepted}
 		}
 		return r.decide(changes, fmt.Sprintf("Accepted %s exact and strong suggestions (u undoes them all).", thousands(len(ids))))
-	case "u":
+	case offered(k, keys, rvUndo):
 		model := r.model
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
 			rows, err := model.UndoWrite(ctx)
@@ -259,7 +264,7 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 			}
 			return decidedMsg{rows: rows, what: what, err: err, focus: focus}
 		}}
-	case "m":
+	case offered(k, keys, rvRemap):
 		if !ok {
 			return nil
 		}
@@ -268,12 +273,12 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		r.input.Placeholder = "type to search " + systemName(d.Right.System) + " by name or id"
 		r.input.Focus()
 		r.typed()
-	case "/":
+	case offered(k, keys, rvFilter):
 		r.mode = filtering
 		r.input.SetValue(r.model.Filter().Text)
 		r.input.Placeholder = "name or id"
 		r.input.Focus()
-	case ".":
+	case offered(k, keys, rvNext):
 		for i := 1; i <= r.model.Len(); i++ {
 			j := (r.cursor + i) % r.model.Len()
 			if !r.model.At(j).Decided() {
@@ -282,27 +287,27 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 			}
 		}
 		return infoEvent{"Every row in view is decided."}
-	case "b":
+	case offered(k, keys, rvBand):
 		f := r.model.Filter()
 		f.Band = cycle(f.Band, "", "exact", "strong", "review", "none")
 		r.refilter(f)
-	case "s":
+	case offered(k, keys, rvState):
 		f := r.model.Filter()
 		f.State = cycle(f.State, "", "todo", store.StateAccepted, store.StateRemapped, store.StateRejected, store.StateCreate, store.StateIgnore)
 		r.refilter(f)
-	case "h":
+	case offered(k, keys, rvHide):
 		f := r.model.Filter()
 		f.HideDecided = !f.HideDecided
 		r.refilter(f)
-	case "d":
+	case offered(k, keys, rvDups):
 		f := r.model.Filter()
 		f.Duplicates = !f.Duplicates
 		r.refilter(f)
-	case "t":
+	case offered(k, keys, rvStale):
 		f := r.model.Filter()
 		f.Stale = !f.Stale
 		r.refilter(f)
-	case "p":
+	case offered(k, keys, rvPair):
 		r.model.NextPair()
 		r.cursor, r.top = 0, 0
 		r.counts = r.model.Counts()
@@ -330,10 +335,11 @@ func (r *reviewScreen) refilter(f review.Filter) {
 }
 
 func (r *reviewScreen) filterKey(k tea.KeyPressMsg) event {
-	switch k.String() {
-	case "enter":
+	keys := r.keys()
+	switch {
+	case offered(k, keys, rvKeepText):
 		r.mode = browsing
-	case "esc":
+	case offered(k, keys, rvCancel):
 		r.mode = browsing
 		f := r.model.Filter()
 		f.Text = ""
@@ -348,14 +354,15 @@ func (r *reviewScreen) filterKey(k tea.KeyPressMsg) event {
 }
 
 func (r *reviewScreen) remapKey(k tea.KeyPressMsg) event {
-	switch k.String() {
-	case "esc":
+	keys := r.keys()
+	switch {
+	case offered(k, keys, rvCancel):
 		r.mode = browsing
-	case "up":
+	case offered(k, keys, rvPickUp):
 		r.pick = max(0, r.pick-1)
-	case "down":
+	case offered(k, keys, rvPickDown):
 		r.pick = min(len(r.results)-1, r.pick+1)
-	case "enter":
+	case offered(k, keys, rvChoose):
 		d, ok := r.current()
 		if !ok || len(r.results) == 0 {
 			return nil

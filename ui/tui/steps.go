@@ -25,7 +25,6 @@ type stepsScreen struct {
 }
 
 var (
-	keyMove = key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "move"))
 	keyTick = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "tick a step you did"))
 )
 
@@ -42,7 +41,7 @@ func newStepsScreen() *stepsScreen { return &stepsScreen{} }
 
 func (s *stepsScreen) title() string { return "Steps" }
 
-func (s *stepsScreen) keys() []key.Binding { return []key.Binding{keyMove, keyTick} }
+func (s *stepsScreen) keys() []key.Binding { return []key.Binding{keyUp, keyDown, keyTick} }
 
 func (s *stepsScreen) start() event {
 	return batchEvent{askPlan(),
@@ -83,12 +82,13 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if len(s.plan.Steps) == 0 {
 			return nil, nil
 		}
-		switch m.String() {
-		case "up", "k":
+		keys := s.keys()
+		switch {
+		case offered(m, keys, keyUp):
 			s.cursor = max(0, s.cursor-1)
-		case "down", "j":
+		case offered(m, keys, keyDown):
 			s.cursor = min(len(s.plan.Steps)-1, s.cursor+1)
-		case "space", "x":
+		case offered(m, keys, keyTick):
 			st := s.plan.Steps[s.cursor]
 			if st.Kind != path.Guided {
 				return infoEvent{"mspwire does this step itself; there is nothing to tick."}, nil

@@ -112,7 +112,13 @@ var (
 	keyQuit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
 	keyBack = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	keyHelp = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys"))
-	keyPage = key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll"))
+	// Scrolling a view taller than the room.
+	keyPageUp   = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up"))
+	keyPageDown = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down"))
+	// The full key list, while it is open.
+	keyHelpUp    = key.NewBinding(key.WithKeys("up", "pgup"), key.WithHelp("↑/pgup", "scroll up"))
+	keyHelpDown  = key.NewBinding(key.WithKeys("down", "pgdown"), key.WithHelp("↓/pgdn", "scroll down"))
+	keyHelpClose = key.NewBinding(key.WithKeys("esc", "?", "q"), key.WithHelp("esc/?/q", "close the key list"))
 )
 
 // NewWizard makes the wizard for a backend, on its home screen.
@@ -268,14 +274,12 @@ func (w *Wizard) key(k tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case w.full:
 		switch {
-		case key.Matches(k, keyHelp, keyBack) || k.String() == "q":
+		case key.Matches(k, keyHelpClose):
 			w.full, w.helpScroll.scroll = false, 0
-		case key.Matches(k, keyPage) || k.String() == "down" || k.String() == "up":
-			if k.String() == "pgup" || k.String() == "up" {
-				w.helpScroll.scroll = max(0, w.helpScroll.scroll-w.room()/2)
-			} else {
-				w.helpScroll.scroll += w.room() / 2
-			}
+		case key.Matches(k, keyHelpUp):
+			w.helpScroll.scroll = max(0, w.helpScroll.scroll-w.room()/2)
+		case key.Matches(k, keyHelpDown):
+			w.helpScroll.scroll += w.room() / 2
 		}
 		return nil
 	case key.Matches(k, keyHelp) && !typingNow:
@@ -283,13 +287,13 @@ func (w *Wizard) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(k, keyBack) && len(w.stack) > 1 && !isModal(w.top()):
 		return w.handle(popEvent{})
-	case key.Matches(k, keyPage) && w.scrolling():
+	case key.Matches(k, keyPageUp) && w.scrolling():
 		b := w.top().base()
-		if k.String() == "pgup" {
-			b.scroll = max(0, b.scroll-w.room()/2)
-		} else {
-			b.scroll += w.room() / 2
-		}
+		b.scroll = max(0, b.scroll-w.room()/2)
+		return nil
+	case key.Matches(k, keyPageDown) && w.scrolling():
+		b := w.top().base()
+		b.scroll += w.room() / 2
 		return nil
 	}
 	w.status, w.failed = "", false
@@ -503,7 +507,7 @@ func (w *Wizard) footer() string {
 func (w *Wizard) fullHelp(width int) string {
 	var b strings.Builder
 	b.WriteString(headingStyle.Render("Keys on this screen") + "\n\n")
-	all := append(w.top().keys(), keyPage, keyHelp, keyBack, keyQuit)
+	all := append(w.top().keys(), keyPageUp, keyPageDown, keyHelp, keyBack, keyQuit)
 	for _, k := range all {
 		h := k.Help()
 		fmt.Fprintf(&b, "  %-14s %s\n", h.Key, h.Desc)
