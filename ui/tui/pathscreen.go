@@ -30,11 +30,11 @@ var (
 	keyPathC     = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "path C"))
 	keyPathLeft  = key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous path"))
 	keyPathRight = key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next path"))
-	keyTake    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take this path"))
-	keyYes     = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, change"))
-	keyNo      = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, keep"))
-	pathColumn = lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1)
-	pathChosen = lipgloss.NewStyle().Border(lipgloss.ThickBorder()).Padding(0, 1)
+	keyTake      = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take this path"))
+	keyYes       = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, change"))
+	keyNo        = key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no, keep"))
+	pathColumn   = lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1)
+	pathChosen   = lipgloss.NewStyle().Border(lipgloss.ThickBorder()).Padding(0, 1)
 )
 
 type (
