@@ -101,3 +101,40 @@ func record(ctx context.Context, st *store.Store, profile, system string, v Valu
 	return st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "connection.saved",
 		Detail: map[string]any{"system": system, "base_url": verified.BaseURL, "acts_as": verified.ActsAs, "secret": where}})
 }
+
+// PendingRef is the keyring entry a rotation parks the new secret in,
+// beside the system's own.
+func PendingRef(ref store.SecretRef) store.SecretRef {
+	ref.Field += ".pending"
+	return ref
+}
+
+// Logout removes a system's secret (and any rotation's parked one) from
+// the keyring and forgets its connection, with an audit line. removed is
+// false when there was nothing to remove.
+func Logout(ctx context.Context, st *store.Store, kr *store.Keyring, profile, system, actor string) (removed bool, err error) {
+	ref, err := Ref(profile, system)
+	if err != nil {
+		return false, err
+	}
+	_, connErr := st.Connection(ctx, profile, system)
+	removed = connErr == nil
+	for _, r := range []store.SecretRef{ref, PendingRef(ref)} {
+		if _, err := kr.Stored(ctx, r); err == nil {
+			removed = true
+		} else if !errors.Is(err, store.ErrSecretNotFound) {
+			return false, err
+		}
+		if err := kr.Delete(ctx, r); err != nil {
+			return false, err
+		}
+	}
+	if !removed {
+		return false, nil
+	}
+	if err := st.DeleteConnection(ctx, profile, system); err != nil {
+		return false, err
+	}
+	return true, st.Audit(ctx, store.AuditEntry{Profile: profile, Actor: actor, Event: "connection.removed",
+		Detail: map[string]any{"system": system}})
+}

@@ -76,10 +76,7 @@ func stored(system string, conn store.Connection) connect.Values {
 }
 
 // PendingRef is the keyring entry a rotation parks the new secret in.
-func PendingRef(ref store.SecretRef) store.SecretRef {
-	ref.Field += ".pending"
-	return ref
-}
+func PendingRef(ref store.SecretRef) store.SecretRef { return connect.PendingRef(ref) }
 
 // Rotate replaces the secret of a profile's connection. changes carries any
 // non-secret changes (a Liongard key's new ID and expiry); empty ones keep

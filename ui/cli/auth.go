@@ -375,30 +375,15 @@ func newAuthLogoutCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			ref, _ := connect.Ref(g.profile, sys.ID)
-			_, connErr := st.Connection(cmd.Context(), g.profile, sys.ID)
-			removed := connErr == nil
-			for _, r := range []store.SecretRef{ref, rotate.PendingRef(ref)} {
-				if _, err := kr.Stored(cmd.Context(), r); err == nil {
-					removed = true
-				} else if !errors.Is(err, store.ErrSecretNotFound) {
-					return err
-				}
-				if err := kr.Delete(cmd.Context(), r); err != nil {
-					return err
-				}
+			removed, err := connect.Logout(cmd.Context(), st, kr, g.profile, sys.ID, who.Operator())
+			if err != nil {
+				return err
 			}
 			if !removed {
 				fmt.Fprintf(g.io.Err, "%s: nothing to remove; profile %q has no connection or secret for it here.\n", sys.Name, g.profile)
 				return nil
 			}
-			if err := st.DeleteConnection(cmd.Context(), g.profile, sys.ID); err != nil {
-				return err
-			}
-			if err := st.Audit(cmd.Context(), store.AuditEntry{Profile: g.profile, Actor: who.Operator(), Event: "connection.removed",
-				Detail: map[string]any{"system": sys.ID}}); err != nil {
-				return err
-			}
+			ref, _ := connect.Ref(g.profile, sys.ID)
 			fmt.Fprintf(g.io.Err, "%s: secret removed from the keyring and connection forgotten.\n", sys.Name)
 			if kr.InEnv(ref) {
 				fmt.Fprintf(g.io.Err, "note: %s is still set in this environment\n", ref.EnvVar())
