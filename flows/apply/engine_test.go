@@ -46,6 +46,13 @@ type stampbox struct {
 	srv  *httptest.Server
 }
 
+// sent is how many POSTs the box answered, or took and lost.
+func (b *stampbox) sent() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.posts
+}
+
 // holdNextPost keeps the next POST waiting until release is closed.
 func (b *stampbox) holdNextPost() (started, release chan struct{}) {
 	b.mu.Lock()

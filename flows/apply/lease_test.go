@@ -72,9 +72,32 @@ func TestASecondApplyIsRefusedWhileTheFirstRuns(t *testing.T) {
 	if _, _, err := apply.Make(ctx, env, stamps{}, "operator:second"); !errors.Is(err, apply.ErrRunning) {
 		t.Fatalf("a plan made while an apply runs: %v", err)
 	}
+	// With Wait, a third waits its turn, hears who it waits for, and
+	// finds the plan applied: nothing sent.
+	heard := make(chan apply.Holder, 1)
+	third := make(chan apply.Result, 1)
+	go func() {
+		res, err := apply.RunPlan(ctx, env, p.ID, apply.Options{Actor: "operator:third", Wait: true,
+			Observer: apply.Observer{Lease: func(h apply.Holder) {
+				select {
+				case heard <- h:
+				default:
+				}
+			}}})
+		if err != nil {
+			t.Error(err)
+		}
+		third <- res
+	}()
+	if h := <-heard; h.PID != os.Getpid() {
+		t.Fatalf("the waiting apply heard of %+v", h)
+	}
 	close(release)
 	if err := <-first; err != nil {
 		t.Fatal(err)
+	}
+	if res, posts := <-third, box.sent(); !res.AlreadyApplied || posts != stampCount/3 {
+		t.Fatalf("the waiting apply: %+v; %d posts for %d stamps in threes", res, posts, stampCount)
 	}
 	if _, running, _ := apply.Running(ctx, env); running {
 		t.Fatal("the lease outlived its apply")
