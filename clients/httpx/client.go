@@ -49,14 +49,19 @@ type Client struct {
 	cfg     Config
 	limiter *Window
 
-	mu         sync.Mutex
-	pauseUntil time.Time // after a 429, every request of this client waits until then
+	mu      sync.Mutex
+	refusal *Error // the vendor's last 429, for a request that waits out the pace it set
 }
 
 // New makes a client. The limiter is per client: one client per connection.
 func New(cfg Config) *Client {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 0, Transport: defaultTransport()}
+	}
+	if cfg.HTTP.CheckRedirect == nil {
+		hc := *cfg.HTTP
+		hc.CheckRedirect = sameOrigin(cfg.System)
+		cfg.HTTP = &hc
 	}
 	if cfg.CallTimeout == 0 {
 		cfg.CallTimeout = 60 * time.Second
@@ -77,6 +82,45 @@ func New(cfg Config) *Client {
 		cfg.VendorMessage = GenericMessage
 	}
 	return &Client{cfg: cfg, limiter: cfg.Budget.Limiter()}
+}
+
+// RedirectError is a redirect to another scheme, host or port, not
+// followed: the request carries credentials (an API key header, a token
+// request's client secret) that must not go anywhere else.
+type RedirectError struct {
+	System string
+	To     *url.URL
+}
+
+func (e *RedirectError) Error() string {
+	to := e.To.Scheme + "://" + e.To.Host + e.To.Path
+	return fmt.Sprintf("%s redirects to %s: check the URL; mspwire does not send credentials to another host", e.System, to)
+}
+
+// sameOrigin follows a redirect only to the scheme, host and port the
+// request was sent to (a trailing-slash redirect, say).
+func sameOrigin(system string) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		switch {
+		case len(via) >= 10:
+			return fmt.Errorf("%s: more than 10 redirects", system)
+		case req.URL.Scheme != first.Scheme || req.URL.Hostname() != first.Hostname() || port(req.URL) != port(first):
+			return &RedirectError{System: system, To: req.URL}
+		}
+		return nil
+	}
+}
+
+// port is a URL's port, the scheme's own when none is written.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "http" {
+		return "80"
+	}
+	return "443"
 }
 
 func defaultTransport() *http.Transport {
@@ -133,20 +177,23 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 			return nil, c.networkError(req, err)
 		}
 		resp, err := c.attempt(ctx, req, target)
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != ErrRateLimited {
+			c.limiter.Answered(time.Now())
+		}
 		if err == nil {
 			return resp, nil
 		}
 		var wait time.Duration
 		var retry bool
-		var e *Error
 		if errors.As(err, &e) && e.Kind == ErrRateLimited {
+			c.mu.Lock()
+			c.refusal = e
+			c.mu.Unlock()
 			if rateLimitedSince.IsZero() {
 				rateLimitedSince = time.Now()
 			}
 			wait, retry = c.rateLimitWait(ctx, e, attempt, rateLimitedSince)
-			if retry {
-				c.pause(wait)
-			}
 		} else {
 			wait, retry = c.shouldRetry(req, err, attempt)
 		}
@@ -172,45 +219,39 @@ func (c *Client) attempt(ctx context.Context, req Request, target *url.URL) (*Re
 	return c.once(ctx, req, target)
 }
 
-// waitTurn waits out a pause the vendor asked for, then the budget.
+// waitTurn waits for the budget, or the pace a 429 set. A deadline that
+// comes while the client waits out a 429 is the vendor's rate limit, and
+// says so in the vendor's words.
 func (c *Client) waitTurn(ctx context.Context) error {
-	c.mu.Lock()
-	until := c.pauseUntil
-	c.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(d):
-		}
+	err := c.limiter.Wait(ctx)
+	if err == nil || !c.limiter.holding() {
+		return err
 	}
-	return c.limiter.Wait(ctx)
-}
-
-// pause holds every request of this client for d, and slows the budget:
-// the vendor counts differently than its documentation says.
-func (c *Client) pause(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if until := time.Now().Add(d); until.After(c.pauseUntil) {
-		c.pauseUntil = until
+	if c.refusal == nil {
+		return err
 	}
-	c.limiter.Shrink()
+	e := *c.refusal
+	e.Message = strings.TrimSpace(e.Message + " (the deadline came while waiting for the vendor's rate limit)")
+	return &e
 }
 
-// rateLimitWait says how long to wait after a 429: what the vendor said, or
-// a growing backoff up to the budget's window; not at all if that would pass
-// the deadline or the longest total wait.
+// rateLimitWait says how long to wait after a 429: until the client's next
+// turn at the pace the refusal set (no sooner than the vendor's
+// Retry-After), or without a budget what the vendor said or a growing
+// backoff; not at all if that would pass the deadline or the longest total
+// wait.
 func (c *Client) rateLimitWait(ctx context.Context, e *Error, attempt int, since time.Time) (time.Duration, bool) {
-	wait := e.RetryAfter
-	if wait <= 0 {
-		window := c.cfg.Budget.Per
-		if window <= 0 {
-			window = time.Minute
-		}
-		wait = min(2*c.cfg.BackoffBase<<min(attempt, 16), window)
-		wait += time.Duration(rand.Int64N(int64(wait)/4 + 1)) // spread concurrent callers
+	window := c.cfg.Budget.Per
+	if window <= 0 {
+		window = time.Minute
 	}
+	backoff := min(2*c.cfg.BackoffBase<<min(attempt, 16), window)
+	backoff += time.Duration(rand.Int64N(int64(backoff)/4 + 1)) // spread concurrent callers
+	// The whole client waits while this one finds out when the vendor
+	// takes a request again, then keeps the pace it learned.
+	wait := c.limiter.Refused(time.Now(), e.RetryAfter, backoff)
 	deadline := since.Add(c.cfg.MaxRateWait)
 	if d, ok := ctx.Deadline(); ok {
 		deadline = d
@@ -395,7 +436,11 @@ func (c *Client) networkError(req Request, err error) error {
 		return err
 	}
 	msg, final := "could not reach the server", false
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return &Error{System: c.cfg.System, Method: req.Method, Path: pathOnly(req.Path), Kind: ErrNetwork,
+			Message: redirect.Error(), Final: true}
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "no answer before the deadline; the server may be slow or unreachable — check the URL and try again"
 	case errors.Is(err, context.Canceled):

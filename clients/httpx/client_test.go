@@ -67,23 +67,52 @@ func TestBudgetNeverExceedsItsWindowAndUsesAllOfIt(t *testing.T) {
 	}
 }
 
-// After a 429 the window lets fewer through, and is whole again after a
-// window without one.
-func TestWindowShrinksAfterA429AndRecovers(t *testing.T) {
+// After a 429 every request waits while one finds out when the vendor
+// takes one again; the pace learned from it holds the client, and each
+// calm stretch it goes faster until the budget alone rules again.
+func TestAfterA429TheWindowLearnsTheVendorsPace(t *testing.T) {
 	w := Budget{Requests: 100, Per: time.Minute}.Limiter()
-	w.Shrink()
-	w.Shrink()
-	if c := w.Capacity(); c != 56 {
-		t.Fatalf("capacity %d after two 429s, want 56", c)
+	start := time.Now()
+	for i := range 3 { // three got through; the fourth is refused
+		if _, ok := w.Reserve(start.Add(time.Duration(i) * time.Second)); !ok {
+			t.Fatalf("request %d held", i)
+		}
 	}
-	for range 20 {
-		w.Shrink()
+	at := start.Add(3 * time.Second)
+	w.Reserve(at)
+	if wait := w.Refused(at, 0, time.Second); wait != time.Second {
+		t.Fatalf("the first wait %s, want the backoff", wait)
 	}
-	if c := w.Capacity(); c != 12 {
-		t.Fatalf("capacity %d, want the floor 12", c)
+	if _, ok := w.Reserve(at.Add(500 * time.Millisecond)); ok {
+		t.Fatal("a request went while the client waits out the 429")
 	}
-	if _, ok := w.Reserve(time.Now().Add(2 * time.Minute)); !ok || w.Capacity() != 100 {
-		t.Fatalf("capacity %d a window later, want 100", w.Capacity())
+	if _, ok := w.Reserve(at.Add(time.Second)); !ok {
+		t.Fatal("the one that finds out was held")
+	}
+	if _, ok := w.Reserve(at.Add(time.Second + time.Millisecond)); ok {
+		t.Fatal("a second went before the first's answer")
+	}
+	w.Refused(at.Add(time.Second), 0, 2*time.Second) // not yet
+	if _, ok := w.Reserve(at.Add(3 * time.Second)); !ok {
+		t.Fatal("the next try was held")
+	}
+	w.Answered(at.Add(3 * time.Second)) // through: three took the vendor 6 s, from the first to this one
+	if p := w.Pace(); p != 2*time.Second {
+		t.Fatalf("pace %s, want one each 2s", p)
+	}
+	if _, ok := w.Reserve(at.Add(4 * time.Second)); ok {
+		t.Fatal("a request before its paced turn went")
+	}
+	if _, ok := w.Reserve(at.Add(5 * time.Second)); !ok {
+		t.Fatal("the paced turn was held")
+	}
+	later := at.Add(5 * time.Second)
+	for i := 0; w.Pace() > 0; i++ {
+		later = later.Add(time.Minute)
+		w.Reserve(later)
+		if i > 30 {
+			t.Fatalf("still paced at %s", w.Pace())
+		}
 	}
 }
 
