@@ -40,9 +40,10 @@ const applicationID = 0x6d737077
 
 // Store is an open mspwire database.
 type Store struct {
-	db   *sql.DB
-	path string
-	id   string // this data directory's id; part of every keyring account
+	db         *sql.DB
+	path       string
+	id         string // this data directory's id; part of every keyring account
+	copiedFrom string // set when this directory turned out to be a copy of that one
 }
 
 // Open opens (creating if needed) the database in dir and brings its schema
@@ -73,11 +74,101 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.claimHome(ctx, dir); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'data_dir_id'").Scan(&s.id); err != nil {
 		db.Close()
 		return nil, s.describe(err)
 	}
 	return s, nil
+}
+
+// CopiedFrom is the data directory this one was found to be a copy of
+// when it was opened ("" if it is none): it was given its own id, so its
+// logins never touch the original's secrets, and its own are yet to come.
+func (s *Store) CopiedFrom() string { return s.copiedFrom }
+
+// claimHome records where the data directory lives beside its id. A
+// directory found elsewhere is a copy (cp -a) when its recorded home still
+// holds a database of the same id: the copy gets an id of its own before
+// anything writes to the keyring. Otherwise it was moved, and keeps its id.
+func (s *Store) claimHome(ctx context.Context, dir string) error {
+	here, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	if real, err := filepath.EvalSymlinks(here); err == nil {
+		here = real
+	}
+	var id, home string
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'data_dir_id'),
+		coalesce((SELECT value FROM meta WHERE key = 'data_dir_home'), '')`).Scan(&id, &home)
+	if err != nil {
+		return s.describe(err)
+	}
+	if home == here {
+		return nil
+	}
+	copied := home != "" && idAt(ctx, filepath.Join(home, FileName)) == id
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.describe(err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('data_dir_home', ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value = ?`, here, home)
+	if err != nil {
+		return s.describe(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // another mspwire claimed it meanwhile
+	}
+	if copied {
+		if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'data_dir_id'"); err != nil {
+			return s.describe(err)
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT name FROM profiles")
+		if err != nil {
+			return s.describe(err)
+		}
+		var profiles []string
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err == nil {
+				profiles = append(profiles, p)
+			}
+		}
+		rows.Close()
+		for _, p := range profiles { // each profile's trail says its secrets stayed behind
+			if err := s.audit(ctx, tx, AuditEntry{Profile: p, Actor: "mspwire", Event: "data_dir.copied",
+				Detail: map[string]any{"from": home, "to": here}}); err != nil {
+				return err
+			}
+		}
+		s.copiedFrom = home
+	}
+	if err := tx.Commit(); err != nil {
+		return s.describe(err)
+	}
+	return nil
+}
+
+// idAt is the data directory id of the database at path, read without
+// changing it; "" if there is none to read.
+func idAt(ctx context.Context, path string) string {
+	if _, err := os.Lstat(path); err != nil {
+		return ""
+	}
+	ro, err := sql.Open("sqlite", fmt.Sprintf("file:%s?%s&_pragma=busy_timeout(%d)", path, inspectMode(path), busyTimeoutMS))
+	if err != nil {
+		return ""
+	}
+	defer ro.Close()
+	var id string
+	_ = ro.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'data_dir_id'").Scan(&id)
+	return id
 }
 
 // ID is this data directory's id, made when its database was created. It

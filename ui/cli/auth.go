@@ -94,7 +94,7 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 			}
 			if fromEnv {
 				// No keyring needed, none touched: the secret stays where it is.
-				st, err := store.Open(cmd.Context(), g.DataDir())
+				st, err := g.openStore(cmd.Context())
 				if err != nil {
 					return err
 				}

@@ -25,7 +25,7 @@ func withReview(ctx context.Context, g *globals, fn func(*review.Model) error) e
 	if err := store.ValidProfile(g.profile); err != nil {
 		return fmt.Errorf("--profile: %w", err)
 	}
-	st, err := store.Open(ctx, g.DataDir())
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}

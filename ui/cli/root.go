@@ -104,6 +104,16 @@ func (g *globals) DataDir() string {
 	return filepath.Join(xdg.DataHome, "mspwire")
 }
 
+// openStore opens the data directory's database, and says so when it
+// turns out to be a copy of another: its secrets stayed with the original.
+func (g *globals) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(ctx, g.DataDir())
+	if err == nil && st.CopiedFrom() != "" {
+		fmt.Fprintf(g.io.Err, "This data directory was copied from %s: it now has keyring entries of its own, so the original's secrets stay the original's. Log in again here (mspwire auth login SYSTEM).\n", st.CopiedFrom())
+	}
+	return st, err
+}
+
 // open opens the profile's store and the keyring.
 func (g *globals) open(ctx context.Context) (*store.Store, *store.Keyring, error) {
 	if err := store.ValidProfile(g.profile); err != nil {
@@ -113,7 +123,7 @@ func (g *globals) open(ctx context.Context) (*store.Store, *store.Keyring, error
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := store.Open(ctx, g.DataDir())
+	st, err := g.openStore(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,0 +1,88 @@
+package store_test
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mspwire/mspwire/store"
+)
+
+// copyDir copies a data directory's files as cp -a would.
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(from)
+	for _, e := range entries {
+		src, err := os.Open(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst, err := os.OpenFile(filepath.Join(to, e.Name()), os.O_CREATE|os.O_WRONLY, 0o600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(dst, src); err != nil {
+			t.Fatal(err)
+		}
+		src.Close()
+		dst.Close()
+	}
+}
+
+// A data directory copied with cp -a is told apart from its original: the
+// copy gets an id of its own (so its logins never touch the original's
+// keyring entries) and says where it came from; the original keeps its id.
+// A directory moved, not copied, keeps its id: its secrets still work.
+func TestACopiedDataDirectoryGetsItsOwnID(t *testing.T) {
+	root := t.TempDir()
+	original := filepath.Join(root, "original")
+	st, err := store.Open(ctx, original)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureProfile(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	id := st.ID()
+	st.Close()
+
+	copied := filepath.Join(root, "copy")
+	copyDir(t, original, copied)
+	cp, err := store.Open(ctx, copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.ID() == id || cp.CopiedFrom() != original {
+		t.Fatalf("the copy has id %s (the original's is %s), copied from %q", cp.ID(), id, cp.CopiedFrom())
+	}
+	log, _ := cp.AuditLog(ctx, "acme")
+	if len(log) == 0 || log[len(log)-1].Event != "data_dir.copied" {
+		t.Fatalf("the copy's audit trail does not say so: %+v", log)
+	}
+	copyID := cp.ID()
+	cp.Close()
+	again, err := store.Open(ctx, copied)
+	if err != nil || again.ID() != copyID || again.CopiedFrom() != "" {
+		t.Fatalf("the copy opened again: id %s, copied from %q, %v", again.ID(), again.CopiedFrom(), err)
+	}
+	again.Close()
+	orig, err := store.Open(ctx, original)
+	if err != nil || orig.ID() != id || orig.CopiedFrom() != "" {
+		t.Fatalf("the original: id %s, want %s; copied from %q; %v", orig.ID(), id, orig.CopiedFrom(), err)
+	}
+	orig.Close()
+
+	moved := filepath.Join(root, "moved")
+	if err := os.Rename(original, moved); err != nil {
+		t.Fatal(err)
+	}
+	mv, err := store.Open(ctx, moved)
+	if err != nil || mv.ID() != id || mv.CopiedFrom() != "" {
+		t.Fatalf("moved: id %s, want %s; copied from %q; %v", mv.ID(), id, mv.CopiedFrom(), err)
+	}
+	mv.Close()
+}
