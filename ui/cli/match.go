@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -122,12 +121,11 @@ func matchLists(ctx context.Context, g *globals, o matchOptions, format string, 
 	case "tsv":
 		werr = writeMatchTSV(g.io.Out, rows)
 	case "csv":
-		w := csv.NewWriter(g.io.Out)
+		var cells [][]string
 		for _, r := range rows {
-			_ = w.Write(r.fields())
+			cells = append(cells, r.fields())
 		}
-		w.Flush()
-		werr = w.Error()
+		werr = writeCSV(g.io.Out, cells)
 	}
 	writeMatchSummary(g.io.Err, res, left, right)
 	return werr

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -313,19 +314,13 @@ func newMatchExportCmd(g *globals) *cobra.Command {
 						return err
 					}
 				}
-				f, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-				if err != nil {
-					return err
-				}
-				w := csv.NewWriter(f)
-				_ = w.Write(exportHeader)
+				cells := [][]string{exportHeader}
 				for _, d := range rows {
-					_ = w.Write([]string{strconv.FormatInt(d.ID, 10), d.Pair, d.Left.ID, d.Left.Name, d.Right.ID, d.Right.Name,
+					cells = append(cells, []string{strconv.FormatInt(d.ID, 10), d.Pair, d.Left.ID, d.Left.Name, d.Right.ID, d.Right.Name,
 						strconv.FormatFloat(d.Score, 'f', 3, 64), d.Band, d.Reason, d.Stale, d.State})
 				}
-				w.Flush()
-				if err := errors.Join(w.Error(), f.Close()); err != nil {
-					return fmt.Errorf("%s: %w", args[0], err)
+				if err := writeCSVFile(args[0], cells); err != nil {
+					return err
 				}
 				fmt.Fprintf(g.io.Err, "Wrote %d rows to %s.\n", len(rows), args[0])
 				return nil
@@ -362,14 +357,27 @@ func newMatchImportCmd(g *globals) *cobra.Command {
 }
 
 // readDecisions reads an export and returns what differs from the stored
-// rows, after checking every line; an error names the line.
+// rows, after checking every line; an error names the line. A file over
+// the size limit is refused whole, never read in part.
 func readDecisions(path string, m *review.Model) ([]store.Change, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	r := csv.NewReader(io.LimitReader(f, maxListBytes))
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if info.Size() > maxListBytes {
+		return nil, fmt.Errorf("%s is %d MiB, over the %d MiB a review file may be: nothing was applied. Export one pair at a time (mspwire match export --pair P)",
+			path, info.Size()>>20, maxListBytes>>20)
+	}
+	guard := &lineGuard{r: bufio.NewReaderSize(f, 64<<10), path: path, line: 1}
+	if bom, _ := guard.r.Peek(3); string(bom) == "\xef\xbb\xbf" { // Excel's "CSV UTF-8"
+		_, _ = guard.r.Discard(3)
+	}
+	r := csv.NewReader(guard)
 	header, err := r.Read()
 	if err != nil {
 		return nil, csvError(path, err)
@@ -383,6 +391,11 @@ func readDecisions(path string, m *review.Model) ([]store.Change, error) {
 			return nil, fmt.Errorf("%s line 1: no %s column; export the review with mspwire match export and edit that", path, need)
 		}
 	}
+	type seenRow struct {
+		line            int
+		decision, right string
+	}
+	seen := map[int64]seenRow{}
 	var changes []store.Change
 	var problems []string
 	for {
@@ -394,7 +407,13 @@ func readDecisions(path string, m *review.Model) ([]store.Change, error) {
 			return nil, csvError(path, err)
 		}
 		line, _ := r.FieldPos(0)
-		get := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
+		get := func(name string) string {
+			i, ok := col[name]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return unCSVCell(strings.TrimSpace(rec[i]))
+		}
 		id, err := strconv.ParseInt(get("id"), 10, 64)
 		d, ok := m.Row(id)
 		if err != nil || !ok {
@@ -402,6 +421,22 @@ func readDecisions(path string, m *review.Model) ([]store.Change, error) {
 			continue
 		}
 		decision, right := strings.ToLower(get("decision")), get("right_id")
+		if first, twice := seen[id]; twice {
+			if first.decision != decision || first.right != right {
+				problems = append(problems, fmt.Sprintf("line %d: row %d is also on line %d, with another decision: keep one of the two lines", line, id, first.line))
+			}
+			continue
+		}
+		seen[id] = seenRow{line, decision, right}
+		if _, has := col["pair"]; has && get("pair") != d.Pair {
+			problems = append(problems, fmt.Sprintf("line %d: row %d is of pair %s, not %q: the id decides which row a line is, so change the decision column only", line, id, d.Pair, get("pair")))
+			continue
+		}
+		if _, has := col["left_id"]; has && get("left_id") != d.Left.ID {
+			problems = append(problems, fmt.Sprintf("line %d: row %d is %s %s, not %q: the id decides which row a line is, so change the decision column only",
+				line, id, d.Left.System, d.Left.ID, get("left_id")))
+			continue
+		}
 		switch decision {
 		case "", d.State:
 			if decision == store.StateRemapped && right != d.Right.ID {
