@@ -349,6 +349,26 @@ func (m *Model) AcceptSafe(ctx context.Context) (int, error) {
 	return len(ids), m.decide(ctx, store.StateAccepted, ids)
 }
 
+// AcceptSafeIn accepts the safe rows of every pair (or only pair), as one
+// action: one transaction, one undo step, however many pairs it spans.
+func (m *Model) AcceptSafeIn(ctx context.Context, pair string) (int, error) {
+	current := m.pair.ID
+	var ids []int64
+	for _, p := range m.pairs {
+		if pair != "" && p.ID != pair {
+			continue
+		}
+		m.pair = p
+		m.refilter()
+		ids = append(ids, m.SafeIDs()...)
+	}
+	_ = m.SetPair(current)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return len(ids), m.decide(ctx, store.StateAccepted, ids)
+}
+
 // SafeIDs are the rows in view whose suggestion may be accepted without a
 // look: exact or strong, nobody has decided, no duplicate in doubt.
 func (m *Model) SafeIDs() []int64 {

@@ -181,13 +181,17 @@ func parseIDs(args []string) ([]int64, error) {
 	if len(args) == 0 {
 		return nil, errors.New("give the ids of the rows (mspwire match list shows them)")
 	}
-	ids := make([]int64, len(args))
-	for i, a := range args {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, a := range args {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
 			return nil, fmt.Errorf("%q is not a row id (a positive number from mspwire match list)", a)
 		}
-		ids[i] = id
+		if !seen[id] { // "accept 1 1 1" decides one row
+			seen[id] = true
+			ids = append(ids, id)
+		}
 	}
 	return ids, nil
 }
@@ -209,19 +213,16 @@ func newMatchDecideCmd(g *globals, verb string) *cobra.Command {
 					if band != "strong" || len(args) > 0 {
 						return errors.New("--band takes only strong (exact and strong rows nobody has decided), without ids")
 					}
-					total := 0
-					for _, p := range m.Pairs() {
-						if pair != "" && p.ID != pair {
-							continue
-						}
-						_ = m.SetPair(p.ID)
-						n, err := m.AcceptSafe(cmd.Context())
-						if err != nil {
+					if pair != "" {
+						if err := m.SetPair(pair); err != nil {
 							return err
 						}
-						total += n
 					}
-					fmt.Fprintf(g.io.Err, "Accepted %d exact and strong suggestions.\n", total)
+					total, err := m.AcceptSafeIn(cmd.Context(), pair)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(g.io.Err, "Accepted %d exact and strong suggestions, as one action (mspwire match undo takes them all back).\n", total)
 					return nil
 				}
 				ids, err := parseIDs(args)

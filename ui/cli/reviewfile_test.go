@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -163,5 +164,39 @@ func TestReviewImportRefusesWhatItCannotTrust(t *testing.T) {
 	})
 	if _, stderr, code := run("match", "import", bom); code != 0 || decided() != before+1 {
 		t.Fatalf("a file with a byte-order mark: exit %d: %s", code, stderr)
+	}
+}
+
+// accept --band strong over every pair is one action: undo takes it all
+// back, in both pairs; "accept 1 1 1" decides one row and says so.
+func TestBulkAcceptIsOneAction(t *testing.T) {
+	_, run := reviewTenant(t)
+	if _, stderr, code := run("match", "suggest"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if _, stderr, code := run("match", "accept", "--band", "strong"); code != 0 || !strings.Contains(stderr, "as one action") {
+		t.Fatalf("accept --band strong: exit %d: %s", code, stderr)
+	}
+	pairs := map[string]int{}
+	for _, r := range listRows(t, run) {
+		if r.State == "accepted" {
+			pairs[r.Pair]++
+		}
+	}
+	if len(pairs) < 2 {
+		t.Fatalf("accepted in %v: the test needs two pairs", pairs)
+	}
+	if _, stderr, code := run("match", "undo"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, r := range listRows(t, run) {
+		if r.State == "accepted" {
+			t.Fatalf("one undo left %s row %d accepted", r.Pair, r.ID)
+		}
+	}
+	id := listRows(t, run)[0].ID
+	one := strconv.FormatInt(id, 10)
+	if _, stderr, code := run("match", "new", one, one, one); code != 0 || !strings.Contains(stderr, "1 row(s)") {
+		t.Fatalf("new %s %s %s: exit %d: %s", one, one, one, code, stderr)
 	}
 }
