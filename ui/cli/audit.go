@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // auditLine is one audit entry as printed; snake_case for scripts.
@@ -64,7 +66,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 			tw := tabwriter.NewWriter(g.io.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "WHEN\tWHO\tEVENT\tDETAIL")
 			for _, l := range lines {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.At.Local().Format("2006-01-02 15:04:05"), l.Actor, l.Event, detailText(l.Detail))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.At.Local().Format("2006-01-02 15:04:05"), display.Safe(l.Actor), l.Event, detailText(l.Detail))
 			}
 			return tw.Flush()
 		},
@@ -100,7 +102,7 @@ func detailText(d map[string]any) string {
 	sort.Strings(keys)
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, d[k]))
+		parts = append(parts, display.Safe(fmt.Sprintf("%s=%v", k, d[k])))
 	}
 	return strings.Join(parts, " ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/match"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 type matchOptions struct {
@@ -188,11 +189,10 @@ func matchRows(res match.Result, left, right []match.Record, all bool) []matchRo
 }
 
 func writeMatchTSV(w io.Writer, rows []matchRow) error {
-	clean := strings.NewReplacer("\t", " ", "\n", " ", "\r", " ")
 	for _, r := range rows {
 		f := r.fields()
 		for i := range f {
-			f[i] = clean.Replace(f[i])
+			f[i] = display.Safe(f[i]) // a tab or newline in a name would break the row
 		}
 		if _, err := fmt.Fprintln(w, strings.Join(f, "\t")); err != nil {
 			return err
@@ -212,10 +212,10 @@ func writeMatchTable(w io.Writer, rows []matchRow) error {
 	}
 	for _, r := range rows[1:] {
 		if ranked {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), r.rank, label(r.rightID, r.rightName), r.score, r.band, r.reason)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), r.rank, label(r.rightID, r.rightName), r.score, r.band, display.Safe(r.reason))
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), label(r.rightID, r.rightName), r.score, r.band, r.reason)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", label(r.leftID, r.leftName), label(r.rightID, r.rightName), r.score, r.band, display.Safe(r.reason))
 	}
 	return tw.Flush()
 }
@@ -224,10 +224,11 @@ func label(id, name string) string {
 	if id == "" {
 		return "-"
 	}
+	name = display.Safe(name)
 	if len([]rune(name)) > 40 {
 		name = string([]rune(name)[:39]) + "…"
 	}
-	return id + " " + name
+	return display.Safe(id) + " " + name
 }
 
 // writeMatchSummary goes to stderr, so piped output stays data.

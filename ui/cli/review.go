@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // The review's scriptable twins: the same model the review screen drives.
@@ -154,7 +155,7 @@ func newMatchListCmd(g *globals) *cobra.Command {
 					if r.Stale {
 						state += " (stale)"
 					}
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\n", r.ID, r.Pair, label(r.Left.ID, r.Left.Name), right, r.Score, r.Band, state, r.Reason)
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\n", r.ID, r.Pair, label(r.Left.ID, r.Left.Name), right, r.Score, r.Band, state, display.Safe(r.Reason))
 				}
 				return tw.Flush()
 			})

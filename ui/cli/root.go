@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 	"github.com/mspwire/mspwire/ui/prompt"
 )
 
@@ -243,7 +244,7 @@ func Main(ctx context.Context, args []string, std IO) int {
 			}
 			// Not fang's default: it capitalises and re-wraps the text,
 			// which mangles flag names and long paths.
-			fmt.Fprintln(w, styles.ErrorHeader.UnsetMargins().Padding(0, 1).String(), err.Error())
+			fmt.Fprintln(w, styles.ErrorHeader.UnsetMargins().Padding(0, 1).String(), display.Text(err.Error())) // it may carry a vendor's words
 		}),
 	)
 	return exitCode(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // reviewScreen is the company-match review: a table of every record of the
@@ -480,7 +481,7 @@ func (r *reviewScreen) table(width, rows int) string {
 		if i == r.cursor {
 			cursor = "> "
 		}
-		right := d.Right.Name
+		right := display.Safe(d.Right.Name)
 		if d.Right.ID == "" {
 			right = "—"
 		}
@@ -490,7 +491,7 @@ func (r *reviewScreen) table(width, rows int) string {
 		} else if d.Duplicate != "" {
 			dec += " ≈"
 		}
-		line := fmt.Sprintf("%s%s %s %s %s %s", cursor, pad(d.Left.Name, name), pad(right, name), pad(fmt.Sprintf("%.2f", d.Score), score), pad(d.Band, band), dec)
+		line := fmt.Sprintf("%s%s %s %s %s %s", cursor, pad(display.Safe(d.Left.Name), name), pad(right, name), pad(fmt.Sprintf("%.2f", d.Score), score), pad(d.Band, band), dec)
 		if i == r.cursor {
 			line = lipgloss.NewStyle().Reverse(true).Render(line)
 		}
@@ -516,26 +517,26 @@ func (r *reviewScreen) detail(width int) string {
 	}
 	var b strings.Builder
 	if r.mode == remapping {
-		fmt.Fprintf(&b, "Re-map %s '%s' to:\n%s\n", d.Left.ID, d.Left.Name, r.input.View())
+		fmt.Fprintf(&b, "Re-map %s '%s' to:\n%s\n", display.Safe(d.Left.ID), display.Safe(d.Left.Name), r.input.View())
 		for i, x := range r.results {
 			mark := "  "
 			if i == r.pick {
 				mark = "> "
 			}
-			b.WriteString(truncate(fmt.Sprintf("%s%s %s", mark, x.ID, x.Name), width) + "\n")
+			b.WriteString(truncate(fmt.Sprintf("%s%s %s", mark, display.Safe(x.ID), display.Safe(x.Name)), width) + "\n")
 		}
 		if len(r.results) == 0 {
 			b.WriteString(dimStyle.Render("  no record found") + "\n")
 		}
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s %s: %s\n", systemName(d.Left.System), d.Left.ID, d.Left.Name)
+	fmt.Fprintf(&b, "%s %s: %s\n", systemName(d.Left.System), display.Safe(d.Left.ID), display.Safe(d.Left.Name))
 	if d.Right.ID != "" {
-		fmt.Fprintf(&b, "%s %s: %s\n", systemName(d.Right.System), d.Right.ID, d.Right.Name)
+		fmt.Fprintf(&b, "%s %s: %s\n", systemName(d.Right.System), display.Safe(d.Right.ID), display.Safe(d.Right.Name))
 	} else {
 		fmt.Fprintf(&b, "%s: nothing suggested\n", systemName(d.Right.System))
 	}
-	fmt.Fprintf(&b, "%s · %.2f %s · %s\n", d.State, d.Score, d.Band, d.Reason)
+	fmt.Fprintf(&b, "%s · %.2f %s · %s\n", d.State, d.Score, d.Band, display.Safe(d.Reason))
 	if d.Stale != "" {
 		b.WriteString("! stale: " + d.Stale + "\n")
 	}
@@ -545,7 +546,7 @@ func (r *reviewScreen) detail(width int) string {
 	if len(d.Candidates) > 0 {
 		b.WriteString("Candidates:")
 		for _, c := range d.Candidates {
-			fmt.Fprintf(&b, "  %s %s (%.2f)", c.ID, c.Name, c.Score)
+			fmt.Fprintf(&b, "  %s %s (%.2f)", display.Safe(c.ID), display.Safe(c.Name), c.Score)
 		}
 		b.WriteString("\n")
 	}

@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // screen is one level of the wizard, kept on the root's stack. It draws
@@ -482,7 +483,7 @@ func (w *Wizard) footer() string {
 		lines = append(lines, w.spin.View()+" "+w.label)
 	}
 	if w.status != "" {
-		text := w.status
+		text := display.Text(w.status) // an error may carry a vendor's words
 		if w.failed {
 			text = errStyle.Render(wrap("✗ "+text, inner))
 		} else {

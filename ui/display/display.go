@@ -1,0 +1,78 @@
+// Package display renders strings that came from a vendor — a client's
+// name, an error's text — for a person's terminal: what could drive the
+// terminal (an escape sequence that retitles the window or clears the
+// screen), rewrite the line (a carriage return, a backspace), reverse the
+// text (a bidi override) or break a table row (a newline) is shown as an
+// escape, inert. Every face prints vendor strings through here.
+package display
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Safe is s on one line: every control character shown as an escape.
+func Safe(s string) string { return render(s, false) }
+
+// Text is s as lines: newlines and tabs kept, every other control
+// character shown as an escape. For messages of several lines.
+func Text(s string) string { return render(s, true) }
+
+func render(s string, lines bool) string {
+	if clean(s, lines) {
+		return s
+	}
+	var b strings.Builder
+	for i, w := 0, 0; i < len(s); i += w {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		w = width
+		switch {
+		case r == utf8.RuneError && width == 1:
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
+		case lines && (r == '\n' || r == '\t'):
+			b.WriteRune(r)
+		case inert(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\n', '\u202e'
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}
+
+// inert says a rune draws as itself.
+func inert(r rune) bool {
+	if unicode.IsControl(r) {
+		return false
+	}
+	switch {
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c: // bidi controls
+		return false
+	}
+	return true
+}
+
+func clean(s string, lines bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && !(lines && (c == '\n' || c == '\t')) || c == 0x7f || c >= 0x80 {
+			return c >= 0x80 && cleanUnicode(s[i:])
+		}
+	}
+	return true
+}
+
+// cleanUnicode checks the rest of s rune by rune.
+func cleanUnicode(s string) bool {
+	for i, w := 0, 0; i < len(s); i += w {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		w = width
+		if r == utf8.RuneError && width == 1 || r < 0x80 && (r < 0x20 || r == 0x7f) || r >= 0x80 && !inert(r) {
+			return false
+		}
+	}
+	return true
+}
