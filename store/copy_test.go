@@ -86,3 +86,30 @@ func TestACopiedDataDirectoryGetsItsOwnID(t *testing.T) {
 	}
 	mv.Close()
 }
+
+// A database found with its mode open to others — made by hand, or by an
+// older mspwire — is the operator's alone once opened, WAL files too.
+func TestAnOpenDatabaseIsMadeTheOperatorsAlone(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, store.FileName)
+	if err := os.WriteFile(path, nil, 0o644); err != nil { // empty: an earlier run stopped before SQLite wrote
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o644)
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	os.Chmod(path, 0o644)
+	st, err = store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if info, err := os.Stat(p); err == nil && info.Mode().Perm() != 0o600 {
+			t.Errorf("%s is %v", filepath.Base(p), info.Mode().Perm())
+		}
+	}
+}

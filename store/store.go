@@ -64,6 +64,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		if err := inspect(ctx, path); err != nil {
 			return nil, err
 		}
+		if err := tighten(path); err != nil {
+			return nil, err
+		}
 	}
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
@@ -297,11 +300,28 @@ func ensureDir(dir string) error {
 	}
 }
 
+// tighten makes a database inspect found to be mspwire's (or empty) the
+// operator's alone, with its WAL and shared-memory files: it holds who
+// the tenant's clients are, and which keyring entries hold the secrets.
+// SQLite gives the WAL files the database's own mode.
+func tighten(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		info, err := os.Lstat(p)
+		if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p, 0o600); err != nil {
+			return fmt.Errorf("database %s is readable by others (mode %v) and could not be made yours alone: %w", p, info.Mode().Perm(), err)
+		}
+	}
+	return nil
+}
+
 // ensureFile creates the database file with mode 0600 before SQLite sees it,
 // so it is never readable by others, not even for a moment, and says
-// whether it did. An existing file is never changed here — not its mode
-// either: it may not be ours — and a symbolic link is refused, so mspwire
-// never writes through one to a file elsewhere.
+// whether it did. An existing file is not changed here — not its mode
+// either, until inspect has found it to be ours (tighten) — and a symbolic
+// link is refused, so mspwire never writes through one to a file elsewhere.
 func ensureFile(path string) (created bool, err error) {
 	for {
 		info, err := os.Lstat(path)

@@ -56,21 +56,6 @@ func TestOpenEmptyDirCreatesPrivateFileAtLatestSchema(t *testing.T) {
 	}
 }
 
-// A file mspwire did not create keeps its mode: it may be someone else's.
-func TestOpenExistingFileLeavesItsModeAlone(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, store.FileName)
-	if err := os.WriteFile(path, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	assertMode(t, path, 0o644)
-}
-
 func TestReopenKeepsDataAndRunsNoMigrationTwice(t *testing.T) {
 	dir := t.TempDir()
 	s, err := store.Open(ctx, dir)

@@ -327,3 +327,16 @@ func TestEachAttemptIsBoundedUnderALongDeadline(t *testing.T) {
 		t.Fatal("an attempt that never got an answer held the call for 20 s: no per-attempt timeout under the caller's deadline")
 	}
 }
+
+// A server that answers the same page whatever page is asked for is
+// caught at the second answer, not read until the deadline.
+func TestARepeatedPageStopsTheList(t *testing.T) {
+	calls := 0
+	_, err := Collect(context.Background(), 1, func(_ context.Context, page int) (Page[string], error) {
+		calls++
+		return Page[string]{Items: []string{"a", "b"}, More: true}, nil
+	})
+	if !errors.Is(err, ErrUnexpected) || !strings.Contains(err.Error(), "page 2 is the same as page 1") || calls != 2 {
+		t.Fatalf("after %d calls: %v", calls, err)
+	}
+}

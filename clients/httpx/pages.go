@@ -2,6 +2,8 @@ package httpx
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 )
 
@@ -17,8 +19,12 @@ const maxPages = 100000
 // Collect reads pages first, first+1, … until fetch says there are no more.
 // Each vendor decides "more" its own way: HaloPSA by record_count, IT Glue by
 // meta.next-page, Hudu by an empty page, Liongard v2 by HasMoreRows.
+//
+// A vendor that answers a page it already gave (it ignores the page
+// parameter) would be read until the deadline: that is an error at once.
 func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Context, page int) (Page[T], error)) ([]T, error) {
 	var all []T
+	seen := map[[sha256.Size]byte]int{}
 	for page := first; page < first+maxPages; page++ {
 		if err := ctx.Err(); err != nil {
 			return all, err
@@ -26,6 +32,15 @@ func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Conte
 		p, err := fetch(ctx, page)
 		if err != nil {
 			return all, err
+		}
+		if len(p.Items) > 0 {
+			raw, _ := json.Marshal(p.Items)
+			sum := sha256.Sum256(raw)
+			if before, again := seen[sum]; again {
+				return all, fmt.Errorf("%w: page %d is the same as page %d: the server does not page this list as its API says (it ignores the page asked for); nothing more was read",
+					ErrUnexpected, page, before)
+			}
+			seen[sum] = page
 		}
 		all = append(all, p.Items...)
 		reportPage(ctx, page-first+1, len(all))

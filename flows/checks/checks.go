@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -99,6 +101,11 @@ func Run(ctx context.Context, env onboard.Env, o Options) (Report, error) {
 	if o.Check != "" && find(o.Check) == nil {
 		return rep, fmt.Errorf("%w %q: mspwire doctor --list names them", ErrUnknownCheck, o.Check)
 	}
+	if o.Only != "" {
+		if _, err := adapter.Lookup(o.Only); err != nil {
+			return rep, fmt.Errorf("--only: %w", err)
+		}
+	}
 	r, err := newRun(ctx, env, o)
 	if err != nil {
 		return rep, err
@@ -113,6 +120,10 @@ func Run(ctx context.Context, env onboard.Env, o Options) (Report, error) {
 		}
 		r.check = c
 		if err := c.run(ctx, r); err != nil {
+			if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
+				// The vendor refused the credentials: say so as a login does.
+				err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate)", adapter.ErrRejected, err)
+			}
 			return rep, fmt.Errorf("check %s: %w", c.ID, err)
 		}
 		rep.Ran = append(rep.Ran, c.ID)

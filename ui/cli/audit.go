@@ -59,8 +59,13 @@ func newAuditCmd(g *globals) *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(lines)
 			}
-			if len(lines) == 0 {
+			switch {
+			case len(log) == 0:
 				fmt.Fprintf(g.io.Err, "Nothing recorded for profile %q yet.\n", g.profile)
+				return nil
+			case len(lines) == 0:
+				fmt.Fprintf(g.io.Err, "Nothing recorded for profile %q since %s; %d entries are older (mspwire audit lists them all).\n",
+					g.profile, from.Local().Format("2006-01-02 15:04"), len(log))
 				return nil
 			}
 			tw := tabwriter.NewWriter(g.io.Out, 0, 0, 2, ' ', 0)

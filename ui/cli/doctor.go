@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/who"
@@ -55,7 +56,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 				}
 				rep, err := checks.Run(ctx, e, checks.Options{Only: only, Check: check, Actor: who.Operator()})
 				if err != nil {
-					return err
+					return credentialError(err)
 				}
 				if asJSON {
 					if err := json.NewEncoder(g.io.Out).Encode(doctorView{Findings: rep.Findings, Questions: rep.Questions, Ran: rep.Ran, Skipped: rep.Skipped}); err != nil {
@@ -74,7 +75,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, `print {"findings":[…],"questions":[…],"ran":[…],"skipped":[…]} on stdout`)
 	f.BoolVar(&list, "list", false, "list the checks: id, system, severity, what each looks at")
-	f.StringVar(&only, "only", "", "run one system's checks: halopsa, liongard, itglue or hudu")
+	f.StringVar(&only, "only", "", "run one system's checks, by its id ("+strings.Join(adapter.IDs(), ", ")+")")
 	f.StringVar(&check, "check", "", "run one check, by id (see --list)")
 	f.StringArrayVar(&answers, "answer", nil, "answer a question first: ID=yes or ID=no (repeatable)")
 	f.StringArrayVar(&layouts, "hudu-layout", nil, "the Hudu layout that plays a role for HaloPSA's records, kept for later runs: contacts=NAME, sites=NAME or devices=NAME")
