@@ -207,11 +207,20 @@ func (w *Window) Answered(now time.Time) {
 }
 
 // Wait blocks until a request may start.
-func (w *Window) Wait(ctx context.Context) error {
+func (w *Window) Wait(ctx context.Context) error { return w.WaitTold(ctx, nil) }
+
+// WaitTold is Wait, telling held how long it expects to wait when it
+// must: a screen shows the wait, not a frozen spinner.
+func (w *Window) WaitTold(ctx context.Context, held func(time.Duration)) error {
+	told := false
 	for {
 		wait, ok := w.Reserve(time.Now())
 		if ok {
 			return nil
+		}
+		if !told && held != nil {
+			held(wait)
+			told = true
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -223,7 +223,15 @@ func (c *Client) attempt(ctx context.Context, req Request, target *url.URL) (*Re
 // comes while the client waits out a 429 is the vendor's rate limit, and
 // says so in the vendor's words.
 func (c *Client) waitTurn(ctx context.Context) error {
-	err := c.limiter.Wait(ctx)
+	err := c.limiter.WaitTold(ctx, func(d time.Duration) {
+		if d >= time.Second { // shorter ones pass unseen
+			reason := "keeping to the vendor's request budget"
+			if c.limiter.holding() {
+				reason = "rate limited"
+			}
+			reportWait(ctx, Wait{System: c.cfg.System, For: d, Reason: reason})
+		}
+	})
 	if err == nil || !c.limiter.holding() {
 		return err
 	}
@@ -268,7 +276,7 @@ func (c *Client) rateLimitWait(ctx context.Context, e *Error, attempt int, since
 type Wait struct {
 	System  string
 	For     time.Duration
-	Attempt int    // the attempt about to be made, counting from 1
+	Attempt int    // the attempt about to be made, counting from 1; 0 for a request's first
 	Reason  string // "rate limited", "503 Service Unavailable", "network error"
 }
 

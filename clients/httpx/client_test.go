@@ -340,3 +340,21 @@ func TestARepeatedPageStopsTheList(t *testing.T) {
 		t.Fatalf("after %d calls: %v", calls, err)
 	}
 }
+
+// A request the budget holds back says so, with how long: a screen shows
+// the wait instead of a spinner that seems stuck.
+func TestABudgetWaitIsReported(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{}`)) }))
+	defer srv.Close()
+	c := New(Config{System: "Hudu", BaseURL: srv.URL, Budget: Budget{Requests: 1, Per: 1500 * time.Millisecond}})
+	var waits []Wait
+	ctx := WithWaitReporter(context.Background(), func(w Wait) { waits = append(waits, w) })
+	for range 2 {
+		if _, err := c.Do(ctx, Request{Method: "GET", Path: "/x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(waits) != 1 || waits[0].For < time.Second || !strings.Contains(waits[0].Reason, "budget") {
+		t.Fatalf("waits %+v", waits)
+	}
+}

@@ -393,3 +393,16 @@ func TestOnlyAndCheckChooseTheChecks(t *testing.T) {
 		t.Errorf("unknown check: %v", err)
 	}
 }
+
+// With IT Glue as the source of truth and Liongard's status and type
+// filter, drift compares like with like: organizations outside the filter
+// were never in the inventory, and are not "added".
+func TestDriftReadsTheSourceThroughItsFilter(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.B, DocsTool: "itglue", Seed: 1, Companies: 40, Source: "itglue",
+		ITGlueStatuses: []string{"Active"}, ITGlueTypes: []string{"Customer"}})
+	decideAll(t, tn)
+	applyPlan(t, tn)
+	if f, ok := found(doctor(t, tn, checks.Options{Check: "drift"}))["drift"]; ok {
+		t.Fatalf("drift right after the apply: %s: %+v", f.Summary, f.Records)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
@@ -155,8 +156,12 @@ func (r *run) liveSource(ctx context.Context) (map[string]store.InventoryRecord,
 		if err != nil {
 			return nil, err
 		}
+		// Like with like: the inventory was fetched through Liongard's
+		// status and type filter, so the live list is read through it too.
 		for id, o := range orgs {
-			out[strconv.Itoa(id)] = store.InventoryRecord{ExternalID: strconv.Itoa(id), Name: o.Name}
+			if inFilter(o.StatusName, r.ob.ITGlueStatuses) && inFilter(o.TypeName, r.ob.ITGlueTypes) {
+				out[strconv.Itoa(id)] = store.InventoryRecord{ExternalID: strconv.Itoa(id), Name: o.Name}
+			}
 		}
 	default:
 		c, err := r.env.HaloPSA(ctx)
@@ -172,6 +177,11 @@ func (r *run) liveSource(ctx context.Context) (map[string]store.InventoryRecord,
 		}
 	}
 	return out, nil
+}
+
+// inFilter says a status or type passes a filter (an empty one passes all).
+func inFilter(name string, filter []string) bool {
+	return len(filter) == 0 || slices.Contains(filter, name)
 }
 
 func systemName(id string) string { return adapter.InfoOf(id).Name }

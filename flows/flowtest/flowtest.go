@@ -29,6 +29,8 @@ type Options struct {
 	Settings  store.PlanSettings
 	// ITGlueStatuses and ITGlueTypes are Liongard's IT Glue filter (path B).
 	ITGlueStatuses, ITGlueTypes []string
+	// Source is the source of truth; "": the hub (HaloPSA).
+	Source string
 }
 
 // Tenant is a profile connected to a sandbox.
@@ -71,7 +73,10 @@ func New(t testing.TB, o Options) *Tenant {
 	for _, sys := range path.Systems(o.Path, o.DocsTool) {
 		Connect(t, env, sb, sys)
 	}
-	if _, err := env.SetSource(ctx, "halopsa", o.ITGlueStatuses, o.ITGlueTypes); err != nil {
+	if o.Source == "" {
+		o.Source = path.Hub
+	}
+	if _, err := env.SetSource(ctx, o.Source, o.ITGlueStatuses, o.ITGlueTypes); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.UpdateOnboarding(ctx, profile, func(ob *store.Onboarding) error {

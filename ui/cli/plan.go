@@ -452,6 +452,9 @@ func progressLine(ev apply.Event) string {
 // waitLine is a wait as a plain line: "Hudu: rate limited, waiting 9s
 // before attempt 2".
 func waitLine(w apply.Wait) string {
+	if w.Attempt == 0 {
+		return fmt.Sprintf("%s: %s, waiting %s", w.System, w.Reason, w.For.Round(100*time.Millisecond))
+	}
 	return fmt.Sprintf("%s: %s, waiting %s before attempt %d", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
 }
 

@@ -195,8 +195,11 @@ func (f *fetchScreen) view(width, height int) string {
 			state = fmt.Sprintf("✓ %s records in %s", thousands(p.records), p.ended.Sub(p.started).Round(100*time.Millisecond))
 		case p.wait != nil:
 			left := max(0, p.wait.Until.Sub(now))
-			state = fmt.Sprintf("waiting %s (%s, attempt %d) · %s elapsed", left.Round(time.Second), p.wait.Reason, p.wait.Attempt,
-				now.Sub(p.started).Round(time.Second))
+			why := p.wait.Reason
+			if p.wait.Attempt > 0 {
+				why += fmt.Sprintf(", attempt %d", p.wait.Attempt)
+			}
+			state = fmt.Sprintf("waiting %s (%s) · %s elapsed", left.Round(time.Second), why, now.Sub(p.started).Round(time.Second))
 		case !p.started.IsZero():
 			state = fmt.Sprintf("page %d · %s records · %s", p.pages, thousands(p.records), now.Sub(p.started).Round(time.Second))
 		default:
