@@ -197,21 +197,29 @@ func (c *credsScreen) view(width, height int) string {
 			b.WriteString("Reading the form…")
 		}
 	case c.form != nil:
-		if c.form.trailingSlash() {
-			b.WriteString(wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n")
-		}
-		body, _ := c.form.form.view(width)
+		b.WriteString(c.formHead(width))
+		body, _, _ := c.form.form.view(width)
 		b.WriteString(body)
 	}
 	return b.String()
 }
 
-func (c *credsScreen) focusLine() int {
-	if c.form == nil || c.result != nil {
-		return 0
+// formHead is what the form's view starts with after the system's line.
+func (c *credsScreen) formHead(width int) string {
+	if c.form.trailingSlash() {
+		return wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n"
 	}
-	_, at := c.form.form.view(c.width)
-	return at + 2
+	return ""
+}
+
+// focus is the field being filled in.
+func (c *credsScreen) focus() (int, int) {
+	if c.form == nil || c.result != nil {
+		return 0, 0
+	}
+	_, first, last := c.form.form.view(c.width)
+	n := 2 + strings.Count(c.formHead(c.width), "\n")
+	return n + first, n + last
 }
 
 func systemName(id string) string { return adapter.InfoOf(id).Name }

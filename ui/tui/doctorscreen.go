@@ -184,17 +184,20 @@ func (d *doctorScreen) line(i int, text string, width int) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// focusLine keeps the item under the cursor in sight.
-func (d *doctorScreen) focusLine() int {
+// focus keeps the item under the cursor in sight, opened or not.
+func (d *doctorScreen) focus() (int, int) {
 	if d.rep == nil {
-		return 0
+		return 0, 0
 	}
-	v := d.view(d.width, d.height)
-	marker := "> "
-	for n, l := range strings.Split(v, "\n") {
-		if strings.HasPrefix(l, marker) {
-			return n
+	lines := strings.Split(d.view(d.width, d.height), "\n")
+	for n, l := range lines {
+		if strings.HasPrefix(l, "> ") {
+			end := n
+			for end+1 < len(lines) && strings.HasPrefix(lines[end+1], "   ") { // its records and fix
+				end++
+			}
+			return n, end
 		}
 	}
-	return 0
+	return 0, 0
 }

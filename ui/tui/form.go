@@ -85,16 +85,17 @@ func (f *form) nextVisible(from, step int) int {
 	return -1
 }
 
-// view draws every visible field; focusAt is the line the focused field
-// starts on, for a scrolling view to keep it in sight.
-func (f *form) view(width int) (out string, focusAt int) {
+// view draws every visible field; first and last are the lines the
+// focused field spans (title to its last option), for a scrolling view to
+// keep the whole of it in sight.
+func (f *form) view(width int) (out string, first, last int) {
 	var b strings.Builder
 	for i, field := range f.fields {
 		if field.hidden() {
 			continue
 		}
 		if i == f.focus {
-			focusAt = strings.Count(b.String(), "\n")
+			first = strings.Count(b.String(), "\n")
 		}
 		title, help := field.header()
 		mark := "  "
@@ -110,9 +111,12 @@ func (f *form) view(width int) (out string, focusAt int) {
 		if err := field.check(); err != nil && i == f.focus {
 			b.WriteString(indent(errStyle.Render(wrap("✗ "+err.Error(), width-2)), "  ") + "\n")
 		}
+		if i == f.focus {
+			last = strings.Count(b.String(), "\n") - 1
+		}
 		b.WriteString("\n")
 	}
-	return strings.TrimRight(b.String(), "\n"), focusAt
+	return strings.TrimRight(b.String(), "\n"), first, last
 }
 
 func (f *form) keys() []key.Binding {

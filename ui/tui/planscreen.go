@@ -367,14 +367,20 @@ func (p *planScreen) view(width, height int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// focusLine keeps the group under the cursor, or the dialog, in sight.
-func (p *planScreen) focusLine() int {
+// focus keeps the group under the cursor, or the dialog, in sight.
+func (p *planScreen) focus() (int, int) {
 	if p.sp == nil {
-		return 0
+		return 0, 0
 	}
 	if p.confirm != nil {
-		return 1 << 20 // the dialog is the last line
+		return 1 << 20, 1 << 20 // the dialog is the last line
 	}
+	line := p.groupLine()
+	return line, line
+}
+
+// groupLine is the line of the group under the cursor.
+func (p *planScreen) groupLine() int {
 	line := 3
 	if len(p.sp.Changed) > 0 {
 		line++

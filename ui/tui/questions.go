@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"context"
 
 	"charm.land/bubbles/v2/key"
@@ -100,14 +101,20 @@ func (q *questionsScreen) view(width, height int) string {
 	if q.form == nil {
 		return "Reading your earlier answers…"
 	}
-	body, _ := q.form.view(width)
-	return wrap("The guide's questions decide the path. Answer for how your team works today.", width) + "\n\n" + body
+	body, _, _ := q.form.view(width)
+	return q.intro(width) + body
 }
 
-func (q *questionsScreen) focusLine() int {
+func (q *questionsScreen) intro(width int) string {
+	return wrap("The guide's questions decide the path. Answer for how your team works today.", width) + "\n\n"
+}
+
+// focus is the question being answered, title to last option.
+func (q *questionsScreen) focus() (int, int) {
 	if q.form == nil {
-		return 0
+		return 0, 0
 	}
-	_, at := q.form.view(q.width)
-	return at + 2
+	_, first, last := q.form.view(q.width)
+	n := strings.Count(q.intro(q.width), "\n")
+	return n + first, n + last
 }

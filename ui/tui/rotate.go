@@ -102,7 +102,7 @@ func (s *rotateScreen) view(width, height int) string {
 	case s.form == nil:
 		return "No system is connected yet: onboard the tenant first."
 	case s.result == nil:
-		body, _ := s.form.view(width)
+		body, _, _ := s.form.view(width)
 		return body
 	case s.result.err != nil:
 		return wrap("✗ "+s.result.err.Error(), width)

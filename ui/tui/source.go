@@ -116,14 +116,14 @@ func (s *sourceScreen) view(width, height int) string {
 	if s.form == nil {
 		return "Reading the lists…"
 	}
-	body, _ := s.form.view(width)
+	body, _, _ := s.form.view(width)
 	return body
 }
 
-func (s *sourceScreen) focusLine() int {
+func (s *sourceScreen) focus() (int, int) {
 	if s.form == nil {
-		return 0
+		return 0, 0
 	}
-	_, at := s.form.view(s.width)
-	return at
+	_, first, last := s.form.view(s.width)
+	return first, last
 }

@@ -173,4 +173,4 @@ func (s *stepsScreen) detail(st onboard.StepState) string {
 	return d.String()
 }
 
-func (s *stepsScreen) focusLine() int { return 2 + s.cursor }
+func (s *stepsScreen) focus() (int, int) { return 2 + s.cursor, 2 + s.cursor }

@@ -35,6 +35,9 @@ type screenBase struct {
 	scroll int // first line shown when the view is taller than the room
 	width  int // the size it was last drawn at
 	height int
+	// focused is the span last kept in sight: PgUp and PgDn scroll freely
+	// until the focus moves.
+	focused [2]int
 }
 
 type backendKey struct{}
@@ -51,8 +54,9 @@ type typing interface{ typing() bool }
 // modal screens have a dialog open: esc is theirs, to close it.
 type modal interface{ modal() bool }
 
-// focuser screens say which line of their view must stay in sight.
-type focuser interface{ focusLine() int }
+// focuser screens say which lines of their view must stay in sight: the
+// question being answered, title to last option.
+type focuser interface{ focus() (first, last int) }
 
 // Events a screen hands the root.
 type (
@@ -396,9 +400,6 @@ func (w *Wizard) room() int { return roomFor(w.height, w.footer()) }
 func roomFor(height int, footer string) int { return max(3, height-2-2-lipgloss.Height(footer)-1) }
 
 func (w *Wizard) scrolling() bool {
-	if _, own := w.top().(focuser); own {
-		return false
-	}
 	return lipgloss.Height(w.top().view(w.width-4, w.room())) > w.room()
 }
 
@@ -457,11 +458,16 @@ func (w *Wizard) window(s interface{ base() *screenBase }, view string, room int
 	}
 	b := s.base()
 	if f, ok := s.(focuser); ok {
-		at := f.focusLine()
-		if at < b.scroll {
-			b.scroll = at
-		} else if at >= b.scroll+room-2 {
-			b.scroll = at - room + 3
+		first, last := f.focus()
+		if span := [2]int{first, last}; span != b.focused {
+			b.focused = span
+			// room-1 lines show; the last says what is above and below.
+			last = min(last, first+room-2, len(lines)-1)
+			if first < b.scroll {
+				b.scroll = first
+			} else if last > b.scroll+room-2 {
+				b.scroll = last - room + 2
+			}
 		}
 	}
 	b.scroll = max(0, min(b.scroll, len(lines)-room+1))
