@@ -1,8 +1,8 @@
 package tui
 
 import (
-	"strings"
 	"context"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
