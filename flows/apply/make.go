@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/mspwire/mspwire/flows/change"
@@ -24,6 +25,9 @@ func Make(ctx context.Context, env Env, p change.Producer, actor string) (store.
 	if len(busy) > 0 {
 		return store.Plan{}, nil, fmt.Errorf("%w: plan %d was interrupted with calls that may have landed; run mspwire apply first, it looks them up before a new plan is made",
 			ErrInterrupted, busy[len(busy)-1])
+	}
+	if pl, actions, ok, err := reusable(ctx, env, p); err != nil || ok {
+		return pl, actions, err
 	}
 	prop, err := p.Produce(ctx)
 	if err != nil {
@@ -48,4 +52,26 @@ func Make(ctx context.Context, env Env, p change.Producer, actor string) (store.
 	}
 	stored, err := env.Store.Actions(ctx, id)
 	return pl, stored, err
+}
+
+// reusable is the latest plan when a new one would be the same: of this
+// kind, never confirmed, nothing of it sent, and its inputs unchanged. A
+// screen visited twice shows one plan, not two.
+func reusable(ctx context.Context, env Env, p change.Producer) (store.Plan, []store.Action, bool, error) {
+	pl, err := env.Store.LatestPlan(ctx, env.Profile)
+	if errors.Is(err, store.ErrNoPlan) {
+		return pl, nil, false, nil
+	}
+	if err != nil || pl.Kind != p.Kind() || pl.ConfirmedAt != nil || pl.FinishedAt != nil {
+		return pl, nil, false, err
+	}
+	actions, err := env.Store.Actions(ctx, pl.ID)
+	if err != nil || len(actions) == 0 || CountOf(actions).Pending != len(actions) {
+		return pl, nil, false, err
+	}
+	changed, err := p.Stale(ctx, pl)
+	if err != nil || len(changed) > 0 {
+		return pl, nil, false, err
+	}
+	return pl, actions, true, nil
 }

@@ -195,3 +195,22 @@ func TestDonePlansAreNotRepeatedAndChangesAreNamed(t *testing.T) {
 		t.Fatalf("stale: %v %v", changed, err)
 	}
 }
+
+// Asked for a plan twice with nothing changed, the engine gives the same
+// plan, not a second one; a changed decision makes a new one.
+func TestAPlanIsReusedWhileItsInputsHold(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Seed: 3})
+	tn.Decide(t)
+	first, actions := makePlan(t, tn)
+	again, _ := makePlan(t, tn)
+	if len(actions) == 0 || again.ID != first.ID {
+		t.Fatalf("plan %d, then %d (%d actions)", first.ID, again.ID, len(actions))
+	}
+	rows := tn.Review.All("halopsa:liongard")
+	if err := tn.Review.Ignore(ctx, rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, _ := makePlan(t, tn); fresh.ID == first.ID {
+		t.Fatalf("a changed decision kept plan %d", first.ID)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/apply"
@@ -37,6 +38,9 @@ type Plan struct {
 	States      map[string]int `json:"states"` // pending, in_flight, done, failed, skipped
 	// Running is the process applying it now; nil when none is.
 	Running *apply.Holder `json:"running,omitempty"`
+	// Stale says what changed since it was made, for an unfinished plan
+	// (workflow.Status fills it: only a plan's producer knows).
+	Stale []string `json:"stale,omitempty"`
 }
 
 // System is one system's state in the profile.
@@ -108,6 +112,8 @@ func (p Plan) Progress() string {
 	switch {
 	case p.Total == 0:
 		return "nothing to do"
+	case p.ConfirmedAt == nil && len(p.Stale) > 0:
+		return fmt.Sprintf("%d actions, not applied, and stale: %s (mspwire plan makes a fresh one)", p.Total, strings.Join(p.Stale, "; "))
 	case p.ConfirmedAt == nil:
 		return fmt.Sprintf("%d actions, not applied yet (mspwire apply)", p.Total)
 	case p.FinishedAt != nil && st["failed"]+st["skipped"] == 0:
@@ -117,6 +123,9 @@ func (p Plan) Progress() string {
 	}
 	if p.Running != nil {
 		return fmt.Sprintf("running: %s, %d of %d done", p.Running, st["done"], p.Total)
+	}
+	if len(p.Stale) > 0 {
+		return fmt.Sprintf("stale: %s; make a fresh plan (mspwire plan): what is done stays done", strings.Join(p.Stale, "; "))
 	}
 	return fmt.Sprintf("interrupted: %d of %d done, %d left (mspwire apply finishes it)", st["done"], p.Total, st["pending"]+st["in_flight"])
 }

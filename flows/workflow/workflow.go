@@ -4,12 +4,14 @@
 package workflow
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/status"
 )
 
 // Engine is the change engine over a profile's store and vendor clients.
@@ -26,4 +28,19 @@ func Producer(e onboard.Env, k change.PlanKind) (change.Producer, error) {
 		return plan.New(e), nil
 	}
 	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", k)
+}
+
+// Status is the profile's report, with whether its latest unfinished plan
+// is stale: only the plan kind's producer can say.
+func Status(ctx context.Context, e onboard.Env) (status.Report, error) {
+	r, err := status.Build(ctx, e.Store, e.Keyring, e.Profile)
+	if err != nil || r.Plan == nil || r.Plan.FinishedAt != nil {
+		return r, err
+	}
+	s, err := apply.Prepare(ctx, Engine(e), r.Plan.ID)
+	if err != nil {
+		return r, nil // the report stands without it
+	}
+	r.Plan.Stale = s.Changed
+	return r, nil
 }

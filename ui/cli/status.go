@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -44,7 +46,7 @@ func buildStatus(ctx context.Context, g *globals) (status.Report, error) {
 	}
 	defer st.Close()
 	recoverRotations(ctx, g, st, kr)
-	return status.Build(ctx, st, kr, g.profile)
+	return workflow.Status(ctx, onboard.NewEnv(st, kr, g.profile))
 }
 
 func writeStatus(w io.Writer, r status.Report, now time.Time) error {

@@ -163,9 +163,9 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(m, apSteps):
-			return swapEvent{newStepsScreen()}, nil
+			return pushEvent{newStepsScreen()}, nil // esc comes back here
 		case key.Matches(m, apCheck):
-			return swapEvent{newDoctorScreen()}, nil
+			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, apRetry) && a.failedCount() > 0:
 			return swapEvent{newApplyScreen(a.id)}, nil
 		}

@@ -43,7 +43,7 @@ func (f Flows) NewDemoSecret(ctx context.Context, system string) (connect.Values
 
 // Status is the profile's report for the home screen.
 func (f Flows) Status(ctx context.Context) (status.Report, error) {
-	return status.Build(ctx, f.Store, f.Keyring, f.Profile)
+	return workflow.Status(ctx, f.Env)
 }
 
 // Answer stores the questionnaire and returns the recommendation.

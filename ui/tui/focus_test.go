@@ -10,6 +10,7 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/status"
 )
 
 // After five answers, at any size from 60×20 up, the question being
@@ -38,5 +39,25 @@ func TestTheQuestionBeingAnsweredStaysInView(t *testing.T) {
 				t.Fatalf("pgup did not scroll:\n%s", after)
 			}
 		})
+	}
+}
+
+// A confirmed plan whose inputs changed is offered on home as stale, not
+// as an apply to finish that a would then refuse; the steps are on home.
+func TestHomeCallsAStalePlanStale(t *testing.T) {
+	h := newHome()
+	h.update(statusMsg{report: status.Report{Plan: &status.Plan{ID: 3, Total: 4, ConfirmedAt: &verifiedAt,
+		States: map[string]int{"pending": 4}, Stale: []string{"review decisions for halopsa:liongard changed"}}}, stage: onboard.StageSteps})
+	view := strings.Join(strings.Fields(xansi.Strip(h.view(120, 30))), " ")
+	if !strings.Contains(view, "plan 3: stale") || strings.Contains(view, "press a") {
+		t.Fatalf("home:\n%s", view)
+	}
+	for _, k := range h.keys() {
+		if k.Help().Key == keyFinish.Help().Key {
+			t.Fatal("home offers to finish a stale plan")
+		}
+	}
+	if !strings.Contains(view, "press s") {
+		t.Fatalf("home does not offer the steps:\n%s", view)
 	}
 }

@@ -26,6 +26,7 @@ var (
 	keyReview  = key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "review matches"))
 	keyPlan    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan and apply"))
 	keyFinish  = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "finish the interrupted apply"))
+	keySteps   = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "the path's steps"))
 	keyRotate  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential"))
 	keyDoctor  = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
@@ -59,7 +60,7 @@ func (h *homeScreen) keys() []key.Binding {
 		keys = append(keys, keyFinish)
 	}
 	if h.doctorReady() {
-		keys = append(keys, keyDoctor)
+		keys = append(keys, keyDoctor, keySteps)
 	}
 	return append(keys, keyRotate, keyLeave)
 }
@@ -77,7 +78,7 @@ func (h *homeScreen) reviewReady() bool {
 // before the end.
 func (h *homeScreen) interrupted() bool {
 	p := h.report.Plan
-	return p != nil && p.ConfirmedAt != nil && p.FinishedAt == nil
+	return p != nil && p.ConfirmedAt != nil && p.FinishedAt == nil && p.Running == nil && len(p.Stale) == 0
 }
 
 func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
@@ -100,6 +101,8 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newPlanScreen(true, 0)}, nil
 		case key.Matches(m, keyDoctor) && h.doctorReady():
 			return pushEvent{newDoctorScreen()}, nil
+		case key.Matches(m, keySteps) && h.doctorReady():
+			return pushEvent{newStepsScreen()}, nil
 		case key.Matches(m, keyRotate):
 			return pushEvent{newRotateScreen(h.report)}, nil
 		}
@@ -169,9 +172,9 @@ func (h *homeScreen) jobs() []job {
 	if p := h.report.Plan; p != nil {
 		apply = fmt.Sprintf("plan %d: %s", p.ID, planProgress(*p))
 	}
-	doctor := "after choosing the path"
+	doctor, steps := "after choosing the path", "after choosing the path"
 	if h.doctorReady() {
-		doctor = "press d (also mspwire doctor)"
+		doctor, steps = "press d (also mspwire doctor)", "press s (also mspwire path show)"
 	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
@@ -179,6 +182,7 @@ func (h *homeScreen) jobs() []job {
 		{"Rotate a credential", "press r"},
 		{"Plan and apply", apply},
 		{"Check known pitfalls", doctor},
+		{"The path's steps", steps},
 	}
 }
 
@@ -191,6 +195,10 @@ func planProgress(p status.Plan) string {
 		return "nothing to do · p plans again"
 	case p.ConfirmedAt == nil:
 		return fmt.Sprintf("%d actions, not applied · p plans afresh", p.Total)
+	case p.Running != nil:
+		return fmt.Sprintf("running in process %d since %s · %d of %d done", p.Running.PID, p.Running.Since.Local().Format("15:04"), st["done"], p.Total)
+	case len(p.Stale) > 0:
+		return "stale: its inputs changed since it was made · p makes a fresh plan"
 	case p.FinishedAt == nil:
 		return fmt.Sprintf("interrupted at %d of %d done · press a to finish it", st["done"], p.Total)
 	case st["failed"]+st["skipped"] > 0:

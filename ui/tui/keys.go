@@ -39,7 +39,7 @@ func keyReference() []keySection {
 	return []keySection{
 		{"Every screen", []key.Binding{keyHelp, keyBack, keyPageUp, keyPageDown, keyQuit}},
 		{"The full key list (?)", []key.Binding{keyHelpUp, keyHelpDown, keyHelpClose}},
-		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyFinish, keyDoctor, keyRotate, keyLeave}},
+		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyFinish, keyDoctor, keySteps, keyRotate, keyLeave}},
 		{"Forms (questions, credentials, source of truth, rotation)", []key.Binding{formNext, formPrev, formUp, formDown, formToggle}},
 		{"Integration path", []key.Binding{keyPathA, keyPathB, keyPathC, keyPathLeft, keyPathRight, keyTake}},
 		{"Integration path: changing a chosen one", []key.Binding{keyYes, keyNo}},
