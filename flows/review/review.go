@@ -458,6 +458,37 @@ func (m *Model) Search(text string, limit int) []store.RecordRef {
 	return append(starts, contains...)[:min(limit, len(starts)+len(contains))]
 }
 
+// Namesakes are the records of a row's other system named as its record
+// is, and the rows that took each: creating it would make a second one.
+func (m *Model) Namesakes(id int64) []Namesake {
+	d, ok := m.Row(id)
+	if !ok {
+		return nil
+	}
+	key := adapter.NameKey(d.Left.Name)
+	var out []Namesake
+	for _, r := range m.rights[d.Right.System] {
+		if adapter.NameKey(r.Name) != key {
+			continue
+		}
+		n := Namesake{Record: r}
+		for _, other := range m.rows[d.Pair] {
+			if other.ID != id && other.Right.ID == r.ID && (other.State == store.StateAccepted || other.State == store.StateRemapped || other.State == store.StateSuggested) {
+				n.TakenBy = other.ID
+			}
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Namesake is a record of the same name, and the row that holds it (0 for
+// none).
+type Namesake struct {
+	Record  store.RecordRef
+	TakenBy int64
+}
+
 func systemName(id string) string { return adapter.InfoOf(id).Name }
 
 // thousands writes 1204 as "1,204".

@@ -10,7 +10,10 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/store/storetest"
 )
 
 // After five answers, at any size from 60×20 up, the question being
@@ -59,5 +62,68 @@ func TestHomeCallsAStalePlanStale(t *testing.T) {
 	}
 	if !strings.Contains(view, "press s") {
 		t.Fatalf("home does not offer the steps:\n%s", view)
+	}
+}
+
+// warnedPlan is the fixed plan with one create of a name Liongard has.
+type warnedPlan struct{ fixed }
+
+func (warnedPlan) withWarning(sp SyncPlan) SyncPlan {
+	sp.Actions[0].Warnings = []string{"Liongard already has 1 of that name: this makes a second one"}
+	return sp
+}
+func (w warnedPlan) MakePlan(ctx context.Context) (SyncPlan, error) {
+	sp, err := w.fixed.MakePlan(ctx)
+	return w.withWarning(sp), err
+}
+func (w warnedPlan) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	sp, err := w.fixed.SyncPlan(ctx, id)
+	return w.withWarning(sp), err
+}
+
+// A create that makes a second record of a name shows its warning on a
+// line of its own, whole at 60 columns, and the typed yes says so again.
+func TestPlanWarningsAreShownWholeAndAskedAgain(t *testing.T) {
+	w := NewWizard(context.Background(), warnedPlan{fixed{stage: onboard.StagePlan}})
+	send(w, tea.WindowSizeMsg{Width: 60, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter", "enter")...) // the plan, its first group opened
+	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "! Liongard already has 1 of that name: this makes a second one") {
+		t.Fatalf("the warning is not shown whole:\n%s", xansi.Strip(w.View().Content))
+	}
+	send(w, press("y")...)
+	view = strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "1 of them come with a warning") {
+		t.Fatalf("the confirmation does not repeat it:\n%s", xansi.Strip(w.View().Content))
+	}
+}
+
+// Marking to create a row whose name the other system holds says so, and
+// which row took that record.
+func TestMarkingATwinToCreateWarns(t *testing.T) {
+	st := storetest.Open(t)
+	ctx := context.Background()
+	st.SaveOnboarding(ctx, store.Onboarding{Profile: "acme-msp", Path: "A", Source: "halopsa", Answers: []byte(`{"docs_tool":"hudu"}`)})
+	st.ReplaceRecords(ctx, "acme-msp", "halopsa", []store.InventoryRecord{{ExternalID: "1", Name: "Acme Dental"}, {ExternalID: "2", Name: "Acme Dental"}})
+	st.ReplaceRecords(ctx, "acme-msp", "liongard", []store.InventoryRecord{{ExternalID: "9", Name: "Acme Dental"}})
+	st.ReplaceRecords(ctx, "acme-msp", "hudu", []store.InventoryRecord{{ExternalID: "8", Name: "Other"}})
+	m, err := review.Open(ctx, st, "acme-msp", "operator:tech")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Suggest(ctx)
+	r := &reviewScreen{model: m}
+	var twin, holder store.Decision
+	for _, d := range m.All("halopsa:liongard") {
+		if d.Right.ID == "" {
+			twin = d
+		} else {
+			holder = d
+		}
+	}
+	got := r.namesakeWarning(twin)
+	if want := fmt.Sprintf("row %d took it", holder.ID); twin.ID == 0 || !strings.Contains(got, `Liongard environment "Acme Dental" (9) has this name already`) || !strings.Contains(got, want) {
+		t.Fatalf("warning %q (want %q)", got, want)
 	}
 }

@@ -350,6 +350,9 @@ func (p *planScreen) view(width, height int) string {
 				line += ": " + a.Error
 			}
 			b.WriteString(truncate(line, width) + "\n")
+			for _, w := range a.Warnings { // on a line of their own: never cut off
+				b.WriteString(indent(wrap("! "+w, width-6), "      ") + "\n")
+			}
 		}
 	}
 	if len(pl.Notes) > 0 {
@@ -362,6 +365,9 @@ func (p *planScreen) view(width, height int) string {
 		b.WriteString("\n" + headingStyle.Render(fmt.Sprintf("Apply plan %d?", pl.ID)) + "\n")
 		b.WriteString(wrap(fmt.Sprintf("mspwire will send the %d actions above to %s. Type yes and press enter to go ahead; enter with anything else, or esc, cancels.",
 			len(p.sp.Actions)-c[store.ActionDone], systemList(p.groups)), width) + "\n")
+		if n := warned(p.sp.Actions); n > 0 {
+			b.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %d of them come with a warning, such as: %s", n, firstWarning(p.sp.Actions)), width)) + "\n")
+		}
 		b.WriteString("> " + p.confirm.View() + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -379,19 +385,35 @@ func (p *planScreen) focus() (int, int) {
 	return line, line
 }
 
-// groupLine is the line of the group under the cursor.
+// groupLine is the line of the group under the cursor: the one drawn
+// with the cursor's mark.
 func (p *planScreen) groupLine() int {
-	line := 3
-	if len(p.sp.Changed) > 0 {
-		line++
-	}
-	for i := 0; i < p.cursor && i < len(p.groups); i++ {
-		line++
-		if p.opened[i] {
-			line += min(len(p.groups[i].actions), maxShownActions+1)
+	for n, l := range strings.Split(p.view(p.width, p.height), "\n") {
+		if strings.HasPrefix(l, "> ") {
+			return n
 		}
 	}
-	return line
+	return 0
+}
+
+// warned counts the actions that carry a warning.
+func warned(actions []store.Action) int {
+	n := 0
+	for _, a := range actions {
+		if len(a.Warnings) > 0 && a.State != store.ActionDone {
+			n++
+		}
+	}
+	return n
+}
+
+func firstWarning(actions []store.Action) string {
+	for _, a := range actions {
+		if len(a.Warnings) > 0 && a.State != store.ActionDone {
+			return a.Summary + " — " + a.Warnings[0]
+		}
+	}
+	return ""
 }
 
 // actionCounts is "46 actions: 14 create, 1 group, 31 link".

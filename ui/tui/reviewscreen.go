@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
@@ -241,7 +242,7 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 	case offered(k, keys, rvPlan):
 		return pushEvent{newPlanScreen(true, 0)}
 	case offered(k, keys, rvNew):
-		return r.decide(one(store.StateCreate), "")
+		return r.decide(one(store.StateCreate), r.namesakeWarning(d))
 	case offered(k, keys, rvIgnore):
 		return r.decide(one(store.StateIgnore), "")
 	case offered(k, keys, rvStrong):
@@ -314,6 +315,25 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		r.counts = r.model.Counts()
 	}
 	return nil
+}
+
+// namesakeWarning says, when a row is marked to create, that the other
+// system already has a record of that name, and which row holds it.
+func (r *reviewScreen) namesakeWarning(d store.Decision) string {
+	same := r.model.Namesakes(d.ID)
+	if len(same) == 0 {
+		return ""
+	}
+	n := same[0]
+	held := "no row holds it: m re-maps this one to it"
+	switch {
+	case d.Right.ID == n.Record.ID:
+		held = "it is this row's own suggestion: a accepts it, u undoes this"
+	case n.TakenBy != 0:
+		held = fmt.Sprintf("row %d took it (its twin?): m re-maps, u undoes", n.TakenBy)
+	}
+	return fmt.Sprintf("! %s %q (%s) has this name already; creating makes a second one — %s.",
+		adapter.InfoOf(n.Record.System).Record, display.Safe(n.Record.Name), n.Record.ID, held)
 }
 
 func cycle(v string, order ...string) string {
