@@ -62,8 +62,15 @@ func decideAll(t *testing.T, tn *flowtest.Tenant) {
 			right[customerOf[p.Right+"|"+r.Name]] = r.ExternalID
 		}
 		var changes []store.Change
+		held := map[string]bool{} // a record goes to one row; its twin is ignored
 		for _, d := range tn.Review.All(p.ID) {
-			switch id, ok := right[customerOf[p.Left+"|"+d.Left.Name]]; {
+			id, ok := right[customerOf[p.Left+"|"+d.Left.Name]]
+			if ok && held[id] {
+				changes = append(changes, store.Change{ID: d.ID, State: store.StateIgnore})
+				continue
+			}
+			held[id] = ok
+			switch {
 			case !ok:
 				changes = append(changes, store.Change{ID: d.ID, State: store.StateCreate})
 			case id == d.Right.ID:

@@ -425,7 +425,48 @@ func (m *Model) Write(ctx context.Context, changes []store.Change) ([]store.Deci
 			return nil, fmt.Errorf("%w %d in profile %q (see mspwire match list)", store.ErrNoDecision, c.ID, m.profile)
 		}
 	}
+	if err := m.oneToOne(changes); err != nil {
+		return nil, err
+	}
 	return m.st.Decide(ctx, m.profile, m.actor, changes)
+}
+
+// oneToOne refuses changes that would link one record to two rows: each
+// record of the other system belongs to one source record at most.
+func (m *Model) oneToOne(changes []store.Change) error {
+	changing := map[int64]store.Change{}
+	for _, c := range changes {
+		changing[c.ID] = c
+	}
+	holds := func(d store.Decision) string { // the record a row holds after the changes, if any
+		if c, ok := changing[d.ID]; ok {
+			switch c.State {
+			case store.StateRemapped:
+				return c.Right.ID
+			case store.StateAccepted:
+				return d.Right.ID
+			}
+			return ""
+		}
+		if d.State == store.StateAccepted || d.State == store.StateRemapped {
+			return d.Right.ID
+		}
+		return ""
+	}
+	for _, c := range changes {
+		d, _ := m.Row(c.ID)
+		want := holds(d)
+		if want == "" {
+			continue
+		}
+		for _, other := range m.rows[d.Pair] {
+			if other.ID != d.ID && holds(other) == want {
+				return fmt.Errorf("%s %s is already linked to row %d (%s '%s'): reject or re-map row %d first, or mark row %d to create",
+					adapter.InfoOf(d.Right.System).Record, want, other.ID, other.Left.ID, other.Left.Name, other.ID, d.ID)
+			}
+		}
+	}
+	return nil
 }
 
 // Put replaces rows in memory with their stored state.

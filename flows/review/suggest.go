@@ -85,6 +85,10 @@ func (m *Model) suggestPair(ctx context.Context, p Pair) (store.MergeCounts, err
 		cands[c.LeftID] = append(cands[c.LeftID], store.CandidateRef{ID: c.RightID, Name: rightNames[c.RightID], Score: c.Score, Band: string(c.Band)})
 	}
 	dups := duplicateNotes(res.Duplicates, leftNames, rightNames, chosen)
+	holder := map[string]string{} // right id -> the left record it went to
+	for left, c := range chosen {
+		holder[c.RightID] = left
+	}
 	fresh := make([]store.Suggestion, 0, len(l))
 	for _, rec := range l {
 		s := store.Suggestion{Left: store.RecordRef{System: p.Left, ID: rec.ID, Name: rec.Name}, Right: store.RecordRef{System: p.Right},
@@ -92,6 +96,10 @@ func (m *Model) suggestPair(ctx context.Context, p Pair) (store.MergeCounts, err
 		if c, ok := chosen[rec.ID]; ok {
 			s.Right.ID, s.Right.Name = c.RightID, rightNames[c.RightID]
 			s.Score, s.Band, s.Reason = c.Score, string(c.Band), c.Reason
+		} else if best := cands[rec.ID]; len(best) > 0 && holder[best[0].ID] != "" && best[0].Score >= match.DefaultFloor {
+			// One to one: its best match went to another record, its twin.
+			s.Reason = fmt.Sprintf("its best match, %s '%s' (%.2f), went to %s '%s', its twin: re-map one of them, or create this one",
+				best[0].ID, best[0].Name, best[0].Score, holder[best[0].ID], leftNames[holder[best[0].ID]])
 		} else {
 			s.Reason = "no record of " + systemName(p.Right) + " is close enough"
 		}

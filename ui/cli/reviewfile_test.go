@@ -200,3 +200,40 @@ func TestBulkAcceptIsOneAction(t *testing.T) {
 		t.Fatalf("new %s %s %s: exit %d: %s", one, one, one, code, stderr)
 	}
 }
+
+// One to one holds: a re-map onto a record another row holds is refused,
+// naming that row; a row whose twin took its best match says so.
+func TestARemapOntoATakenRecordIsRefused(t *testing.T) {
+	dir, run := reviewTenant(t)
+	st, _ := store.Open(ctx, dir)
+	recs, _ := st.Records(ctx, "default", "halopsa")
+	recs = append(recs, store.InventoryRecord{ExternalID: "8", Name: "Summit Roofing"}) // a twin of client 4
+	st.ReplaceRecords(ctx, "default", "halopsa", recs)
+	st.Close()
+	if _, stderr, code := run("match", "suggest"); code != 0 {
+		t.Fatal(stderr)
+	}
+	var holder, twin listed
+	for _, r := range listRows(t, run, "--pair", "halopsa:liongard") {
+		switch {
+		case r.Left.Name == "Summit Roofing" && r.Right != nil:
+			holder = r
+		case r.Left.Name == "Summit Roofing":
+			twin = r
+		}
+	}
+	if holder.ID == 0 || twin.ID == 0 {
+		t.Fatalf("no twin rows: %+v %+v", holder, twin)
+	}
+	list, _, _ := run("match", "list", "--pair", "halopsa:liongard")
+	if !strings.Contains(list, "its twin") {
+		t.Fatalf("the twin's reason does not say its match went to its twin:\n%s", list)
+	}
+	if _, stderr, code := run("match", "accept", strconv.FormatInt(holder.ID, 10)); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, stderr, code := run("match", "remap", strconv.FormatInt(twin.ID, 10), "--to", holder.Right.ID)
+	if code == 0 || !strings.Contains(stderr, "already linked to row "+strconv.FormatInt(holder.ID, 10)) {
+		t.Fatalf("remap onto a taken record: exit %d: %s", code, stderr)
+	}
+}
