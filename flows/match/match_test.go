@@ -119,3 +119,20 @@ func TestOneTypoApart(t *testing.T) {
 		}
 	}
 }
+
+// A shared website with unrelated names ("Allen & Snos Financial Advisors"
+// and "Cornerstone Advisors" on one agency's site) is for a person to
+// look at, saying why; with names alike it is strong.
+func TestASharedWebsiteAloneIsNotStrong(t *testing.T) {
+	left := []Record{{ID: "1", Name: "Allen & Snos Financial Advisors", Domain: "https://www.cornerstone.example/"},
+		{ID: "2", Name: "Birch Dental Care", Domain: "birchdental.example"}}
+	right := []Record{{ID: "a", Name: "Cornerstone Advisors", Domain: "cornerstone.example"},
+		{ID: "b", Name: "Birch Dental", Domain: "https://birchdental.example"}}
+	res := Match(left, right, Options{})
+	if s, ok := suggestionFor(res, "1"); !ok || s.Band != BandReview || !strings.Contains(s.Reason, "share little") {
+		t.Fatalf("unrelated names on one site: %+v", s)
+	}
+	if s, ok := suggestionFor(res, "2"); !ok || s.Band == BandReview {
+		t.Fatalf("alike names on one site: %+v", s)
+	}
+}

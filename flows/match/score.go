@@ -127,7 +127,19 @@ func compare(a, b *prepared, wb weights, min float64, explain bool) verdict {
 		}
 	}
 	if domainSame {
-		return verdict{scoreDomain, why(func() string { return "same domain " + a.domain }), BandStrong}
+		// A shared website is strong evidence only with names that look
+		// alike; with unrelated names (a parent company's site, a web
+		// agency's) a person should look.
+		var al alignment
+		var qa, qb [maxWords]float64
+		align(&al, a, b, wb, qa[:len(a.tokens)], qb[:len(b.tokens)])
+		hi, lo := math.Max(al.covA, al.covB), math.Min(al.covA, al.covB)
+		if hi*(0.7+0.3*lo)-0.5*math.Min(al.missA, al.missB) >= 0.5 {
+			return verdict{scoreDomain, why(func() string { return "same domain " + a.domain }), BandStrong}
+		}
+		return verdict{scoreDomain, why(func() string {
+			return "same domain " + a.domain + ", but the names share little: a website can be shared (a parent company, a web agency), so check before accepting"
+		}), BandReview}
 	}
 	if s, ok := acronym(a, b); ok {
 		return verdict{scoreAcronym, why(func() string { return s }), BandReview}

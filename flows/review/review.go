@@ -350,8 +350,10 @@ func (m *Model) AcceptSafe(ctx context.Context) (int, error) {
 }
 
 // AcceptSafeIn accepts the safe rows of every pair (or only pair), as one
-// action: one transaction, one undo step, however many pairs it spans.
-func (m *Model) AcceptSafeIn(ctx context.Context, pair string) (int, error) {
+// action: one transaction, one undo step, however many pairs it spans. It
+// says how many it accepted and how many strong ones it left for a person
+// (their match has a twin).
+func (m *Model) AcceptSafeIn(ctx context.Context, pair string) (accepted, left int, err error) {
 	current := m.pair.ID
 	var ids []int64
 	for _, p := range m.pairs {
@@ -361,12 +363,26 @@ func (m *Model) AcceptSafeIn(ctx context.Context, pair string) (int, error) {
 		m.pair = p
 		m.refilter()
 		ids = append(ids, m.SafeIDs()...)
+		left += m.HeldBack()
 	}
 	_ = m.SetPair(current)
 	if len(ids) == 0 {
-		return 0, nil
+		return 0, left, nil
 	}
-	return len(ids), m.decide(ctx, store.StateAccepted, ids)
+	return len(ids), left, m.decide(ctx, store.StateAccepted, ids)
+}
+
+// HeldBack counts the rows in view bulk accept leaves for a person: exact
+// or strong, undecided, but their match has a twin.
+func (m *Model) HeldBack() int {
+	n := 0
+	for i := range m.view {
+		d := m.At(i)
+		if d.State == store.StateSuggested && d.Right.ID != "" && (d.Band == string(match.BandExact) || d.Band == string(match.BandStrong)) && d.Duplicate != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // SafeIDs are the rows in view whose suggestion may be accepted without a

@@ -219,11 +219,14 @@ func newMatchDecideCmd(g *globals, verb string) *cobra.Command {
 							return err
 						}
 					}
-					total, err := m.AcceptSafeIn(cmd.Context(), pair)
+					total, left, err := m.AcceptSafeIn(cmd.Context(), pair)
 					if err != nil {
 						return err
 					}
 					fmt.Fprintf(g.io.Err, "Accepted %d exact and strong suggestions, as one action (mspwire match undo takes them all back).\n", total)
+					if left > 0 {
+						fmt.Fprintf(g.io.Err, "Skipped %d rows whose match has a twin: a person should look (mspwire match list --band strong --state todo).\n", left)
+					}
 					return nil
 				}
 				ids, err := parseIDs(args)

@@ -251,7 +251,11 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		for i, id := range ids {
 			changes[i] = store.Change{ID: id, State: store.StateAccepted}
 		}
-		return r.decide(changes, fmt.Sprintf("Accepted %s exact and strong suggestions (u undoes them all).", thousands(len(ids))))
+		what := fmt.Sprintf("Accepted %s exact and strong suggestions (u undoes them all).", thousands(len(ids)))
+		if left := r.model.HeldBack(); left > 0 {
+			what += fmt.Sprintf(" Skipped %s rows whose match has a twin: yours to look at.", thousands(left))
+		}
+		return r.decide(changes, what)
 	case offered(k, keys, rvUndo):
 		model := r.model
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
