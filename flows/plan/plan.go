@@ -101,9 +101,16 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 	}
 	sort.Strings(parts)
 	for _, part := range parts {
+		if strings.HasPrefix(part, snapshotPrefix) {
+			continue
+		}
 		was, now := pl.Inputs[part], in.parts[part]
 		if was != now {
-			changed = append(changed, describeChange(part, was, now))
+			change := describeChange(part, was, now)
+			if named := namedChanges(pl.Inputs[snapshotPrefix+part], in.parts[snapshotPrefix+part]); named != "" {
+				change += ": " + named
+			}
+			changed = append(changed, change)
 		}
 	}
 	return changed, nil
@@ -126,6 +133,9 @@ func describeChange(part, was, now string) string {
 		}
 		return fmt.Sprintf("the %s were fetched again and changed", name)
 	case "decisions":
+		if l, r, ok := strings.Cut(what, ":"); ok {
+			what = review.NewPair(l, r).Title()
+		}
 		return fmt.Sprintf("review decisions for %s changed", what)
 	case "journal":
 		return "another plan was applied since (" + count(was) + " → " + count(now) + " actions done)"
@@ -169,6 +179,14 @@ func gather(ctx context.Context, e onboard.Env, except int64) (*inputs, error) {
 		}
 		in.records[sys] = byID
 		in.parts["inventory:"+sys] = digest(text.String(), len(recs))
+		snap := make([]snapshotEntry, len(recs))
+		for i, r := range recs {
+			extra, _ := json.Marshal(r.Extra)
+			snap[i] = snapshotEntry{ID: r.ExternalID, Name: r.Name, Body: fmt.Sprintf("%s\x1f%s\x1f%t\x1f%s", r.Name, r.Domain, r.Inactive, extra)}
+		}
+		if enc, ok := encodeSnapshot(snap); ok {
+			in.parts[snapshotPrefix+"inventory:"+sys] = enc
+		}
 	}
 	for _, p := range in.pairs {
 		ds, err := e.Store.Decisions(ctx, e.Profile, p.ID)
@@ -177,10 +195,15 @@ func gather(ctx context.Context, e onboard.Env, except int64) (*inputs, error) {
 		}
 		in.decisions[p.ID] = ds
 		var text strings.Builder
-		for _, d := range ds {
+		snap := make([]snapshotEntry, len(ds))
+		for i, d := range ds {
 			fmt.Fprintf(&text, "%s\x1f%s\x1f%s\x1e", d.Left.ID, d.Right.ID, d.State)
+			snap[i] = snapshotEntry{ID: d.Left.ID, Name: d.Left.Name, Body: d.Right.ID + "\x1f" + d.State, Shown: d.State}
 		}
 		in.parts["decisions:"+p.ID] = digest(text.String(), len(ds))
+		if enc, ok := encodeSnapshot(snap); ok {
+			in.parts[snapshotPrefix+"decisions:"+p.ID] = enc
+		}
 	}
 	if in.done, err = e.Store.DoneKeys(ctx, e.Profile, change.Onboarding, except); err != nil {
 		return nil, err

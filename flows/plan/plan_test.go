@@ -3,11 +3,12 @@ package plan_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/mspwire/mspwire/flows/adapter"
-	"github.com/mspwire/mspwire/flows/change"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
@@ -187,12 +188,52 @@ func TestDonePlansAreNotRepeatedAndChangesAreNamed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tn.Env.Store.ReplaceRecords(ctx, tn.Env.Profile, "hudu", recs[1:]); err != nil {
+	gone, renamed := recs[0].Name, recs[1].Name
+	recs[1].Name = "Renamed Dental"
+	recs = append(recs[1:], store.InventoryRecord{ExternalID: "new-1", Name: "Brand New Ltd"})
+	if err := tn.Env.Store.ReplaceRecords(ctx, tn.Env.Profile, "hudu", recs); err != nil {
 		t.Fatal(err)
 	}
 	changed, err := plan.Stale(ctx, tn.Env, p)
-	if err != nil || len(changed) != 1 || !strings.Contains(changed[0], "Hudu companies") || !strings.Contains(changed[0], "→") {
+	if err != nil || len(changed) != 1 || !strings.Contains(changed[0], "Hudu companies") {
 		t.Fatalf("stale: %v %v", changed, err)
+	}
+	// The records are named, not only counted.
+	for _, want := range []string{fmt.Sprintf("%q is gone", gone), fmt.Sprintf("%q is now \"Renamed Dental\"", renamed), `"Brand New Ltd" is new`} {
+		if !strings.Contains(changed[0], want) {
+			t.Errorf("stale says %q, want %s", changed[0], want)
+		}
+	}
+}
+
+// A stale plan names at most five records and counts the rest; a changed
+// decision is named with its states.
+func TestStalePlansNameAtMostFiveRecords(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Seed: 3})
+	tn.Decide(t)
+	p, _ := makePlan(t, tn)
+	recs, err := tn.Env.Store.Records(ctx, tn.Env.Profile, "hudu")
+	if err != nil || len(recs) < 8 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	if err := tn.Env.Store.ReplaceRecords(ctx, tn.Env.Profile, "hudu", recs[8:]); err != nil {
+		t.Fatal(err)
+	}
+	rows := tn.Review.All("halopsa:liongard")
+	name, was := rows[0].Left.Name, rows[0].State
+	if err := tn.Review.Ignore(ctx, rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	changed, err := plan.Stale(ctx, tn.Env, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(changed, "; ")
+	if !strings.Contains(all, "is gone") || !strings.Contains(all, " and 3 more") || strings.Count(all, "is gone") != 5 {
+		t.Errorf("eight gone named as %q", all)
+	}
+	if want := fmt.Sprintf("review decisions for HaloPSA clients ↔ Liongard environments changed: %q %s → ignore", name, was); !strings.Contains(all, want) {
+		t.Errorf("changed decision named as %q, want %s", all, want)
 	}
 }
 
