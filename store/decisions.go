@@ -56,6 +56,15 @@ type Decision struct {
 // Decided says whether a person has decided the row.
 func (d Decision) Decided() bool { return d.State != StateSuggested && d.State != StateRejected }
 
+// Label is the row's state as a person reads it: a row with nothing
+// suggested is "undecided", not "suggested".
+func (d Decision) Label() string {
+	if d.State == StateSuggested && d.Right.ID == "" {
+		return "undecided"
+	}
+	return d.State
+}
+
 // Suggestion is a fresh suggestion for one record of the source of truth.
 type Suggestion struct {
 	Left       RecordRef

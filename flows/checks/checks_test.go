@@ -234,6 +234,9 @@ func TestDriftAfterApplySeesAddedAndRenamedClients(t *testing.T) {
 	if !strings.Contains(f.Fix, "mspwire plan") {
 		t.Errorf("fix %q names no plan", f.Fix)
 	}
+	if want := "in HaloPSA clients the other systems do not reflect: 1 added, 1 renamed, 0 archived"; !strings.Contains(f.Summary, want) {
+		t.Errorf("drift says %q, want %q", f.Summary, want)
+	}
 }
 
 // doctor reads each list once: on a 2,000-client tenant it makes a fixed,

@@ -37,7 +37,7 @@ func duplicates(ctx context.Context, r *run) error {
 		}
 		sortRecords(dup)
 		if groups > 0 {
-			r.add(Warn, fmt.Sprintf("%s has %d names used by more than one record (%d records)", systemName(sys), groups, len(dup)),
+			r.add(Warn, fmt.Sprintf("%s has %s used by more than one record (%d records)", systemName(sys), namesCount(groups), len(dup)),
 				fmt.Sprintf("In %s merge or archive the extra records (the review marks them ≈), then mspwire inventory fetch", systemName(sys)), dup)
 		}
 	}
@@ -140,8 +140,8 @@ func drift(ctx context.Context, r *run) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	r.add(Warn, fmt.Sprintf("drift since plan %d was applied: in %s %d clients were added, %d renamed and %d archived that the other systems do not reflect",
-		last.ID, systemName(r.ob.Source), len(added), len(renamed), len(archived)),
+	r.add(Warn, fmt.Sprintf("drift since plan %d was applied, in %s the other systems do not reflect: %d added, %d renamed, %d archived",
+		last.ID, adapter.InfoOf(r.ob.Source).Records, len(added), len(renamed), len(archived)),
 		"mspwire inventory fetch, then decide the new rows in the review (the wizard, or mspwire match suggest and mspwire match list --state todo); "+
 			"mspwire plan then shows what it would create and link, and mspwire apply does it. Archived clients: archive their records elsewhere by hand", recs)
 	return nil
@@ -185,3 +185,10 @@ func inFilter(name string, filter []string) bool {
 }
 
 func systemName(id string) string { return adapter.InfoOf(id).Name }
+
+func namesCount(n int) string {
+	if n == 1 {
+		return "1 name"
+	}
+	return fmt.Sprintf("%d names", n)
+}

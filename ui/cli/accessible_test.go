@@ -45,3 +45,31 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		t.Fatal("the accessible flow redrew the screen")
 	}
 }
+
+// The accessible review lists its commands on help and ?, numbers rows by
+// their place in the list, and refuses a number the list does not have
+// before doing anything.
+func TestAccessibleReviewNumbersRowsAndHelps(t *testing.T) {
+	answers := strings.Join([]string{
+		"y", "1", "2", "1", "1", "1", "1", "", "", "", "", "y", "", "", "", "y", "", "y", "1", // as above, to the review
+		"help", "?", "bogus",
+		"accept 1 99", // refused whole: the list has no row 99
+		"accept 1 1",  // the first row listed, once
+		"",            // end the review
+		"no",          // do not apply
+	}, "\n") + "\n"
+	var out, errb bytes.Buffer
+	cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
+		cli.IO{In: strings.NewReader(answers), Out: &out, Err: &errb})
+	text := errb.String()
+	review := text[strings.Index(text, "Review HaloPSA"):]
+	if strings.Count(review, "Commands (N is a row's number") != 2 || !strings.Contains(review, `Unknown command "bogus": type help`) {
+		t.Fatalf("help:\n%s", review)
+	}
+	if !strings.Contains(review, "\n1. ") || !strings.Contains(review, "\n15. ") || strings.Contains(review, "\n16. ") {
+		t.Fatalf("rows not numbered 1 to 15 by place:\n%s", review)
+	}
+	if !strings.Contains(review, `Not done: "99" is not a row number of the list`) || strings.Count(review, "Accepted 1.") != 1 {
+		t.Fatalf("numbers:\n%s", review)
+	}
+}

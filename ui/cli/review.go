@@ -93,11 +93,12 @@ type listRow struct {
 	Reason    string           `json:"reason"`
 	Duplicate string           `json:"duplicate,omitempty"`
 	DecidedBy string           `json:"decided_by,omitempty"`
+	label     string           // the state as the table shows it
 }
 
 func toListRow(d store.Decision) listRow {
 	r := listRow{ID: d.ID, Pair: d.Pair, Left: d.Left, Score: d.Score, Band: d.Band, State: d.State, Stale: d.Stale != "", Why: d.Stale,
-		Reason: d.Reason, Duplicate: d.Duplicate, DecidedBy: d.DecidedBy}
+		Reason: d.Reason, Duplicate: d.Duplicate, DecidedBy: d.DecidedBy, label: d.Label()}
 	if d.Right.ID != "" {
 		right := d.Right
 		r.Right = &right
@@ -151,7 +152,7 @@ func newMatchListCmd(g *globals) *cobra.Command {
 					if r.Right != nil {
 						right = label(r.Right.ID, r.Right.Name)
 					}
-					state := r.State
+					state := r.label
 					if r.Stale {
 						state += " (stale)"
 					}

@@ -125,8 +125,8 @@ func (d *doctorScreen) view(width, height int) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(wrap(fmt.Sprintf("%d checks ran · %d errors · %d warnings · %d questions", len(d.rep.Ran), errs,
-		len(d.rep.Findings)-errs, len(d.rep.Questions)), width) + "\n")
+	b.WriteString(wrap(fmt.Sprintf("%s ran · %s · %s · %s", counted(len(d.rep.Ran), "check"), counted(errs, "error"),
+		counted(len(d.rep.Findings)-errs, "warning"), counted(len(d.rep.Questions), "question")), width) + "\n")
 	heading := ""
 	for i, f := range d.rep.Findings {
 		if h := map[string]string{checks.Error: "Errors: the integration fails or overwrites data", checks.Warn: "Warnings"}[f.Severity]; h != heading {
@@ -200,4 +200,12 @@ func (d *doctorScreen) focus() (int, int) {
 		}
 	}
 	return 0, 0
+}
+
+// counted is "1 error", "2 errors".
+func counted(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }

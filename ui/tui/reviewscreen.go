@@ -438,17 +438,18 @@ func (r *reviewScreen) view(width, height int) string {
 	if r.model == nil {
 		return "Reading the review…"
 	}
-	head := r.counts.String()
-	if f := filterText(r.model.Filter()); f != "" {
-		head += dimStyle.Render("   filter: " + f)
-	}
-	head = truncate(head, width) + "\n"
+	head := truncate(r.counts.String(), width) + "\n"
 	switch r.mode {
 	case filtering:
 		head += "filter: " + r.input.View() + "\n"
 	default:
-		head += dimStyle.Render(truncate(fmt.Sprintf("%s of %s rows in view · pair %s (p for the next)", thousands(r.model.Len()),
-			thousands(r.counts.Total), r.model.Pair().ID), width)) + "\n"
+		// The filter comes right after the count it explains, before the
+		// pair, so a narrow terminal cuts the pair's name, not the filter.
+		inView := fmt.Sprintf("%s of %s rows in view", thousands(r.model.Len()), thousands(r.counts.Total))
+		if f := filterText(r.model.Filter()); f != "" {
+			inView += " (filter: " + f + ")"
+		}
+		head += dimStyle.Render(truncate(inView+" · pair "+r.model.Pair().ID+" (p for the next)", width)) + "\n"
 	}
 	if !r.wide() {
 		detail := clipLines(r.detail(width), max(2, min(7, height/3)))
@@ -509,7 +510,7 @@ func (r *reviewScreen) table(width, rows int) string {
 		if d.Right.ID == "" {
 			right = "—"
 		}
-		dec := d.State
+		dec := d.Label()
 		if d.Stale != "" {
 			dec += " !"
 		} else if d.Duplicate != "" {
@@ -560,7 +561,7 @@ func (r *reviewScreen) detail(width int) string {
 	} else {
 		fmt.Fprintf(&b, "%s: nothing suggested\n", systemName(d.Right.System))
 	}
-	fmt.Fprintf(&b, "%s · %.2f %s · %s\n", d.State, d.Score, d.Band, display.Safe(d.Reason))
+	fmt.Fprintf(&b, "%s · %.2f %s · %s\n", d.Label(), d.Score, d.Band, display.Safe(d.Reason))
 	if d.Stale != "" {
 		b.WriteString("! stale: " + d.Stale + "\n")
 	}

@@ -118,7 +118,7 @@ func (f fixed) Doctor(context.Context) (checks.Report, error) {
 			{Check: "hudu-layouts", Severity: checks.Error, System: "hudu", Summary: `Hudu lacks an active asset layout for "Locations" (sites)`,
 				Records: []checks.Record{{System: "hudu", ID: "11", Name: "Locations: inactive (the layout for sites)"}},
 				Fix:     "Hudu > Admin > Asset Layouts: create or activate the layouts, then set sort rules before the next sync"},
-			{Check: "drift", Severity: checks.Warn, Summary: "drift since plan 7 was applied: in HaloPSA 1 clients were added, 1 renamed and 0 archived",
+			{Check: "drift", Severity: checks.Warn, Summary: "drift since plan 7 was applied, in HaloPSA clients the other systems do not reflect: 1 added, 1 renamed, 0 archived",
 				Records: []checks.Record{{System: "halopsa", ID: "61", Name: "Quillfeather Vets (added)"}, {System: "halopsa", ID: "17", Name: `Zanzibar Group (was "Cedar Accounting")`}},
 				Fix:     "mspwire inventory fetch, decide the new rows in the review, then mspwire plan and mspwire apply"},
 		},
