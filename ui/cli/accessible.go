@@ -20,7 +20,7 @@ import (
 // runAccessible is the wizard as line-by-line prompts: no redraws, no
 // spinners, nothing said by colour alone. The same flows as the screens.
 func runAccessible(ctx context.Context, g *globals, b backend) error {
-	var p prompt.Prompter = prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.Err, Accessible: true}
+	var p prompt.Prompter = prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.screen(), Accessible: true}
 	if g.io.Prompter != nil {
 		p = g.io.Prompter
 	}

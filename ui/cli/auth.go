@@ -41,7 +41,7 @@ func (g *globals) prompter() prompt.Prompter {
 	if g.io.Prompter != nil {
 		return g.io.Prompter
 	}
-	return prompt.Huh{In: g.io.In, Out: g.io.Err, Accessible: g.accessible}
+	return prompt.Huh{In: g.io.In, Out: g.io.screen(), Accessible: g.accessible}
 }
 
 func newAuthLoginCmd(g *globals) *cobra.Command {

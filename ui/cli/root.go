@@ -50,8 +50,11 @@ func (e *exitError) Unwrap() error { return e.Err }
 type IO struct {
 	In       io.Reader
 	Out, Err io.Writer
-	// Interactive: stdin and stderr (where screens are drawn) are terminals.
+	// Interactive: stdin and Screen are terminals.
 	Interactive bool
+	// Screen is where screens and prompts are drawn: stderr, or stdout
+	// when stderr is sent to a file (mspwire demo 2>log); nil: Err.
+	Screen io.Writer
 	// OutIsTerminal: stdout is a terminal, so tables rather than TSV.
 	OutIsTerminal bool
 	// Prompter asks the operator; nil: huh forms on In and Err when
@@ -61,11 +64,23 @@ type IO struct {
 
 // StdIO is the real process's IO.
 func StdIO() IO {
+	screen, screenIsTerminal := os.Stderr, term.IsTerminal(os.Stderr.Fd())
+	if !screenIsTerminal && term.IsTerminal(os.Stdout.Fd()) {
+		screen, screenIsTerminal = os.Stdout, true
+	}
 	return IO{
-		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		Interactive:   term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stderr.Fd()),
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Screen: screen,
+		Interactive:   term.IsTerminal(os.Stdin.Fd()) && screenIsTerminal,
 		OutIsTerminal: term.IsTerminal(os.Stdout.Fd()),
 	}
+}
+
+// screen is where screens and prompts are drawn.
+func (o IO) screen() io.Writer {
+	if o.Screen != nil {
+		return o.Screen
+	}
+	return o.Err
 }
 
 // globals are the flags every command shares.

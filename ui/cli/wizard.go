@@ -31,13 +31,14 @@ func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Values, 
 	}
 }
 
-// runWizard runs the wizard on the terminal, drawn on stderr.
+// runWizard runs the wizard on the terminal, drawn on the screen (stderr,
+// or stdout when stderr goes to a file).
 func runWizard(ctx context.Context, g *globals, b backend) error {
 	if g.accessible {
 		return runAccessible(ctx, g, b)
 	}
 	w := tui.NewWizard(ctx, b)
-	p := tea.NewProgram(w, tea.WithContext(ctx), tea.WithInput(g.io.In), tea.WithOutput(g.io.Err))
+	p := tea.NewProgram(w, tea.WithContext(ctx), tea.WithInput(g.io.In), tea.WithOutput(g.io.screen()))
 	if _, err := p.Run(); err != nil {
 		return err
 	}
