@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
@@ -80,12 +79,12 @@ func newDemoCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer sb.Close()
-			dir, err := os.MkdirTemp("", "mspwire-demo-")
+			dir, err := newDemoDir()
 			if err != nil {
 				return err
 			}
-			defer os.RemoveAll(dir)
-			st, err := store.Open(ctx, dir)
+			defer dir.Close()
+			st, err := store.Open(ctx, dir.path)
 			if err != nil {
 				return err
 			}
@@ -101,11 +100,16 @@ func newDemoCmd(g *globals) *cobra.Command {
 			if err := kr.Usable(ctx); err != nil {
 				fmt.Fprintf(g.io.Err, "No OS keyring is available (%v).\nThe demo keeps its sandbox secrets in memory for this run only.\n", err)
 				kr = store.NewMemoryKeyring()
+			} else {
+				sweepDemoLeftovers(ctx, kr, g.io.Err)
 			}
 			// The demo's own data directory id scopes its keyring entries:
 			// it can never read or remove a real profile's secrets.
+			if err := dir.remember(st.ID()); err != nil {
+				return err
+			}
 			kr = kr.Scoped(st.ID())
-			defer forgetDemoSecrets(kr, profile)
+			defer forgetDemoSecrets(context.Background(), kr, profile)
 			g.profile = profile
 			return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, profile), Demo: demoDefaults(sb.Creds),
 				DemoRotate: func(_ context.Context, system string) (connect.Values, string, error) {
@@ -122,11 +126,16 @@ func newDemoCmd(g *globals) *cobra.Command {
 	return markUntimed(cmd)
 }
 
-// forgetDemoSecrets removes what the demo put in the real keyring.
-func forgetDemoSecrets(kr *store.Keyring, profile string) {
+// forgetDemoSecrets removes what the demo put in the real keyring; the
+// first error is kept, the other entries still removed.
+func forgetDemoSecrets(ctx context.Context, kr *store.Keyring, profile string) error {
+	var first error
 	for _, sys := range adapter.IDs() {
 		if ref, err := connect.Ref(profile, sys); err == nil {
-			_ = kr.Delete(context.Background(), ref)
+			if err := kr.Delete(ctx, ref); err != nil && first == nil {
+				first = err
+			}
 		}
 	}
+	return first
 }
