@@ -58,3 +58,30 @@ func TestCredentialsScreenOfAFifthVendor(t *testing.T) {
 		t.Fatalf("sent %v; screen:\n%s", got, view)
 	}
 }
+
+// A refused token leaves what was typed: r opens the form again with the
+// URL and workspace as they were, so only the wrong field is retyped.
+func TestARefusedSecretKeepsWhatWasTyped(t *testing.T) {
+	adaptertest.Register(t)
+	var got connect.Values
+	w := NewWizard(context.Background(), widgetlyPath{fixed: fixed{stage: onboard.StageCredentials}, got: &got})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter")...)
+	for _, typed := range []string{"https://typed.widgetly.example", "typedws", "wrong-token"} {
+		send(w, tea.PasteMsg{Content: typed})
+		send(w, press("enter")...)
+	}
+	send(w, press("enter")...)
+	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "Nothing was saved") {
+		t.Fatalf("a wrong token was not refused:\n%s", view)
+	}
+	send(w, press("r")...)
+	view = xansi.Strip(w.View().Content)
+	for _, want := range []string{"https://typed.widgetly.example", "typedws"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("after r the form lost %q:\n%s", want, view)
+		}
+	}
+}

@@ -49,6 +49,7 @@ type (
 		system   string
 		verified connect.Verified
 		err      error
+		tried    connect.Values // what was sent: a refusal's form starts from it
 	}
 )
 
@@ -148,6 +149,12 @@ func (c *credsScreen) input(msg tea.Msg) event {
 	switch {
 	case c.result != nil:
 		switch {
+		case isKey && key.Matches(k, keyReplace) && c.result.err != nil:
+			// Edit what was refused: the URL and ids typed stay.
+			tried := c.result.tried
+			c.result = nil
+			c.form = newCredForm(adapter.InfoOf(c.system()), tried, &c.secret, allFields, "")
+			return nil
 		case isKey && key.Matches(k, keyReplace):
 			c.result = nil
 			return c.askDefaults()
@@ -171,7 +178,7 @@ func (c *credsScreen) input(msg tea.Msg) event {
 	f, sys, secret := c.form.values(), c.system(), c.secret
 	return askEvent{label: "Testing the " + systemName(sys) + " connection…", fn: func(ctx context.Context) tea.Msg {
 		v, err := backendOf(ctx).Connect(ctx, sys, f, secret)
-		return connectedMsg{sys, v, err}
+		return connectedMsg{sys, v, err, f}
 	}}
 }
 

@@ -160,8 +160,7 @@ func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if p.sp.Plan.ConfirmedAt != nil || len(p.sp.Actions) == 0 {
 			return swapEvent{newApplyScreen(p.sp.Plan.ID)}, nil
 		}
-		ti := textinput.New()
-		ti.Placeholder = "yes"
+		ti := textinput.New() // no placeholder: a hint in the field reads as typed
 		ti.CharLimit = 8
 		st := ti.Styles()
 		st.Cursor.Blink = false
@@ -368,7 +367,7 @@ func (p *planScreen) view(width, height int) string {
 		if n := warned(p.sp.Actions); n > 0 {
 			b.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %d of them come with a warning, such as: %s", n, firstWarning(p.sp.Actions)), width)) + "\n")
 		}
-		b.WriteString("> " + p.confirm.View() + "\n")
+		b.WriteString(p.confirm.View() + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

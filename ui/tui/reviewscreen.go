@@ -276,13 +276,11 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		}
 		r.mode, r.pick = remapping, 0
 		r.input.SetValue("")
-		r.input.Placeholder = "type to search " + systemName(d.Right.System) + " by name or id"
 		r.input.Focus()
 		r.typed()
 	case offered(k, keys, rvFilter):
 		r.mode = filtering
 		r.input.SetValue(r.model.Filter().Text)
-		r.input.Placeholder = "name or id"
 		r.input.Focus()
 	case offered(k, keys, rvNext):
 		for i := 1; i <= r.model.Len(); i++ {
@@ -441,7 +439,7 @@ func (r *reviewScreen) view(width, height int) string {
 	head := truncate(r.counts.String(), width) + "\n"
 	switch r.mode {
 	case filtering:
-		head += "filter: " + r.input.View() + "\n"
+		head += "filter by name or id: " + r.input.View() + "\n"
 	default:
 		// The filter comes right after the count it explains, before the
 		// pair, so a narrow terminal cuts the pair's name, not the filter.
@@ -542,7 +540,8 @@ func (r *reviewScreen) detail(width int) string {
 	}
 	var b strings.Builder
 	if r.mode == remapping {
-		fmt.Fprintf(&b, "Re-map %s '%s' to:\n%s\n", display.Safe(d.Left.ID), display.Safe(d.Left.Name), r.input.View())
+		b.WriteString(wrap(fmt.Sprintf("Re-map %s '%s' to (type to search %s by name or id):", display.Safe(d.Left.ID), display.Safe(d.Left.Name),
+			systemName(d.Right.System)), width) + "\n" + r.input.View() + "\n")
 		for i, x := range r.results {
 			mark := "  "
 			if i == r.pick {
