@@ -344,11 +344,11 @@ func (p *planScreen) view(width, height int) string {
 			if mark == "" {
 				mark = " "
 			}
-			line := "    " + mark + " " + a.Summary
+			line := mark + " " + a.Summary
 			if a.Error != "" && a.State != store.ActionDone {
 				line += ": " + a.Error
 			}
-			b.WriteString(truncate(line, width) + "\n")
+			b.WriteString(hanging(line, width, "    ", "      ") + "\n") // whole, at any width
 			for _, w := range a.Warnings { // on a line of their own: never cut off
 				b.WriteString(indent(wrap("! "+w, width-6), "      ") + "\n")
 			}
@@ -461,4 +461,19 @@ func since(d time.Duration) string {
 		return d.String()
 	}
 	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// hanging wraps s to width: its first line after first, the others after
+// rest.
+func hanging(s string, width int, first, rest string) string {
+	lines := strings.Split(wrap(s, width-len(rest)), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimRight(lines[i], " ")
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = rest + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
