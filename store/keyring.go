@@ -150,6 +150,15 @@ type Keyring struct {
 	scope   string // the data directory's id, before every account; "" only in tests of this file
 }
 
+// Stores says where secrets saved through k live: SourceKeyring, or
+// SourceMemory (the demo without an OS keyring).
+func (k *Keyring) Stores() Source {
+	if k.source == "" {
+		return SourceKeyring
+	}
+	return k.source
+}
+
 // Scoped is the keyring as one data directory sees it: its accounts are
 // "<data dir id>/<profile>/<system>/<field>", so two data directories with
 // the same profile name never read, overwrite or delete each other's

@@ -23,6 +23,9 @@ type Report struct {
 	DataFile string   `json:"data_file"`
 	Systems  []System `json:"systems"`
 	Plan     *Plan    `json:"plan"` // the latest plan; nil before the first
+	// SavesTo is where a secret saved now goes: keyring, or memory (the
+	// demo without an OS keyring: this run only).
+	SavesTo store.Source `json:"secrets_saved_to"`
 }
 
 // Plan is the latest plan and how far its apply got.
@@ -73,7 +76,7 @@ func Build(ctx context.Context, st *store.Store, kr *store.Keyring, profile stri
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{Profile: profile, DataFile: st.Path()}
+	r := Report{Profile: profile, DataFile: st.Path(), SavesTo: kr.Stores()}
 	for _, c := range creds {
 		r.Systems = append(r.Systems, System{ID: c.System, Name: c.Name, Configured: c.Configured, BaseURL: c.BaseURL,
 			Secret: c.Secret, SecretEnv: c.SecretEnv, VerifiedAt: c.VerifiedAt, ActsAs: c.ActsAs, Problem: c.Problem})

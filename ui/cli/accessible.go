@@ -13,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/prompt"
 	"github.com/mspwire/mspwire/ui/tui"
 )
@@ -177,6 +178,10 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
 	info := adapter.InfoOf(sys)
 	v, demo := b.Defaults(sys)
+	where, kept := "stored in the OS keyring only once it works", "The secret is saved in the OS keyring."
+	if r, err := b.Status(ctx); err == nil && r.SavesTo == store.SourceMemory {
+		where, kept = "kept in memory for this run only (no OS keyring is available)", "The secret is kept in memory for this run only."
+	}
 	for {
 		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", info.Name)
 		var err error
@@ -194,14 +199,14 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 			}
 		}
 		if secret == "" {
-			if secret, err = p.Secret(info.Name+" "+info.Secret().Noun, "not shown; stored in the OS keyring only once it works"); err != nil {
+			if secret, err = p.Secret(info.Name+" "+info.Secret().Noun, "not shown; "+where); err != nil {
 				return cancelled(err)
 			}
 		}
 		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", info.Name)
 		verified, err := b.Connect(ctx, sys, v, secret)
 		if err == nil {
-			fmt.Fprintf(g.io.Err, "Connected: %s. The secret is saved.\n", verified.ActsAs)
+			fmt.Fprintf(g.io.Err, "Connected: %s. %s\n", verified.ActsAs, kept)
 			printWarnings(g.io.Err, verified.Warnings)
 			return nil
 		}

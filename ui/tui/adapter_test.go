@@ -11,6 +11,8 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter/adaptertest"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/store"
 )
 
 // widgetlyPath is a tenant whose path connects only the fake fifth
@@ -83,5 +85,40 @@ func TestARefusedSecretKeepsWhatWasTyped(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Fatalf("after r the form lost %q:\n%s", want, view)
 		}
+	}
+}
+
+// memoryPath is a tenant whose secrets can only be kept in memory: the
+// demo without an OS keyring.
+type memoryPath struct{ widgetlyPath }
+
+func (m memoryPath) Status(ctx context.Context) (status.Report, error) {
+	r, err := m.widgetlyPath.Status(ctx)
+	r.SavesTo = store.SourceMemory
+	return r, err
+}
+
+// Without an OS keyring the credentials screen says so before a secret
+// is typed, and after the test says where the secret went — never "the
+// OS keyring".
+func TestNoKeyringIsSaidBeforeASecretIsTyped(t *testing.T) {
+	adaptertest.Register(t)
+	var got connect.Values
+	w := NewWizard(context.Background(), memoryPath{widgetlyPath{fixed: fixed{stage: onboard.StageCredentials}, got: &got}})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter")...)
+	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "No OS keyring is available: a secret typed here is kept in memory for this run only") {
+		t.Fatalf("the form does not say there is no keyring:\n%s", view)
+	}
+	for _, typed := range []string{"https://typed.widgetly.example", "typedws", "good-token"} {
+		send(w, tea.PasteMsg{Content: typed})
+		send(w, press("enter")...)
+	}
+	send(w, press("enter")...)
+	view = strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
+	if !strings.Contains(view, "The secret is saved in memory for this run only") || strings.Contains(view, "OS keyring.") {
+		t.Fatalf("after the test:\n%s", view)
 	}
 }

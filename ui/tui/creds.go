@@ -27,6 +27,7 @@ type credsScreen struct {
 	secret   string
 	result   *connectedMsg
 	loaded   bool
+	savesTo  store.Source // where a saved secret goes: the OS keyring, or memory
 }
 
 var (
@@ -118,7 +119,7 @@ func (c *credsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if m.err != nil {
 			return errorEvent{m.err}, nil
 		}
-		c.systems, c.verified, c.loaded = m.plan.Systems, map[string]string{}, true
+		c.systems, c.verified, c.loaded, c.savesTo = m.plan.Systems, map[string]string{}, true, m.report.SavesTo
 		for _, s := range m.report.Systems {
 			if s.Configured && s.VerifiedAt != nil && s.Secret != store.SourceMissing && s.Problem == "" {
 				c.verified[s.ID] = s.ActsAs
@@ -192,14 +193,14 @@ func (c *credsScreen) view(width, height int) string {
 	case c.result != nil && c.result.err != nil:
 		b.WriteString(wrap("✗ "+c.result.err.Error(), width) + "\n\nNothing was saved. Press r to edit and test again.")
 	case c.result != nil:
-		fmt.Fprintf(&b, "✓ Connected: %s\nThe secret is saved in the OS keyring.\n", c.result.verified.ActsAs)
+		fmt.Fprintf(&b, "✓ Connected: %s\n%s\n", c.result.verified.ActsAs, wrap("The secret is saved in "+c.where()+".", width))
 		for _, w := range c.result.verified.Warnings {
 			b.WriteString(wrap("! "+w, width) + "\n")
 		}
 	case c.form == nil && c.verified != nil:
 		if acts, ok := c.verified[c.system()]; ok {
 			fmt.Fprintf(&b, "verified ✓ — %s\n\n", acts)
-			b.WriteString(wrap("Its secret is in the OS keyring. Press enter to keep it, or r to replace it.", width))
+			b.WriteString(wrap("Its secret is in "+c.where()+". Press enter to keep it, or r to replace it.", width))
 		} else {
 			b.WriteString("Reading the form…")
 		}
@@ -213,10 +214,22 @@ func (c *credsScreen) view(width, height int) string {
 
 // formHead is what the form's view starts with after the system's line.
 func (c *credsScreen) formHead(width int) string {
-	if c.form.trailingSlash() {
-		return wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n"
+	head := ""
+	if c.savesTo == store.SourceMemory {
+		head += errStyle.Render(wrap("! No OS keyring is available: a secret typed here is kept in memory for this run only, and gone when it ends.", width)) + "\n\n"
 	}
-	return ""
+	if c.form.trailingSlash() {
+		head += wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n"
+	}
+	return head
+}
+
+// where is where a saved secret lives, as the operator should hear it.
+func (c *credsScreen) where() string {
+	if c.savesTo == store.SourceMemory {
+		return "memory for this run only (no OS keyring is available)"
+	}
+	return "the OS keyring"
 }
 
 // focus is the field being filled in.
