@@ -349,7 +349,7 @@ func (p *planScreen) view(width, height int) string {
 				line += ": " + a.Error
 			}
 			b.WriteString(hanging(line, width, "    ", "      ") + "\n") // whole, at any width
-			for _, w := range a.Warnings { // on a line of their own: never cut off
+			for _, w := range a.Warnings {                               // on a line of their own: never cut off
 				b.WriteString(indent(wrap("! "+w, width-6), "      ") + "\n")
 			}
 		}
