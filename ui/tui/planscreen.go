@@ -348,8 +348,9 @@ func (p *planScreen) view(width, height int) string {
 			if a.Error != "" && a.State != store.ActionDone {
 				line += ": " + a.Error
 			}
-			b.WriteString(hanging(line, width, "    ", "      ") + "\n") // whole, at any width
-			for _, w := range a.Warnings {                               // on a line of their own: never cut off
+			// Whole at any width; warnings on lines of their own.
+			b.WriteString(hanging(line, width, "    ", "      ") + "\n")
+			for _, w := range a.Warnings {
 				b.WriteString(indent(wrap("! "+w, width-6), "      ") + "\n")
 			}
 		}
