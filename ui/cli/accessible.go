@@ -167,11 +167,22 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 		writeDoctor(out, rep)
 	}
+	// The steps as the wizard's steps screen shows them: first checked
+	// through the APIs that can see them.
+	findings, err := b.VerifySteps(ctx)
+	if err != nil {
+		return err
+	}
 	plan, err = b.Plan(ctx)
 	if err != nil {
 		return err
 	}
 	writePlan(out, plan)
+	for _, s := range plan.Steps {
+		if f := findings[s.ID]; f != "" {
+			fmt.Fprintf(out, "not yet %s: %s\n", s.ID, f)
+		}
+	}
 	return nil
 }
 

@@ -44,6 +44,11 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {
 		t.Fatal("the accessible flow redrew the screen")
 	}
+	// The steps as the wizard's steps screen shows them, checked through
+	// the APIs first.
+	if !regexp.MustCompile(`\[x\] \d+\. [^\n]+ ✓ seen by mspwire`).MatchString(text) {
+		t.Fatalf("no step is shown as seen by mspwire:\n%s", text[strings.LastIndex(text, "Path A"):])
+	}
 }
 
 // The accessible review lists its commands on help and ?, numbers rows by

@@ -170,6 +170,9 @@ func newPathShowCmd(g *globals) *cobra.Command {
 						fmt.Fprintf(g.io.Out, "not yet %s: %s\n", s.ID, f)
 					}
 				}
+				if !verify {
+					fmt.Fprintln(g.io.Err, "Steps as last recorded; --verify first checks through the vendors' APIs the ones they can see (as the wizard's steps screen does).")
+				}
 				return nil
 			})
 		},
@@ -196,7 +199,14 @@ func writePlan(w io.Writer, p onboard.Plan) {
 		if s.Done {
 			box = "[x]"
 		}
-		fmt.Fprintf(w, "%s %d. %s (%s, %s)\n", box, i+1, s.Title, s.ID, s.Kind)
+		how := "" // the words the wizard's steps screen uses
+		switch {
+		case s.Done && s.How == "verified":
+			how = " ✓ seen by mspwire"
+		case s.Done:
+			how = " (ticked)"
+		}
+		fmt.Fprintf(w, "%s %d. %s (%s, %s)%s\n", box, i+1, s.Title, s.ID, s.Kind, how)
 		for _, c := range s.Clicks {
 			fmt.Fprintf(w, "      - %s\n", c)
 		}
