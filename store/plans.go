@@ -205,6 +205,41 @@ func (s *Store) Actions(ctx context.Context, planID int64) ([]Action, error) {
 	return out, rows.Err()
 }
 
+// MadeSinceFetch lists the done actions of a kind (the creates) in a
+// system that ended after the system's inventory was last fetched: records
+// the inventory does not hold yet. (Doctor reads them with the inventory,
+// so that right after an apply it sees what the apply made.)
+func (s *Store) MadeSinceFetch(ctx context.Context, profile, system string, kind ActionKind) ([]Action, error) {
+	var fetched string
+	err := s.db.QueryRowContext(ctx, "SELECT fetched_at FROM records WHERE profile = ? AND system = ? LIMIT 1", profile, system).Scan(&fetched)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, s.describe(err)
+	}
+	since := parseTime(fetched)
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.plan_id, a.seq, a.kind, a.system, a.key, a.payload, a.external_id, a.updated_at
+		FROM plan_actions a JOIN plans p ON p.id = a.plan_id
+		WHERE p.profile = ? AND a.system = ? AND a.kind = ? AND a.state = 'done' AND a.external_id != '' ORDER BY a.id`, profile, system, kind)
+	if err != nil {
+		return nil, s.describe(err)
+	}
+	defer rows.Close()
+	var out []Action
+	for rows.Next() {
+		var a Action
+		var payload, updated string
+		if err := rows.Scan(&a.ID, &a.PlanID, &a.Seq, &a.Kind, &a.System, &a.Key, &payload, &a.ExternalID, &updated); err != nil {
+			return nil, s.describe(err)
+		}
+		// Times are compared parsed: RFC 3339 with trimmed fractions does
+		// not sort as text.
+		if parseTime(updated).After(since) {
+			a.Payload, a.State = json.RawMessage(payload), ActionDone
+			out = append(out, a)
+		}
+	}
+	return out, rows.Err()
+}
+
 // DoneKeys maps the keys of every action done in the profile's plans of
 // a kind, but the plan except, to the id of the record each made or
 // changed: what a new plan need not do again.

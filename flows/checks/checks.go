@@ -273,7 +273,8 @@ func (r *run) pair(right string) (review.Pair, bool) {
 	return review.Pair{}, false
 }
 
-// records is a system's stored inventory by id.
+// records is a system's stored inventory by id, with the records applies
+// made since it was fetched: doctor right after an apply sees them.
 func (r *run) records(ctx context.Context, system string) (map[string]store.InventoryRecord, error) {
 	key := "records:" + system
 	if v, ok := r.cache[key]; ok {
@@ -286,6 +287,18 @@ func (r *run) records(ctx context.Context, system string) (map[string]store.Inve
 	out := make(map[string]store.InventoryRecord, len(recs))
 	for _, rec := range recs {
 		out[rec.ExternalID] = rec
+	}
+	made, err := r.env.Store.MadeSinceFetch(ctx, r.env.Profile, system, change.Create)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range made {
+		p, err := change.Decode[change.CreatePayload](a)
+		if _, known := out[a.ExternalID]; err != nil || known {
+			continue
+		}
+		out[a.ExternalID] = store.InventoryRecord{ExternalID: a.ExternalID, Name: p.Record.Name, Domain: p.Record.Website,
+			Extra: map[string]any{"made_by_plan": a.PlanID}}
 	}
 	r.cache[key] = out
 	return out, nil

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
@@ -414,5 +416,44 @@ func TestDriftReadsTheSourceThroughItsFilter(t *testing.T) {
 	applyPlan(t, tn)
 	if f, ok := found(doctor(t, tn, checks.Options{Check: "drift"}))["drift"]; ok {
 		t.Fatalf("drift right after the apply: %s: %+v", f.Summary, f.Records)
+	}
+}
+
+// Right after an apply that made a second Hudu company of a name (a row
+// marked to create though Hudu had it), doctor names the new record
+// without a fresh inventory fetch.
+func TestDoctorRightAfterAnApplySeesWhatItMade(t *testing.T) {
+	tn := tenant(t, pathCase{path.A, "hudu"}, true, 40)
+	decideAll(t, tn)
+	ds, err := tn.Env.Store.Decisions(ctx, tn.Env.Profile, "halopsa:hudu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var row store.Decision
+	for _, d := range ds {
+		if d.State == store.StateAccepted && d.Right.ID != "" && adapter.NameKey(d.Left.Name) == adapter.NameKey(d.Right.Name) {
+			row = d
+			break
+		}
+	}
+	if row.ID == 0 {
+		t.Fatal("no accepted HaloPSA ↔ Hudu row of the same name")
+	}
+	if _, err := tn.Review.Write(ctx, []store.Change{{ID: row.ID, State: store.StateCreate}}); err != nil {
+		t.Fatal(err)
+	}
+	applyPlan(t, tn)
+	f, ok := found(doctor(t, tn, checks.Options{Check: "duplicates"}))["duplicates"]
+	if !ok {
+		t.Fatalf("no duplicate found after making a second Hudu company %q", row.Right.Name)
+	}
+	var ids []string
+	for _, r := range f.Records {
+		if r.System == "hudu" && adapter.NameKey(r.Name) == adapter.NameKey(row.Right.Name) {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) != 2 || !slices.Contains(ids, row.Right.ID) {
+		t.Fatalf("duplicates %v; want %s and the company the apply made", f.Records, row.Right.ID)
 	}
 }
