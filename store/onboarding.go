@@ -33,7 +33,18 @@ type PlanSettings struct {
 	// HaloPSA's integration (contacts, sites, devices), when not the
 	// usual People, Locations and Computer Assets.
 	HuduLayouts map[string]string `json:"hudu_layouts,omitempty"`
+	// HuduFeeds is path C's choice of what feeds Hudu: HuduFeedLiongard
+	// (its Liongard integration alone; the default) or HuduFeedBoth (its
+	// HaloPSA integration too, for companies, contacts and tickets, with
+	// assets kept apart by hand).
+	HuduFeeds string `json:"hudu_feeds,omitempty"`
 }
+
+// What feeds Hudu on path C.
+const (
+	HuduFeedLiongard = "liongard"
+	HuduFeedBoth     = "both"
+)
 
 // Onboarding reads a profile's choices; a zero value if none yet.
 func (s *Store) Onboarding(ctx context.Context, profile string) (Onboarding, error) {

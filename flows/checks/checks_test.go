@@ -19,6 +19,7 @@ import (
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/sandbox"
@@ -135,7 +136,7 @@ func TestPlantedPitfallsAreFound(t *testing.T) {
 	want := map[path.ID][]string{
 		path.A: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "hudu-layouts", "hudu-matchers", "hudu-two-feeds", "duplicates"},
 		path.B: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "itglue-filter", "itglue-pro-sync", "duplicates"},
-		path.C: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "hudu-layouts", "hudu-matchers", "duplicates"},
+		path.C: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "hudu-layouts", "duplicates"},
 	}
 	wantAsked := map[path.ID]string{path.A: "alert-mapping alert-templates", path.B: "alert-mapping alert-templates", path.C: "alert-mapping alert-templates two-feeds"}
 	for _, c := range paths {
@@ -455,5 +456,36 @@ func TestDoctorRightAfterAnApplySeesWhatItMade(t *testing.T) {
 	}
 	if len(ids) != 2 || !slices.Contains(ids, row.Right.ID) {
 		t.Fatalf("duplicates %v; want %s and the company the apply made", f.Records, row.Right.ID)
+	}
+}
+
+// Path C: what feeds Hudu decides what doctor says of two feeds. Not yet
+// chosen, it asks; Liongard alone chosen, the HaloPSA feed is a finding;
+// both chosen, it asks how assets are kept apart and checks HaloPSA's
+// matchers as it does on path A.
+func TestPathCDoctorFollowsWhatFeedsHudu(t *testing.T) {
+	tn := tenant(t, pathCase{path.C, "hudu"}, false, 120)
+	tn.Decide(t)
+	for _, c := range []struct {
+		feeds          string
+		finding, asked bool
+		matchers       bool
+	}{
+		{"", false, true, false},
+		{store.HuduFeedLiongard, true, false, false},
+		{store.HuduFeedBoth, false, true, true},
+	} {
+		feeds := c.feeds
+		if err := tn.Env.SetPlanSettings(ctx, onboard.SettingsChange{HuduFeeds: &feeds}); err != nil {
+			t.Fatal(err)
+		}
+		rep := doctor(t, tn, checks.Options{})
+		got := found(rep)
+		_, finding := got["hudu-two-feeds"]
+		_, matchers := got["hudu-matchers"]
+		asked := slices.Contains(asked(rep), "two-feeds")
+		if finding != c.finding || asked != c.asked || matchers != c.matchers {
+			t.Errorf("feeds %q: two-feeds finding %v, asked %v, hudu-matchers %v; want %v, %v, %v", c.feeds, finding, asked, matchers, c.finding, c.asked, c.matchers)
+		}
 	}
 }

@@ -332,6 +332,9 @@ func huduMatchers(ctx context.Context, r *run) error {
 	if !ok || p.Left != "halopsa" {
 		return nil
 	}
+	if r.plan.Path == path.C && r.ob.Settings.HuduFeeds != store.HuduFeedBoth {
+		return nil // path C feeds Hudu from Liongard; HaloPSA's matchers are not mspwire's to set
+	}
 	integration, err := r.integration(ctx, "HaloPSA", r.ob.Settings.HuduHaloPSAIntegration)
 	if err != nil || integration == 0 {
 		return err
@@ -410,6 +413,12 @@ func twoFeeds(ctx context.Context, r *run) error {
 	}
 	sortRecords(recs)
 	if len(recs) == 0 {
+		return nil
+	}
+	if r.plan.Path == path.C && r.ob.Settings.HuduFeeds == store.HuduFeedLiongard {
+		r.add(Warn, fmt.Sprintf("%d Hudu companies are fed by both the HaloPSA and the Liongard integration, though Liongard alone was chosen to feed Hudu", len(recs)),
+			"In Hudu > Admin > Integrations > HaloPSA unmatch these companies (or disable the integration); or, if HaloPSA should feed Hudu's companies, "+
+				"contacts and tickets too, mspwire plan --hudu-feeds both and keep HaloPSA's assets apart from Liongard's layouts", recs)
 		return nil
 	}
 	if r.plan.Path == path.C {

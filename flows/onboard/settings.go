@@ -17,6 +17,7 @@ type SettingsChange struct {
 	LiongardGroup           *string // "" or "-" for none
 	HuduHaloPSAIntegration  *int    // the number in the integration page's URL
 	HuduLiongardIntegration *int
+	HuduFeeds               *string // path C: liongard (the default) or both
 }
 
 // SetPlanSettings checks and stores the settings later plans are made
@@ -42,6 +43,15 @@ func (e Env) SetPlanSettings(ctx context.Context, c SettingsChange) error {
 			return errors.New("--hudu-halopsa-integration and --hudu-liongard-integration are positive numbers: the number in the integration page's URL in Hudu")
 		}
 	}
+	var feeds string
+	if c.HuduFeeds != nil {
+		switch f := strings.ToLower(strings.TrimSpace(*c.HuduFeeds)); f {
+		case "", store.HuduFeedLiongard, store.HuduFeedBoth:
+			feeds = f
+		default:
+			return fmt.Errorf("--hudu-feeds %q: choose liongard (Hudu fed by its Liongard integration alone) or both (its HaloPSA integration too)", *c.HuduFeeds)
+		}
+	}
 	detail := map[string]any{}
 	return e.Store.UpdateOnboarding(ctx, e.Profile, func(o *store.Onboarding) error {
 		if c.LiongardTier != nil {
@@ -58,6 +68,9 @@ func (e Env) SetPlanSettings(ctx context.Context, c SettingsChange) error {
 		}
 		if c.HuduLiongardIntegration != nil {
 			o.Settings.HuduLiongardIntegration = *c.HuduLiongardIntegration
+		}
+		if c.HuduFeeds != nil {
+			o.Settings.HuduFeeds = feeds
 		}
 		detail["settings"] = o.Settings
 		return nil

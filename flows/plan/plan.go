@@ -298,11 +298,25 @@ func (b *builder) build(ctx context.Context) error {
 	}
 	b.group()
 	for _, l := range path.Links(b.in.plan.Path, b.in.plan.DocsTool) {
+		if b.secondFeed(l) && b.in.onboarding.Settings.HuduFeeds != store.HuduFeedBoth {
+			if b.in.onboarding.Settings.HuduFeeds == "" {
+				b.note("Path C feeds Hudu from Liongard, so Hudu's HaloPSA matchers are left as they are until you choose what feeds Hudu: " +
+					"Liongard alone (--hudu-feeds liongard), or HaloPSA's companies, contacts and tickets too (--hudu-feeds both: two feeds into one " +
+					"company, the guide's \"multiple data paths\", kept apart by hand). The wizard's plan screen: f")
+			}
+			continue
+		}
 		if err := b.link(ctx, l); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// secondFeed says whether a link makes a second feed into Hudu: on path
+// C, where Liongard feeds Hudu, the links in Hudu's HaloPSA integration.
+func (b *builder) secondFeed(l path.Link) bool {
+	return b.in.plan.Path == path.C && l.Holder == "hudu" && l.Toward == "halopsa"
 }
 
 func (b *builder) create(p review.Pair, d store.Decision) {
@@ -395,6 +409,9 @@ func (b *builder) link(ctx context.Context, l path.Link) error {
 		return err
 	}
 	for _, d := range lp.Actions {
+		if b.secondFeed(l) {
+			d.Warnings = append(d.Warnings, "this Hudu company is fed by Liongard too: keep HaloPSA's asset sync off, or sort-ruled away from the layouts Liongard fills")
+		}
 		b.add(d)
 	}
 	b.notes = append(b.notes, lp.Notes...)

@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/who"
@@ -157,21 +158,45 @@ func TestPathBCreatesWhatLiongardsFilterSelects(t *testing.T) {
 	}
 }
 
-// Path C: Hudu pulls from Liongard, so besides the HaloPSA matchers each
-// Liongard environment's matcher in Hudu's Liongard integration is linked
-// to the Hudu company of the same HaloPSA client.
+// Path C: Hudu pulls from Liongard, so each Liongard environment's
+// matcher in Hudu's Liongard integration is linked to the Hudu company of
+// the same HaloPSA client. Hudu's HaloPSA matchers — a second feed into
+// the same companies — are linked only once the operator chooses both
+// feeds, and then each such link carries a warning.
 func TestPathCLinksHudusLiongardMatchers(t *testing.T) {
 	tn := flowtest.New(t, flowtest.Options{Path: path.C, DocsTool: "hudu", Seed: 6})
 	tn.Decide(t)
-	_, actions := makePlan(t, tn)
-	integrations := map[int]int{}
-	for _, a := range actions {
-		if a.Kind == change.Link {
-			integrations[payload[change.LinkPayload](t, a).Integration]++
+	perIntegration := func(actions []store.Action) (map[int]int, int) {
+		integrations, warned := map[int]int{}, 0
+		for _, a := range actions {
+			if a.Kind == change.Link {
+				integrations[payload[change.LinkPayload](t, a).Integration]++
+				if len(a.Warnings) > 0 && strings.Contains(a.Warnings[0], "fed by Liongard too") {
+					warned++
+				}
+			}
 		}
+		return integrations, warned
 	}
-	if integrations[1] == 0 || integrations[2] == 0 {
-		t.Fatalf("matcher links per integration %v", integrations)
+	p, actions := makePlan(t, tn)
+	if integrations, _ := perIntegration(actions); integrations[1] != 0 || integrations[2] == 0 {
+		t.Fatalf("unchosen feeds: matcher links per integration %v", integrations)
+	}
+	if !strings.Contains(strings.Join(p.Notes, " "), "--hudu-feeds") {
+		t.Fatalf("the plan does not ask what feeds Hudu: %v", p.Notes)
+	}
+	both := store.HuduFeedBoth
+	if err := tn.Env.SetPlanSettings(ctx, onboard.SettingsChange{HuduFeeds: &both}); err != nil {
+		t.Fatal(err)
+	}
+	_, actions = makePlan(t, tn)
+	integrations, warned := perIntegration(actions)
+	if integrations[1] == 0 || integrations[2] == 0 || warned != integrations[1] {
+		t.Fatalf("both feeds: matcher links per integration %v, %d warned", integrations, warned)
+	}
+	bogus := "halopsa"
+	if err := tn.Env.SetPlanSettings(ctx, onboard.SettingsChange{HuduFeeds: &bogus}); err == nil || !strings.Contains(err.Error(), "choose liongard") {
+		t.Fatalf("--hudu-feeds halopsa: %v", err)
 	}
 }
 

@@ -258,6 +258,22 @@ func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b bac
 	if err != nil {
 		return err
 	}
+	if sp.Plan.Path == string(path.C) && sp.HuduFeeds == "" && sp.Plan.ConfirmedAt == nil {
+		// As the plan screen's f: what feeds Hudu decides its links.
+		feeds, err := p.Select("What feeds Hudu?", "path C: Hudu pulls from Liongard; HaloPSA's Hudu integration would be a second feed into the same companies", []prompt.Option{
+			{Label: "Liongard alone: leave Hudu's HaloPSA matchers as they are", Value: store.HuduFeedLiongard},
+			{Label: "Liongard and HaloPSA (companies, contacts, tickets); assets kept apart by hand", Value: store.HuduFeedBoth},
+		}, store.HuduFeedLiongard)
+		if err != nil {
+			return cancelled(err)
+		}
+		if err := b.SetHuduFeeds(ctx, feeds); err != nil {
+			return err
+		}
+		if sp, err = b.MakePlan(ctx); err != nil {
+			return err
+		}
+	}
 	writeSyncPlan(out, sp.Plan, sp.Actions, false)
 	if len(sp.Actions) > 0 {
 		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)

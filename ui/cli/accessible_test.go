@@ -78,3 +78,28 @@ func TestAccessibleReviewNumbersRowsAndHelps(t *testing.T) {
 		t.Fatalf("numbers:\n%s", review)
 	}
 }
+
+// On path C the accessible wizard asks what feeds Hudu before it lists
+// the plan, as the plan screen's f does, and plans with the answer.
+func TestAccessiblePathCAsksWhatFeedsHudu(t *testing.T) {
+	answers := strings.Join([]string{
+		"y", "1", "2", "1", "1", "1",
+		"3",                                           // path C
+		"", "", "", "", "y", "", "", "", "y", "", "y", // credentials, as above
+		"1",                                      // source: HaloPSA
+		"accept strong", "pair", "accept strong", // both pairs' bulk accept
+		"",   // end the review
+		"2",  // Hudu fed by Liongard and HaloPSA
+		"no", // do not apply
+	}, "\n") + "\n"
+	var out, errb bytes.Buffer
+	cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
+		cli.IO{In: strings.NewReader(answers), Out: &out, Err: &errb})
+	text := errb.String()
+	if !strings.Contains(text, "What feeds Hudu?") {
+		t.Fatalf("path C did not ask what feeds Hudu:\n%s", text)
+	}
+	if !strings.Contains(text, "fed by Liongard too") {
+		t.Fatalf("with both feeds the plan warns no HaloPSA link:\n%s", text[strings.Index(text, "What feeds Hudu?"):])
+	}
+}

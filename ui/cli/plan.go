@@ -92,6 +92,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 	var o planOptions
 	var tier, group string
 	var huduHalo, huduLiongard int
+	var huduFeeds string
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Work out, from the review's decisions, what to create and link in each system; nothing is sent",
@@ -114,6 +115,9 @@ func newPlanCmd(g *globals) *cobra.Command {
 			if f.Changed("hudu-liongard-integration") {
 				o.settings.HuduLiongardIntegration = &huduLiongard
 			}
+			if f.Changed("hudu-feeds") {
+				o.settings.HuduFeeds = &huduFeeds
+			}
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error { return planRun(cmd.Context(), g, e, o) })
 		},
 	}
@@ -124,6 +128,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 	f.StringVar(&group, "group", "", "Liongard Environment Group to put them in; \"-\" for none (kept for later plans)")
 	f.IntVar(&huduHalo, "hudu-halopsa-integration", 0, "id of Hudu's HaloPSA integration, the number in its page's URL (found by looking when not given)")
 	f.IntVar(&huduLiongard, "hudu-liongard-integration", 0, "id of Hudu's Liongard integration, the number in its page's URL (found by looking when not given)")
+	f.StringVar(&huduFeeds, "hudu-feeds", "", "path C: what feeds Hudu — liongard (its Liongard integration alone, the default) or both (HaloPSA's integration too: companies, contacts, tickets; assets kept apart by hand); kept for later plans")
 	cmd.AddCommand(newPlanShowCmd(g))
 	return cmd
 }

@@ -27,6 +27,9 @@ type SyncPlan struct {
 	Actions []store.Action
 	Changed []string
 	Running *apply.Holder
+	// HuduFeeds is path C's choice of what feeds Hudu (store.HuduFeed…;
+	// "" not chosen yet), for the plan screen's f.
+	HuduFeeds string
 }
 
 // snapshot is a session as a screen shows it.
@@ -72,6 +75,9 @@ type Backend interface {
 	// MakePlan works out a new sync plan from the review's decisions
 	// (flows/plan); nothing is sent.
 	MakePlan(ctx context.Context) (SyncPlan, error)
+	// SetHuduFeeds keeps path C's choice of what feeds Hudu for later
+	// plans (store.HuduFeedLiongard or store.HuduFeedBoth).
+	SetHuduFeeds(ctx context.Context, feeds string) error
 	// SyncPlan reads a stored plan, the latest when id is 0, with what
 	// changed since it was made if it is not finished (store.ErrNoPlan:
 	// none yet).

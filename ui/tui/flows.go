@@ -109,7 +109,15 @@ func (f Flows) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
 	if err != nil {
 		return SyncPlan{}, err
 	}
-	return snapshot(s), nil
+	sp := snapshot(s)
+	o, err := f.Store.Onboarding(ctx, f.Profile)
+	sp.HuduFeeds = o.Settings.HuduFeeds
+	return sp, err
+}
+
+// SetHuduFeeds keeps path C's choice of what feeds Hudu.
+func (f Flows) SetHuduFeeds(ctx context.Context, feeds string) error {
+	return f.SetPlanSettings(ctx, onboard.SettingsChange{HuduFeeds: &feeds})
 }
 
 // ConfirmPlan confirms a plan with what the operator typed.

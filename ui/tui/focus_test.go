@@ -127,3 +127,48 @@ func TestMarkingATwinToCreateWarns(t *testing.T) {
 		t.Fatalf("warning %q (want %q)", got, want)
 	}
 }
+
+// pathCPlan is a path C plan whose backend keeps what feeds Hudu.
+type pathCPlan struct {
+	fixed
+	feeds *string
+}
+
+func (c pathCPlan) plan(sp SyncPlan) SyncPlan {
+	sp.Plan.Path, sp.HuduFeeds = "C", *c.feeds
+	return sp
+}
+func (c pathCPlan) MakePlan(ctx context.Context) (SyncPlan, error) {
+	sp, err := c.fixed.MakePlan(ctx)
+	return c.plan(sp), err
+}
+func (c pathCPlan) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
+	sp, err := c.fixed.SyncPlan(ctx, id)
+	return c.plan(sp), err
+}
+func (c pathCPlan) SetHuduFeeds(_ context.Context, feeds string) error {
+	*c.feeds = feeds
+	return nil
+}
+
+// On path C the plan screen says what feeds Hudu, and f chooses it:
+// Liongard alone, then HaloPSA too, each time planning again.
+func TestPathCPlanChoosesWhatFeedsHudu(t *testing.T) {
+	feeds := ""
+	w := NewWizard(context.Background(), pathCPlan{fixed{stage: onboard.StagePlan}, &feeds})
+	send(w, tea.WindowSizeMsg{Width: 80, Height: 40})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("enter")...)
+	flat := func() string { return strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ") }
+	if !strings.Contains(flat(), "What feeds Hudu is not chosen yet") {
+		t.Fatalf("the plan does not say what feeds Hudu:\n%s", flat())
+	}
+	send(w, press("f")...)
+	if feeds != store.HuduFeedLiongard || !strings.Contains(flat(), "Hudu is fed by its Liongard integration alone") {
+		t.Fatalf("after f: feeds %q:\n%s", feeds, flat())
+	}
+	send(w, press("f")...)
+	if feeds != store.HuduFeedBoth || !strings.Contains(flat(), "Hudu is fed by Liongard and by HaloPSA") {
+		t.Fatalf("after f again: feeds %q:\n%s", feeds, flat())
+	}
+}

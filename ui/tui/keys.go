@@ -49,7 +49,7 @@ func keyReference() []keySection {
 			rvStrong, rvUndo, rvNext, rvFilter, rvBand, rvState, rvHide, rvDups, rvStale, rvPair}},
 		{"Review: filtering by text", []key.Binding{rvKeepText, rvCancel}},
 		{"Review: re-mapping", []key.Binding{rvPickUp, rvPickDown, rvChoose, rvCancel}},
-		{"Plan", []key.Binding{keyUp, keyDown, plOpen, plApply, plResume, plRetry, plFinish, plReplan}},
+		{"Plan", []key.Binding{keyUp, keyDown, plOpen, plApply, plResume, plRetry, plFinish, plReplan, plFeeds}},
 		{"Plan: the typed confirmation", []key.Binding{plConfirm, plCancel}},
 		{"Apply", []key.Binding{apSteps, apCheck, apRetry}},
 		{"Steps", []key.Binding{keyUp, keyDown, keyTick}},

@@ -15,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -50,6 +51,7 @@ var (
 	plRetry   = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "retry the failed"))
 	plFinish  = key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "record it (nothing to send)"))
 	plReplan  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "make a fresh plan"))
+	plFeeds   = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "what feeds Hudu (path C)"))
 	plConfirm = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply if you typed yes"))
 	plCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 )
@@ -92,7 +94,36 @@ func (p *planScreen) keys() []key.Binding {
 	if k, ok := p.goKey(); ok {
 		keys = append(keys, k)
 	}
-	return append(keys, plReplan)
+	keys = append(keys, plReplan)
+	if p.choosesFeeds() {
+		keys = append(keys, plFeeds)
+	}
+	return keys
+}
+
+// choosesFeeds: on path C, before the plan is confirmed, f chooses what
+// feeds Hudu — Liongard alone, or HaloPSA's integration too.
+func (p *planScreen) choosesFeeds() bool {
+	return p.sp.Plan.Path == string(path.C) && p.sp.Plan.ConfirmedAt == nil
+}
+
+// feedsWords says what feeds Hudu as the plan screen shows it.
+func feedsWords(feeds string) string {
+	switch feeds {
+	case store.HuduFeedLiongard:
+		return "Hudu is fed by its Liongard integration alone; its HaloPSA matchers are left as they are. f: HaloPSA too."
+	case store.HuduFeedBoth:
+		return "Hudu is fed by Liongard and by HaloPSA (companies, contacts, tickets): each HaloPSA link is warned, keep the assets apart by hand. f: Liongard alone."
+	}
+	return "What feeds Hudu is not chosen yet: its HaloPSA matchers are left as they are. f: Liongard alone, then HaloPSA too."
+}
+
+// nextFeeds is what f chooses next.
+func nextFeeds(feeds string) string {
+	if feeds == store.HuduFeedLiongard {
+		return store.HuduFeedBoth
+	}
+	return store.HuduFeedLiongard
 }
 
 // goKey is what y does for this plan, if anything.
@@ -203,6 +234,16 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 		}
 	case offered(k, keys, plReplan):
 		return swapEvent{newPlanScreen(true, 0)}
+	case offered(k, keys, plFeeds):
+		feeds := nextFeeds(p.sp.HuduFeeds)
+		return askEvent{label: "Planning again with what feeds Hudu (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
+			b := backendOf(ctx)
+			if err := b.SetHuduFeeds(ctx, feeds); err != nil {
+				return syncPlanMsg{err: err}
+			}
+			sp, err := b.MakePlan(ctx)
+			return syncPlanMsg{sp, err}
+		}}
 	case key.Matches(k, plApply):
 		if _, ok := p.goKey(); !ok {
 			if len(p.sp.Changed) > 0 {
@@ -317,6 +358,9 @@ func (p *planScreen) view(width, height int) string {
 	}
 	if len(p.sp.Changed) > 0 {
 		b.WriteString(errStyle.Render(wrap("Stale: since it was made, "+strings.Join(p.sp.Changed, "; ")+". Press r for a fresh plan.", width)) + "\n")
+	}
+	if p.choosesFeeds() {
+		b.WriteString(wrap(feedsWords(p.sp.HuduFeeds), width) + "\n")
 	}
 	b.WriteString("\n")
 	for i, g := range p.groups {

@@ -138,6 +138,7 @@ func (f fixed) SyncPlan(_ context.Context, id int64) (SyncPlan, error) {
 	return sp, nil
 }
 func (f fixed) ConfirmPlan(context.Context, int64, string) error { return nil }
+func (f fixed) SetHuduFeeds(context.Context, string) error       { return nil }
 
 // Apply does every action, but one Hudu link fails.
 func (f fixed) Apply(ctx context.Context, id int64, obs apply.Observer) (apply.Result, error) {
