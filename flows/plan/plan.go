@@ -408,8 +408,17 @@ func (b *builder) link(ctx context.Context, l path.Link) error {
 	if err != nil {
 		return err
 	}
+	fed := map[string]bool{} // source records Liongard feeds too
+	if b.secondFeed(l) {
+		for _, d := range b.in.decisions[review.NewPair(src, "liongard").ID] {
+			if d.State == store.StateCreate || (d.State == store.StateAccepted || d.State == store.StateRemapped) && d.Right.ID != "" {
+				fed[d.Left.ID] = true
+			}
+		}
+	}
 	for _, d := range lp.Actions {
-		if b.secondFeed(l) {
+		// A HaloPSA matcher's sync id is its HaloPSA client's id.
+		if p, ok := d.Payload.(change.LinkPayload); ok && fed[p.SyncID] {
 			d.Warnings = append(d.Warnings, "this Hudu company is fed by Liongard too: keep HaloPSA's asset sync off, or sort-ruled away from the layouts Liongard fills")
 		}
 		b.add(d)

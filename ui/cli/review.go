@@ -226,7 +226,7 @@ func newMatchDecideCmd(g *globals, verb string) *cobra.Command {
 					}
 					fmt.Fprintf(g.io.Err, "Accepted %d exact and strong suggestions, as one action (mspwire match undo takes them all back).\n", total)
 					if left > 0 {
-						fmt.Fprintf(g.io.Err, "Skipped %d rows whose match has a twin: a person should look (mspwire match list --band strong --state todo).\n", left)
+						fmt.Fprintf(g.io.Err, "Skipped %s whose match has a twin: a person should look (mspwire match list --band strong --state todo).\n", plural(left, "row"))
 					}
 					return nil
 				}

@@ -109,7 +109,7 @@ func TestNoKeyringIsSaidBeforeASecretIsTyped(t *testing.T) {
 	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
 	send(w, press("enter")...)
 	view := strings.Join(strings.Fields(xansi.Strip(w.View().Content)), " ")
-	if !strings.Contains(view, "No OS keyring is available: a secret typed here is kept in memory for this run only") {
+	if !strings.Contains(view, "No OS keyring is available: a secret typed here is kept in memory for this run only") || !strings.Contains(view, "never shown; kept in memory for this run only") {
 		t.Fatalf("the form does not say there is no keyring:\n%s", view)
 	}
 	for _, typed := range []string{"https://typed.widgetly.example", "typedws", "good-token"} {

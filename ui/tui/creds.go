@@ -128,7 +128,7 @@ func (c *credsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		return c.enter(), nil
 	case defaultsMsg:
 		c.secret = m.secret
-		c.form = newCredForm(adapter.InfoOf(c.system()), m.values, &c.secret, allFields, "")
+		c.form = newCredForm(adapter.InfoOf(c.system()), m.values, &c.secret, allFields, c.secretHelp())
 	case connectedMsg:
 		c.result = &m
 		if m.err == nil {
@@ -154,7 +154,7 @@ func (c *credsScreen) input(msg tea.Msg) event {
 			// Edit what was refused: the URL and ids typed stay.
 			tried := c.result.tried
 			c.result = nil
-			c.form = newCredForm(adapter.InfoOf(c.system()), tried, &c.secret, allFields, "")
+			c.form = newCredForm(adapter.InfoOf(c.system()), tried, &c.secret, allFields, c.secretHelp())
 			return nil
 		case isKey && key.Matches(k, keyReplace):
 			c.result = nil
@@ -222,6 +222,15 @@ func (c *credsScreen) formHead(width int) string {
 		head += wrap("note: the trailing slash will be removed; the vendors' own settings pages want none.", width) + "\n\n"
 	}
 	return head
+}
+
+// secretHelp replaces the secret field's "stored in the OS keyring" when
+// there is none.
+func (c *credsScreen) secretHelp() string {
+	if c.savesTo == store.SourceMemory {
+		return "Pasted, never shown; kept in memory for this run only (no OS keyring)"
+	}
+	return ""
 }
 
 // where is where a saved secret lives, as the operator should hear it.

@@ -253,7 +253,7 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		}
 		what := fmt.Sprintf("Accepted %s exact and strong suggestions (u undoes them all).", thousands(len(ids)))
 		if left := r.model.HeldBack(); left > 0 {
-			what += fmt.Sprintf(" Skipped %s rows whose match has a twin: yours to look at.", thousands(left))
+			what += fmt.Sprintf(" Skipped %s whose match has a twin: yours to look at.", counted(left, "row"))
 		}
 		return r.decide(changes, what)
 	case offered(k, keys, rvUndo):
