@@ -67,7 +67,8 @@ func (d *demoDir) Close() {
 
 // sweepDemoLeftovers removes what killed demos left: for each demo
 // directory whose lock is free, its keyring entries, then the directory.
-// It says what it removed; what it cannot remove it leaves and says so.
+// Without a keyring (kr nil) a directory whose demo kept secrets there is
+// left for a demo that has one. It says what it removed.
 func sweepDemoLeftovers(ctx context.Context, kr *store.Keyring, out io.Writer) {
 	if !sweepable {
 		return
@@ -84,6 +85,10 @@ func sweepDemoLeftovers(ctx context.Context, kr *store.Keyring, out io.Writer) {
 		}
 		scope, err := os.ReadFile(filepath.Join(dir, demoScopeFile))
 		if err == nil && strings.TrimSpace(string(scope)) != "" {
+			if kr == nil {
+				lock.Close()
+				continue
+			}
 			if err := forgetDemoSecrets(ctx, kr.Scoped(strings.TrimSpace(string(scope))), "demo"); err != nil {
 				lock.Close()
 				fmt.Fprintf(out, "A demo that was killed left %s; its keyring entries could not be removed (%v), so it is kept.\n", dir, err)
@@ -93,7 +98,7 @@ func sweepDemoLeftovers(ctx context.Context, kr *store.Keyring, out io.Writer) {
 		err = os.RemoveAll(dir)
 		lock.Close()
 		if err == nil {
-			fmt.Fprintf(out, "Removed what a demo that was killed left: %s and its keyring entries.\n", dir)
+			fmt.Fprintf(out, "Removed what a demo that was killed left: %s (and its keyring entries).\n", dir)
 		}
 	}
 }

@@ -68,7 +68,7 @@ func TestTheNextDemoSweepsWhatAKilledOneLeft(t *testing.T) {
 	if _, err := kr.Scoped(string(killedScope)).Get(ctx, ref); !errors.Is(err, store.ErrSecretNotFound) {
 		t.Errorf("the killed demo's secret is still in the keyring: %v", err)
 	}
-	if !strings.Contains(errb.String(), "Removed what a demo that was killed left: "+killed) {
+	if !strings.Contains(errb.String(), "Removed what a demo that was killed left: "+killed+" (and its keyring entries)") {
 		t.Errorf("the sweep was not said:\n%s", errb.String())
 	}
 	if _, err := os.Stat(running); err != nil {
@@ -80,5 +80,41 @@ func TestTheNextDemoSweepsWhatAKilledOneLeft(t *testing.T) {
 	// The demo that just ran removed its own directory too.
 	if left, _ := filepath.Glob(filepath.Join(os.TempDir(), demoDirPattern)); len(left) != 1 || left[0] != running {
 		t.Errorf("demo directories left: %v", left)
+	}
+}
+
+// Without a keyring, a killed demo that kept its secrets in memory is
+// removed whole; one whose secrets are in a keyring is left for a demo
+// that can reach it.
+func TestWithoutAKeyringOnlyMemoryDemosAreSwept(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	killed := func(scope string) string {
+		dir, err := os.MkdirTemp("", demoDirPattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lock, _, err := lockDir(filepath.Join(dir, demoLockFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lock.Close()
+		if scope != "" {
+			if err := os.WriteFile(filepath.Join(dir, demoScopeFile), []byte(scope), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	inMemory, inKeyring := killed(""), killed("some-scope")
+	var out bytes.Buffer
+	sweepDemoLeftovers(context.Background(), nil, &out)
+	if _, err := os.Stat(inMemory); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a memory-only demo's directory is still there: %v", err)
+	}
+	if _, err := os.Stat(inKeyring); err != nil {
+		t.Errorf("a demo with keyring entries was removed without a keyring: %v", err)
+	}
+	if !strings.Contains(out.String(), inMemory) || strings.Contains(out.String(), inKeyring) {
+		t.Errorf("said: %s", out.String())
 	}
 }

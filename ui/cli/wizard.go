@@ -99,15 +99,17 @@ func newDemoCmd(g *globals) *cobra.Command {
 			}
 			if err := kr.Usable(ctx); err != nil {
 				fmt.Fprintf(g.io.Err, "No OS keyring is available (%v).\nThe demo keeps its sandbox secrets in memory for this run only.\n", err)
+				sweepDemoLeftovers(ctx, nil, g.io.Err)
 				kr = store.NewMemoryKeyring()
 			} else {
 				sweepDemoLeftovers(ctx, kr, g.io.Err)
+				// Its keyring entries' scope, for a sweep after a kill.
+				if err := dir.remember(st.ID()); err != nil {
+					return err
+				}
 			}
 			// The demo's own data directory id scopes its keyring entries:
 			// it can never read or remove a real profile's secrets.
-			if err := dir.remember(st.ID()); err != nil {
-				return err
-			}
 			kr = kr.Scoped(st.ID())
 			defer forgetDemoSecrets(context.Background(), kr, profile)
 			g.profile = profile
