@@ -106,11 +106,11 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 		}
 		was, now := pl.Inputs[part], in.parts[part]
 		if was != now {
-			change := describeChange(part, was, now)
+			said := describeChange(part, was, now)
 			if named := namedChanges(pl.Inputs[snapshotPrefix+part], in.parts[snapshotPrefix+part]); named != "" {
-				change += ": " + named
+				said += ": " + named
 			}
-			changed = append(changed, change)
+			changed = append(changed, said)
 		}
 	}
 	return changed, nil
