@@ -348,9 +348,25 @@ func ensureFile(path string) (created bool, err error) {
 	}
 }
 
+// inTx runs f in one transaction: committed when f returns nil.
+func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.describe(err)
+	}
+	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	return s.describe(tx.Commit())
+}
+
 // describe turns a driver error on the file into one that names the file
 // and says what to do.
 func (s *Store) describe(err error) error {
+	if err == nil {
+		return nil
+	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"),

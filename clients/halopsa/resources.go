@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -113,15 +114,20 @@ type SLA struct {
 	Priorities []Priority `json:"priorities"`
 }
 
-// InvoiceLine is a line of a recurring invoice.
+// InvoiceLine is a line of a recurring invoice (schema "InvoiceDetail").
 type InvoiceLine struct {
-	ItemCode       string  `json:"item_code"`
-	Description    string  `json:"item_shortdescription"`
-	Quantity       float64 `json:"qty_order"`
-	UnitPrice      float64 `json:"unit_price"`
-	NetAmount      float64 `json:"net_amount"`
-	QuantityAssets float64 `json:"quantity_assets"`
-	QuantityUsers  float64 `json:"quantity_users"`
+	ID          int     `json:"id"`
+	InvoiceID   int     `json:"ihid"`
+	ItemID      int     `json:"_itemid"`
+	ItemCode    string  `json:"item_code"`
+	Description string  `json:"item_shortdescription"`
+	Quantity    float64 `json:"qty_order"`
+	UnitPrice   float64 `json:"unit_price"`
+	NetAmount   float64 `json:"net_amount"`
+	// Calculated lines get their quantity from Halo's own counts (users,
+	// assets, licences): set by hand, Halo would overwrite it.
+	Calculated bool `json:"_is_calculated_line"`
+	Inactive   bool `json:"isinactive"`
 }
 
 // RecurringInvoice is a recurring invoice (schema "InvoiceHeader").
@@ -132,6 +138,39 @@ type RecurringInvoice struct {
 	ContractRef string        `json:"contract_ref"`
 	Disabled    bool          `json:"disabled"`
 	Lines       []InvoiceLine `json:"lines"`
+}
+
+// Item is a product or service lines bill (schema "Item").
+type Item struct {
+	ID                int     `json:"id"`
+	Name              string  `json:"name"`
+	Description       string  `json:"description"`
+	InternalReference string  `json:"internalreference"`
+	ExternalReference string  `json:"externalreference"`
+	SupplierPartCode  string  `json:"supplier_part_code"`
+	IsRecurring       bool    `json:"isrecurringitem"`
+	RecurringPrice    float64 `json:"recurringprice"`
+}
+
+// Ticket is a HaloPSA ticket (schema "Faults"), the fields mspwire reads.
+type Ticket struct {
+	ID           int    `json:"id"`
+	Summary      string `json:"summary"`
+	Details      string `json:"details"`
+	TicketTypeID int    `json:"tickettype_id"`
+	ClientID     int    `json:"client_id"`
+	Team         string `json:"team"`
+}
+
+// NewTicket is a ticket to open. Fields holds the ticket type's mandatory
+// custom fields by id, which Halo refuses the ticket without.
+type NewTicket struct {
+	Summary      string
+	Details      string
+	TicketTypeID int
+	ClientID     int
+	Team         string
+	Fields       map[int]string
 }
 
 // ListClientsOptions filter the client list.
@@ -259,6 +298,93 @@ func (c *Client) ListRecurringInvoices(ctx context.Context, clientID int) ([]Rec
 		q.Set("client_id", strconv.Itoa(clientID))
 	}
 	return list[RecurringInvoice](ctx, c, "/api/RecurringInvoice", "invoices", q)
+}
+
+// RecurringInvoice reads one recurring invoice with its lines.
+func (c *Client) RecurringInvoice(ctx context.Context, id int) (RecurringInvoice, error) {
+	var out RecurringInvoice
+	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/RecurringInvoice/" + strconv.Itoa(id)}, nil, &out)
+	return out, err
+}
+
+// SetLineQuantity sets one line's quantity to qty (never adds to it). It
+// reads the invoice and posts the header back with every line as read,
+// the one changed — the update practitioners trust; /updatelines "can
+// cause issues", and a line left out of lines[] may be deleted. Each
+// line is sent back as Halo gave it, fields mspwire does not know kept.
+// Sending it again sets the same number: safe to repeat.
+func (c *Client) SetLineQuantity(ctx context.Context, invoiceID, lineID int, qty float64) (RecurringInvoice, error) {
+	path := "/api/RecurringInvoice/" + strconv.Itoa(invoiceID)
+	var raw map[string]json.RawMessage
+	if err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: path}, nil, &raw); err != nil {
+		return RecurringInvoice{}, err
+	}
+	var lines []map[string]any
+	if err := json.Unmarshal(raw["lines"], &lines); err != nil {
+		return RecurringInvoice{}, fmt.Errorf("HaloPSA: GET %s: the lines are unreadable: %w", path, err)
+	}
+	found := false
+	for _, l := range lines {
+		if id, _ := l["id"].(float64); int(id) == lineID {
+			l["qty_order"], found = qty, true
+		}
+	}
+	if !found {
+		return RecurringInvoice{}, fmt.Errorf("HaloPSA: recurring invoice %d has no line %d any more", invoiceID, lineID)
+	}
+	body := []map[string]any{{"id": invoiceID, "lines": lines}}
+	var out jsonOneOrMany[RecurringInvoice]
+	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/RecurringInvoice"}, body, &out); err != nil {
+		return RecurringInvoice{}, err
+	}
+	if len(out.items) != 1 {
+		return RecurringInvoice{}, fmt.Errorf("HaloPSA: POST /api/RecurringInvoice: expected the invoice back, got %d", len(out.items))
+	}
+	return out.items[0], nil
+}
+
+// ListItems reads the items lines can bill.
+func (c *Client) ListItems(ctx context.Context) ([]Item, error) {
+	return list[Item](ctx, c, "/api/Item", "items", nil)
+}
+
+// ListTickets reads a client's tickets whose summary contains search.
+func (c *Client) ListTickets(ctx context.Context, clientID int, search string) ([]Ticket, error) {
+	q := url.Values{}
+	if clientID != 0 {
+		q.Set("client_id", strconv.Itoa(clientID))
+	}
+	if search != "" {
+		q.Set("search", search)
+	}
+	return list[Ticket](ctx, c, "/api/Tickets", "tickets", q)
+}
+
+// CreateTicket opens a ticket. Never re-sent blindly: on a timeout, look
+// for it (ListTickets by its summary) before trying again.
+func (c *Client) CreateTicket(ctx context.Context, t NewTicket) (Ticket, error) {
+	if strings.TrimSpace(t.Summary) == "" {
+		return Ticket{}, errors.New("HaloPSA: a ticket needs a summary")
+	}
+	in := map[string]any{"summary": t.Summary, "details": t.Details, "tickettype_id": t.TicketTypeID, "client_id": t.ClientID}
+	if t.Team != "" {
+		in["team"] = t.Team
+	}
+	if len(t.Fields) > 0 {
+		var cf []map[string]any
+		for id, v := range t.Fields {
+			cf = append(cf, map[string]any{"id": id, "value": v})
+		}
+		in["customfields"] = cf
+	}
+	var out jsonOneOrMany[Ticket]
+	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Tickets", Creates: true}, []map[string]any{in}, &out); err != nil {
+		return Ticket{}, err
+	}
+	if len(out.items) != 1 {
+		return Ticket{}, fmt.Errorf("HaloPSA: POST /api/Tickets: expected the ticket back, got %d", len(out.items))
+	}
+	return out.items[0], nil
 }
 
 // LiongardScopes are what Liongard's HaloPSA integration needs: tickets,

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mspwire/mspwire/clients/httpx"
 )
@@ -96,15 +98,99 @@ type Alert struct {
 	CreatedOn   string `json:"CreatedOn"`
 }
 
-// MetricValue is one system's value of one metric.
+// MetricValue is one system's value of one metric at its latest
+// inspection (TimelineDate).
 type MetricValue struct {
 	SystemID        int    `json:"SystemID"`
 	FriendlyName    string `json:"FriendlyName"`
+	InspectorName   string `json:"InspectorName"`
 	EnvironmentID   int    `json:"EnvironmentID"`
 	EnvironmentName string `json:"EnvironmentName"`
 	MetricID        int    `json:"MetricID"`
+	MetricUUID      string `json:"MetricUUID"`
 	MetricName      string `json:"MetricName"`
+	TimelineID      int    `json:"TimelineID"`
+	TimelineDate    string `json:"TimelineDate"`
 	Value           any    `json:"Value"`
+}
+
+// Count reads the value as a whole number: Liongard returns a count as a
+// number on one system and as a numeric string ("12") on another.
+func (v MetricValue) Count() (int, bool) {
+	switch x := v.Value.(type) {
+	case float64:
+		if x == float64(int(x)) && x >= 0 {
+			return int(x), true
+		}
+	case string:
+		if n, err := strconv.Atoi(strings.TrimSpace(x)); err == nil && n >= 0 {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// InspectedAt is when the value's inspection ran (zero when unreadable).
+func (v MetricValue) InspectedAt() time.Time {
+	t, err := time.Parse(time.RFC3339Nano, v.TimelineDate)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// Metric is a Liongard metric: a JMESPath query of one inspector's data.
+// v1 spells the UUID field "UUIDS"; v2 and clients in the wild "UUID".
+type Metric struct {
+	ID             int             `json:"ID"`
+	Name           string          `json:"Name"`
+	UUID           string          `json:"UUID"`
+	UUIDS          string          `json:"UUIDS"`
+	Inspector      Inspector       `json:"Inspector"`
+	MetricDisplay  bool            `json:"MetricDisplay"`
+	MetricVersions []MetricVersion `json:"MetricVersions"`
+}
+
+// MetricVersion is a metric's query for one inspector version.
+type MetricVersion struct {
+	ID                 int    `json:"ID"`
+	InspectorVersionID int    `json:"InspectorVersionID"`
+	Query              string `json:"Query"`
+}
+
+// Key is the metric's UUID, whichever field carried it.
+func (m Metric) Key() string {
+	if m.UUID != "" {
+		return m.UUID
+	}
+	return m.UUIDS
+}
+
+// NewMetric is a metric to create: a valid JMESPath query for the
+// inspector's version (the latest, by the spec's advice).
+type NewMetric struct {
+	Name               string
+	InspectorID        int
+	InspectorVersionID int
+	Query              string
+	Display            bool // shown in Liongard and to integrations
+}
+
+// InspectorVersion is one release of an inspector.
+type InspectorVersion struct {
+	ID   int    `json:"ID"`
+	Name string `json:"Name"`
+}
+
+// LaunchpointEntity is a launchpoint as an environment's related entities
+// list it: with its system and inspector.
+type LaunchpointEntity struct {
+	ID            int    `json:"ID"`
+	Alias         string `json:"Alias"`
+	SystemID      int    `json:"SystemID"`
+	InspectorID   int    `json:"InspectorID"`
+	InspectorName string `json:"InspectorName"`
+	Enabled       bool   `json:"Enabled"`
 }
 
 // V1 list calls use the paths as v1 documents them, without a trailing
@@ -268,6 +354,53 @@ func (c *Client) Systems(ctx context.Context) ([]System, error) {
 // Alerts lists the actionable alerts (v1 /tasks).
 func (c *Client) Alerts(ctx context.Context) ([]Alert, error) {
 	return v1[[]Alert](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/tasks"}, nil)
+}
+
+// Metrics lists the metrics the instance has: Liongard's library and the
+// partner's own (v1, a bare array).
+func (c *Client) Metrics(ctx context.Context) ([]Metric, error) {
+	return v1[[]Metric](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/metrics"}, nil)
+}
+
+// CreateMetric creates a metric. Never re-sent blindly: on a timeout, look
+// for it by name before trying again.
+func (c *Client) CreateMetric(ctx context.Context, m NewMetric) (Metric, error) {
+	if err := checkName(m.Name); err != nil {
+		return Metric{}, err
+	}
+	body := map[string]any{"Name": m.Name, "InspectorID": m.InspectorID, "MetricDisplay": m.Display, "ChangesEnabled": false,
+		"Queries": []map[string]any{{"Query": m.Query, "InspectorVersionID": m.InspectorVersionID}}}
+	return v1[Metric](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics", Creates: true}, body)
+}
+
+// LatestInspectorVersion is the newest release of an inspector: the
+// highest id, as the spec says.
+func (c *Client) LatestInspectorVersion(ctx context.Context, inspectorID int) (InspectorVersion, error) {
+	q := url.Values{"orderBy[]": {"desc"}}
+	vs, err := v1[[]InspectorVersion](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/inspector/" + strconv.Itoa(inspectorID) + "/versions", Query: q}, nil)
+	if err != nil {
+		return InspectorVersion{}, err
+	}
+	if len(vs) == 0 {
+		return InspectorVersion{}, fmt.Errorf("Liongard: inspector %d has no versions", inspectorID)
+	}
+	latest := vs[0]
+	for _, v := range vs {
+		if v.ID > latest.ID {
+			latest = v
+		}
+	}
+	return latest, nil
+}
+
+// RelatedLaunchpoints lists an environment's launchpoints, each with its
+// system (v2 related entities): the cheapest way from an environment to
+// its systems.
+func (c *Client) RelatedLaunchpoints(ctx context.Context, environmentID int) ([]LaunchpointEntity, error) {
+	out, _, err := v2[struct {
+		LaunchPoints []LaunchpointEntity `json:"LaunchPoints"`
+	}](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/environments/" + strconv.Itoa(environmentID) + "/relatedEntities"}, nil)
+	return out.LaunchPoints, err
 }
 
 // EvaluateMetrics reads the values of metrics (ids or UUIDs) for every

@@ -88,7 +88,7 @@ func (haloPSA) Companies(c *Clients) Companies { return haloCompanies{c} }
 
 func (haloPSA) Executors(c *Clients) map[change.Kind]Executor {
 	return map[change.Kind]Executor{change.Create: createExecutor{system: "halopsa", companies: haloCompanies{c}},
-		change.Link: haloITGlueLinks{c}}
+		change.Link: haloITGlueLinks{c}, change.Quantity: haloQuantities{c}, change.Ticket: haloTickets{c}}
 }
 
 // HaloPSA is the run's HaloPSA client.
@@ -252,4 +252,89 @@ func (e haloITGlueLinks) set(ctx context.Context, in []halopsa.ITGlueLink) error
 		}
 	}
 	return nil
+}
+
+// haloQuantities sets recurring invoice lines' quantities, one line a
+// call (each is a read and a write of its invoice). Setting a number is
+// safe to repeat.
+type haloQuantities struct{ c *Clients }
+
+func (haloQuantities) Batch() int  { return 1 }
+func (haloQuantities) Repeatable() {}
+
+func (h haloQuantities) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
+	out := make([]Outcome, len(actions))
+	c, err := h.c.HaloPSA(ctx)
+	for i, a := range actions {
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		p, derr := change.Decode[change.QuantityPayload](a)
+		if derr != nil {
+			out[i].Err = derr
+			continue
+		}
+		if _, serr := c.SetLineQuantity(ctx, p.InvoiceID, p.LineID, p.Quantity); serr != nil {
+			out[i].Err = serr
+			continue
+		}
+		out[i].ExternalID = strconv.Itoa(p.LineID)
+	}
+	return out
+}
+
+// haloTickets opens tickets. A ticket whose answer was lost is looked up
+// by its client and summary before it is sent again.
+type haloTickets struct{ c *Clients }
+
+func (haloTickets) Batch() int { return 1 }
+
+func (h haloTickets) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
+	out := make([]Outcome, len(actions))
+	c, err := h.c.HaloPSA(ctx)
+	for i, a := range actions {
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		p, derr := change.Decode[change.TicketPayload](a)
+		if derr != nil {
+			out[i].Err = derr
+			continue
+		}
+		t, terr := c.CreateTicket(ctx, halopsa.NewTicket{Summary: p.Summary, Details: p.Details, TicketTypeID: p.TicketTypeID,
+			ClientID: p.ClientID, Team: p.Team, Fields: p.Fields})
+		if terr != nil {
+			out[i].Err = terr
+			continue
+		}
+		out[i].ExternalID = strconv.Itoa(t.ID)
+	}
+	return out
+}
+
+// Look finds the tickets of a client with the action's exact summary.
+func (h haloTickets) Look(ctx context.Context, _ Run, actions []store.Action) (map[int64]string, error) {
+	c, err := h.c.HaloPSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	found := map[int64]string{}
+	for _, a := range actions {
+		p, err := change.Decode[change.TicketPayload](a)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := c.ListTickets(ctx, p.ClientID, p.Summary)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			if t.Summary == p.Summary {
+				found[a.ID] = strconv.Itoa(t.ID)
+			}
+		}
+	}
+	return found, nil
 }

@@ -48,6 +48,8 @@ const (
 	Group     Kind = "group"     // put records in a group (Liongard's Environment Groups)
 	Link      Kind = "link"      // set a record's link to another system's record
 	Checklist Kind = "checklist" // what only a vendor's console can do: onto the checklist
+	Quantity  Kind = "quantity"  // set a recurring invoice line's quantity to a number
+	Ticket    Kind = "ticket"    // open a ticket that describes what a person must look at
 )
 
 // kinds says each kind in words: its noun and what a run did.
@@ -59,6 +61,8 @@ var kinds = []struct {
 	{Group, "group", "grouped"},
 	{Link, "link", "linked"},
 	{Checklist, "checklist", "put on the checklist"},
+	{Quantity, "quantity", "set"},
+	{Ticket, "ticket", "opened"},
 }
 
 // Kinds lists the action kinds in plan order.

@@ -55,3 +55,26 @@ type ChecklistPayload struct {
 	Reason string   `json:"reason"`
 	Items  []string `json:"items"`
 }
+
+// QuantityPayload sets a recurring invoice line's quantity: to a number,
+// never by adding, so sending it twice leaves the same line.
+type QuantityPayload struct {
+	InvoiceID int     `json:"invoice_id"`
+	LineID    int     `json:"line_id"`
+	Item      string  `json:"item"`
+	Quantity  float64 `json:"quantity"`
+	Was       float64 `json:"was"`
+	Client    string  `json:"client"`
+}
+
+// TicketPayload opens a ticket for a client. Summary is unique to the
+// change: it is how a ticket whose answer was lost is found again.
+type TicketPayload struct {
+	ClientID     int            `json:"client_id"`
+	Client       string         `json:"client"`
+	Summary      string         `json:"summary"`
+	Details      string         `json:"details"`
+	TicketTypeID int            `json:"ticket_type_id"`
+	Team         string         `json:"team,omitempty"`
+	Fields       map[int]string `json:"fields,omitempty"`
+}

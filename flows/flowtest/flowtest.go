@@ -5,6 +5,7 @@ package flowtest
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/mspwire/mspwire/flows/adapter"
@@ -149,4 +150,57 @@ func (tn *Tenant) Decide(t testing.TB) map[string]int {
 		created[p.ID] = len(none)
 	}
 	return created
+}
+
+// DecideAsTheWorldIs decides a pair as an operator who knows every
+// customer would: each customer's first record of the left system is
+// linked to its first record of the right one, and every other row is
+// ignored. Records are told apart by the names the world gave them.
+func (tn *Tenant) DecideAsTheWorldIs(t testing.TB, pair string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := tn.Review.SetPair(pair); err != nil {
+		t.Fatal(err)
+	}
+	left, right, _ := strings.Cut(pair, ":")
+	recs, err := tn.Env.Store.Records(ctx, tn.Env.Profile, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rightID := map[string]string{}
+	for _, r := range recs {
+		rightID[r.Name] = r.ExternalID
+	}
+	want := map[string]string{} // left name -> right id
+	taken := map[string]bool{}  // two customers of one name in a big world: the first keeps it
+	for _, c := range tn.Sandbox.World.Customers {
+		l, r := c.In[left], c.In[right]
+		if len(l) > 0 && len(r) > 0 && rightID[r[0].Name] != "" && !taken[rightID[r[0].Name]] && want[l[0].Name] == "" {
+			want[l[0].Name] = rightID[r[0].Name]
+			taken[rightID[r[0].Name]] = true
+		}
+	}
+	// Every row is ignored first, so no row holds a record another is
+	// about to take.
+	var ignore []int64
+	type remap struct {
+		id    int64
+		right string
+	}
+	var link []remap
+	for _, d := range tn.Review.All(pair) {
+		ignore = append(ignore, d.ID)
+		if to, ok := want[d.Left.Name]; ok {
+			link = append(link, remap{d.ID, to})
+			delete(want, d.Left.Name) // a duplicate of the same name stays ignored
+		}
+	}
+	if err := tn.Review.Ignore(ctx, ignore...); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range link {
+		if err := tn.Review.Remap(ctx, l.id, l.right); err != nil {
+			t.Fatalf("row %d to %s: %v", l.id, l.right, err)
+		}
+	}
 }

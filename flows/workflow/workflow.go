@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
@@ -26,6 +27,8 @@ func Producer(e onboard.Env, k change.PlanKind) (change.Producer, error) {
 	switch k {
 	case change.Onboarding:
 		return plan.New(e), nil
+	case change.Billing:
+		return billing.NewProducer(e), nil
 	}
 	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", k)
 }

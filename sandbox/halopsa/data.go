@@ -123,33 +123,6 @@ type sla struct {
 	Priorities []priority `json:"priorities,omitempty"`
 }
 
-type invoiceLine struct {
-	ID                   int     `json:"id"`
-	IHID                 int     `json:"ihid"`
-	ItemCode             string  `json:"item_code"`
-	ItemShortDescription string  `json:"item_shortdescription"`
-	QtyOrder             float64 `json:"qty_order"`
-	UnitPrice            float64 `json:"unit_price"`
-	NetAmount            float64 `json:"net_amount"`
-	QuantityAssets       float64 `json:"quantity_assets"`
-	QuantityUsers        float64 `json:"quantity_users"`
-}
-
-type recurringInvoice struct {
-	ID                 int           `json:"id"`
-	ClientID           int           `json:"client_id"`
-	ClientName         string        `json:"client_name"`
-	SiteID             int           `json:"site_id"`
-	ContractID         int           `json:"contract_id"`
-	ContractRef        string        `json:"contract_ref"`
-	InvoiceDate        string        `json:"invoice_date"`
-	NextCreationDate   string        `json:"nextcreationdate"`
-	Period             int           `json:"period"`
-	IsRecurringInvoice bool          `json:"is_recurring_invoice"`
-	Disabled           bool          `json:"disabled"`
-	Lines              []invoiceLine `json:"lines,omitempty"`
-}
-
 type data struct {
 	clients    map[int]*client
 	sites      map[int]*site
@@ -158,7 +131,11 @@ type data struct {
 	types      []ticketType
 	statuses   []status
 	slas       []sla
-	invoices   []recurringInvoice
+	invoices   []*recurringInvoice
+	items      []item
+	tickets    []ticket
+	nextLine   int
+	nextTicket int
 	nextClient int
 	nextSite   int
 }
@@ -169,8 +146,10 @@ type data struct {
 func seed(w *world.World) *data {
 	d := &data{clients: map[int]*client{}, sites: map[int]*site{}}
 	created := time.Date(2021, 3, 1, 9, 0, 0, 0, time.UTC)
+	owners := map[int]world.Owned{}
 	for i, rec := range w.Records(world.HaloPSA) {
 		id := 12 + i // Halo's first ids belong to built-in records
+		owners[id] = rec
 		d.clients[id] = &client{
 			ID: id, Name: rec.Name, TopLevelID: 1, TopLevelName: "Customers", Inactive: rec.Inactive,
 			Website: "https://www." + rec.Customer.Domain, MainSiteID: id, MainSiteName: "Main",
@@ -214,22 +193,7 @@ func seed(w *world.World) *data {
 		{ID: 7, Name: "Alert", GroupID: 3, Visible: true, Use: "ticket", DefaultSLA: 1, DefaultPriority: 2, DefaultTeam: "Alerts", InitialStatus: 1,
 			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}}},
 	}
-	for i, id := range sortedIDs(d.clients) {
-		if i%3 != 0 {
-			continue
-		}
-		c := d.clients[id]
-		inv := recurringInvoice{
-			ID: 100 + i, ClientID: c.ID, ClientName: c.Name, SiteID: c.MainSiteID, ContractID: 500 + i,
-			ContractRef: fmt.Sprintf("MSA-%04d", c.ID), InvoiceDate: "2026-11-01T00:00:00", NextCreationDate: "2026-12-01T00:00:00",
-			Period: 1, IsRecurringInvoice: true, Disabled: c.Inactive,
-		}
-		inv.Lines = []invoiceLine{
-			{ID: inv.ID*10 + 1, IHID: inv.ID, ItemCode: "MS-DEVICE", ItemShortDescription: "Managed device", QtyOrder: float64(5 + i%40), UnitPrice: 45, NetAmount: float64(5+i%40) * 45, QuantityAssets: float64(5 + i%40)},
-			{ID: inv.ID*10 + 2, IHID: inv.ID, ItemCode: "M365-USER", ItemShortDescription: "Microsoft 365 user", QtyOrder: float64(8 + i%60), UnitPrice: 12.5, NetAmount: float64(8+i%60) * 12.5, QuantityUsers: float64(8 + i%60)},
-		}
-		d.invoices = append(d.invoices, inv)
-	}
+	seedBilling(d, w, owners)
 	return d
 }
 
@@ -266,7 +230,7 @@ func (s *Sim) dump() any {
 		clients = append(clients, *s.data.clients[id])
 	}
 	return map[string]any{"tenant": s.Tenant, "clients": clients, "agents": s.data.agents, "teams": s.data.teams,
-		"ticket_types": s.data.types, "recurring_invoices": len(s.data.invoices)}
+		"ticket_types": s.data.types, "recurring_invoices": s.data.invoices, "tickets": s.data.tickets}
 }
 
 func (s *Sim) listClients(w http.ResponseWriter, r *http.Request, _ App) {
@@ -584,22 +548,4 @@ func (s *Sim) listSLAs(w http.ResponseWriter, r *http.Request, _ App) {
 		out[i] = sl
 	}
 	simkit.WriteJSON(w, http.StatusOK, out)
-}
-
-func (s *Sim) listRecurringInvoices(w http.ResponseWriter, r *http.Request, _ App) {
-	clientID := intParam(r, "client_id", 0)
-	lines, _ := boolParam(r, "includelines")
-	s.mu.Lock()
-	var out []recurringInvoice
-	for _, inv := range s.data.invoices {
-		if clientID != 0 && inv.ClientID != clientID {
-			continue
-		}
-		if !lines {
-			inv.Lines = nil
-		}
-		out = append(out, inv)
-	}
-	s.mu.Unlock()
-	paged(w, r, "invoices", out)
 }

@@ -150,7 +150,7 @@ func (s *Sim) routes() {
 	s.Handle("GET /api/Status", s.authed("read:tickets", s.listStatuses))
 	s.Handle("GET /api/Priority", s.authed("read:tickets", s.listPriorities))
 	s.Handle("GET /api/SLA", s.authed("read:tickets", s.listSLAs))
-	s.Handle("GET /api/RecurringInvoice", s.authed("read:invoices", s.listRecurringInvoices))
+	s.billingRoutes()
 }
 
 // rateLimited is Halo's 429: its own sentence, no Retry-After (clients in the

@@ -50,6 +50,10 @@ type system struct {
 	Launchpoint int
 	Inspector   inspector
 	Name        string
+	// suite is the customer's licences, on its Microsoft 365 or Google
+	// Workspace system: what the dataprint is made from.
+	suite world.Licences
+	cust  int // the customer's id in the world, seeding its dataprint
 }
 
 type task struct {
@@ -73,13 +77,6 @@ type group struct {
 	Environments           []int  `json:"Environments"`
 }
 
-type metric struct {
-	ID        int
-	UUID      string
-	Name      string
-	Inspector string
-}
-
 type data struct {
 	envs      map[int]*environment
 	lps       []launchpoint
@@ -88,21 +85,36 @@ type data struct {
 	groups    map[int]*group
 	nextEnv   int
 	nextGroup int
+	metrics   []*metric
+	// values caches evaluated metrics by metric and system: dataprints
+	// do not change between inspections.
+	values     map[[2]int]any
+	nextMetric int
+	evalHits   []time.Time // POST /metrics/evaluate calls in the last minute
 }
 
+// inspectors carry the ids of Liongard's own library (api-facts-ops
+// §A.2: LGAI reference/inspector-aliases.md); clients must still find
+// them by alias, as other instances may number them otherwise.
 var inspectors = []inspector{
 	{13, "active-directory-inspector", "Active Directory"},
-	{25, "microsoft-365-inspector", "Microsoft 365"},
-	{31, "windows-server-inspector", "Windows Server"},
+	{8, "microsoft-365-inspector", "Microsoft 365"},
+	{25, "windows-server-inspector", "Windows Server"},
 	{40, "sonicwall-inspector", "SonicWall"},
 	{44, "internet-domain-inspector", "Internet Domain / DNS"},
 	{52, "datto-bcdr-inspector", "Datto BCDR"},
+	{61, "google-workspace-inspector", "Google Workspace"},
+	{90, "windows-workstation-inspector", "Windows Workstation"},
 }
 
-var metrics = []metric{
-	{101, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0101", "Active Directory: Count of Enabled Users", "active-directory-inspector"},
-	{102, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0102", "Microsoft 365: Licensed Users", "microsoft-365-inspector"},
-	{103, "0b7e3c1a-5a54-4a57-9c2b-6d0a1f0e0103", "Windows Server: Operating System", "windows-server-inspector"},
+// inspectorNamed finds a seeded inspector by its slug.
+func inspectorNamed(name string) inspector {
+	for _, i := range inspectors {
+		if i.Name == name {
+			return i
+		}
+	}
+	panic("sandbox: no inspector " + name)
 }
 
 // seed builds the instance from the world: an environment per Liongard
@@ -124,30 +136,33 @@ func seed(w *world.World) *data {
 			CreatedOn: created.Add(time.Duration(i) * 20 * time.Hour), UpdatedOn: created.Add(time.Duration(i) * 21 * time.Hour)}
 		d.envs[id] = e
 		domain := rec.Customer.Domain
-		targets := []struct {
+		type target struct {
 			ins    inspector
 			target string
-		}{
-			{inspectors[0], strings.SplitN(domain, ".", 2)[0] + ".local"},
-			{inspectors[1], strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com"},
-			{inspectors[4], domain},
+			suite  world.Licences
 		}
+		targets := []target{{ins: inspectors[0], target: strings.SplitN(domain, ".", 2)[0] + ".local"}}
+		// The customer's suite is inspected in its first environment only
+		// (a near-duplicate environment has no launchpoints of its own).
+		if l := w.Licences(rec.Customer); l.Product != "" && rec.Name == rec.Customer.In[world.Liongard][0].Name {
+			switch l.Product {
+			case world.M365:
+				targets = append(targets, target{inspectorNamed("microsoft-365-inspector"), strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com", l})
+			case world.GoogleWorkspace:
+				targets = append(targets, target{inspectorNamed("google-workspace-inspector"), domain, l})
+			}
+		}
+		targets = append(targets, target{ins: inspectors[4], target: domain})
 		// Servers and firewalls go by the customer, not by how this system
 		// spells its name, so the IT Glue simulator gives the same customers
 		// configurations of the same names (what Pro Sync would overwrite).
 		if h(rec.Customer.Name)%3 == 0 {
-			targets = append(targets, struct {
-				ins    inspector
-				target string
-			}{inspectors[2], "DC01"}, struct {
-				ins    inspector
-				target string
-			}{inspectors[3], "FW-" + strings.ToUpper(short(rec.Name))})
+			targets = append(targets, target{ins: inspectors[2], target: "DC01"}, target{ins: inspectors[3], target: "FW-" + strings.ToUpper(short(rec.Name))})
 		}
 		for _, t := range targets {
 			alias := t.ins.Alias + " - " + t.target
 			d.lps = append(d.lps, launchpoint{ID: lpID, Environment: id, Inspector: t.ins, Alias: alias, Enabled: true})
-			d.systems = append(d.systems, system{ID: sysID, Environment: id, Launchpoint: lpID, Inspector: t.ins, Name: alias})
+			d.systems = append(d.systems, system{ID: sysID, Environment: id, Launchpoint: lpID, Inspector: t.ins, Name: alias, suite: t.suite, cust: rec.Customer.ID})
 			if h(alias)%9 == 0 {
 				d.tasks = append(d.tasks, task{ID: taskID, Environment: id, CommonID: fmt.Sprintf("T%s.%05d", created.Format("20060102"), taskID),
 					Name: alertFor(t.ins), Description: alertFor(t.ins) + " on " + alias, Priority: []string{"Critical", "High", "Medium", "Low"}[h(alias)%4],
@@ -160,6 +175,9 @@ func seed(w *world.World) *data {
 	}
 	d.nextEnv = 33000 + len(d.envs)
 	d.nextGroup = 410
+	d.metrics = libraryMetrics()
+	d.nextMetric = 90001
+	d.values = map[[2]int]any{}
 	return d
 }
 
@@ -697,52 +715,4 @@ func (s *Sim) v2UpdateGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ok(w, g, nil)
-}
-
-// v2EvaluateMetrics needs Metrics and Pagination, and Filters and Sorting
-// present even when empty.
-func (s *Sim) v2EvaluateMetrics(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Metrics    []any             `json:"Metrics"`
-		Filters    []json.RawMessage `json:"Filters"`
-		Sorting    []json.RawMessage `json:"Sorting"`
-		Pagination *struct {
-			Page     int `json:"Page"`
-			PageSize int `json:"PageSize"`
-		} `json:"Pagination"`
-	}
-	if !decode(w, r, &body) {
-		return
-	}
-	if len(body.Metrics) == 0 || body.Pagination == nil || body.Filters == nil || body.Sorting == nil {
-		failure(w, http.StatusBadRequest, "Failure")
-		return
-	}
-	asked := map[string]bool{}
-	for _, m := range body.Metrics {
-		asked[fmt.Sprint(m)] = true
-	}
-	s.mu.Lock()
-	var rows []map[string]any
-	for _, m := range metrics {
-		if !asked[strconv.Itoa(m.ID)] && !asked[m.UUID] {
-			continue
-		}
-		for _, sy := range s.data.systems {
-			if sy.Inspector.Name != m.Inspector {
-				continue
-			}
-			e := s.data.envs[sy.Environment]
-			rows = append(rows, map[string]any{"SystemID": sy.ID, "FriendlyName": sy.Name, "InspectorName": sy.Inspector.Name,
-				"EnvironmentName": e.Name, "EnvironmentID": e.ID, "MetricID": m.ID, "MetricUUID": m.UUID, "MetricName": m.Name,
-				"TimelineID": 3000000 + sy.ID, "TimelineDate": stamp(time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)),
-				"Value": int(h(sy.Name+m.Name) % 250)})
-		}
-	}
-	s.mu.Unlock()
-	if rows == nil {
-		rows = []map[string]any{}
-	}
-	items, p := page(rows, body.Pagination.Page, body.Pagination.PageSize)
-	ok(w, items, p)
 }

@@ -117,7 +117,7 @@ func (s *Sim) routes() {
 	s.Handle("POST /api/v2/environments/bulk", s.authed(s.v2BulkCreateEnvironments))
 	s.Handle("POST /api/v2/environment-groups", s.authed(s.v2CreateGroup))
 	s.Handle("PUT /api/v2/environment-groups/{id}", s.authed(s.v2UpdateGroup))
-	s.Handle("POST /api/v2/metrics/evaluate", s.authed(s.v2EvaluateMetrics))
+	s.metricRoutes()
 }
 
 // collection serves GET /api/{v}/{name}/ and answers the unslashed path
@@ -126,7 +126,7 @@ func (s *Sim) collection(version, name string) {
 	base := "/api/" + version + "/" + name
 	handlers := map[string]http.HandlerFunc{
 		"v1/environments": s.v1ListEnvironments, "v1/inspectors": s.v1ListInspectors,
-		"v1/launchpoints": s.v1ListLaunchpoints, "v1/systems": s.v1ListSystems, "v1/tasks": s.v1ListTasks,
+		"v1/launchpoints": s.v1ListLaunchpoints, "v1/systems": s.v1ListSystems, "v1/tasks": s.v1ListTasks, "v1/metrics": s.v1ListMetrics,
 		"v2/environments": s.v2ListEnvironments, "v2/environment-groups": s.v2ListGroups,
 	}
 	s.Handle("GET "+base, func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,189 @@
+package billing_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/store"
+)
+
+// choose picks a fix for every open row that can take one: the quantity
+// where it can be set, a ticket otherwise.
+func choose(t *testing.T, tn *flowtest.Tenant, rep billing.Report) (quantities, tickets int) {
+	t.Helper()
+	var cs []store.BillingChoice
+	for _, r := range rep.Rows {
+		if r.Status.Settled() {
+			continue
+		}
+		c := store.BillingChoice{RowID: r.ID, Choice: "ticket", Counted: r.Counted, Billed: &r.Billed, DecidedBy: "operator:test"}
+		if billing.CanChoose(r, "quantity") == nil {
+			c.Choice = "quantity"
+			quantities++
+		} else {
+			tickets++
+		}
+		cs = append(cs, c)
+	}
+	for _, choice := range []string{"quantity", "ticket"} {
+		var these []store.BillingChoice
+		for _, c := range cs {
+			if c.Choice == choice {
+				these = append(these, c)
+			}
+		}
+		if err := tn.Env.Store.SaveBillingChoices(ctx, tn.Env.Profile, these); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return quantities, tickets
+}
+
+func applyPlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, apply.Result) {
+	t.Helper()
+	p, _, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Changed) > 0 {
+		t.Fatalf("a fresh plan is stale: %v", s.Changed)
+	}
+	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, res
+}
+
+// Fixes go through the change engine: each quantity is set to the
+// counted number and each ticket opened once; afterwards those rows
+// match, and a second plan sends nothing.
+func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
+	tn := tenant(t, 120, false)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	rep, _, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quantities, tickets := choose(t, tn, rep)
+	if quantities < 5 || tickets < 5 {
+		t.Fatalf("%d quantities, %d tickets chosen", quantities, tickets)
+	}
+	// No ticket type yet: the plan asks for one and lists HaloPSA's.
+	if _, _, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test"); err == nil || !strings.Contains(err.Error(), "--ticket-type") || !strings.Contains(err.Error(), "Service Request") {
+		t.Fatalf("a ticket with no type chosen: %v", err)
+	}
+	// A type with mandatory fields would have every ticket refused.
+	if err := tn.Env.Store.SaveBillingSettings(ctx, tn.Env.Profile, "operator:test", store.BillingSettings{Tolerances: map[string]int{}, TicketTypeID: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test"); err == nil || !strings.Contains(err.Error(), "CAB members") {
+		t.Fatalf("a ticket type with mandatory fields: %v", err)
+	}
+	if err := tn.Env.Store.SaveBillingSettings(ctx, tn.Env.Profile, "operator:test", store.BillingSettings{Tolerances: map[string]int{}, TicketTypeID: 2, TicketTeam: "Service Desk"}); err != nil {
+		t.Fatal(err)
+	}
+	p, res := applyPlan(t, tn)
+	if p.Kind != "billing" || res.Counts.Done != quantities+tickets || res.Counts.Failed != 0 {
+		t.Fatalf("plan %d (%s): %+v, want %d done", p.ID, p.Kind, res.Counts, quantities+tickets)
+	}
+	after, _, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Rows {
+		now, _ := after.Row(r.ID)
+		if r.Choice == "" && !r.Status.Settled() && billing.CanChoose(r, "quantity") == nil && now.Status != billing.Match {
+			t.Errorf("%s: %s after its quantity was set (%s)", r.ID, now.Status, now.Why)
+		}
+	}
+	halo, err := tn.Env.HaloPSA(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := 0
+	for _, r := range rep.Rows {
+		if r.Status.Settled() || billing.CanChoose(r, "quantity") == nil {
+			continue
+		}
+		id := strings.Split(r.ID, ":")[0]
+		ts, err := halo.ListTickets(ctx, atoi(id), "[mspwire billing "+r.ID+"]")
+		if err != nil || len(ts) != 1 {
+			t.Errorf("%s: %d tickets, %v", r.ID, len(ts), err)
+		}
+		opened += len(ts)
+	}
+	if opened != tickets {
+		t.Fatalf("%d tickets opened, %d planned", opened, tickets)
+	}
+	// Nothing is planned twice: quantities now match, tickets are done.
+	p2, actions, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test")
+	if err != nil || len(actions) != 0 {
+		t.Fatalf("a second plan %d: %d actions, %v", p2.ID, len(actions), err)
+	}
+}
+
+// A line changed in HaloPSA after the plan was made makes it stale, and
+// the refusal names the client.
+func TestBillingPlanIsStaleWhenALineChanges(t *testing.T) {
+	tn := tenant(t, 80, false)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	rep, _, _ := billing.Build(ctx, tn.Env)
+	var row billing.Row
+	for _, r := range rep.Rows {
+		if r.Status == billing.UnderBilled && billing.CanChoose(r, "quantity") == nil {
+			row = r
+		}
+	}
+	if row.ID == "" {
+		t.Fatal("no under-billed row")
+	}
+	if err := tn.Env.Store.SaveBillingChoices(ctx, tn.Env.Profile, []store.BillingChoice{{RowID: row.ID, Choice: "quantity", Counted: row.Counted, Billed: &row.Billed, DecidedBy: "operator:test"}}); err != nil {
+		t.Fatal(err)
+	}
+	p, actions, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test")
+	if err != nil || len(actions) != 1 {
+		t.Fatalf("plan: %d actions, %v", len(actions), err)
+	}
+	halo, _ := tn.Env.HaloPSA(ctx)
+	if _, err := halo.SetLineQuantity(ctx, row.Line.InvoiceID, row.Line.LineID, row.Line.Quantity+1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Changed) == 0 || !strings.Contains(strings.Join(s.Changed, " "), row.Client.Name) {
+		t.Fatalf("stale says %v, not naming %s", s.Changed, row.Client.Name)
+	}
+	if err := s.Confirm(ctx, "yes", "operator:test"); !errors.Is(err, apply.ErrStale) {
+		t.Fatalf("confirming a stale plan: %v", err)
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}

@@ -1,0 +1,383 @@
+// Package billing reconciles licence counts with billed quantities: per
+// HaloPSA client and product, the active licensed users Liongard's
+// inspector counts in the client's environment (the review's decisions
+// say which) against the seats its recurring invoice lines bill. The
+// fixes it proposes go through the change engine as plans of kind
+// billing.
+package billing
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/store"
+)
+
+// Status is what reconciling one client and product found.
+type Status string
+
+// The statuses, in the order a report lists them.
+const (
+	UnderBilled Status = "under_billed" // more users than seats billed: revenue not billed
+	NotBilled   Status = "not_billed"   // users, and no line bills the product
+	OverBilled  Status = "over_billed"  // more seats billed than users: a credit owed
+	NoData      Status = "no_data"      // billed, but Liongard has no recent count
+	Unmapped    Status = "unmapped"     // billed, but the review links no Liongard environment
+	Match       Status = "match"        // counted and billed agree (within the tolerance)
+	Ignored     Status = "ignored"      // the operator ignores it until the numbers change
+)
+
+// Statuses lists every status in report order.
+var Statuses = []Status{UnderBilled, NotBilled, OverBilled, NoData, Unmapped, Match, Ignored}
+
+// ParseStatus reads a status as filters take it.
+func ParseStatus(s string) (Status, bool) {
+	for _, x := range Statuses {
+		if string(x) == strings.ToLower(strings.TrimSpace(s)) {
+			return x, true
+		}
+	}
+	return "", false
+}
+
+// Settled says whether a row needs nothing: a match or ignored.
+func (s Status) Settled() bool { return s == Match || s == Ignored }
+
+// Words is the status as a person reads it.
+func (s Status) Words() string { return strings.ReplaceAll(string(s), "_", "-") }
+
+// MaxAge is how old a count may be: an inspection older than this is no
+// data, not a number to bill by.
+const MaxAge = 30 * 24 * time.Hour
+
+// Ref names a record of a system.
+type Ref struct {
+	System string `json:"system"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+}
+
+// Line is a recurring invoice line that bills the product.
+type Line struct {
+	InvoiceID  int     `json:"invoice_id"`
+	LineID     int     `json:"line_id"`
+	Item       string  `json:"item"`
+	Quantity   float64 `json:"quantity"`
+	UnitPrice  float64 `json:"unit_price"`
+	Calculated bool    `json:"calculated"` // HaloPSA computes its quantity: a set quantity would be overwritten
+}
+
+// Row is one client and product.
+type Row struct {
+	ID                string     `json:"id"` // "<client id>:<product>", stable
+	Client            Ref        `json:"client"`
+	Environment       *Ref       `json:"environment"`
+	Product           Product    `json:"product"`
+	Counted           *int       `json:"counted"`
+	Billed            int        `json:"billed"`
+	Difference        *int       `json:"difference"`
+	UnitPrice         float64    `json:"unit_price"`
+	MonthlyDifference *float64   `json:"monthly_difference"`
+	Status            Status     `json:"status"`
+	Line              *Line      `json:"line"`  // the line a quantity fix sets: the largest that bills it
+	Lines             []Line     `json:"lines"` // every line that bills it
+	CountedAt         *time.Time `json:"counted_at"`
+	Metric            string     `json:"metric"`
+	Why               string     `json:"why"`
+	Choice            string     `json:"choice,omitempty"` // quantity, ticket or ignore, when chosen
+	Reason            string     `json:"reason,omitempty"` // why it is ignored
+}
+
+// RowID is the stable id of a client's product row.
+func RowID(clientID int, p Product) string { return strconv.Itoa(clientID) + ":" + string(p) }
+
+// Totals sum a report up.
+type Totals struct {
+	Rows     int            `json:"rows"`
+	ByStatus map[Status]int `json:"by_status"`
+	// NotBilledMonthly is what under-billed and not-billed rows leave
+	// unbilled each month; OverBilledMonthly what over-billed rows bill
+	// too much (a positive number). In the invoices' currency.
+	NotBilledMonthly  float64 `json:"not_billed_monthly"`
+	OverBilledMonthly float64 `json:"over_billed_monthly"`
+}
+
+// Report is a reconciliation.
+type Report struct {
+	Rows   []Row  `json:"rows"`
+	Totals Totals `json:"totals"`
+	// Unconfirmed are items billed by proposal: the operator has not
+	// confirmed what they bill.
+	Unconfirmed []ItemMapping `json:"unconfirmed_items"`
+}
+
+// Inputs are what a reconciliation reads.
+type Inputs struct {
+	// Environments maps a HaloPSA client to its Liongard environment, as
+	// the review decided.
+	Environments map[int]Ref
+	Clients      map[int]string // HaloPSA client names, by id
+	Values       []liongard.MetricValue
+	Metrics      map[Product]Counting
+	Invoices     []halopsa.RecurringInvoice
+	Items        []ItemMapping
+	Choices      map[string]store.BillingChoice
+	Tolerances   map[string]int
+	Now          time.Time
+}
+
+// Reconcile compares counted and billed per client and product.
+func Reconcile(in Inputs) Report {
+	byItem := map[int]ItemMapping{}
+	for _, m := range in.Items {
+		byItem[m.ItemID] = m
+	}
+	type key struct {
+		client  int
+		product Product
+	}
+	billed := map[key][]Line{}
+	names := map[int]string{}
+	for id, n := range in.Clients {
+		names[id] = n
+	}
+	usedUnconfirmed := map[int]bool{}
+	for _, inv := range in.Invoices {
+		if inv.Disabled {
+			continue
+		}
+		names[inv.ClientID] = inv.ClientName
+		for _, l := range inv.Lines {
+			m := byItem[l.ItemID]
+			if l.Inactive || m.Product == "" || m.Product == None {
+				continue
+			}
+			if !m.Confirmed {
+				usedUnconfirmed[m.ItemID] = true
+			}
+			k := key{inv.ClientID, m.Product}
+			billed[k] = append(billed[k], Line{InvoiceID: inv.ID, LineID: l.ID, Item: l.Description, Quantity: l.Quantity,
+				UnitPrice: l.UnitPrice, Calculated: l.Calculated})
+		}
+	}
+	metricOf := map[int]Product{}
+	for p, m := range in.Metrics {
+		metricOf[m.ID] = p
+	}
+	type count struct {
+		n      int
+		at     time.Time
+		broken bool
+	}
+	counted := map[string]map[Product]*count{} // environment id -> product
+	for _, v := range in.Values {
+		p, ok := metricOf[v.MetricID]
+		if !ok {
+			continue
+		}
+		env := strconv.Itoa(v.EnvironmentID)
+		if counted[env] == nil {
+			counted[env] = map[Product]*count{}
+		}
+		c := counted[env][p]
+		if c == nil {
+			c = &count{}
+			counted[env][p] = c
+		}
+		n, readable := v.Count()
+		at := v.InspectedAt()
+		c.n += n
+		c.broken = c.broken || !readable || at.IsZero()
+		if c.at.IsZero() || at.Before(c.at) {
+			c.at = at // several tenants: as old as the oldest
+		}
+	}
+	seen := map[key]bool{}
+	var keys []key
+	for k := range billed {
+		seen[k] = true
+		keys = append(keys, k)
+	}
+	for client, env := range in.Environments {
+		for p := range counted[env.ID] {
+			if k := (key{client, p}); !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	var rep Report
+	rep.Totals.ByStatus = map[Status]int{}
+	for _, k := range keys {
+		r := Row{ID: RowID(k.client, k.product), Client: Ref{System: "halopsa", ID: strconv.Itoa(k.client), Name: names[k.client]},
+			Product: k.product, Lines: billed[k], Metric: in.Metrics[k.product].Name}
+		for _, l := range r.Lines {
+			r.Billed += int(math.Round(l.Quantity))
+			if r.Line == nil || l.Quantity > r.Line.Quantity {
+				l := l
+				r.Line = &l
+			}
+		}
+		if r.Line != nil {
+			r.UnitPrice = r.Line.UnitPrice
+		} else {
+			r.UnitPrice = listPrice(in, k.product)
+		}
+		env, mapped := in.Environments[k.client]
+		var c *count
+		if mapped {
+			e := env
+			r.Environment = &e
+			c = counted[env.ID][k.product]
+		}
+		switch {
+		case !mapped:
+			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in mspwire review"
+		case c == nil:
+			r.Status, r.Why = NoData, "Liongard has no "+k.product.Title()+" inspection in "+env.Name
+		case c.broken:
+			r.Status, r.Why = NoData, "Liongard's "+k.product.Title()+" count in "+env.Name+" is not a number"
+		case in.Now.Sub(c.at) > MaxAge:
+			at := c.at
+			r.CountedAt = &at
+			r.Status, r.Why = NoData, fmt.Sprintf("the last %s inspection ran %d days ago (over 30): run the inspector in Liongard", k.product.Title(), int(in.Now.Sub(c.at).Hours()/24))
+		default:
+			n, at := c.n, c.at
+			d := n - r.Billed
+			money := math.Round(float64(d)*r.UnitPrice*100) / 100
+			r.Counted, r.CountedAt, r.Difference, r.MonthlyDifference = &n, &at, &d, &money
+			tol := in.Tolerances[string(k.product)]
+			switch {
+			case r.Billed == 0 && n > 0:
+				r.Status, r.Why = NotBilled, fmt.Sprintf("%d users and no recurring line bills %s", n, k.product.Title())
+			case abs(d) <= tol:
+				r.Status, r.Why = Match, "counted and billed agree"
+			case d > 0:
+				r.Status, r.Why = UnderBilled, fmt.Sprintf("%d more users than seats billed", d)
+			default:
+				r.Status, r.Why = OverBilled, fmt.Sprintf("%d more seats billed than users", -d)
+			}
+		}
+		if r.Counted != nil && *r.Counted == 0 && r.Billed == 0 {
+			continue // nobody to count and nothing billed
+		}
+		if ch, ok := in.Choices[r.ID]; ok {
+			r.Choice = ch.Choice
+			if ch.Choice == "ignore" {
+				if same(ch.Counted, r.Counted) && ch.Billed != nil && *ch.Billed == r.Billed {
+					r.Status, r.Reason, r.Why = Ignored, ch.Reason, "ignored by "+ch.DecidedBy+": "+ch.Reason
+				} else {
+					r.Choice = "" // the numbers changed: the ignore has ended
+				}
+			}
+		}
+		if r.Status.Settled() {
+			r.Choice = ""
+		}
+		rep.Rows = append(rep.Rows, r)
+		rep.Totals.ByStatus[r.Status]++
+		if r.MonthlyDifference != nil && (r.Status == UnderBilled || r.Status == NotBilled) {
+			rep.Totals.NotBilledMonthly += *r.MonthlyDifference
+		}
+		if r.MonthlyDifference != nil && r.Status == OverBilled {
+			rep.Totals.OverBilledMonthly -= *r.MonthlyDifference
+		}
+	}
+	order := map[Status]int{}
+	for i, s := range Statuses {
+		order[s] = i
+	}
+	sort.Slice(rep.Rows, func(i, j int) bool {
+		a, b := rep.Rows[i], rep.Rows[j]
+		if order[a.Status] != order[b.Status] {
+			return order[a.Status] < order[b.Status]
+		}
+		if a.Client.Name != b.Client.Name {
+			return strings.ToLower(a.Client.Name) < strings.ToLower(b.Client.Name)
+		}
+		return a.ID < b.ID
+	})
+	rep.Totals.Rows = len(rep.Rows)
+	rep.Totals.NotBilledMonthly = math.Round(rep.Totals.NotBilledMonthly*100) / 100
+	rep.Totals.OverBilledMonthly = math.Round(rep.Totals.OverBilledMonthly*100) / 100
+	for _, m := range in.Items {
+		if usedUnconfirmed[m.ItemID] {
+			rep.Unconfirmed = append(rep.Unconfirmed, m)
+		}
+	}
+	return rep
+}
+
+// Open says how many rows need the operator: neither a match nor ignored.
+func (r Report) Open() int {
+	n := 0
+	for _, row := range r.Rows {
+		if !row.Status.Settled() {
+			n++
+		}
+	}
+	return n
+}
+
+// Row finds a row by id.
+func (r Report) Row(id string) (Row, bool) {
+	for _, row := range r.Rows {
+		if row.ID == id {
+			return row, true
+		}
+	}
+	return Row{}, false
+}
+
+// listPrice is what a not-billed product would cost a month per user:
+// the price of the items that bill it on other clients' lines, the most
+// used first.
+func listPrice(in Inputs, p Product) float64 {
+	best, price := -1, 0.0
+	for _, m := range in.Items {
+		if m.Product != p || m.Lines <= best {
+			continue
+		}
+		for _, inv := range in.Invoices {
+			for _, l := range inv.Lines {
+				if l.ItemID == m.ItemID && l.UnitPrice > 0 {
+					best, price = m.Lines, l.UnitPrice
+				}
+			}
+		}
+	}
+	return price
+}
+
+func same(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// CanChoose says whether a row can take a choice: a quantity fix needs a
+// counted number and a line HaloPSA does not compute itself; nothing is
+// chosen for a match.
+func CanChoose(r Row, choice string) error {
+	switch {
+	case r.Status == Match:
+		return fmt.Errorf("%s (%s, %s) is a match: nothing to fix or ignore", r.ID, r.Client.Name, r.Product.Title())
+	case choice != "quantity":
+		return nil
+	case r.Status != UnderBilled && r.Status != OverBilled:
+		return fmt.Errorf("%s is %s: only an under- or over-billed row's quantity can be set; open a ticket (--by ticket) or ignore it", r.ID, r.Status.Words())
+	case r.Line != nil && r.Line.Calculated:
+		return fmt.Errorf("%s: HaloPSA calculates the quantity of line %d (%s) itself and would overwrite a number set by hand: "+
+			"fix its quantity rule in HaloPSA, or open a ticket (--by ticket)", r.ID, r.Line.LineID, r.Line.Item)
+	}
+	return nil
+}

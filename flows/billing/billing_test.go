@@ -1,0 +1,183 @@
+package billing_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/sandbox/world"
+	"github.com/mspwire/mspwire/store"
+)
+
+var ctx = context.Background()
+
+// tenant is onboarded on path A with the HaloPSA ↔ Liongard pair decided
+// as the world is.
+func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
+	t.Helper()
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
+	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
+	return tn
+}
+
+// confirm takes every proposed item mapping as the operator's.
+func confirm(t *testing.T, tn *flowtest.Tenant, in billing.Inputs) {
+	t.Helper()
+	var ms []store.ItemProduct
+	for _, m := range in.Items {
+		ms = append(ms, store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(m.Product), DecidedBy: "operator:test"})
+	}
+	if err := tn.Env.Store.SaveItemProducts(ctx, tn.Env.Profile, ms); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every case the world plants is found with the world's numbers, and
+// nothing else.
+func TestPlantedCasesAreFoundWithTheirNumbers(t *testing.T) {
+	tn := tenant(t, 120, false)
+	rep, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Unconfirmed) == 0 {
+		t.Fatal("the item mapping is unconfirmed, yet the report says nothing of it")
+	}
+	confirm(t, tn, in)
+	if rep, _, err = billing.Build(ctx, tn.Env); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Unconfirmed) != 0 {
+		t.Fatalf("confirmed items still unconfirmed: %+v", rep.Unconfirmed)
+	}
+	halo, err := tn.Env.Store.Records(ctx, tn.Env.Profile, "halopsa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clientOf := map[string]string{}
+	for _, r := range halo {
+		clientOf[r.Name] = r.ExternalID
+	}
+	w := tn.Sandbox.World
+	want := map[string]world.Licences{}
+	cases := map[string]int{}
+	for i := range w.Customers {
+		c := &w.Customers[i]
+		l := w.Licences(c)
+		if l.Product == "" {
+			continue
+		}
+		status := l.Case
+		if len(c.In[world.Liongard]) == 0 {
+			if l.Billed == world.NotBilled {
+				continue // no line and nothing counts it: no row
+			}
+			status = "unmapped"
+		}
+		l.Case = status
+		want[clientOf[c.In[world.HaloPSA][0].Name]+":"+l.Product] = l
+		cases[status]++
+	}
+	for _, s := range []string{"match", "under_billed", "over_billed", "not_billed", "no_data", "unmapped"} {
+		if cases[s] == 0 {
+			t.Fatalf("the world of 120 plants no %s case: %v", s, cases)
+		}
+	}
+	got := map[string]int{}
+	for _, r := range rep.Rows {
+		l, ok := want[r.ID]
+		if !ok {
+			t.Errorf("row %s (%s, %s) is no case of the world", r.ID, r.Client.Name, r.Status)
+			continue
+		}
+		got[string(r.Status)]++
+		if string(r.Status) != l.Case {
+			t.Errorf("%s %s: status %s, the world planted %s (%s)", r.Client.Name, r.Product, r.Status, l.Case, r.Why)
+			continue
+		}
+		billed := l.Billed
+		if billed == world.NotBilled {
+			billed = 0
+		}
+		if r.Billed != billed {
+			t.Errorf("%s: billed %d, the world bills %d", r.ID, r.Billed, billed)
+		}
+		switch r.Status {
+		case billing.NoData, billing.Unmapped:
+			if r.Counted != nil || r.Difference != nil {
+				t.Errorf("%s: %s with numbers %v %v", r.ID, r.Status, r.Counted, r.Difference)
+			}
+		default:
+			if r.Counted == nil || *r.Counted != l.Users || *r.Difference != l.Users-billed || r.CountedAt == nil {
+				t.Errorf("%s: counted %v, the world has %d users", r.ID, r.Counted, l.Users)
+			}
+			if r.Status != billing.NotBilled && (r.Line == nil || r.UnitPrice == 0) {
+				t.Errorf("%s: no line or price: %+v", r.ID, r)
+			}
+			if m := *r.MonthlyDifference; m != float64(*r.Difference)*r.UnitPrice {
+				t.Errorf("%s: monthly %v for %d × %v", r.ID, m, *r.Difference, r.UnitPrice)
+			}
+		}
+		if r.Status == billing.Unmapped && r.Environment != nil || r.Status != billing.Unmapped && r.Environment == nil {
+			t.Errorf("%s: %s with environment %v", r.ID, r.Status, r.Environment)
+		}
+	}
+	for s, n := range cases {
+		if got[s] != n {
+			t.Errorf("%s: found %d, the world plants %d", s, got[s], n)
+		}
+	}
+	if rep.Totals.NotBilledMonthly <= 0 || rep.Totals.OverBilledMonthly <= 0 || rep.Open() == 0 {
+		t.Fatalf("totals %+v", rep.Totals)
+	}
+	t.Logf("%d rows: %v; %.2f a month not billed, %.2f billed too much", len(rep.Rows), got, rep.Totals.NotBilledMonthly, rep.Totals.OverBilledMonthly)
+}
+
+// A clean world, its mapping confirmed, has nothing to fix; the metrics
+// were made once and a second reconciliation makes none.
+func TestCleanWorldHasNothingToFix(t *testing.T) {
+	tn := tenant(t, 80, true)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !in.Metrics[billing.GoogleWorkspace].Made || in.Metrics[billing.M365].Made || in.Metrics[billing.M365].Created {
+		t.Fatalf("metrics %+v: Google Workspace's is made, Microsoft 365's is the library's", in.Metrics)
+	}
+	confirm(t, tn, in)
+	rep, in2, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range in2.Metrics {
+		if m.Made {
+			t.Fatalf("a second run made %s again", m.Name)
+		}
+	}
+	if in2.Metrics[billing.GoogleWorkspace].ID != in.Metrics[billing.GoogleWorkspace].ID {
+		t.Fatal("the second run counts by another metric")
+	}
+	if rep.Open() != 0 || len(rep.Rows) < 20 {
+		for _, r := range rep.Rows {
+			if !r.Status.Settled() {
+				t.Errorf("%s %s: %s (%s)", r.Client.Name, r.Product, r.Status, r.Why)
+			}
+		}
+		t.Fatalf("%d rows, %d open", len(rep.Rows), rep.Open())
+	}
+	log, err := tn.Env.Store.AuditLog(ctx, tn.Env.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := 0
+	for _, e := range log {
+		if e.Event == "billing.metric_created" {
+			made++
+		}
+	}
+	if made != 1 {
+		t.Fatalf("%d metric creations audited", made)
+	}
+}

@@ -1,0 +1,244 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/store"
+)
+
+// Producer makes plans of kind billing: for each open row the operator
+// chose a fix for, set its line's quantity to the counted number or open
+// a HaloPSA ticket that describes it.
+type Producer struct{ e onboard.Env }
+
+// NewProducer is the billing plan kind's producer over a profile.
+func NewProducer(e onboard.Env) Producer { return Producer{e} }
+
+// Kind is billing.
+func (Producer) Kind() change.PlanKind { return change.Billing }
+
+// Remake is the command that makes a fresh billing plan.
+func (Producer) Remake() string { return "mspwire billing plan" }
+
+// rowPrefix marks a plan input that is one row's numbers: "row:<id>" ->
+// "counted/billed/target", so a stale plan names the clients whose
+// numbers moved, and a line this plan set is not taken for a change.
+const rowPrefix = "row:"
+
+// Produce reads the numbers afresh and proposes the chosen fixes.
+func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
+	rep, _, err := Build(ctx, p.e)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	if len(rep.Unconfirmed) > 0 {
+		return change.Proposal{}, fmt.Errorf("which product %s bill is mspwire's proposal, not yet your word: check mspwire billing items, "+
+			"then confirm with mspwire billing items set --proposed (or set ITEM_ID=PRODUCT)", names(rep.Unconfirmed))
+	}
+	settings, err := p.e.Store.BillingSettingsOf(ctx, p.e.Profile)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	// A ticket an earlier plan opened for the same numbers is not opened
+	// again. A quantity is planned whenever the row is open: a line set
+	// before and changed since needs setting again.
+	done, err := p.e.Store.DoneKeys(ctx, p.e.Profile, change.Billing, 0)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	prop := change.Proposal{Inputs: map[string]string{}}
+	undecided, opened := 0, 0
+	var ticketType *halopsa.TicketType
+	for _, r := range rep.Rows {
+		if r.Status.Settled() {
+			continue
+		}
+		if r.Choice == "" {
+			undecided++
+			continue
+		}
+		if err := CanChoose(r, r.Choice); err != nil {
+			prop.Notes = append(prop.Notes, "left out: "+err.Error())
+			continue
+		}
+		switch r.Choice {
+		case "quantity":
+			d := quantityDraft(r)
+			prop.Actions = append(prop.Actions, d)
+			prop.Inputs[rowPrefix+r.ID] = numbers(r, *r.Counted) // once set, the lines bill what is counted
+		case "ticket":
+			if ticketType == nil {
+				if ticketType, err = p.ticketType(ctx, settings); err != nil {
+					return change.Proposal{}, err
+				}
+			}
+			d := ticketDraft(r, *ticketType, settings.TicketTeam)
+			if _, was := done[d.Key]; was {
+				opened++
+				continue
+			}
+			prop.Actions = append(prop.Actions, d)
+			prop.Inputs[rowPrefix+r.ID] = numbers(r, r.Billed)
+		}
+	}
+	if opened > 0 {
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d rows already have a ticket an earlier plan opened for the same numbers", opened))
+	}
+	if undecided > 0 {
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
+	}
+	return prop, nil
+}
+
+// numbers is a row's snapshot: counted/billed/billed-once-fixed.
+func numbers(r Row, target int) string {
+	c := "-"
+	if r.Counted != nil {
+		c = strconv.Itoa(*r.Counted)
+	}
+	return c + "/" + strconv.Itoa(r.Billed) + "/" + strconv.Itoa(target)
+}
+
+func quantityDraft(r Row) change.Draft {
+	l := *r.Line
+	qty := l.Quantity + float64(*r.Difference) // the other lines keep theirs; together they bill what is counted
+	p := change.QuantityPayload{InvoiceID: l.InvoiceID, LineID: l.LineID, Item: l.Item, Quantity: qty, Was: l.Quantity, Client: r.Client.Name}
+	d := change.Draft{Kind: change.Quantity, System: "halopsa", Target: fmt.Sprintf("invoice/%d/line/%d", l.InvoiceID, l.LineID),
+		Key:     change.NewKey(change.Quantity, "halopsa", fmt.Sprintf("line/%d/%d=%s", l.InvoiceID, l.LineID, strconv.FormatFloat(qty, 'f', -1, 64))),
+		Summary: fmt.Sprintf("Set %s's %q line (invoice %d) from %s to %s: %d %s users counted", r.Client.Name, l.Item, l.InvoiceID, fmtQty(l.Quantity), fmtQty(qty), *r.Counted, r.Product.Title()),
+		Payload: p}
+	if qty < l.Quantity {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("lowers what %s is billed by %s seats (%.2f a month)", r.Client.Name, fmtQty(l.Quantity-qty), -*r.MonthlyDifference))
+	}
+	return d
+}
+
+func ticketDraft(r Row, tt halopsa.TicketType, team string) change.Draft {
+	id, _ := strconv.Atoi(r.Client.ID)
+	counted := "no recent count"
+	if r.Counted != nil {
+		counted = strconv.Itoa(*r.Counted) + " counted"
+	}
+	summary := fmt.Sprintf("Licence count: %s %s, %s, %d billed [mspwire billing %s]", r.Client.Name, r.Product.Title(), counted, r.Billed, r.ID)
+	var b strings.Builder
+	fmt.Fprintf(&b, "mspwire's billing reconciliation found: %s (%s).\n", r.Status.Words(), r.Why)
+	if r.Environment != nil {
+		fmt.Fprintf(&b, "Liongard environment: %s (id %s); metric %q", r.Environment.Name, r.Environment.ID, r.Metric)
+		if r.CountedAt != nil {
+			fmt.Fprintf(&b, ", inspected %s", r.CountedAt.UTC().Format("2006-01-02"))
+		}
+		b.WriteString(".\n")
+	}
+	for _, l := range r.Lines {
+		fmt.Fprintf(&b, "Recurring invoice %d, line %d: %s × %s at %.2f.\n", l.InvoiceID, l.LineID, fmtQty(l.Quantity), l.Item, l.UnitPrice)
+	}
+	if r.MonthlyDifference != nil {
+		fmt.Fprintf(&b, "Monthly difference: %.2f.\n", *r.MonthlyDifference)
+	}
+	p := change.TicketPayload{ClientID: id, Client: r.Client.Name, Summary: summary, Details: b.String(), TicketTypeID: tt.ID, Team: team}
+	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + r.Client.ID,
+		Key:     change.NewKey(change.Ticket, "halopsa", "billing/"+r.ID+"/"+numbers(r, r.Billed)),
+		Summary: fmt.Sprintf("Open a %s ticket for %s: %s %s, %s, %d billed", tt.Name, r.Client.Name, r.Product.Title(), r.Status.Words(), counted, r.Billed),
+		Payload: p}
+}
+
+// ticketType is the chosen ticket type, refused when it has mandatory
+// fields a ticket from mspwire cannot fill (Halo would refuse each one).
+func (p Producer) ticketType(ctx context.Context, s store.BillingSettings) (*halopsa.TicketType, error) {
+	c, err := p.e.HaloPSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.TicketTypeID == 0 {
+		types, err := c.ListTicketTypes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var list []string
+		for _, t := range types {
+			list = append(list, fmt.Sprintf("%d %s", t.ID, t.Name))
+		}
+		return nil, fmt.Errorf("choose once which HaloPSA ticket type billing tickets get: mspwire billing plan --ticket-type ID [--team NAME] (HaloPSA has: %s)", strings.Join(list, ", "))
+	}
+	t, err := c.TicketType(ctx, s.TicketTypeID)
+	if err != nil {
+		return nil, fmt.Errorf("HaloPSA ticket type %d: %w", s.TicketTypeID, err)
+	}
+	var mandatory []string
+	for _, f := range t.Fields {
+		if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" {
+			mandatory = append(mandatory, f.FieldName)
+		}
+	}
+	if len(mandatory) > 0 {
+		return nil, fmt.Errorf("HaloPSA's ticket type %q has mandatory fields mspwire cannot fill (%s): HaloPSA would refuse each ticket; "+
+			"choose another with --ticket-type, or make them optional for agents", t.Name, strings.Join(mandatory, ", "))
+	}
+	return &t, nil
+}
+
+// Stale says which clients' numbers moved since the plan was made. A row
+// whose line now bills what the plan sets it to has not moved: the plan
+// itself did that.
+func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
+	rep, _, err := Build(ctx, p.e)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for k := range pl.Inputs {
+		if id, ok := strings.CutPrefix(k, rowPrefix); ok {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var moved []string
+	for _, id := range ids {
+		was := strings.Split(pl.Inputs[rowPrefix+id], "/")
+		r, ok := rep.Row(id)
+		if !ok {
+			moved = append(moved, fmt.Sprintf("row %s is gone", id))
+			continue
+		}
+		now := strings.Split(numbers(r, r.Billed), "/")
+		if len(was) == 3 && was[0] == now[0] && (was[1] == now[1] || was[2] == now[1]) {
+			continue
+		}
+		moved = append(moved, fmt.Sprintf("%s %s: counted %s → %s, billed %s → %s", r.Client.Name, r.Product.Title(), at(was, 0), now[0], at(was, 1), now[1]))
+	}
+	if len(moved) == 0 {
+		return nil, nil
+	}
+	out := fmt.Sprintf("the numbers of %d clients moved (%s", len(moved), strings.Join(moved[:min(5, len(moved))], "; "))
+	if len(moved) > 5 {
+		out += fmt.Sprintf("; and %d more", len(moved)-5)
+	}
+	return []string{out + ")"}, nil
+}
+
+func at(xs []string, i int) string {
+	if i < len(xs) {
+		return xs[i]
+	}
+	return "?"
+}
+
+func fmtQty(q float64) string { return strconv.FormatFloat(q, 'f', -1, 64) }
+
+func names(items []ItemMapping) string {
+	var n []string
+	for _, m := range items {
+		n = append(n, fmt.Sprintf("%q", m.Name))
+	}
+	if len(n) == 1 {
+		return "the item " + n[0] + " bills"
+	}
+	return "the items " + strings.Join(n, ", ") + " bill"
+}

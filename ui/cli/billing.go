@@ -1,0 +1,449 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/who"
+	"github.com/mspwire/mspwire/flows/workflow"
+	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
+)
+
+func newBillingCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "billing",
+		Short: "Licence counts against billed seats: Liongard's Microsoft 365 and Google Workspace users vs HaloPSA's recurring lines",
+		Long: "Per HaloPSA client and product, the active licensed users Liongard counts in the client's environment (the\n" +
+			"review's decisions say which) against the seats its recurring invoice lines bill. Which items bill which product\n" +
+			"is your call, made once (billing items). Liongard's library metric counts Microsoft 365 users; Google Workspace\n" +
+			"users are counted by a metric mspwire creates in Liongard once (\"mspwire: Google Workspace active users\").",
+	}
+	cmd.AddCommand(newBillingItemsCmd(g), newBillingReconcileCmd(g), newBillingChoiceCmd(g, "ignore"), newBillingChoiceCmd(g, "fix"), newBillingPlanCmd(g))
+	return cmd
+}
+
+func newBillingItemsCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	items := &cobra.Command{
+		Use:   "items",
+		Short: "The HaloPSA items recurring lines bill, and the product each counts (proposed or confirmed)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				_, in, err := billing.Build(cmd.Context(), e)
+				if err != nil {
+					return credentialError(err)
+				}
+				if asJSON {
+					return json.NewEncoder(g.io.Out).Encode(map[string]any{"items": nonNil(in.Items)})
+				}
+				writeItems(g.io.Out, in.Items)
+				return nil
+			})
+		},
+	}
+	items.Flags().BoolVar(&asJSON, "json", false, `print {"items":[{item_id, name, code, product, proposed, why, confirmed, lines}]}`)
+	var proposed bool
+	set := &cobra.Command{
+		Use:   "set ITEM_ID=m365|google_workspace|none...",
+		Short: "Say which product items bill; --proposed confirms every proposal not yet confirmed",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && !proposed {
+				return fmt.Errorf("name items as ITEM_ID=PRODUCT (m365, google_workspace or none), or give --proposed")
+			}
+			want := map[int]billing.Product{}
+			for _, a := range args {
+				id, prod, ok := strings.Cut(a, "=")
+				n, err := strconv.Atoi(strings.TrimSpace(id))
+				p, known := billing.ParseProduct(prod)
+				if !ok || err != nil || !known {
+					return fmt.Errorf("%q: want ITEM_ID=PRODUCT, PRODUCT one of m365, google_workspace, none", a)
+				}
+				want[n] = p
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				_, in, err := billing.Build(cmd.Context(), e)
+				if err != nil {
+					return credentialError(err)
+				}
+				var save []store.ItemProduct
+				known := map[int]bool{}
+				for _, m := range in.Items {
+					known[m.ItemID] = true
+					p, named := want[m.ItemID]
+					if !named && !(proposed && !m.Confirmed) {
+						continue
+					}
+					if !named {
+						p = m.Proposed
+					}
+					save = append(save, store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(p), DecidedBy: who.Operator()})
+				}
+				for id := range want {
+					if !known[id] {
+						return fmt.Errorf("item %d bills no recurring line: see mspwire billing items", id)
+					}
+				}
+				if len(save) == 0 {
+					fmt.Fprintln(g.io.Out, "Nothing to confirm: every item's product is already confirmed.")
+					return nil
+				}
+				if err := e.Store.SaveItemProducts(cmd.Context(), e.Profile, save); err != nil {
+					return err
+				}
+				for _, s := range save {
+					fmt.Fprintf(g.io.Out, "%d %s → %s\n", s.ItemID, display.Safe(s.ItemName), billing.Product(s.Product).Title())
+				}
+				fmt.Fprintf(g.io.Out, "%s confirmed.\n", counted(len(save), "item", "items"))
+				return nil
+			})
+		},
+	}
+	set.Flags().BoolVar(&proposed, "proposed", false, "confirm every proposal not yet confirmed (named items take what you give)")
+	items.AddCommand(set)
+	return items
+}
+
+func writeItems(w io.Writer, items []billing.ItemMapping) {
+	if len(items) == 0 {
+		fmt.Fprintln(w, "No recurring line bills an item.")
+		return
+	}
+	fmt.Fprintf(w, "%-7s %-38s %-10s %-17s %-5s %s\n", "ITEM", "NAME", "CODE", "PRODUCT", "LINES", "WHY")
+	unconfirmed := 0
+	for _, m := range items {
+		state := m.Product.Title()
+		if !m.Confirmed {
+			state += " ?"
+			unconfirmed++
+		}
+		fmt.Fprintf(w, "%-7d %-38s %-10s %-17s %-5d %s\n", m.ItemID, clip(display.Safe(m.Name), 38), clip(display.Safe(m.Code), 10), state, m.Lines, m.Why)
+	}
+	if unconfirmed > 0 {
+		fmt.Fprintf(w, "\n%s proposed, not confirmed (?): confirm them with mspwire billing items set --proposed, or set ITEM_ID=PRODUCT.\n",
+			counted(unconfirmed, "item is", "items are"))
+	}
+}
+
+func newBillingReconcileCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	var csvPath string
+	var statuses []string
+	cmd := &cobra.Command{
+		Use:   "reconcile",
+		Short: "Counted against billed per client and product; exit 3 when anything is not a match or ignored",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			only := map[billing.Status]bool{}
+			for _, s := range statuses {
+				st, ok := billing.ParseStatus(s)
+				if !ok {
+					return fmt.Errorf("--status %q: one of %s", s, statusList())
+				}
+				only[st] = true
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				rep, in, err := billing.Build(cmd.Context(), e)
+				if err != nil {
+					return credentialError(err)
+				}
+				for _, p := range billing.Products {
+					if m := in.Metrics[p]; m.Made {
+						fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to count %s users; later runs use it.\n", m.Name, m.ID, p.Title())
+					}
+				}
+				if len(only) > 0 {
+					var kept []billing.Row
+					for _, r := range rep.Rows {
+						if only[r.Status] {
+							kept = append(kept, r)
+						}
+					}
+					rep.Rows = kept
+				}
+				if csvPath != "" {
+					if err := writeCSVFile(csvPath, billingCSV(rep)); err != nil {
+						return err
+					}
+					fmt.Fprintf(g.io.Err, "Wrote %s to %s (cells a spreadsheet would run as formulas start with ').\n", counted(len(rep.Rows), "row", "rows"), csvPath)
+				}
+				switch {
+				case asJSON:
+					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed)}); err != nil {
+						return err
+					}
+				case csvPath == "":
+					writeReconcile(g.io.Out, rep)
+				}
+				if open := rep.Open(); open > 0 {
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d rows to look at", open)}
+				}
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, `print {"rows":[…],"totals":{…},"unconfirmed_items":[…]} on stdout`)
+	f.StringVar(&csvPath, "csv", "", "also write the rows to this CSV file (for finance; written 0600)")
+	f.StringArrayVar(&statuses, "status", nil, "show only rows of this status (repeatable): "+statusList())
+	return cmd
+}
+
+func statusList() string {
+	var s []string
+	for _, x := range billing.Statuses {
+		s = append(s, string(x))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Summary is the report's first line: the counts that need someone, then
+// the money.
+func billingSummary(rep billing.Report) string {
+	var parts []string
+	for _, s := range billing.Statuses {
+		if n := rep.Totals.ByStatus[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s.Words()))
+		}
+	}
+	if len(parts) == 0 {
+		return "Nothing to reconcile: no client has users counted or seats billed."
+	}
+	return strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (in the invoices' currency)",
+		money(rep.Totals.NotBilledMonthly), money(rep.Totals.OverBilledMonthly))
+}
+
+func writeReconcile(w io.Writer, rep billing.Report) {
+	fmt.Fprintln(w, billingSummary(rep))
+	if len(rep.Rows) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n%-22s %-32s %-17s %7s %6s %5s %10s  %s\n", "ID", "CLIENT", "PRODUCT", "COUNTED", "BILLED", "DIFF", "MONTHLY", "STATUS")
+	for _, r := range rep.Rows {
+		cnt, diff, mon := "-", "-", "-"
+		if r.Counted != nil {
+			cnt, diff = strconv.Itoa(*r.Counted), fmt.Sprintf("%+d", *r.Difference)
+			mon = signedMoney(*r.MonthlyDifference)
+		}
+		status := r.Status.Words()
+		if r.Choice != "" {
+			status += " (" + r.Choice + " chosen)"
+		}
+		fmt.Fprintf(w, "%-22s %-32s %-17s %7s %6d %5s %10s  %s\n", r.ID, clip(display.Safe(r.Client.Name), 32), r.Product.Title(), cnt, r.Billed, diff, mon, status)
+	}
+	if len(rep.Unconfirmed) > 0 {
+		fmt.Fprintf(w, "\n%s billed by mspwire's proposal, not confirmed: see mspwire billing items.\n", counted(len(rep.Unconfirmed), "item is", "items are"))
+	}
+}
+
+// billingCSV is the report for finance, a header first.
+func billingCSV(rep billing.Report) [][]string {
+	rows := [][]string{{"id", "client_id", "client", "environment_id", "environment", "product", "counted", "billed", "difference",
+		"unit_price", "monthly_difference", "status", "invoice_id", "line_id", "item", "counted_at", "why"}}
+	for _, r := range rep.Rows {
+		cell := func(p *int) string {
+			if p == nil {
+				return ""
+			}
+			return strconv.Itoa(*p)
+		}
+		var envID, envName, inv, line, item, at, mon string
+		if r.Environment != nil {
+			envID, envName = r.Environment.ID, r.Environment.Name
+		}
+		if r.Line != nil {
+			inv, line, item = strconv.Itoa(r.Line.InvoiceID), strconv.Itoa(r.Line.LineID), r.Line.Item
+		}
+		if r.CountedAt != nil {
+			at = r.CountedAt.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		if r.MonthlyDifference != nil {
+			mon = strconv.FormatFloat(*r.MonthlyDifference, 'f', 2, 64)
+		}
+		rows = append(rows, []string{r.ID, r.Client.ID, r.Client.Name, envID, envName, string(r.Product), cell(r.Counted),
+			strconv.Itoa(r.Billed), cell(r.Difference), strconv.FormatFloat(r.UnitPrice, 'f', 2, 64), mon, string(r.Status), inv, line, item, at, r.Why})
+	}
+	return rows
+}
+
+// newBillingChoiceCmd is `billing fix ID… --by quantity|ticket` and
+// `billing ignore ID… --reason TEXT`: the operator's choice per row, kept
+// for billing plan.
+func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
+	var by, reason string
+	cmd := &cobra.Command{
+		Use: verb + " ID...",
+		Short: map[string]string{"fix": "Choose how rows are fixed: --by quantity sets the line to the counted number, --by ticket opens a HaloPSA ticket",
+			"ignore": "Ignore rows until their numbers change, with --reason"}[verb],
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			choice := "ignore"
+			if verb == "fix" {
+				if by != "quantity" && by != "ticket" {
+					return fmt.Errorf("--by %q: quantity or ticket", by)
+				}
+				choice = by
+			} else if strings.TrimSpace(reason) == "" {
+				return fmt.Errorf("say why with --reason: it is kept with the row and in the audit log")
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				rep, _, err := billing.Build(cmd.Context(), e)
+				if err != nil {
+					return credentialError(err)
+				}
+				var cs []store.BillingChoice
+				seen := map[string]bool{}
+				for _, id := range args {
+					if seen[id] {
+						continue
+					}
+					seen[id] = true
+					r, ok := rep.Row(id)
+					if !ok {
+						return fmt.Errorf("no row %s: see mspwire billing reconcile", id)
+					}
+					if err := billing.CanChoose(r, choice); err != nil {
+						return err
+					}
+					cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: choice, Reason: reason, Counted: r.Counted, Billed: &r.Billed, DecidedBy: who.Operator()})
+				}
+				if err := e.Store.SaveBillingChoices(cmd.Context(), e.Profile, cs); err != nil {
+					return err
+				}
+				ids := make([]string, len(cs))
+				for i, c := range cs {
+					ids[i] = c.RowID
+				}
+				sort.Strings(ids)
+				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change"}[choice]
+				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", counted(len(cs), "row", "rows"), what, strings.Join(ids, ", "))
+				return nil
+			})
+		},
+	}
+	if verb == "fix" {
+		cmd.Flags().StringVar(&by, "by", "", "quantity or ticket")
+	} else {
+		cmd.Flags().StringVar(&reason, "reason", "", "why (kept with the row and in the audit log)")
+	}
+	return cmd
+}
+
+func money(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	whole, cents, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String() + "." + cents
+	}
+	return b.String() + "." + cents
+}
+
+func signedMoney(x float64) string {
+	if x > 0 {
+		return "+" + money(x)
+	}
+	return money(x)
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// counted says n of something: "1 row", "2 rows".
+func counted(n int, one, more string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + more
+}
+
+func newBillingPlanCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	var ticketType int
+	var team string
+	var tolerances []string
+	cmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Plan the chosen fixes (quantities set, tickets opened); apply it with mspwire apply",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			return withOnboard(ctx, g, func(e onboard.Env) error {
+				if cmd.Flags().Changed("ticket-type") || cmd.Flags().Changed("team") || len(tolerances) > 0 {
+					s, err := e.Store.BillingSettingsOf(ctx, e.Profile)
+					if err != nil {
+						return err
+					}
+					if cmd.Flags().Changed("ticket-type") {
+						s.TicketTypeID = ticketType
+					}
+					if cmd.Flags().Changed("team") {
+						s.TicketTeam = team
+					}
+					for _, t := range tolerances {
+						prod, n, ok := strings.Cut(t, "=")
+						p, known := billing.ParseProduct(prod)
+						seats, err := strconv.Atoi(n)
+						if !ok || !known || p == billing.None || err != nil || seats < 0 {
+							return fmt.Errorf("--tolerance %q: want PRODUCT=SEATS, e.g. m365=1", t)
+						}
+						s.Tolerances[string(p)] = seats
+					}
+					if err := e.Store.SaveBillingSettings(ctx, e.Profile, who.Operator(), s); err != nil {
+						return err
+					}
+				}
+				engine := workflow.Engine(e)
+				p, _, err := apply.Make(ctx, engine, billing.NewProducer(e), who.Operator())
+				if err != nil {
+					return credentialError(err)
+				}
+				s, err := apply.Prepare(ctx, engine, p.ID)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return json.NewEncoder(g.io.Out).Encode(viewOf(s))
+				}
+				writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
+				return nil
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print the plan as plan --json does (with \"kind\": \"billing\")")
+	f.IntVar(&ticketType, "ticket-type", 0, "the HaloPSA ticket type billing tickets get, by id (kept)")
+	f.StringVar(&team, "team", "", "the HaloPSA team billing tickets go to (kept; empty: the type's default)")
+	f.StringArrayVar(&tolerances, "tolerance", nil, "seats either way that still count as a match, PRODUCT=SEATS (kept; default 0)")
+	return cmd
+}
