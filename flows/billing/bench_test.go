@@ -35,6 +35,8 @@ func budget(t testing.TB, tn *flowtest.Tenant) (evaluate, halo int, took time.Du
 	if len(rep.Rows) == 0 {
 		t.Fatal("no rows")
 	}
+	t.Logf("%d environments decided, %d systems counted, %d invoices: %d evaluate calls, %d HaloPSA pages, %v",
+		len(in.Environments), systems, len(in.Invoices), evaluate, halo, took.Round(time.Millisecond))
 	return evaluate, halo, took
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mspwire/mspwire/ui/cli"
 )
@@ -115,4 +116,125 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 	if _, stderr, code := s.run("", "billing", "reconcile", "--status", "bogus"); code == 0 || !strings.Contains(stderr, "under_billed") {
 		t.Fatalf("a bad status: exit %d %s", code, stderr)
 	}
+}
+
+// A billing plan applied with kills at many points — before a call,
+// after its answer, after the journal — leaves each line at the counted
+// number and each ticket opened once; a second apply sends nothing.
+func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *testing.T) {
+	needsCrashPoints(t)
+	s := newSession(t)
+	sb := serveSandbox(t, 220, 11)
+	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
+	}
+	onboardPathA(t, s, sb)
+	if _, stderr, code := s.run("", "billing", "items", "set", "--proposed"); code != 0 {
+		t.Fatal(stderr)
+	}
+	rows := billingRows(t, s)
+	var quantity, ticket []string
+	for _, r := range rows {
+		switch r.Status {
+		case "under_billed", "over_billed":
+			if r.Line != nil && !r.Line.Calculated {
+				quantity = append(quantity, r.ID)
+				continue
+			}
+			ticket = append(ticket, r.ID)
+		case "not_billed", "no_data", "unmapped":
+			ticket = append(ticket, r.ID)
+		}
+	}
+	if len(quantity) < 8 || len(ticket) < 8 {
+		t.Fatalf("%d quantity and %d ticket rows: too few to test with", len(quantity), len(ticket))
+	}
+	for by, ids := range map[string][]string{"quantity": quantity, "ticket": ticket} {
+		if _, stderr, code := s.run("", append([]string{"billing", "fix", "--by", by}, ids...)...); code != 0 {
+			t.Fatal(stderr)
+		}
+	}
+	if _, stderr, code := s.run("", "billing", "plan", "--ticket-type", "2"); code != 0 {
+		t.Fatal(stderr)
+	}
+	points := []string{"in_flight#2", "reply#1", "done#1", "reply#2", "in_flight#3", "done#2"}
+	kills, runs := 0, 0
+	deadline := time.Now().Add(4 * time.Minute)
+	for finished := false; !finished; runs++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("not finished after %d runs and %d kills", runs, kills)
+		}
+		crashAt := points[runs%len(points)]
+		if kills >= 36 {
+			crashAt = ""
+		}
+		killed, out := s.applyProcess(t, crashAt, 0)
+		if killed {
+			kills++
+			continue
+		}
+		if finished = strings.Contains(out, "applied"); !finished {
+			t.Fatalf("apply (crash at %q) neither died nor finished:\n%s", crashAt, out)
+		}
+	}
+	t.Logf("%d kills in %d runs over %d quantities and %d tickets", kills, runs, len(quantity), len(ticket))
+	if kills < 30 {
+		t.Fatalf("only %d kill points tried", kills)
+	}
+	after := map[string]billingRow{}
+	for _, r := range billingRows(t, s) {
+		after[r.ID] = r
+	}
+	for _, id := range quantity {
+		if after[id].Status != "match" {
+			t.Errorf("%s: %s after its quantity was set (counted %v, billed %d)", id, after[id].Status, after[id].Counted, after[id].Billed)
+		}
+	}
+	var state struct {
+		Tickets []struct {
+			Summary string `json:"summary"`
+		} `json:"tickets"`
+	}
+	if err := json.Unmarshal(sb.admin(t, "halopsa", "GET", "/state", nil), &state); err != nil {
+		t.Fatal(err)
+	}
+	opened := map[string]int{}
+	for _, tk := range state.Tickets {
+		for _, id := range ticket {
+			if strings.Contains(tk.Summary, "[mspwire billing "+id+"]") {
+				opened[id]++
+			}
+		}
+	}
+	for _, id := range ticket {
+		if opened[id] != 1 {
+			t.Errorf("%s: %d tickets", id, opened[id])
+		}
+	}
+	sent := sb.writes(t)
+	if _, out := s.applyProcess(t, "", 0); !strings.Contains(out, "Nothing was sent") || sb.writes(t) != sent {
+		t.Fatalf("a second apply sent %d writes:\n%s", sb.writes(t)-sent, out)
+	}
+}
+
+type billingRow struct {
+	ID      string `json:"id"`
+	Status  string `json:"status"`
+	Counted *int   `json:"counted"`
+	Billed  int    `json:"billed"`
+	Line    *struct {
+		Calculated bool `json:"calculated"`
+	} `json:"line"`
+}
+
+func billingRows(t *testing.T, s *session) []billingRow {
+	t.Helper()
+	stdout, stderr, _ := s.run("", "billing", "reconcile", "--json")
+	var rep struct {
+		Rows []billingRow `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("reconcile --json: %v %q %s", err, stdout, stderr)
+	}
+	return rep.Rows
 }
