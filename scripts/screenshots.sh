@@ -1,10 +1,10 @@
 #!/bin/sh
 # Makes the README's pictures from the real program: runs `mspwire demo` in a
 # detached tmux window of 100×30, drives it with the keys an operator would
-# press (path A with Hudu), captures the review, plan and apply screens with
+# press (path A with Hudu), captures the review, plan, apply and billing screens with
 # their colours, and renders each to SVG with freeze.
 #
-#   ./scripts/screenshots.sh          # writes docs/screens/{review,plan,apply}.svg
+#   ./scripts/screenshots.sh          # writes docs/screens/{review,plan,apply,billing}.svg
 #   FORMAT=png ./scripts/screenshots.sh   # the same as PNG
 #
 # Needs tmux (apt-get install tmux) and freeze (installed from the Go module
@@ -60,13 +60,15 @@ until_shown "Where do your technicians"
 keys Enter Down Enter Enter Enter Enter      # the questions: a Hudu shop
 until_shown "Recommended"
 keys Enter                                   # take path A
-n=0
-for fields in 5 3 2; do                      # HaloPSA, Liongard, Hudu: the demo's credentials
-	n=$((n + 1))
+for n in 1 2 3; do                           # HaloPSA, Liongard, Hudu: the demo's credentials
 	until_shown "System $n of 3"
-	i=0
-	while [ "$i" -lt "$fields" ]; do keys Enter; i=$((i + 1)); done
-	until_shown "next system"
+	i=0                                      # enter through the fields, however many
+	while ! tmux capture-pane -p -t "$session" | grep -qF "next system"; do
+		i=$((i + 1))
+		[ "$i" -le 12 ] || { echo "screenshots: the credentials form never finished" >&2; exit 1; }
+		keys Enter
+		sleep 0.3
+	done
 	keys Enter
 done
 until_shown "source of truth"
@@ -93,4 +95,16 @@ until_shown "Apply plan"
 keys y e s Enter
 until_shown "Plan 1:"
 shot apply
+i=0                                          # esc, one screen at a time, to home
+while ! tmux capture-pane -p -t "$session" | grep -qF "Onboard a tenant"; do
+	i=$((i + 1))
+	[ "$i" -le 12 ] || { echo "screenshots: esc never reached home" >&2; exit 1; }
+	keys Escape
+	sleep 0.5
+done
+keys b                                       # billing: licence counts against billed seats
+until_shown "a month not billed"
+keys Down Down Enter                         # a row's detail
+until_shown "Liongard:"
+shot billing
 keys C-c

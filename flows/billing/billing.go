@@ -250,8 +250,11 @@ func Reconcile(in Inputs) Report {
 		default:
 			n, at := c.n, c.at
 			d := n - r.Billed
-			money := math.Round(float64(d)*r.UnitPrice*100) / 100
-			r.Counted, r.CountedAt, r.Difference, r.MonthlyDifference = &n, &at, &d, &money
+			r.Counted, r.CountedAt, r.Difference = &n, &at, &d
+			if r.UnitPrice > 0 || r.Line != nil { // no line and no price elsewhere: the money is unknown
+				money := math.Round(float64(d)*r.UnitPrice*100) / 100
+				r.MonthlyDifference = &money
+			}
 			tol := in.Tolerances[string(k.product)]
 			switch {
 			case r.Billed == 0 && n > 0:

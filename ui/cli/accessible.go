@@ -167,6 +167,22 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 		writeDoctor(out, rep)
 	}
+	if ok, err := p.Confirm("Reconcile billing now: Liongard's licence counts against HaloPSA's billed seats (mspwire billing reconcile)?", true); err != nil {
+		return cancelled(err)
+	} else if ok {
+		v, err := b.Billing(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range v.Made {
+			fmt.Fprintf(out, "Created in Liongard, once, to count users: %s.\n", m)
+		}
+		if len(v.Report.Unconfirmed) > 0 {
+			writeItems(out, v.Items)
+		}
+		writeReconcile(out, v.Report)
+		fmt.Fprintln(out, "Choose fixes with mspwire billing fix ID --by quantity|ticket (or ignore ID --reason TEXT), then mspwire billing plan and mspwire apply.")
+	}
 	// The steps as the wizard's steps screen shows them: first checked
 	// through the APIs that can see them.
 	findings, err := b.VerifySteps(ctx)

@@ -26,6 +26,7 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		"",              // end the review
 		"yes",           // apply the plan
 		"y",             // check for pitfalls
+		"y",             // reconcile billing
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
@@ -38,7 +39,8 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		!strings.Contains(text, "(systems: halopsa, liongard, hudu)") || strings.Contains(text, "IT Glue already two-way") ||
 		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") ||
 		!strings.Contains(text, "Apply plan 1? Type yes") || !strings.Contains(text, "] done ") || !regexp.MustCompile(`Plan 1: (\d+) of (\d+) actions done, 0 failed`).MatchString(text) ||
-		!strings.Contains(text, "(halopsa-api-agents)") || !strings.Contains(text, "Questions no API answers") {
+		!strings.Contains(text, "(halopsa-api-agents)") || !strings.Contains(text, "Questions no API answers") ||
+		!strings.Contains(text, "a month not billed") || !regexp.MustCompile(`\d+:m365 .+ under-billed`).MatchString(text) {
 		t.Fatalf("transcript:\n%s", text)
 	}
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {

@@ -220,7 +220,7 @@ func billingSummary(rep billing.Report) string {
 		return "Nothing to reconcile: no client has users counted or seats billed."
 	}
 	return strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (in the invoices' currency)",
-		money(rep.Totals.NotBilledMonthly), money(rep.Totals.OverBilledMonthly))
+		display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly))
 }
 
 func writeReconcile(w io.Writer, rep billing.Report) {
@@ -233,7 +233,9 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 		cnt, diff, mon := "-", "-", "-"
 		if r.Counted != nil {
 			cnt, diff = strconv.Itoa(*r.Counted), fmt.Sprintf("%+d", *r.Difference)
-			mon = signedMoney(*r.MonthlyDifference)
+		}
+		if r.MonthlyDifference != nil {
+			mon = display.SignedMoney(*r.MonthlyDifference)
 		}
 		status := r.Status.Words()
 		if r.Choice != "" {
@@ -337,31 +339,6 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 		cmd.Flags().StringVar(&reason, "reason", "", "why (kept with the row and in the audit log)")
 	}
 	return cmd
-}
-
-func money(x float64) string {
-	s := strconv.FormatFloat(x, 'f', 2, 64)
-	whole, cents, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(whole, "-")
-	whole = strings.TrimPrefix(whole, "-")
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String() + "." + cents
-	}
-	return b.String() + "." + cents
-}
-
-func signedMoney(x float64) string {
-	if x > 0 {
-		return "+" + money(x)
-	}
-	return money(x)
 }
 
 func clip(s string, n int) string {

@@ -76,3 +76,30 @@ func cleanUnicode(s string) bool {
 	}
 	return true
 }
+
+// Money is an amount as a person reads it: two decimals, thousands
+// separated (1,430.00). No currency: a vendor's lines do not say theirs.
+func Money(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	whole, cents, _ := strings.Cut(s, ".")
+	sign := ""
+	if strings.HasPrefix(whole, "-") {
+		sign, whole = "-", whole[1:]
+	}
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return sign + b.String() + "." + cents
+}
+
+// SignedMoney is Money with a + on gains: +44.00, -14.00.
+func SignedMoney(x float64) string {
+	if x > 0 {
+		return "+" + Money(x)
+	}
+	return Money(x)
+}

@@ -69,6 +69,7 @@ var (
 	apSteps = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "the path's steps"))
 	apRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the failed"))
 	apCheck = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
+	apBack  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to billing"))
 )
 
 func newApplyScreen(id int64) *applyScreen {
@@ -84,6 +85,9 @@ func (a *applyScreen) keys() []key.Binding {
 		return nil
 	}
 	keys := []key.Binding{apSteps, apCheck}
+	if a.billing() {
+		keys = []key.Binding{apBack}
+	}
 	if a.failedCount() > 0 {
 		keys = append(keys, apRetry)
 	}
@@ -161,10 +165,13 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if !a.finished() {
 			return nil, nil
 		}
+		keys := a.keys()
 		switch {
-		case key.Matches(m, apSteps):
+		case offered(m, keys, apBack):
+			return popEvent{}, nil // the billing screen reads the numbers again
+		case offered(m, keys, apSteps):
 			return pushEvent{newStepsScreen()}, nil // esc comes back here
-		case key.Matches(m, apCheck):
+		case offered(m, keys, apCheck):
 			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, apRetry) && a.failedCount() > 0:
 			return swapEvent{newApplyScreen(a.id)}, nil
@@ -233,6 +240,8 @@ func (a *applyScreen) finish(now time.Time) event {
 	switch {
 	case errors.Is(a.err, context.Canceled):
 		return errorEvent{errors.New("the apply stopped; what was sent is in the journal. Home offers to finish it")}
+	case errors.Is(a.err, apply.ErrStale) && a.billing():
+		return errorEvent{fmt.Errorf("%w. Go back to billing and plan again (p)", a.err)}
 	case errors.Is(a.err, apply.ErrStale):
 		return errorEvent{fmt.Errorf("%w. Go back and make a fresh plan (p on home)", a.err)}
 	case a.err != nil:
@@ -240,8 +249,15 @@ func (a *applyScreen) finish(now time.Time) event {
 	case a.failedCount() > 0:
 		return errorEvent{fmt.Errorf("%d of the plan's actions did not go through (the reasons are listed). Fix the cause, then press r to retry", a.failedCount())}
 	}
+	if a.billing() {
+		return infoEvent{"Applied. Press enter to go back to billing: the numbers are read again."}
+	}
 	return infoEvent{"Applied. Press enter for the path's steps (what only a vendor's console can do), d to check for the guide's pitfalls."}
 }
+
+// billing says the plan is a billing plan: its apply leads back to the
+// billing screen, not to the path's steps.
+func (a *applyScreen) billing() bool { return a.sp != nil && a.sp.Plan.Kind == change.Billing }
 
 func (a *applyScreen) view(width, height int) string {
 	if a.sp == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -95,4 +96,36 @@ type Backend interface {
 	// Resume is the start-up check (flows/resume): it finishes half-done
 	// rotations and finds an interrupted apply.
 	Resume(ctx context.Context) (resume.Report, error)
+	// Billing reconciles licence counts with billed seats (flows/billing);
+	// it may create mspwire's counting metric in Liongard, once.
+	Billing(ctx context.Context) (BillingView, error)
+	// ConfirmItems keeps which product each item bills, as the operator
+	// says.
+	ConfirmItems(ctx context.Context, items []billing.ItemMapping) error
+	// ChooseBilling keeps a choice for rows: "quantity", "ticket", or
+	// "ignore" with a reason.
+	ChooseBilling(ctx context.Context, rows []billing.Row, choice, reason string) error
+	// MakeBillingPlan plans the chosen billing fixes; nothing is sent.
+	MakeBillingPlan(ctx context.Context) (SyncPlan, error)
+	// SetBillingTicketType keeps the HaloPSA ticket type billing tickets
+	// get.
+	SetBillingTicketType(ctx context.Context, id int) error
+}
+
+// BillingView is a reconciliation as the Billing screen shows it.
+type BillingView struct {
+	Report billing.Report
+	Items  []billing.ItemMapping
+	// Made names the Liongard metrics this reading created.
+	Made []string
+	// TicketTypes are HaloPSA's ticket types; TicketType is the one
+	// billing tickets get (0: none chosen yet).
+	TicketTypes []TicketTypeChoice
+	TicketType  int
+}
+
+// TicketTypeChoice is a HaloPSA ticket type a billing ticket can get.
+type TicketTypeChoice struct {
+	ID   int
+	Name string
 }

@@ -2,9 +2,11 @@ package tui
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -16,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Flows is the Backend the program uses: the onboarding flows over the
@@ -146,4 +149,77 @@ func (f Flows) Doctor(ctx context.Context) (checks.Report, error) {
 // AnswerQuestion stores an answer to a doctor question.
 func (f Flows) AnswerQuestion(ctx context.Context, question string, yes bool) error {
 	return checks.Answer(ctx, f.Env, question, yes, who.Operator())
+}
+
+// Billing reads and reconciles licence counts and billed seats.
+func (f Flows) Billing(ctx context.Context) (BillingView, error) {
+	rep, in, err := billing.Build(ctx, f.Env)
+	if err != nil {
+		return BillingView{}, err
+	}
+	v := BillingView{Report: rep, Items: in.Items}
+	for _, p := range billing.Products {
+		if m := in.Metrics[p]; m.Made {
+			v.Made = append(v.Made, fmt.Sprintf("%q (id %d)", m.Name, m.ID))
+		}
+	}
+	settings, err := f.Store.BillingSettingsOf(ctx, f.Profile)
+	if err != nil {
+		return v, err
+	}
+	v.TicketType = settings.TicketTypeID
+	halo, err := f.HaloPSA(ctx)
+	if err != nil {
+		return v, err
+	}
+	types, err := halo.ListTicketTypes(ctx)
+	if err != nil {
+		return v, err
+	}
+	for _, t := range types {
+		if t.Visible {
+			v.TicketTypes = append(v.TicketTypes, TicketTypeChoice{ID: t.ID, Name: t.Name})
+		}
+	}
+	return v, nil
+}
+
+// SetBillingTicketType keeps the ticket type billing tickets get.
+func (f Flows) SetBillingTicketType(ctx context.Context, id int) error {
+	s, err := f.Store.BillingSettingsOf(ctx, f.Profile)
+	if err != nil {
+		return err
+	}
+	s.TicketTypeID = id
+	return f.Store.SaveBillingSettings(ctx, f.Profile, who.Operator(), s)
+}
+
+// ConfirmItems keeps the item mappings as the operator confirmed them.
+func (f Flows) ConfirmItems(ctx context.Context, items []billing.ItemMapping) error {
+	ms := make([]store.ItemProduct, len(items))
+	for i, m := range items {
+		ms[i] = store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(m.Product), DecidedBy: who.Operator()}
+	}
+	return f.Store.SaveItemProducts(ctx, f.Profile, ms)
+}
+
+// ChooseBilling keeps a choice for rows, each checked it can take it.
+func (f Flows) ChooseBilling(ctx context.Context, rows []billing.Row, choice, reason string) error {
+	cs := make([]store.BillingChoice, 0, len(rows))
+	for _, r := range rows {
+		if err := billing.CanChoose(r, choice); err != nil {
+			return err
+		}
+		cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: choice, Reason: reason, Counted: r.Counted, Billed: &r.Billed, DecidedBy: who.Operator()})
+	}
+	return f.Store.SaveBillingChoices(ctx, f.Profile, cs)
+}
+
+// MakeBillingPlan makes a billing plan through the change engine.
+func (f Flows) MakeBillingPlan(ctx context.Context) (SyncPlan, error) {
+	p, _, err := apply.Make(ctx, workflow.Engine(f.Env), billing.NewProducer(f.Env), who.Operator())
+	if err != nil {
+		return SyncPlan{Plan: p}, err
+	}
+	return f.SyncPlan(ctx, p.ID)
 }

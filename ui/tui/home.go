@@ -29,6 +29,7 @@ var (
 	keySteps   = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "the path's steps"))
 	keyRotate  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential"))
 	keyDoctor  = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
+	keyBilling = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "billing: licences vs billed seats"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 )
 
@@ -54,7 +55,7 @@ func (h *homeScreen) title() string { return "Home" }
 func (h *homeScreen) keys() []key.Binding {
 	keys := []key.Binding{keyOnboard}
 	if h.reviewReady() {
-		keys = append(keys, keyReview, keyPlan)
+		keys = append(keys, keyReview, keyPlan, keyBilling)
 	}
 	if h.interrupted() {
 		keys = append(keys, keyFinish)
@@ -99,6 +100,8 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newApplyScreen(h.report.Plan.ID)}, nil
 		case key.Matches(m, keyPlan) && h.reviewReady():
 			return pushEvent{newPlanScreen(true, 0)}, nil
+		case key.Matches(m, keyBilling) && h.reviewReady():
+			return pushEvent{newBillingScreen()}, nil
 		case key.Matches(m, keyDoctor) && h.doctorReady():
 			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, keySteps) && h.doctorReady():

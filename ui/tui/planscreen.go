@@ -24,8 +24,9 @@ import (
 // anything is sent. Nothing on this screen writes to a vendor.
 type planScreen struct {
 	screenBase
-	fresh   bool  // make a new plan on the way in
-	id      int64 // else show this plan (0: the latest)
+	kind    change.PlanKind // of a fresh plan: onboarding or billing
+	fresh   bool            // make a new plan on the way in
+	id      int64           // else show this plan (0: the latest)
 	sp      *SyncPlan
 	groups  []planGroup
 	cursor  int
@@ -70,7 +71,20 @@ type (
 )
 
 func newPlanScreen(fresh bool, id int64) *planScreen {
-	return &planScreen{fresh: fresh, id: id, opened: map[int]bool{}}
+	return &planScreen{kind: change.Onboarding, fresh: fresh, id: id, opened: map[int]bool{}}
+}
+
+// newBillingPlanScreen makes a fresh billing plan from the chosen fixes.
+func newBillingPlanScreen() *planScreen {
+	return &planScreen{kind: change.Billing, fresh: true, opened: map[int]bool{}}
+}
+
+// again is a fresh plan of the same kind.
+func (p *planScreen) again() *planScreen {
+	if p.kind == change.Billing || p.sp != nil && p.sp.Plan.Kind == change.Billing {
+		return newBillingPlanScreen()
+	}
+	return newPlanScreen(true, 0)
 }
 
 func (p *planScreen) title() string {
@@ -145,13 +159,20 @@ func (p *planScreen) goKey() (key.Binding, bool) {
 }
 
 func (p *planScreen) start() event {
-	fresh, id := p.fresh, p.id
+	fresh, id, kind := p.fresh, p.id, p.kind
 	label := "Reading the plan…"
-	if fresh {
+	switch {
+	case fresh && kind == change.Billing:
+		label = "Working out the chosen billing fixes from fresh numbers (nothing is sent)…"
+	case fresh:
 		label = "Working out the plan from the review's decisions (nothing is sent)…"
 	}
 	return askEvent{label: label, fn: func(ctx context.Context) tea.Msg {
 		b := backendOf(ctx)
+		if fresh && kind == change.Billing {
+			sp, err := b.MakeBillingPlan(ctx)
+			return syncPlanMsg{sp, err}
+		}
 		if fresh {
 			sp, err := b.MakePlan(ctx)
 			return syncPlanMsg{sp, err}
@@ -233,7 +254,7 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 			p.opened[p.cursor] = !p.opened[p.cursor]
 		}
 	case offered(k, keys, plReplan):
-		return swapEvent{newPlanScreen(true, 0)}
+		return swapEvent{p.again()}
 	case offered(k, keys, plFeeds):
 		feeds := nextFeeds(p.sp.HuduFeeds)
 		return askEvent{label: "Planning again with what feeds Hudu (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
@@ -255,7 +276,11 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 		// Keys typed before the dialog is up are dropped, not taken as
 		// its answer.
 		pl := p.sp.Plan
-		return askEvent{fresh: true, label: "Checking the plan still fits the inventories and decisions…", fn: func(ctx context.Context) tea.Msg {
+		label := "Checking the plan still fits the inventories and decisions…"
+		if pl.Kind == change.Billing {
+			label = "Checking the numbers have not moved since the plan was made…"
+		}
+		return askEvent{fresh: true, label: label, fn: func(ctx context.Context) tea.Msg {
 			sp, err := backendOf(ctx).SyncPlan(ctx, pl.ID)
 			return recheckedMsg{sp, err}
 		}}

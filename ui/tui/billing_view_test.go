@@ -1,0 +1,73 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/store"
+)
+
+// fixedBilling is a small tenant's reconciliation, made by the real
+// Reconcile from fixed inputs: one row of each status.
+func fixedBilling() BillingView {
+	stamp := func(days int) string { return verifiedAt.AddDate(0, 0, -days).Format(time.RFC3339) }
+	env := func(id string, name string) billing.Ref { return billing.Ref{System: "liongard", ID: id, Name: name} }
+	items := []billing.ItemMapping{
+		{ItemID: 201, Name: "Microsoft 365 Business Premium", Code: "M365-BP", Product: billing.M365, Proposed: billing.M365, Why: "its name has “microsoft 365”", Confirmed: true, Lines: 5},
+		{ItemID: 203, Name: "Google Workspace Business Standard", Code: "GWS-STD", Product: billing.GoogleWorkspace, Proposed: billing.GoogleWorkspace, Why: "its name has “google workspace”", Confirmed: true, Lines: 1},
+		{ItemID: 208, Name: "Office 365 E3 (legacy)", Code: "O365-E3", Product: billing.M365, Proposed: billing.M365, Why: "its name has “office 365”", Lines: 1},
+		{ItemID: 204, Name: "Managed Workstation", Code: "MW-100", Product: billing.None, Proposed: billing.None, Why: "nothing in its name says Microsoft 365 or Google Workspace", Lines: 6},
+	}
+	line := func(inv, item int, name string, qty, price float64) halopsa.InvoiceLine {
+		return halopsa.InvoiceLine{ID: inv*10 + 1, InvoiceID: inv, ItemID: item, Description: name, Quantity: qty, UnitPrice: price}
+	}
+	invoice := func(id, client int, name string, lines ...halopsa.InvoiceLine) halopsa.RecurringInvoice {
+		return halopsa.RecurringInvoice{ID: id, ClientID: client, ClientName: name, Lines: lines}
+	}
+	value := func(env, metric, n, days int) liongard.MetricValue {
+		return liongard.MetricValue{EnvironmentID: env, MetricID: metric, Value: float64(n), TimelineDate: stamp(days)}
+	}
+	in := billing.Inputs{
+		Now: verifiedAt,
+		Environments: map[int]billing.Ref{12: env("33000", "Acme Dental"), 13: env("33001", "Bayside Vet Clinic"),
+			14: env("33002", "Cedar Accounting"), 15: env("33003", "Summit Roofing"), 17: env("33005", "Zephyr Labs")},
+		Clients: map[int]string{12: "Acme Dental, Inc.", 13: "Bayside Veterinary Clinic", 14: "Cedar Accounting", 15: "Summit Roofing LLC", 16: "Quillfeather Vets", 17: "Zephyr Labs"},
+		Metrics: map[billing.Product]billing.Counting{
+			billing.M365:            {CountingMetric: store.CountingMetric{Product: "m365", ID: 41, Name: "Office 365: Licensed User Count"}},
+			billing.GoogleWorkspace: {CountingMetric: store.CountingMetric{Product: "google_workspace", ID: 90001, Name: "mspwire: Google Workspace active users", Created: true}},
+		},
+		Values: []liongard.MetricValue{value(33000, 41, 14, 1), value(33001, 41, 20, 1), value(33002, 90001, 8, 1), value(33003, 41, 9, 45), value(33005, 41, 31, 2)},
+		Invoices: []halopsa.RecurringInvoice{
+			invoice(101, 12, "Acme Dental, Inc.", line(101, 201, "Microsoft 365 Business Premium", 12, 22)),
+			invoice(102, 13, "Bayside Veterinary Clinic", line(102, 201, "Microsoft 365 Business Premium", 22, 22)),
+			invoice(103, 15, "Summit Roofing LLC", line(103, 201, "Microsoft 365 Business Premium", 9, 22)),
+			invoice(104, 16, "Quillfeather Vets", line(104, 201, "Microsoft 365 Business Premium", 6, 22)),
+			invoice(105, 17, "Zephyr Labs", line(105, 208, "Office 365 E3 (legacy)", 31, 23)),
+			invoice(106, 14, "Cedar Accounting", line(106, 204, "Managed Workstation", 6, 45)),
+		},
+		Items: items,
+	}
+	return BillingView{Report: billing.Reconcile(in), Items: items, TicketType: 2,
+		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}}}
+}
+
+func (f fixed) Billing(context.Context) (BillingView, error)              { return fixedBilling(), nil }
+func (f fixed) ConfirmItems(context.Context, []billing.ItemMapping) error { return nil }
+func (f fixed) SetBillingTicketType(context.Context, int) error           { return nil }
+func (f fixed) ChooseBilling(_ context.Context, rows []billing.Row, choice, _ string) error {
+	for _, r := range rows {
+		if err := billing.CanChoose(r, choice); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (f fixed) MakeBillingPlan(context.Context) (SyncPlan, error) {
+	p := store.Plan{ID: 8, Kind: "billing", CreatedAt: verifiedAt}
+	return SyncPlan{Plan: p, Actions: []store.Action{{ID: 1, Kind: "quantity", System: "halopsa", State: store.ActionPending,
+		Summary: fmt.Sprintf("Set %s's %q line (invoice 101) from 12 to 14: 14 Microsoft 365 users counted", "Acme Dental, Inc.", "Microsoft 365 Business Premium")}}}, nil
+}
