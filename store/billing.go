@@ -62,10 +62,11 @@ func (s *Store) SaveItemProducts(ctx context.Context, profile string, ms []ItemP
 	})
 }
 
-// CountingMetric is the Liongard metric that counts a product's users,
-// found in Liongard's library or created by mspwire.
-type CountingMetric struct {
-	Product string    `json:"product"`
+// LiongardMetric is a Liongard metric mspwire reads, found in Liongard's
+// library or created by mspwire, by what it is for (Purpose: "m365",
+// "google_workspace", "workstation_last_user", …).
+type LiongardMetric struct {
+	Purpose string    `json:"purpose"`
 	ID      int       `json:"metric_id"`
 	UUID    string    `json:"uuid"`
 	Name    string    `json:"name"`
@@ -73,45 +74,45 @@ type CountingMetric struct {
 	FoundAt time.Time `json:"found_at"`
 }
 
-// CountingMetrics are a profile's metrics by product.
-func (s *Store) CountingMetrics(ctx context.Context, profile string) (map[string]CountingMetric, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT product, metric_id, uuid, name, created, found_at FROM billing_metrics WHERE profile = ?", profile)
+// LiongardMetrics are a profile's metrics by purpose.
+func (s *Store) LiongardMetrics(ctx context.Context, profile string) (map[string]LiongardMetric, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT purpose, metric_id, uuid, name, created, found_at FROM liongard_metrics WHERE profile = ?", profile)
 	if err != nil {
 		return nil, s.describe(err)
 	}
 	defer rows.Close()
-	out := map[string]CountingMetric{}
+	out := map[string]LiongardMetric{}
 	for rows.Next() {
-		var m CountingMetric
+		var m LiongardMetric
 		var at string
-		if err := rows.Scan(&m.Product, &m.ID, &m.UUID, &m.Name, &m.Created, &at); err != nil {
+		if err := rows.Scan(&m.Purpose, &m.ID, &m.UUID, &m.Name, &m.Created, &at); err != nil {
 			return nil, s.describe(err)
 		}
 		m.FoundAt = parseTime(at)
-		out[m.Product] = m
+		out[m.Purpose] = m
 	}
 	return out, s.describe(rows.Err())
 }
 
-// SaveCountingMetric records the metric a product is counted by, audited
-// as found or created.
-func (s *Store) SaveCountingMetric(ctx context.Context, profile, actor string, m CountingMetric) error {
+// SaveLiongardMetric records the metric a purpose is read by, audited as
+// found or created.
+func (s *Store) SaveLiongardMetric(ctx context.Context, profile, actor string, m LiongardMetric) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if m.FoundAt.IsZero() {
 			m.FoundAt = time.Now()
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_metrics(profile, product, metric_id, uuid, name, created, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(profile, product) DO UPDATE SET metric_id = excluded.metric_id, uuid = excluded.uuid, name = excluded.name,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO liongard_metrics(profile, purpose, metric_id, uuid, name, created, found_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(profile, purpose) DO UPDATE SET metric_id = excluded.metric_id, uuid = excluded.uuid, name = excluded.name,
 			created = excluded.created, found_at = excluded.found_at`,
-			profile, m.Product, m.ID, m.UUID, m.Name, m.Created, formatTime(m.FoundAt)); err != nil {
+			profile, m.Purpose, m.ID, m.UUID, m.Name, m.Created, formatTime(m.FoundAt)); err != nil {
 			return s.describe(err)
 		}
-		event := "billing.metric_found"
+		event := "liongard.metric_found"
 		if m.Created {
-			event = "billing.metric_created"
+			event = "liongard.metric_created"
 		}
 		return s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: actor, Event: event,
-			Detail: map[string]any{"product": m.Product, "metric_id": m.ID, "uuid": m.UUID, "name": m.Name}})
+			Detail: map[string]any{"purpose": m.Purpose, "metric_id": m.ID, "uuid": m.UUID, "name": m.Name}})
 	})
 }
 
@@ -195,16 +196,16 @@ type BillingSettings struct {
 func (s *Store) BillingSettingsOf(ctx context.Context, profile string) (BillingSettings, error) {
 	out := BillingSettings{Tolerances: map[string]int{}}
 	var tol string
-	err := s.db.QueryRowContext(ctx, "SELECT tolerances, ticket_type_id, ticket_team FROM billing_settings WHERE profile = ?", profile).
-		Scan(&tol, &out.TicketTypeID, &out.TicketTeam)
-	if err == sql.ErrNoRows {
-		return out, nil
-	}
-	if err != nil {
+	err := s.db.QueryRowContext(ctx, "SELECT tolerances FROM billing_settings WHERE profile = ?", profile).Scan(&tol)
+	switch {
+	case err == nil:
+		_ = json.Unmarshal([]byte(tol), &out.Tolerances)
+	case err != sql.ErrNoRows:
 		return out, s.describe(err)
 	}
-	_ = json.Unmarshal([]byte(tol), &out.Tolerances)
-	return out, nil
+	t, err := s.TicketSettingsOf(ctx, profile, "billing")
+	out.TicketTypeID, out.TicketTeam = t.TypeID, t.Team
+	return out, err
 }
 
 // SaveBillingSettings replaces a profile's billing settings, audited.
@@ -214,12 +215,49 @@ func (s *Store) SaveBillingSettings(ctx context.Context, profile, actor string, 
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings(profile, tolerances, ticket_type_id, ticket_team) VALUES (?, ?, ?, ?)
-			ON CONFLICT(profile) DO UPDATE SET tolerances = excluded.tolerances, ticket_type_id = excluded.ticket_type_id, ticket_team = excluded.ticket_team`,
-			profile, string(tol), b.TicketTypeID, b.TicketTeam); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO billing_settings(profile, tolerances) VALUES (?, ?)
+			ON CONFLICT(profile) DO UPDATE SET tolerances = excluded.tolerances`, profile, string(tol)); err != nil {
 			return s.describe(err)
+		}
+		if err := s.saveTicketSettings(ctx, tx, profile, "billing", TicketSettings{TypeID: b.TicketTypeID, Team: b.TicketTeam}); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: actor, Event: "billing.settings",
 			Detail: map[string]any{"tolerances": b.Tolerances, "ticket_type_id": b.TicketTypeID, "ticket_team": b.TicketTeam}})
 	})
+}
+
+// TicketSettings are the HaloPSA ticket type (0: not chosen) and team a
+// workflow's tickets get.
+type TicketSettings struct {
+	TypeID int    `json:"ticket_type_id"`
+	Team   string `json:"team"`
+}
+
+// TicketSettingsOf reads a workflow's ticket settings ("billing",
+// "stale_accounts").
+func (s *Store) TicketSettingsOf(ctx context.Context, profile, purpose string) (TicketSettings, error) {
+	var t TicketSettings
+	err := s.db.QueryRowContext(ctx, "SELECT ticket_type_id, team FROM ticket_settings WHERE profile = ? AND purpose = ?", profile, purpose).Scan(&t.TypeID, &t.Team)
+	if err == sql.ErrNoRows {
+		return t, nil
+	}
+	return t, s.describe(err)
+}
+
+// SaveTicketSettings keeps a workflow's ticket settings, audited.
+func (s *Store) SaveTicketSettings(ctx context.Context, profile, actor, purpose string, t TicketSettings) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.saveTicketSettings(ctx, tx, profile, purpose, t); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: actor, Event: purpose + ".ticket_settings",
+			Detail: map[string]any{"ticket_type_id": t.TypeID, "team": t.Team}})
+	})
+}
+
+func (s *Store) saveTicketSettings(ctx context.Context, tx *sql.Tx, profile, purpose string, t TicketSettings) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO ticket_settings(profile, purpose, ticket_type_id, team) VALUES (?, ?, ?, ?)
+		ON CONFLICT(profile, purpose) DO UPDATE SET ticket_type_id = excluded.ticket_type_id, team = excluded.team`, profile, purpose, t.TypeID, t.Team)
+	return s.describe(err)
 }

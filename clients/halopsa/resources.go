@@ -387,6 +387,73 @@ func (c *Client) CreateTicket(ctx context.Context, t NewTicket) (Ticket, error) 
 	return out.items[0], nil
 }
 
+// Asset is a HaloPSA asset (schema "Device"): a workstation, with the
+// users it is assigned to.
+type Asset struct {
+	ID              int       `json:"id"`
+	InventoryNumber string    `json:"inventory_number"`
+	KeyField        string    `json:"key_field"` // the asset type's key field: typically the hostname
+	ClientID        int       `json:"client_id"`
+	AssetTypeName   string    `json:"assettype_name"`
+	Inactive        bool      `json:"inactive"`
+	Users           []UserRef `json:"users"`
+}
+
+// UserRef is a user as an asset lists it.
+type UserRef struct {
+	ID           int    `json:"id"`
+	Name         string `json:"name"`
+	EmailAddress string `json:"emailaddress"`
+}
+
+// User is a HaloPSA user (schema "Users"): a customer's contact. SiteID is
+// a double in Halo's schema.
+type User struct {
+	ID           int     `json:"id"`
+	Name         string  `json:"name"`
+	EmailAddress string  `json:"emailaddress"`
+	Login        string  `json:"login"`
+	ClientID     int     `json:"client_id"`
+	SiteID       float64 `json:"site_id"`
+	Inactive     bool    `json:"inactive"`
+}
+
+// ListAssets reads every asset (of one client when clientID is not 0).
+func (c *Client) ListAssets(ctx context.Context, clientID int) ([]Asset, error) {
+	q := url.Values{"includeuser": {"true"}}
+	if clientID != 0 {
+		q.Set("client_id", strconv.Itoa(clientID))
+	}
+	return list[Asset](ctx, c, "/api/Asset", "assets", q)
+}
+
+// ListUsers reads every user (of one client when clientID is not 0).
+func (c *Client) ListUsers(ctx context.Context, clientID int) ([]User, error) {
+	q := url.Values{}
+	if clientID != 0 {
+		q.Set("client_id", strconv.Itoa(clientID))
+	}
+	return list[User](ctx, c, "/api/Users", "users", q)
+}
+
+// SetAssetUsers makes users the asset's users — a set, not an append, so
+// sending it again leaves the same — through POST /api/Asset with
+// [{id, users:[{id}]}], as integrations in the wild do.
+func (c *Client) SetAssetUsers(ctx context.Context, assetID int, userIDs ...int) (Asset, error) {
+	users := make([]map[string]int, len(userIDs))
+	for i, id := range userIDs {
+		users[i] = map[string]int{"id": id}
+	}
+	var out jsonOneOrMany[Asset]
+	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Asset"}, []map[string]any{{"id": assetID, "users": users}}, &out); err != nil {
+		return Asset{}, err
+	}
+	if len(out.items) != 1 {
+		return Asset{}, fmt.Errorf("HaloPSA: POST /api/Asset: expected the asset back, got %d", len(out.items))
+	}
+	return out.items[0], nil
+}
+
 // LiongardScopes are what Liongard's HaloPSA integration needs: tickets,
 // clients and assets, read and write.
 var LiongardScopes = []string{"read:tickets", "edit:tickets", "read:customers", "edit:customers", "read:assets", "edit:assets"}

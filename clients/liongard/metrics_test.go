@@ -1,7 +1,9 @@
 package liongard_test
 
 import (
+	"encoding/base64"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -105,5 +107,31 @@ func TestCreatedMetricIsEvaluated(t *testing.T) {
 	lps, err := c.RelatedLaunchpoints(ctx, envs[0].ID)
 	if err != nil || len(lps) == 0 || lps[0].SystemID == 0 || lps[0].InspectorName == "" {
 		t.Fatalf("related launchpoints %+v, %v", lps, err)
+	}
+}
+
+// Evaluate is throttled above 100 calls a minute, with Retry-After and
+// X-RateLimit-* as Liongard documents them.
+func TestEvaluateIsThrottledAboveAHundredAMinute(t *testing.T) {
+	_, url := sandbox(t, 5)
+	key := base64.StdEncoding.EncodeToString([]byte(simlg.DemoKey.ID + ":" + simlg.DemoKey.Secret))
+	body := `{"Metrics":[41],"Filters":[],"Sorting":[],"Pagination":{"Page":1,"PageSize":25}}`
+	var last *http.Response
+	for i := 0; i <= simlg.EvaluateLimit; i++ {
+		req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/metrics/evaluate", strings.NewReader(body))
+		req.Header.Set("X-ROAR-API-KEY", key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if i < simlg.EvaluateLimit && resp.StatusCode != http.StatusOK {
+			t.Fatalf("call %d: %d", i+1, resp.StatusCode)
+		}
+		last = resp
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" || last.Header.Get("X-RateLimit-Limit") != "100" {
+		t.Fatalf("call 101: %d, Retry-After %q, limit %q", last.StatusCode, last.Header.Get("Retry-After"), last.Header.Get("X-RateLimit-Limit"))
 	}
 }

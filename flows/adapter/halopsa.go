@@ -88,7 +88,7 @@ func (haloPSA) Companies(c *Clients) Companies { return haloCompanies{c} }
 
 func (haloPSA) Executors(c *Clients) map[change.Kind]Executor {
 	return map[change.Kind]Executor{change.Create: createExecutor{system: "halopsa", companies: haloCompanies{c}},
-		change.Link: haloITGlueLinks{c}, change.Quantity: haloQuantities{c}, change.Ticket: haloTickets{c}}
+		change.Link: haloITGlueLinks{c}, change.Quantity: haloQuantities{c}, change.Ticket: haloTickets{c}, change.AssetUser: haloAssetUsers{c}}
 }
 
 // HaloPSA is the run's HaloPSA client.
@@ -337,4 +337,33 @@ func (h haloTickets) Look(ctx context.Context, _ Run, actions []store.Action) (m
 		}
 	}
 	return found, nil
+}
+
+// haloAssetUsers sets assets' users, one asset a call. Setting is safe to
+// repeat.
+type haloAssetUsers struct{ c *Clients }
+
+func (haloAssetUsers) Batch() int  { return 1 }
+func (haloAssetUsers) Repeatable() {}
+
+func (h haloAssetUsers) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
+	out := make([]Outcome, len(actions))
+	c, err := h.c.HaloPSA(ctx)
+	for i, a := range actions {
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		p, derr := change.Decode[change.AssetUserPayload](a)
+		if derr != nil {
+			out[i].Err = derr
+			continue
+		}
+		if _, serr := c.SetAssetUsers(ctx, p.AssetID, p.UserIDs...); serr != nil {
+			out[i].Err = serr
+			continue
+		}
+		out[i].ExternalID = strconv.Itoa(p.AssetID)
+	}
+	return out
 }

@@ -173,7 +173,7 @@ func TestCleanWorldHasNothingToFix(t *testing.T) {
 	}
 	made := 0
 	for _, e := range log {
-		if e.Event == "billing.metric_created" {
+		if e.Event == "liongard.metric_created" {
 			made++
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -149,39 +150,14 @@ func ticketDraft(r Row, tt halopsa.TicketType, team string) change.Draft {
 		Payload: p}
 }
 
-// ticketType is the chosen ticket type, refused when it has mandatory
-// fields a ticket from mspwire cannot fill (Halo would refuse each one).
+// ticketType is the chosen ticket type, checked.
 func (p Producer) ticketType(ctx context.Context, s store.BillingSettings) (*halopsa.TicketType, error) {
 	c, err := p.e.HaloPSA(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if s.TicketTypeID == 0 {
-		types, err := c.ListTicketTypes(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var list []string
-		for _, t := range types {
-			list = append(list, fmt.Sprintf("%d %s", t.ID, t.Name))
-		}
-		return nil, fmt.Errorf("choose once which HaloPSA ticket type billing tickets get: mspwire billing plan --ticket-type ID [--team NAME] (HaloPSA has: %s)", strings.Join(list, ", "))
-	}
-	t, err := c.TicketType(ctx, s.TicketTypeID)
-	if err != nil {
-		return nil, fmt.Errorf("HaloPSA ticket type %d: %w", s.TicketTypeID, err)
-	}
-	var mandatory []string
-	for _, f := range t.Fields {
-		if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" {
-			mandatory = append(mandatory, f.FieldName)
-		}
-	}
-	if len(mandatory) > 0 {
-		return nil, fmt.Errorf("HaloPSA's ticket type %q has mandatory fields mspwire cannot fill (%s): HaloPSA would refuse each ticket; "+
-			"choose another with --ticket-type, or make them optional for agents", t.Name, strings.Join(mandatory, ", "))
-	}
-	return &t, nil
+	t, err := tickets.Type(ctx, c, s.TicketTypeID, "mspwire billing plan --ticket-type ID [--team NAME], or o on the Billing screen")
+	return &t, err
 }
 
 // Stale says which clients' numbers moved since the plan was made. A row

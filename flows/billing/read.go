@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -66,62 +67,24 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	return in, nil
 }
 
-// environments joins the review's decisions into HaloPSA client →
-// Liongard environment: directly when HaloPSA is the source of truth,
-// through the source's record otherwise. Only what a person accepted or
-// re-mapped counts.
+// environments is the review's HaloPSA client → Liongard environment.
 func environments(ctx context.Context, st *store.Store, profile, source string) (map[int]Ref, map[int]string, error) {
-	chosen := func(pair string) (map[string]store.RecordRef, map[string]string, error) {
-		ds, err := st.Decisions(ctx, profile, pair)
-		if err != nil {
-			return nil, nil, err
-		}
-		out, lefts := map[string]store.RecordRef{}, map[string]string{}
-		for _, d := range ds {
-			lefts[d.Left.ID] = d.Left.Name
-			if (d.State == store.StateAccepted || d.State == store.StateRemapped) && d.Right.ID != "" {
-				out[d.Left.ID] = d.Right
-			}
-		}
-		return out, lefts, nil
-	}
-	envs, names := map[int]Ref{}, map[int]string{}
-	if source == "" || source == "halopsa" {
-		lg, lefts, err := chosen("halopsa:liongard")
-		if err != nil {
-			return nil, nil, err
-		}
-		for id, name := range lefts {
-			if n, err := strconv.Atoi(id); err == nil {
-				names[n] = name
-			}
-		}
-		for id, r := range lg {
-			if n, err := strconv.Atoi(id); err == nil {
-				envs[n] = Ref{System: "liongard", ID: r.ID, Name: r.Name}
-			}
-		}
-		return envs, names, nil
-	}
-	halo, _, err := chosen(source + ":halopsa")
+	links, names, err := review.Joined(ctx, st, profile, source, "halopsa", "liongard")
 	if err != nil {
 		return nil, nil, err
 	}
-	lg, _, err := chosen(source + ":liongard")
-	if err != nil {
-		return nil, nil, err
-	}
-	for left, h := range halo {
-		n, err := strconv.Atoi(h.ID)
-		if err != nil {
-			continue
+	envs, clients := map[int]Ref{}, map[int]string{}
+	for id, name := range names {
+		if n, err := strconv.Atoi(id); err == nil {
+			clients[n] = name
 		}
-		names[n] = h.Name
-		if r, ok := lg[left]; ok {
+	}
+	for id, r := range links {
+		if n, err := strconv.Atoi(id); err == nil {
 			envs[n] = Ref{System: "liongard", ID: r.ID, Name: r.Name}
 		}
 	}
-	return envs, names, nil
+	return envs, clients, nil
 }
 
 // Build reads and reconciles.

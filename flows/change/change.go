@@ -50,6 +50,7 @@ const (
 	Checklist Kind = "checklist" // what only a vendor's console can do: onto the checklist
 	Quantity  Kind = "quantity"  // set a recurring invoice line's quantity to a number
 	Ticket    Kind = "ticket"    // open a ticket that describes what a person must look at
+	AssetUser Kind = "asset_user" // set the user of an asset
 )
 
 // kinds says each kind in words: its noun and what a run did.
@@ -63,6 +64,7 @@ var kinds = []struct {
 	{Checklist, "checklist", "put on the checklist"},
 	{Quantity, "quantity", "set"},
 	{Ticket, "ticket", "opened"},
+	{AssetUser, "asset user", "assigned"},
 }
 
 // Kinds lists the action kinds in plan order.

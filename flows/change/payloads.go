@@ -78,3 +78,14 @@ type TicketPayload struct {
 	Team         string         `json:"team,omitempty"`
 	Fields       map[int]string `json:"fields,omitempty"`
 }
+
+// AssetUserPayload makes users an asset's users: a set, so sending it
+// twice leaves the same.
+type AssetUserPayload struct {
+	AssetID int    `json:"asset_id"`
+	Asset   string `json:"asset"`
+	UserIDs []int  `json:"user_ids"`
+	User    string `json:"user"`
+	Client  string `json:"client"`
+	Was     []int  `json:"was"` // its users when the plan was made
+}

@@ -7,9 +7,11 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/status"
@@ -29,6 +31,10 @@ func Producer(e onboard.Env, k change.PlanKind) (change.Producer, error) {
 		return plan.New(e), nil
 	case change.Billing:
 		return billing.NewProducer(e), nil
+	case change.Devices:
+		return devices.NewProducer(e, false), nil
+	case change.StaleAccounts:
+		return accounts.NewProducer(e, accounts.DefaultDays), nil
 	}
 	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", k)
 }

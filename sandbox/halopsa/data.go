@@ -132,6 +132,8 @@ type data struct {
 	statuses   []status
 	slas       []sla
 	invoices   []*recurringInvoice
+	assets     []*asset
+	users      []user
 	items      []item
 	tickets    []ticket
 	nextLine   int
@@ -194,6 +196,7 @@ func seed(w *world.World) *data {
 			Fields: []ticketField{{1, "summary", 2, 2, 1, 1, 0}, {2, "details", 1, 1, 1, 2, 0}}},
 	}
 	seedBilling(d, w, owners)
+	seedAssets(d, w, owners)
 	return d
 }
 
@@ -230,7 +233,7 @@ func (s *Sim) dump() any {
 		clients = append(clients, *s.data.clients[id])
 	}
 	return map[string]any{"tenant": s.Tenant, "clients": clients, "agents": s.data.agents, "teams": s.data.teams,
-		"ticket_types": s.data.types, "recurring_invoices": s.data.invoices, "tickets": s.data.tickets}
+		"ticket_types": s.data.types, "recurring_invoices": s.data.invoices, "tickets": s.data.tickets, "assets": s.data.assets, "users": len(s.data.users)}
 }
 
 func (s *Sim) listClients(w http.ResponseWriter, r *http.Request, _ App) {

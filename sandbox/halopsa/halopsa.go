@@ -151,6 +151,7 @@ func (s *Sim) routes() {
 	s.Handle("GET /api/Priority", s.authed("read:tickets", s.listPriorities))
 	s.Handle("GET /api/SLA", s.authed("read:tickets", s.listSLAs))
 	s.billingRoutes()
+	s.assetRoutes()
 }
 
 // rateLimited is Halo's 429: its own sentence, no Retry-After (clients in the

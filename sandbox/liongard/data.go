@@ -52,8 +52,9 @@ type system struct {
 	Name        string
 	// suite is the customer's licences, on its Microsoft 365 or Google
 	// Workspace system: what the dataprint is made from.
-	suite world.Licences
-	cust  int // the customer's id in the world, seeding its dataprint
+	suite  world.Licences
+	device *world.Device // a Windows workstation's
+	cust   int           // the customer's id in the world, whose dataprint it is
 }
 
 type task struct {
@@ -140,6 +141,7 @@ func seed(w *world.World) *data {
 			ins    inspector
 			target string
 			suite  world.Licences
+			device *world.Device
 		}
 		targets := []target{{ins: inspectors[0], target: strings.SplitN(domain, ".", 2)[0] + ".local"}}
 		// The customer's suite is inspected in its first environment only
@@ -147,22 +149,29 @@ func seed(w *world.World) *data {
 		if l := w.Licences(rec.Customer); l.Product != "" && rec.Name == rec.Customer.In[world.Liongard][0].Name {
 			switch l.Product {
 			case world.M365:
-				targets = append(targets, target{inspectorNamed("microsoft-365-inspector"), strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com", l})
+				targets = append(targets, target{ins: inspectorNamed("microsoft-365-inspector"), target: strings.SplitN(domain, ".", 2)[0] + ".onmicrosoft.com", suite: l})
 			case world.GoogleWorkspace:
-				targets = append(targets, target{inspectorNamed("google-workspace-inspector"), domain, l})
+				targets = append(targets, target{ins: inspectorNamed("google-workspace-inspector"), target: domain, suite: l})
 			}
 		}
 		targets = append(targets, target{ins: inspectors[4], target: domain})
+		var devices []world.Device
+		if rec.Name == rec.Customer.In[world.Liongard][0].Name {
+			devices = w.Devices(rec.Customer)
+		}
 		// Servers and firewalls go by the customer, not by how this system
 		// spells its name, so the IT Glue simulator gives the same customers
 		// configurations of the same names (what Pro Sync would overwrite).
 		if h(rec.Customer.Name)%3 == 0 {
 			targets = append(targets, target{ins: inspectors[2], target: "DC01"}, target{ins: inspectors[3], target: "FW-" + strings.ToUpper(short(rec.Name))})
 		}
+		for i := range devices {
+			targets = append(targets, target{ins: inspectorNamed("windows-workstation-inspector"), target: devices[i].Hostname, device: &devices[i]})
+		}
 		for _, t := range targets {
 			alias := t.ins.Alias + " - " + t.target
 			d.lps = append(d.lps, launchpoint{ID: lpID, Environment: id, Inspector: t.ins, Alias: alias, Enabled: true})
-			d.systems = append(d.systems, system{ID: sysID, Environment: id, Launchpoint: lpID, Inspector: t.ins, Name: alias, suite: t.suite, cust: rec.Customer.ID})
+			d.systems = append(d.systems, system{ID: sysID, Environment: id, Launchpoint: lpID, Inspector: t.ins, Name: alias, suite: t.suite, device: t.device, cust: rec.Customer.ID})
 			if h(alias)%9 == 0 {
 				d.tasks = append(d.tasks, task{ID: taskID, Environment: id, CommonID: fmt.Sprintf("T%s.%05d", created.Format("20060102"), taskID),
 					Name: alertFor(t.ins), Description: alertFor(t.ins) + " on " + alias, Priority: []string{"Critical", "High", "Medium", "Low"}[h(alias)%4],

@@ -13,6 +13,7 @@ import (
 	"github.com/jmespath/go-jmespath"
 
 	"github.com/mspwire/mspwire/sandbox/simkit"
+	"github.com/mspwire/mspwire/sandbox/world"
 )
 
 // Metrics, inspector versions, dataprints and related entities, written
@@ -365,48 +366,63 @@ func compile(query string) (*jmespath.JMESPath, error) {
 	return jmespath.Compile(b.String())
 }
 
-var (
-	firstNames = []string{"ava", "ben", "chloe", "dev", "ella", "finn", "grace", "hugo", "isla", "jack", "kai", "lena", "milo", "nora", "omar", "piper", "quinn", "ruby", "sam", "tess"}
-	lastNames  = []string{"adams", "baker", "chen", "diaz", "evans", "fox", "gray", "hill", "ito", "jones", "khan", "lopez", "moore", "ng", "ortiz", "patel", "reed", "shaw", "tran", "webb"}
-)
-
 // dataprint is a system's latest raw inspection, made from the world: the
-// fields §B names for Microsoft 365, Google Workspace and Active Directory.
+// fields §B names for Microsoft 365, Google Workspace, Windows Workstation
+// and Active Directory. The suite's users are the customer's people, so a
+// workstation's last user is one of them.
 func (s *Sim) dataprint(sy *system) any {
 	r := rand.New(rand.NewPCG(uint64(sy.cust), uint64(sy.ID)))
-	domain := strings.TrimPrefix(sy.Name, sy.Inspector.Alias+" - ")
-	person := func(i int) string {
-		return fmt.Sprintf("%s.%s%d@%s", firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))], i, domain)
+	var people []world.Person
+	if c := s.w.Customer(sy.cust); c != nil {
+		people = s.w.People(c)
 	}
 	var raw map[string]any
 	switch sy.Inspector.Name {
 	case "microsoft-365-inspector":
 		var users []map[string]any
-		for i := 0; i < sy.suite.Users; i++ {
-			users = append(users, map[string]any{"userPrincipalName": person(i), "displayName": fmt.Sprint("User ", i),
-				"accountEnabled": i%17 != 5, "activeLast30Days": i%9 != 4, "assignedLicenses": []any{map[string]any{"skuId": "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"}},
-				"Assigned_Products": "Microsoft 365 Business Premium"})
+		for i, p := range people {
+			licensed := !p.Suspended
+			u := map[string]any{"userPrincipalName": p.Email, "displayName": p.Given + " " + p.Family, "mailNickname": p.Sam,
+				"accountEnabled": licensed && i%17 != 5, "activeLast30Days": p.LastLoginDays < 30,
+				"signInActivity": map[string]any{"daysSinceLastSignIn": p.LastLoginDays}, "assignedLicenses": []any{}, "Assigned_Products": ""}
+			if licensed { // a disabled account may keep its licence: it still counts
+				u["assignedLicenses"] = []any{map[string]any{"skuId": "cbdc14ab-d96c-4c30-b9f4-6ada7cdc1d46"}}
+				u["Assigned_Products"] = "Microsoft 365 Business Premium"
+			}
+			users = append(users, u)
 		}
+		domain := strings.TrimPrefix(sy.Name, sy.Inspector.Alias+" - ")
 		for i := 0; i <= sy.cust%3; i++ { // shared mailboxes, a scanner: no licence
 			users = append(users, map[string]any{"userPrincipalName": fmt.Sprintf("shared%d@%s", i, domain), "displayName": "Shared mailbox",
-				"accountEnabled": false, "activeLast30Days": false, "assignedLicenses": []any{}, "Assigned_Products": ""})
+				"accountEnabled": false, "activeLast30Days": false, "assignedLicenses": []any{}, "Assigned_Products": "",
+				"signInActivity": map[string]any{"daysSinceLastSignIn": nil}})
 		}
 		raw = map[string]any{"Users": users, "Licensing": []any{map[string]any{"skuPartNumber": "SPB", "ProductFriendlyName": "Microsoft 365 Business Premium",
 			"consumedUnits": sy.suite.Users, "prepaidUnits": map[string]any{"enabled": sy.suite.Users + 2}, "capabilityStatus": "Enabled"}}}
 	case "google-workspace-inspector":
 		var users []map[string]any
-		suspended := sy.cust % 3
-		for i := 0; i < sy.suite.Users+suspended; i++ {
-			days := r.IntN(20)
-			users = append(users, map[string]any{"primaryEmail": person(i), "isAdmin": i == 0, "suspended": i >= sy.suite.Users,
-				"archived": false, "DaysSinceLastLogin_r": days, "lastLoginTime": time.Now().UTC().AddDate(0, 0, -days).Format(time.RFC3339)})
+		for i, p := range people {
+			users = append(users, map[string]any{"primaryEmail": p.Email, "name": map[string]any{"fullName": p.Given + " " + p.Family},
+				"isAdmin": i == 0, "suspended": p.Suspended, "archived": false, "DaysSinceLastLogin_r": p.LastLoginDays,
+				"lastLoginTime": time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -p.LastLoginDays).Add(9 * time.Hour).Format(time.RFC3339)})
 		}
 		raw = map[string]any{"Users": users, "Subscriptions": []any{map[string]any{"skuName": "Google Workspace Business Standard",
-			"seats": map[string]any{"licensedNumberOfSeats": sy.suite.Users, "numberOfSeats": sy.suite.Users + suspended}, "status": "ACTIVE"}}}
+			"seats": map[string]any{"licensedNumberOfSeats": sy.suite.Users, "numberOfSeats": len(people)}, "status": "ACTIVE"}}}
+	case "windows-workstation-inspector":
+		d := sy.device
+		domain, _, joined := strings.Cut(d.LastUser, `\`)
+		if !joined {
+			domain = "AzureAD" // signed in with the UPN: joined to Entra ID, not a domain
+		}
+		raw = map[string]any{"SystemInfo": map[string]any{"CSName": d.Hostname, "Manufacturer": "Dell Inc.", "Model": "Latitude 5440"},
+			"ComputerSystem": map[string]any{"Domain": domain, "PartOfDomain": joined, "UserName": d.LastUser},
+			"NetConfig":      []any{map[string]any{"DNSHostName": strings.ToLower(d.Hostname)}},
+			"OS":             map[string]any{"Caption": "Microsoft Windows 11 Pro"},
+			"Users":          []any{map[string]any{"Name": "Administrator", "Admin": true, "Enabled": false, "LocalAccount": true}}}
 	case "active-directory-inspector":
 		var users []map[string]any
 		for i := 0; i < 5+sy.cust%30; i++ {
-			users = append(users, map[string]any{"UserName": strings.Split(person(i), "@")[0], "Enabled": i%7 != 3, "DefaultSystemUser": false})
+			users = append(users, map[string]any{"UserName": fmt.Sprintf("user%d", i), "Enabled": i%7 != 3, "DefaultSystemUser": false, "Seed": r.IntN(10)})
 		}
 		raw = map[string]any{"Users": users}
 	default:

@@ -37,8 +37,6 @@ CREATE TABLE billing_choices (
 );
 
 CREATE TABLE billing_settings (
-    profile        TEXT NOT NULL PRIMARY KEY,
-    tolerances     TEXT NOT NULL DEFAULT '{}', -- product -> seats either way
-    ticket_type_id INTEGER NOT NULL DEFAULT 0,
-    ticket_team    TEXT NOT NULL DEFAULT ''
+    profile    TEXT NOT NULL PRIMARY KEY,
+    tolerances TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(tolerances)) -- product -> seats either way
 );

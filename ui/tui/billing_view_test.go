@@ -37,8 +37,8 @@ func fixedBilling() BillingView {
 			14: env("33002", "Cedar Accounting"), 15: env("33003", "Summit Roofing"), 17: env("33005", "Zephyr Labs")},
 		Clients: map[int]string{12: "Acme Dental, Inc.", 13: "Bayside Veterinary Clinic", 14: "Cedar Accounting", 15: "Summit Roofing LLC", 16: "Quillfeather Vets", 17: "Zephyr Labs"},
 		Metrics: map[billing.Product]billing.Counting{
-			billing.M365:            {CountingMetric: store.CountingMetric{Product: "m365", ID: 41, Name: "Office 365: Licensed User Count"}},
-			billing.GoogleWorkspace: {CountingMetric: store.CountingMetric{Product: "google_workspace", ID: 90001, Name: "mspwire: Google Workspace active users", Created: true}},
+			billing.M365:            {LiongardMetric: store.LiongardMetric{Purpose: "m365", ID: 41, Name: "Office 365: Licensed User Count"}},
+			billing.GoogleWorkspace: {LiongardMetric: store.LiongardMetric{Purpose: "google_workspace", ID: 90001, Name: "mspwire: Google Workspace active users", Created: true}},
 		},
 		Values: []liongard.MetricValue{value(33000, 41, 14, 1), value(33001, 41, 20, 1), value(33002, 90001, 8, 1), value(33003, 41, 9, 45), value(33005, 41, 31, 2)},
 		Invoices: []halopsa.RecurringInvoice{

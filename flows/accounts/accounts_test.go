@@ -1,0 +1,129 @@
+package accounts_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/sandbox/world"
+	"github.com/mspwire/mspwire/store"
+)
+
+var ctx = context.Background()
+
+func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
+	t.Helper()
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
+	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
+	return tn
+}
+
+// stale is what the world says is stale: active people, their account
+// enabled, no sign-in for over 90 days.
+func stale(w *world.World) map[string]bool {
+	out := map[string]bool{}
+	for i := range w.Customers {
+		c := &w.Customers[i]
+		l := w.Licences(c)
+		if l.Product == "" || len(c.In[world.Liongard]) == 0 {
+			continue
+		}
+		for j, p := range w.People(c) {
+			disabled := p.Suspended || l.Product == world.M365 && j%17 == 5
+			if !disabled && p.LastLoginDays > accounts.DefaultDays {
+				out[strings.ToLower(p.Email)] = true
+			}
+		}
+	}
+	return out
+}
+
+// Every planted stale account is found, in both suites, and nothing else;
+// a clean world has none.
+func TestPlantedStaleAccountsAreFound(t *testing.T) {
+	tn := tenant(t, 120, false)
+	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := stale(tn.Sandbox.World)
+	sources := map[string]int{}
+	for _, r := range rep.Rows {
+		if !want[strings.ToLower(r.Account)] {
+			t.Errorf("%s (%s, %d days) is not stale in the world", r.Account, r.Source, r.Days)
+		}
+		delete(want, strings.ToLower(r.Account))
+		sources[r.Source]++
+		if r.LastLogin == nil || r.Client == nil || r.Days <= 90 {
+			t.Errorf("row %+v", r)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("stale in the world, not found: %v", want)
+	}
+	if sources[accounts.GoogleWorkspace] == 0 || sources[accounts.M365] == 0 || len(rep.ByClient) < 3 {
+		t.Fatalf("%d rows by source %v, %d clients", len(rep.Rows), sources, len(rep.ByClient))
+	}
+	clean := tenant(t, 60, true)
+	if rep, _, err := accounts.Build(ctx, clean.Env, accounts.DefaultDays); err != nil || len(rep.Rows) != 0 {
+		t.Fatalf("clean world: %d stale accounts, %v", len(rep.Rows), err)
+	}
+}
+
+// One ticket per client listing its stale accounts, and the alert rules
+// on the checklist; a second plan has nothing.
+func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
+	tn := tenant(t, 120, false)
+	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test"); err == nil || !strings.Contains(err.Error(), "--ticket-type") {
+		t.Fatalf("no ticket type chosen: %v", err)
+	}
+	if err := tn.Env.Store.SaveTicketSettings(ctx, tn.Env.Profile, "operator:test", accounts.TicketPurpose, store.TicketSettings{TypeID: 2}); err != nil {
+		t.Fatal(err)
+	}
+	p, actions, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test")
+	if err != nil || len(actions) != len(rep.ByClient)+2 || p.Kind != "stale_accounts" {
+		t.Fatalf("plan %s: %d actions for %d clients and 2 alert rules, %v", p.Kind, len(actions), len(rep.ByClient), err)
+	}
+	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
+	if err != nil || len(s.Changed) > 0 {
+		t.Fatalf("prepare: %v %v", s.Changed, err)
+	}
+	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Run(ctx, apply.Options{Actor: "operator:test"}); err != nil || res.Counts.Done != len(actions) {
+		t.Fatalf("apply: %+v %v", res.Counts, err)
+	}
+	halo, _ := tn.Env.HaloPSA(ctx)
+	for id, n := range rep.ByClient {
+		c, _ := strconv.Atoi(id)
+		ts, err := halo.ListTickets(ctx, c, "[mspwire stale-accounts "+id+"]")
+		if err != nil || len(ts) != 1 || !strings.Contains(ts[0].Details, "last sign-in") || strings.Count(ts[0].Details, "\n- ") != n {
+			t.Fatalf("client %s: %d tickets (%v), want one listing %d", id, len(ts), err, n)
+		}
+	}
+	checklist, err := tn.Env.Store.Checklist(ctx, tn.Env.Profile)
+	if err != nil || !strings.Contains(fmtChecklist(checklist), "Actionable Alerts") {
+		t.Fatalf("checklist %v, %v", checklist, err)
+	}
+	if _, again, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test"); err != nil || len(again) != 0 {
+		t.Fatalf("a second plan: %d actions, %v", len(again), err)
+	}
+}
+
+func fmtChecklist(items []store.ChecklistItem) string {
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(it.Item + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,197 @@
+package accounts
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/tickets"
+	"github.com/mspwire/mspwire/store"
+)
+
+// Producer makes plans of kind stale_accounts: a HaloPSA ticket per client
+// listing its stale accounts, and, once, the alert rules Liongard's
+// console alone can build, on the checklist.
+type Producer struct {
+	e    onboard.Env
+	days int
+}
+
+// NewProducer is the stale accounts producer for accounts idle over days.
+func NewProducer(e onboard.Env, days int) Producer {
+	if days <= 0 {
+		days = DefaultDays
+	}
+	return Producer{e: e, days: days}
+}
+
+// Kind is stale_accounts.
+func (Producer) Kind() change.PlanKind { return change.StaleAccounts }
+
+// Remake is the command that makes a fresh plan.
+func (p Producer) Remake() string { return "mspwire accounts plan --days " + strconv.Itoa(p.days) }
+
+// TicketPurpose is the key of the ticket type and team these tickets get.
+const TicketPurpose = "stale_accounts"
+
+// clientPrefix marks a plan input: "client:<id>" -> the digest of its
+// stale accounts.
+const clientPrefix = "client:"
+
+// Produce finds the stale accounts afresh and proposes the tickets.
+func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
+	rep, _, err := Build(ctx, p.e, p.days)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	done, err := p.e.Store.DoneKeys(ctx, p.e.Profile, change.StaleAccounts, 0)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	prop := change.Proposal{Inputs: map[string]string{"days": strconv.Itoa(p.days)}}
+	byClient := map[string][]Row{}
+	var ids []string
+	for _, r := range rep.Rows {
+		if r.Client == nil {
+			continue
+		}
+		if byClient[r.Client.ID] == nil {
+			ids = append(ids, r.Client.ID)
+		}
+		byClient[r.Client.ID] = append(byClient[r.Client.ID], r)
+	}
+	sort.Strings(ids)
+	if len(ids) > 0 {
+		halo, err := p.e.HaloPSA(ctx)
+		if err != nil {
+			return change.Proposal{}, err
+		}
+		settings, err := p.e.Store.TicketSettingsOf(ctx, p.e.Profile, TicketPurpose)
+		if err != nil {
+			return change.Proposal{}, err
+		}
+		tt, err := tickets.Type(ctx, halo, settings.TypeID, "mspwire accounts plan --ticket-type ID [--team NAME]")
+		if err != nil {
+			return change.Proposal{}, err
+		}
+		already := 0
+		for _, id := range ids {
+			rows := byClient[id]
+			d := p.ticket(rows, tt.ID, tt.Name, settings.Team)
+			prop.Inputs[clientPrefix+id] = digestOf(rows)
+			if _, was := done[d.Key]; was {
+				already++
+				continue
+			}
+			prop.Actions = append(prop.Actions, d)
+		}
+		if already > 0 {
+			prop.Notes = append(prop.Notes, fmt.Sprintf("%d clients already have a ticket an earlier plan opened for the same accounts", already))
+		}
+	}
+	lg, err := p.e.Liongard(ctx)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	alerts, err := metrics.Ensure(ctx, p.e.Store, p.e.Profile, lg, Alerts...)
+	if err != nil {
+		return change.Proposal{}, err
+	}
+	for _, s := range Alerts {
+		m := alerts[s.Purpose]
+		item := fmt.Sprintf("In Liongard, Admin > Actionable Alerts: clone a rule, set its condition to the metric %q (id %d) greater than 0 "+
+			"on the %s inspector, and route it to HaloPSA — Liongard has no API for alert rules, so mspwire cannot make it", m.Name, m.ID, s.Inspector)
+		d := change.Draft{Kind: change.Checklist, System: "liongard", Target: "console",
+			Key:     change.NewKey(change.Checklist, "liongard", "stale-alert-rule:"+m.UUID),
+			Summary: "onto the checklist (no API for it): " + item,
+			Payload: change.ChecklistPayload{System: "liongard", Reason: "stale accounts", Items: []string{item}}}
+		if _, was := done[d.Key]; !was {
+			prop.Actions = append(prop.Actions, d)
+		}
+	}
+	if rep.Unmapped > 0 {
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them (mspwire review)", rep.Unmapped))
+	}
+	return prop, nil
+}
+
+func (p Producer) ticket(rows []Row, typeID int, typeName, team string) change.Draft {
+	c := rows[0].Client
+	id, _ := strconv.Atoi(c.ID)
+	summary := fmt.Sprintf("Stale accounts: %s, %d with no sign-in for over %d days [mspwire stale-accounts %s]", c.Name, len(rows), p.days, c.ID)
+	var b strings.Builder
+	fmt.Fprintf(&b, "mspwire found %d accounts of %s nobody has signed in to for over %d days, as Liongard's last inspections show.\n", len(rows), c.Name, p.days)
+	b.WriteString("Suspend or remove those that are no longer needed (and free their licences); note why the others stay.\n\n")
+	for _, r := range rows {
+		last := "unknown"
+		if r.LastLogin != nil {
+			last = *r.LastLogin
+		}
+		fmt.Fprintf(&b, "- %s (%s): %d days, last sign-in %s\n", r.Account, map[string]string{GoogleWorkspace: "Google Workspace", M365: "Microsoft 365"}[r.Source], r.Days, last)
+	}
+	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + c.ID,
+		Key:     change.NewKey(change.Ticket, "halopsa", "stale-accounts/"+c.ID+"/"+digestOf(rows)),
+		Summary: fmt.Sprintf("Open a %s ticket for %s listing %d stale accounts", typeName, c.Name, len(rows)),
+		Payload: change.TicketPayload{ClientID: id, Client: c.Name, Summary: summary, Details: b.String(), TicketTypeID: typeID, Team: team}}
+}
+
+// Stale names the clients whose stale accounts changed since the plan.
+func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
+	days, _ := strconv.Atoi(pl.Inputs["days"])
+	rep, _, err := Build(ctx, p.e, days)
+	if err != nil {
+		return nil, err
+	}
+	byClient := map[string][]Row{}
+	names := map[string]string{}
+	for _, r := range rep.Rows {
+		if r.Client != nil {
+			byClient[r.Client.ID] = append(byClient[r.Client.ID], r)
+			names[r.Client.ID] = r.Client.Name
+		}
+	}
+	var moved []string
+	var keys []string
+	for k := range pl.Inputs {
+		if id, ok := strings.CutPrefix(k, clientPrefix); ok {
+			keys = append(keys, id)
+		}
+	}
+	sort.Strings(keys)
+	for _, id := range keys {
+		if digestOf(byClient[id]) != pl.Inputs[clientPrefix+id] {
+			name := names[id]
+			if name == "" {
+				name = "client " + id
+			}
+			moved = append(moved, fmt.Sprintf("%s has %d stale accounts now", name, len(byClient[id])))
+		}
+	}
+	if len(moved) == 0 {
+		return nil, nil
+	}
+	out := fmt.Sprintf("the stale accounts of %d clients changed (%s", len(moved), strings.Join(moved[:min(5, len(moved))], "; "))
+	if len(moved) > 5 {
+		out += fmt.Sprintf("; and %d more", len(moved)-5)
+	}
+	return []string{out + ")"}, nil
+}
+
+// digestOf fingerprints a client's stale accounts (not their days, which
+// grow every day).
+func digestOf(rows []Row) string {
+	accounts := make([]string, len(rows))
+	for i, r := range rows {
+		accounts[i] = r.Source + "/" + strings.ToLower(r.Account)
+	}
+	sort.Strings(accounts)
+	h := sha256.Sum256([]byte(strings.Join(accounts, "\n")))
+	return hex.EncodeToString(h[:6])
+}
