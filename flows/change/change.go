@@ -44,12 +44,12 @@ type Kind = store.ActionKind
 
 // The action kinds, in the order a plan lists them.
 const (
-	Create    Kind = "create"    // make a record in a system for a record of the source
-	Group     Kind = "group"     // put records in a group (Liongard's Environment Groups)
-	Link      Kind = "link"      // set a record's link to another system's record
-	Checklist Kind = "checklist" // what only a vendor's console can do: onto the checklist
-	Quantity  Kind = "quantity"  // set a recurring invoice line's quantity to a number
-	Ticket    Kind = "ticket"    // open a ticket that describes what a person must look at
+	Create    Kind = "create"     // make a record in a system for a record of the source
+	Group     Kind = "group"      // put records in a group (Liongard's Environment Groups)
+	Link      Kind = "link"       // set a record's link to another system's record
+	Checklist Kind = "checklist"  // what only a vendor's console can do: onto the checklist
+	Quantity  Kind = "quantity"   // set a recurring invoice line's quantity to a number
+	Ticket    Kind = "ticket"     // open a ticket that describes what a person must look at
 	AssetUser Kind = "asset_user" // set the user of an asset
 )
 
