@@ -299,7 +299,7 @@ func huduLayouts(ctx context.Context, r *run) error {
 	if len(recs) > 0 {
 		r.add(Error, "Hudu lacks an active asset layout for "+strings.Join(missing, ", ")+": HaloPSA's records would land in a default layout",
 			"Hudu > Admin > Asset Layouts: create or activate the layouts, then set sort rules mapping HaloPSA asset types to them before the next sync. "+
-				"If other layouts play these roles, say which: mspwire doctor --hudu-layout contacts=NAME (sites=, devices=)", recs)
+				"If other layouts play these roles, say which: mspwire doctor --hudu-layout contacts=NAME (sites=, devices=). "+path.VisualInsights+".", recs)
 	}
 	return nil
 }

@@ -142,3 +142,22 @@ func nearest(name string, i, n int, options []string) string {
 	}
 	return options[min(len(options)-1, i*len(options)/n)]
 }
+
+// VisualInsights is the guide's advice on Hudu's integration cards: they
+// show the last sync, so dynamic data belongs in Liongard's Visual
+// Insights dashboards. Liongard has no API for Visual Insights: mspwire
+// can only say it, not build a dashboard.
+const VisualInsights = "Hudu's integration cards show the last sync, not the present: keep dynamic data (last logged-in user, licence counts, " +
+	"disk use, certificate expiry) in Liongard's Visual Insights dashboards and Hudu for what stays put (passwords, SOPs, contacts, diagrams). " +
+	"Liongard has no API for Visual Insights, so its dashboards are built in Liongard's console"
+
+// TouchesHudu says whether a plan's actions write to Hudu: after such an
+// apply the card advice applies.
+func TouchesHudu(systems []string) bool {
+	for _, s := range systems {
+		if s == "hudu" {
+			return true
+		}
+	}
+	return false
+}

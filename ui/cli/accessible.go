@@ -324,5 +324,10 @@ func accessibleApply(ctx context.Context, out io.Writer, b backend, id int64) er
 	if c.Failed+c.Skipped > 0 {
 		fmt.Fprintln(out, "Fix the causes above, then run mspwire apply to retry what failed.")
 	}
+	if sp, err := b.SyncPlan(ctx, id); err == nil {
+		if systems, _ := apply.BySystem(sp.Actions); path.TouchesHudu(systems) {
+			fmt.Fprintln(out, path.VisualInsights+".")
+		}
+	}
 	return nil
 }

@@ -10,11 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/who"
-	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -400,20 +398,7 @@ func newBillingPlanCmd(g *globals) *cobra.Command {
 						return err
 					}
 				}
-				engine := workflow.Engine(e)
-				p, _, err := apply.Make(ctx, engine, billing.NewProducer(e), who.Operator())
-				if err != nil {
-					return credentialError(err)
-				}
-				s, err := apply.Prepare(ctx, engine, p.ID)
-				if err != nil {
-					return err
-				}
-				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(viewOf(s))
-				}
-				writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
-				return nil
+				return makePlan(cmd, g, e, billing.NewProducer(e), asJSON)
 			})
 		},
 	}

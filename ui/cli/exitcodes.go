@@ -14,8 +14,9 @@ func newExitCodesTopic() *cobra.Command {
   2  cancelled by the operator (Ctrl+C, "no" at a confirmation), or the
      wizard was started without a terminal
   3  mspwire doctor found problems (its findings say which records, and the
-     fix), or billing reconcile found rows that are neither a match nor
-     ignored
+     fix), billing reconcile found rows that are neither a match nor
+     ignored, devices map found assets whose user is to set, or accounts
+     stale found stale accounts
   4  credentials missing or rejected: a secret is not in the keyring or the
      environment, or a vendor refused it`,
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/who"
@@ -431,6 +432,9 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, 
 		return nil
 	}
 	fmt.Fprintf(g.io.Err, "Plan %d applied: %d actions done.\n", s.Plan.ID, c.Done)
+	if systems, _ := apply.BySystem(s.Actions); path.TouchesHudu(systems) {
+		fmt.Fprintln(g.io.Err, path.VisualInsights+".")
+	}
 	if n := checklistCount(ctx, e); n > 0 {
 		fmt.Fprintf(g.io.Err, "%d steps wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", n)
 	}

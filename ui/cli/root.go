@@ -29,7 +29,7 @@ const (
 	ExitOK          = 0
 	ExitError       = 1
 	ExitCancelled   = 2
-	ExitFindings    = 3 // doctor found problems; billing reconcile found rows to fix
+	ExitFindings    = 3 // doctor, billing reconcile, devices map, accounts stale: something to look at
 	ExitCredentials = 4
 	// ExitChanges is plan --detailed-exitcode's "the plan has changes",
 	// terraform's convention; it shares 2 with ExitCancelled.
@@ -194,7 +194,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		return nil
 	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newDevicesCmd(g), newAccountsCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
 	guideGroups(root)
 	return root, g
 }

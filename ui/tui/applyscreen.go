@@ -15,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -309,6 +310,9 @@ func (a *applyScreen) view(width, height int) string {
 			}
 			b.WriteString(wrap("✗ "+x.Summary+": "+x.Error, width) + "\n")
 		}
+	}
+	if a.finished() && a.err == nil && path.TouchesHudu(a.systems) {
+		b.WriteString("\n" + dimStyle.Render(wrap(path.VisualInsights+".", width)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
