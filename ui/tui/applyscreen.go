@@ -70,7 +70,7 @@ var (
 	apSteps = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "the path's steps"))
 	apRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the failed"))
 	apCheck = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
-	apBack  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back to billing"))
+	apBack  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back: the list is read again"))
 )
 
 func newApplyScreen(id int64) *applyScreen {
@@ -86,7 +86,7 @@ func (a *applyScreen) keys() []key.Binding {
 		return nil
 	}
 	keys := []key.Binding{apSteps, apCheck}
-	if a.billing() {
+	if a.workflow() {
 		keys = []key.Binding{apBack}
 	}
 	if a.failedCount() > 0 {
@@ -241,8 +241,8 @@ func (a *applyScreen) finish(now time.Time) event {
 	switch {
 	case errors.Is(a.err, context.Canceled):
 		return errorEvent{errors.New("the apply stopped; what was sent is in the journal. Home offers to finish it")}
-	case errors.Is(a.err, apply.ErrStale) && a.billing():
-		return errorEvent{fmt.Errorf("%w. Go back to billing and plan again (p)", a.err)}
+	case errors.Is(a.err, apply.ErrStale) && a.workflow():
+		return errorEvent{fmt.Errorf("%w. Go back and plan again (p)", a.err)}
 	case errors.Is(a.err, apply.ErrStale):
 		return errorEvent{fmt.Errorf("%w. Go back and make a fresh plan (p on home)", a.err)}
 	case a.err != nil:
@@ -250,15 +250,18 @@ func (a *applyScreen) finish(now time.Time) event {
 	case a.failedCount() > 0:
 		return errorEvent{fmt.Errorf("%d of the plan's actions did not go through (the reasons are listed). Fix the cause, then press r to retry", a.failedCount())}
 	}
-	if a.billing() {
-		return infoEvent{"Applied. Press enter to go back to billing: the numbers are read again."}
+	if a.workflow() {
+		return infoEvent{"Applied. Press enter to go back: the list is read again."}
 	}
 	return infoEvent{"Applied. Press enter for the path's steps (what only a vendor's console can do), d to check for the guide's pitfalls."}
 }
 
-// billing says the plan is a billing plan: its apply leads back to the
-// billing screen, not to the path's steps.
-func (a *applyScreen) billing() bool { return a.sp != nil && a.sp.Plan.Kind == change.Billing }
+// workflow says the plan is not onboarding's (billing, devices, stale
+// accounts): its apply leads back to the screen it came from, not to the
+// path's steps.
+func (a *applyScreen) workflow() bool {
+	return a.sp != nil && a.sp.Plan.Kind != change.Onboarding && a.sp.Plan.Kind != ""
+}
 
 func (a *applyScreen) view(width, height int) string {
 	if a.sp == nil {

@@ -65,7 +65,7 @@ func TestBillingScreenFixesThroughThePlanAndApply(t *testing.T) {
 		tm.Send(char(c))
 	}
 	tm.Send(enter)
-	waitText(t, tm, "Press enter to go back to billing")
+	waitText(t, tm, "Press enter to go back: the list is read again")
 	after, _, err := billing.Build(ctx, tn.Env)
 	if err != nil {
 		t.Fatal(err)

@@ -203,7 +203,8 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		if n := len(b.v.Report.Unconfirmed); n > 0 {
 			return errorEvent{fmt.Errorf("%s billed by mspwire's proposal: press i to check and confirm them before planning", countedItems(n))}, nil
 		}
-		return pushEvent{newBillingPlanScreen()}, nil
+		return pushEvent{newMadePlanScreen(planMaker{label: "Working out the chosen billing fixes from fresh numbers (nothing is sent)…",
+			make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeBillingPlan(ctx) }})}, nil
 	case offered(k, keys, blQuantity), offered(k, keys, blTicket):
 		choice := map[bool]string{true: "quantity", false: "ticket"}[key.Matches(k, blQuantity)]
 		r := rows[b.cursor]

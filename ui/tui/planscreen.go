@@ -24,8 +24,8 @@ import (
 // anything is sent. Nothing on this screen writes to a vendor.
 type planScreen struct {
 	screenBase
-	kind    change.PlanKind // of a fresh plan: onboarding or billing
-	fresh   bool            // make a new plan on the way in
+	maker   *planMaker // makes a fresh plan of another kind than onboarding
+	fresh   bool       // make a new plan on the way in
 	id      int64           // else show this plan (0: the latest)
 	sp      *SyncPlan
 	groups  []planGroup
@@ -71,18 +71,25 @@ type (
 )
 
 func newPlanScreen(fresh bool, id int64) *planScreen {
-	return &planScreen{kind: change.Onboarding, fresh: fresh, id: id, opened: map[int]bool{}}
+	return &planScreen{fresh: fresh, id: id, opened: map[int]bool{}}
 }
 
-// newBillingPlanScreen makes a fresh billing plan from the chosen fixes.
-func newBillingPlanScreen() *planScreen {
-	return &planScreen{kind: change.Billing, fresh: true, opened: map[int]bool{}}
+// planMaker makes a fresh plan of a workflow's kind: what the screen says
+// while it works, and the backend call.
+type planMaker struct {
+	label string
+	make  func(ctx context.Context, b Backend) (SyncPlan, error)
+}
+
+// newMadePlanScreen shows a fresh plan a workflow's screen asked for.
+func newMadePlanScreen(m planMaker) *planScreen {
+	return &planScreen{maker: &m, fresh: true, opened: map[int]bool{}}
 }
 
 // again is a fresh plan of the same kind.
 func (p *planScreen) again() *planScreen {
-	if p.kind == change.Billing || p.sp != nil && p.sp.Plan.Kind == change.Billing {
-		return newBillingPlanScreen()
+	if p.maker != nil {
+		return newMadePlanScreen(*p.maker)
 	}
 	return newPlanScreen(true, 0)
 }
@@ -159,18 +166,18 @@ func (p *planScreen) goKey() (key.Binding, bool) {
 }
 
 func (p *planScreen) start() event {
-	fresh, id, kind := p.fresh, p.id, p.kind
+	fresh, id, maker := p.fresh, p.id, p.maker
 	label := "Reading the plan…"
 	switch {
-	case fresh && kind == change.Billing:
-		label = "Working out the chosen billing fixes from fresh numbers (nothing is sent)…"
+	case fresh && maker != nil:
+		label = maker.label
 	case fresh:
 		label = "Working out the plan from the review's decisions (nothing is sent)…"
 	}
 	return askEvent{label: label, fn: func(ctx context.Context) tea.Msg {
 		b := backendOf(ctx)
-		if fresh && kind == change.Billing {
-			sp, err := b.MakeBillingPlan(ctx)
+		if fresh && maker != nil {
+			sp, err := maker.make(ctx, b)
 			return syncPlanMsg{sp, err}
 		}
 		if fresh {
@@ -277,8 +284,8 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 		// its answer.
 		pl := p.sp.Plan
 		label := "Checking the plan still fits the inventories and decisions…"
-		if pl.Kind == change.Billing {
-			label = "Checking the numbers have not moved since the plan was made…"
+		if pl.Kind != change.Onboarding && pl.Kind != "" {
+			label = "Checking what the plan was made from has not moved since…"
 		}
 		return askEvent{fresh: true, label: label, fn: func(ctx context.Context) tea.Msg {
 			sp, err := backendOf(ctx).SyncPlan(ctx, pl.ID)

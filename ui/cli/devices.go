@@ -1,0 +1,252 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/who"
+	"github.com/mspwire/mspwire/flows/workflow"
+	"github.com/mspwire/mspwire/ui/display"
+)
+
+func newDevicesCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "devices",
+		Short: "Whose laptop is it: Liongard's Windows workstations and their last logon against HaloPSA's assets and users",
+		Long: "Each Windows workstation Liongard inspects, matched to the HaloPSA asset of its hostname (inventory number or key\n" +
+			"field, in the client the review links its environment to) and its last logon to a HaloPSA user of that client\n" +
+			"(a UPN against email or login, DOMAIN\\sam against login, any case). A plan sets the user on assets that have none\n" +
+			"(--replace: also on those that have another). Liongard counts the last logon through a metric mspwire creates once\n" +
+			"(\"mspwire: Windows Workstation last user\", reading ComputerSystem.UserName).",
+	}
+	var asJSON bool
+	var statuses []string
+	mapCmd := &cobra.Command{
+		Use:   "map",
+		Short: "Each workstation with its asset, last logon and user; exit 3 when an asset's user is to set",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			only := map[devices.Status]bool{}
+			for _, s := range statuses {
+				st, ok := devices.ParseStatus(s)
+				if !ok {
+					return fmt.Errorf("--status %q: one of %s", s, joinStatuses(devices.Statuses))
+				}
+				only[st] = true
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				rep, in, err := devices.Build(cmd.Context(), e)
+				if err != nil {
+					return credentialError(err)
+				}
+				if in.Metric.Made {
+					fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to read workstations' last logon; later runs use it.\n", in.Metric.Name, in.Metric.ID)
+				}
+				rows := rep.Rows
+				if len(only) > 0 {
+					rows = nil
+					for _, r := range rep.Rows {
+						if only[r.Status] {
+							rows = append(rows, r)
+						}
+					}
+				}
+				if asJSON {
+					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"rows": nonNil(rows), "by_status": rep.ByStatus}); err != nil {
+						return err
+					}
+				} else {
+					writeDevices(g.io.Out, rep, rows)
+				}
+				if rep.ByStatus[devices.ToSet] > 0 {
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d assets to set", rep.ByStatus[devices.ToSet])}
+				}
+				return nil
+			})
+		},
+	}
+	mapCmd.Flags().BoolVar(&asJSON, "json", false, `print {"rows":[{id, client, environment, device, asset, last_user, user, status, why}],"by_status":{…}}`)
+	mapCmd.Flags().StringArrayVar(&statuses, "status", nil, "show only rows of this status (repeatable): "+joinStatuses(devices.Statuses))
+	var planJSON, replace bool
+	planCmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Plan setting each asset's user to its last logon (--replace: also where it has another); apply with mspwire apply",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				return makePlan(cmd, g, e, devices.NewProducer(e, replace), planJSON)
+			})
+		},
+	}
+	planCmd.Flags().BoolVar(&planJSON, "json", false, `print the plan as plan --json does (with "kind": "devices")`)
+	planCmd.Flags().BoolVar(&replace, "replace", false, "also set assets that hold another user than their last logon")
+	cmd.AddCommand(mapCmd, planCmd)
+	return cmd
+}
+
+func writeDevices(w io.Writer, rep devices.Report, rows []devices.Row) {
+	var parts []string
+	for _, s := range devices.Statuses {
+		if n := rep.ByStatus[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s.Words()))
+		}
+	}
+	if len(parts) == 0 {
+		fmt.Fprintln(w, "No Windows workstation is inspected in Liongard.")
+		return
+	}
+	fmt.Fprintln(w, strings.Join(parts, " · "))
+	fmt.Fprintf(w, "\n%-8s %-28s %-16s %-26s %-22s %s\n", "ID", "CLIENT", "DEVICE", "LAST LOGON", "HALOPSA USER", "STATUS")
+	for _, r := range rows {
+		client, user := "-", "-"
+		if r.Client != nil {
+			client = r.Client.Name
+		}
+		if r.User != nil {
+			user = r.User.Name
+		}
+		fmt.Fprintf(w, "%-8s %-28s %-16s %-26s %-22s %s\n", r.ID, clip(display.Safe(client), 28), clip(display.Safe(r.Device.Name), 16),
+			clip(display.Safe(r.LastUser), 26), clip(display.Safe(user), 22), r.Status.Words())
+	}
+}
+
+func newAccountsCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "accounts",
+		Short: "Stale accounts: Google Workspace and Microsoft 365 accounts nobody has signed in to for --days",
+		Long: "Accounts with no sign-in for more than --days (90 unless given), per client, from Liongard's Google Workspace and\n" +
+			"Microsoft 365 inspections; suspended, archived and disabled accounts are left out. A plan opens one HaloPSA ticket\n" +
+			"per client listing them, and puts on the checklist the Actionable Alert rule only Liongard's console can build.",
+	}
+	var asJSON bool
+	days := accounts.DefaultDays
+	staleCmd := &cobra.Command{
+		Use:   "stale",
+		Short: "The stale accounts, per client; exit 3 when there are any",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if days < 1 {
+				return fmt.Errorf("--days %d: give a number of days, 1 or more", days)
+			}
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				rep, in, err := accounts.Build(cmd.Context(), e, days)
+				if err != nil {
+					return credentialError(err)
+				}
+				for _, m := range in.Metrics {
+					if m.Made {
+						fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to read sign-ins; later runs use it.\n", m.Name, m.ID)
+					}
+				}
+				if asJSON {
+					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows)}); err != nil {
+						return err
+					}
+				} else {
+					writeStale(g.io.Out, rep)
+				}
+				if len(rep.Rows) > 0 {
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d stale accounts", len(rep.Rows))}
+				}
+				return nil
+			})
+		},
+	}
+	staleCmd.Flags().BoolVar(&asJSON, "json", false, `print {"days":N,"rows":[{id, client, environment, source, account, last_login, days}]}`)
+	staleCmd.Flags().IntVar(&days, "days", accounts.DefaultDays, "days without a sign-in that make an account stale")
+	var planJSON bool
+	var ticketType int
+	var team string
+	planDays := accounts.DefaultDays
+	planCmd := &cobra.Command{
+		Use:   "plan",
+		Short: "Plan one HaloPSA ticket per client listing its stale accounts, and the Liongard alert rule on the checklist",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				if cmd.Flags().Changed("ticket-type") || cmd.Flags().Changed("team") {
+					t, err := e.Store.TicketSettingsOf(cmd.Context(), e.Profile, accounts.TicketPurpose)
+					if err != nil {
+						return err
+					}
+					if cmd.Flags().Changed("ticket-type") {
+						t.TypeID = ticketType
+					}
+					if cmd.Flags().Changed("team") {
+						t.Team = team
+					}
+					if err := e.Store.SaveTicketSettings(cmd.Context(), e.Profile, who.Operator(), accounts.TicketPurpose, t); err != nil {
+						return err
+					}
+				}
+				return makePlan(cmd, g, e, accounts.NewProducer(e, planDays), planJSON)
+			})
+		},
+	}
+	f := planCmd.Flags()
+	f.BoolVar(&planJSON, "json", false, `print the plan as plan --json does (with "kind": "stale_accounts")`)
+	f.IntVar(&planDays, "days", accounts.DefaultDays, "days without a sign-in that make an account stale")
+	f.IntVar(&ticketType, "ticket-type", 0, "the HaloPSA ticket type these tickets get, by id (kept)")
+	f.StringVar(&team, "team", "", "the HaloPSA team these tickets go to (kept; empty: the type's default)")
+	cmd.AddCommand(staleCmd, planCmd)
+	return cmd
+}
+
+func writeStale(w io.Writer, rep accounts.Report) {
+	if len(rep.Rows) == 0 {
+		fmt.Fprintf(w, "No account has gone over %d days without a sign-in.\n", rep.Days)
+		return
+	}
+	fmt.Fprintf(w, "%s over %d days without a sign-in, in %s", counted(len(rep.Rows), "account", "accounts"), rep.Days, counted(len(rep.ByClient), "client", "clients"))
+	if rep.Unmapped > 0 {
+		fmt.Fprintf(w, " (and %d in environments the review links to no client)", rep.Unmapped)
+	}
+	fmt.Fprintf(w, "\n\n%-28s %-17s %-36s %5s  %s\n", "CLIENT", "SOURCE", "ACCOUNT", "DAYS", "LAST SIGN-IN")
+	for _, r := range rep.Rows {
+		client, last := "-", "-"
+		if r.Client != nil {
+			client = r.Client.Name
+		}
+		if r.LastLogin != nil {
+			last = *r.LastLogin
+		}
+		src := map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source]
+		fmt.Fprintf(w, "%-28s %-17s %-36s %5d  %s\n", clip(display.Safe(client), 28), src, clip(display.Safe(r.Account), 36), r.Days, display.Safe(last))
+	}
+}
+
+// makePlan makes a plan of a producer's kind and prints it as plan does.
+func makePlan(cmd *cobra.Command, g *globals, e onboard.Env, p change.Producer, asJSON bool) error {
+	ctx := cmd.Context()
+	engine := workflow.Engine(e)
+	pl, _, err := apply.Make(ctx, engine, p, who.Operator())
+	if err != nil {
+		return credentialError(err)
+	}
+	s, err := apply.Prepare(ctx, engine, pl.ID)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(g.io.Out).Encode(viewOf(s))
+	}
+	writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
+	return nil
+}
+
+func joinStatuses[T ~string](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = string(x)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,171 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mspwire/mspwire/ui/cli"
+)
+
+// devices map and accounts stale against `sandbox serve`: the documented
+// JSON keys, exit 3 while something is to set or stale.
+func TestDevicesAndAccountsTwins(t *testing.T) {
+	s := newSession(t)
+	sb := serveSandbox(t, 60, 1)
+	onboardPathA(t, s, sb)
+	stdout, stderr, code := s.run("", "devices", "map", "--json")
+	if code != cli.ExitFindings {
+		t.Fatalf("devices map: exit %d: %s", code, stderr)
+	}
+	var dm struct {
+		Rows []map[string]any `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &dm); err != nil || len(dm.Rows) == 0 {
+		t.Fatalf("devices map --json: %v %q", err, stdout)
+	}
+	for _, r := range dm.Rows {
+		for _, k := range []string{"id", "client", "device", "asset", "last_user", "user", "status"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("devices row without %q: %v", k, r)
+			}
+		}
+	}
+	stdout, stderr, code = s.run("", "accounts", "stale", "--json")
+	if code != cli.ExitFindings {
+		t.Fatalf("accounts stale: exit %d: %s", code, stderr)
+	}
+	var as struct {
+		Rows []map[string]any `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &as); err != nil || len(as.Rows) == 0 {
+		t.Fatalf("accounts stale --json: %v %q", err, stdout)
+	}
+	for _, r := range as.Rows {
+		for _, k := range []string{"id", "client", "source", "account", "last_login", "days"} {
+			if _, ok := r[k]; !ok {
+				t.Fatalf("accounts row without %q: %v", k, r)
+			}
+		}
+	}
+	if out, _, code := s.run("", "accounts", "stale", "--days", "100000"); code != 0 || !strings.Contains(out, "No account") {
+		t.Fatalf("--days 100000: exit %d %s", code, out)
+	}
+	if _, stderr, code := s.run("", "accounts", "stale", "--days", "0"); code == 0 || !strings.Contains(stderr, "--days") {
+		t.Fatalf("--days 0: exit %d %s", code, stderr)
+	}
+}
+
+// Devices and stale accounts plans applied through kills at many points:
+// every asset ends with the user the map named, every client with stale
+// accounts has one ticket, and a second apply sends nothing.
+func TestDevicesAndAccountsApplyKilledAnywhere(t *testing.T) {
+	needsCrashPoints(t)
+	s := newSession(t)
+	sb := serveSandbox(t, 160, 11)
+	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
+	}
+	onboardPathA(t, s, sb)
+	type row struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Client *struct {
+			ID string `json:"id"`
+		} `json:"client"`
+		Asset *struct {
+			ID int `json:"id"`
+		} `json:"asset"`
+		User *struct {
+			ID int `json:"id"`
+		} `json:"user"`
+	}
+	read := func(args ...string) []row {
+		stdout, stderr, _ := s.run("", args...)
+		var out struct {
+			Rows []row `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatalf("%v: %v %s", args, err, stderr)
+		}
+		return out.Rows
+	}
+	before := read("devices", "map", "--json")
+	stale := map[string]bool{}
+	for _, r := range read("accounts", "stale", "--json") {
+		if r.Client != nil {
+			stale[r.Client.ID] = true
+		}
+	}
+	toSet := 0
+	for _, r := range before {
+		if r.Status == "to_set" || r.Status == "differs" {
+			toSet++
+		}
+	}
+	if toSet < 15 || len(stale) < 5 {
+		t.Fatalf("%d assets to set and %d clients with stale accounts: too few to test with", toSet, len(stale))
+	}
+	kills := 0
+	for _, plan := range [][]string{{"devices", "plan", "--replace"}, {"accounts", "plan", "--ticket-type", "2"}} {
+		if _, stderr, code := s.run("", plan...); code != 0 {
+			t.Fatalf("%v: %s", plan, stderr)
+		}
+		points := []string{"in_flight#2", "reply#1", "done#1", "reply#2", "in_flight#3", "done#2"}
+		deadline := time.Now().Add(3 * time.Minute)
+		for runs, finished := 0, false; !finished; runs++ {
+			if time.Now().After(deadline) {
+				t.Fatalf("%v: not finished after %d runs", plan, runs)
+			}
+			crashAt := points[runs%len(points)]
+			if runs >= 24 {
+				crashAt = ""
+			}
+			killed, out := s.applyProcess(t, crashAt, 0)
+			if killed {
+				kills++
+				continue
+			}
+			if finished = strings.Contains(out, "applied"); !finished {
+				t.Fatalf("%v: apply (crash at %q) neither died nor finished:\n%s", plan, crashAt, out)
+			}
+		}
+	}
+	t.Logf("%d kills over %d assets to set and %d clients with stale accounts", kills, toSet, len(stale))
+	if kills < 30 {
+		t.Fatalf("only %d kill points tried", kills)
+	}
+	for _, r := range read("devices", "map", "--json") {
+		if r.Status == "to_set" || r.Status == "differs" {
+			t.Errorf("%s is still %s", r.ID, r.Status)
+		}
+	}
+	var state struct {
+		Tickets []struct {
+			Summary  string `json:"summary"`
+			ClientID int    `json:"client_id"`
+		} `json:"tickets"`
+	}
+	if err := json.Unmarshal(sb.admin(t, "halopsa", "GET", "/state", nil), &state); err != nil {
+		t.Fatal(err)
+	}
+	opened := map[string]int{}
+	for _, tk := range state.Tickets {
+		if strings.Contains(tk.Summary, "[mspwire stale-accounts ") {
+			opened[strings.TrimSuffix(tk.Summary[strings.LastIndex(tk.Summary, " ")+1:], "]")]++
+		}
+	}
+	for id := range stale {
+		if opened[id] != 1 {
+			t.Errorf("client %s: %d tickets", id, opened[id])
+		}
+	}
+	if len(opened) != len(stale) {
+		t.Errorf("tickets for %d clients, %d have stale accounts", len(opened), len(stale))
+	}
+	sent := sb.writes(t)
+	if _, out := s.applyProcess(t, "", 0); !strings.Contains(out, "Nothing was sent") || sb.writes(t) != sent {
+		t.Fatalf("a second apply sent %d writes:\n%s", sb.writes(t)-sent, out)
+	}
+}
