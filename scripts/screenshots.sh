@@ -1,10 +1,10 @@
 #!/bin/sh
 # Makes the README's pictures from the real program: runs `mspwire demo` in a
 # detached tmux window of 100×30, drives it with the keys an operator would
-# press (path A with Hudu), captures the review, plan, apply and billing screens with
+# press (path A with Hudu), captures the review, plan, apply, billing and devices screens with
 # their colours, and renders each to SVG with freeze.
 #
-#   ./scripts/screenshots.sh          # writes docs/screens/{review,plan,apply,billing}.svg
+#   ./scripts/screenshots.sh          # writes docs/screens/{review,plan,apply,billing,devices}.svg
 #   FORMAT=png ./scripts/screenshots.sh   # the same as PNG
 #
 # Needs tmux (apt-get install tmux) and freeze (installed from the Go module
@@ -107,4 +107,11 @@ until_shown "a month not billed"
 keys Down Down Enter                         # a row's detail
 until_shown "Liongard:"
 shot billing
+keys Escape
+until_shown "Onboard a tenant"
+keys w                                       # devices: whose laptop
+until_shown "Showing open"
+keys Down Enter                              # a row's detail
+until_shown "HaloPSA asset"
+shot devices
 keys C-c

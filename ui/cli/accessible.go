@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -182,6 +183,26 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 		}
 		writeReconcile(out, v.Report)
 		fmt.Fprintln(out, "Choose fixes with mspwire billing fix ID --by quantity|ticket (or ignore ID --reason TEXT), then mspwire billing plan and mspwire apply.")
+	}
+	if ok, err := p.Confirm("Map workstations to HaloPSA assets and users now (mspwire devices map)?", true); err != nil {
+		return cancelled(err)
+	} else if ok {
+		rep, err := b.Devices(ctx)
+		if err != nil {
+			return err
+		}
+		writeDevices(out, rep, rep.Rows)
+		fmt.Fprintln(out, "Set the users with mspwire devices plan (--replace: also where an asset has another), then mspwire apply.")
+	}
+	if ok, err := p.Confirm("List accounts nobody signed in to for 90 days (mspwire accounts stale)?", true); err != nil {
+		return cancelled(err)
+	} else if ok {
+		v, err := b.StaleAccounts(ctx, accounts.DefaultDays)
+		if err != nil {
+			return err
+		}
+		writeStale(out, v.Report)
+		fmt.Fprintln(out, "Open a ticket per client with mspwire accounts plan --ticket-type ID, then mspwire apply.")
 	}
 	// The steps as the wizard's steps screen shows them: first checked
 	// through the APIs that can see them.

@@ -27,6 +27,8 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		"yes",           // apply the plan
 		"y",             // check for pitfalls
 		"y",             // reconcile billing
+		"y",             // map workstations
+		"y",             // stale accounts
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
@@ -40,7 +42,8 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") ||
 		!strings.Contains(text, "Apply plan 1? Type yes") || !strings.Contains(text, "] done ") || !regexp.MustCompile(`Plan 1: (\d+) of (\d+) actions done, 0 failed`).MatchString(text) ||
 		!strings.Contains(text, "(halopsa-api-agents)") || !strings.Contains(text, "Questions no API answers") ||
-		!strings.Contains(text, "a month not billed") || !regexp.MustCompile(`\d+:m365 .+ under-billed`).MatchString(text) {
+		!strings.Contains(text, "a month not billed") || !regexp.MustCompile(`\d+:m365 .+ under-billed`).MatchString(text) ||
+		!strings.Contains(text, "HALOPSA USER") || !strings.Contains(text, "without a sign-in") {
 		t.Fatalf("transcript:\n%s", text)
 	}
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {

@@ -3,10 +3,12 @@ package tui
 import (
 	"context"
 
+	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/resume"
@@ -110,6 +112,26 @@ type Backend interface {
 	// SetBillingTicketType keeps the HaloPSA ticket type billing tickets
 	// get.
 	SetBillingTicketType(ctx context.Context, id int) error
+	// Devices maps Liongard's workstations to HaloPSA assets and users
+	// (flows/devices).
+	Devices(ctx context.Context) (devices.Report, error)
+	// MakeDevicesPlan plans setting assets' users; with replace, also
+	// where an asset has another user. Nothing is sent.
+	MakeDevicesPlan(ctx context.Context, replace bool) (SyncPlan, error)
+	// StaleAccounts lists accounts idle over days (flows/accounts), with
+	// the ticket types their tickets can get.
+	StaleAccounts(ctx context.Context, days int) (AccountsView, error)
+	// SetAccountsTicketType keeps the ticket type stale-account tickets get.
+	SetAccountsTicketType(ctx context.Context, id int) error
+	// MakeAccountsPlan plans a ticket per client with stale accounts.
+	MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error)
+}
+
+// AccountsView is a stale accounts report as its screen shows it.
+type AccountsView struct {
+	Report      accounts.Report
+	TicketTypes []TicketTypeChoice
+	TicketType  int
 }
 
 // BillingView is a reconciliation as the Billing screen shows it.

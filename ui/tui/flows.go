@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
+	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
@@ -168,20 +171,27 @@ func (f Flows) Billing(ctx context.Context) (BillingView, error) {
 		return v, err
 	}
 	v.TicketType = settings.TicketTypeID
+	v.TicketTypes, err = f.ticketTypes(ctx)
+	return v, err
+}
+
+// ticketTypes are HaloPSA's visible ticket types.
+func (f Flows) ticketTypes(ctx context.Context) ([]TicketTypeChoice, error) {
 	halo, err := f.HaloPSA(ctx)
 	if err != nil {
-		return v, err
+		return nil, err
 	}
 	types, err := halo.ListTicketTypes(ctx)
 	if err != nil {
-		return v, err
+		return nil, err
 	}
+	var out []TicketTypeChoice
 	for _, t := range types {
 		if t.Visible {
-			v.TicketTypes = append(v.TicketTypes, TicketTypeChoice{ID: t.ID, Name: t.Name})
+			out = append(out, TicketTypeChoice{ID: t.ID, Name: t.Name})
 		}
 	}
-	return v, nil
+	return out, nil
 }
 
 // SetBillingTicketType keeps the ticket type billing tickets get.
@@ -217,9 +227,55 @@ func (f Flows) ChooseBilling(ctx context.Context, rows []billing.Row, choice, re
 
 // MakeBillingPlan makes a billing plan through the change engine.
 func (f Flows) MakeBillingPlan(ctx context.Context) (SyncPlan, error) {
-	p, _, err := apply.Make(ctx, workflow.Engine(f.Env), billing.NewProducer(f.Env), who.Operator())
+	return f.makePlan(ctx, billing.NewProducer(f.Env))
+}
+
+// Devices maps workstations to assets and users.
+func (f Flows) Devices(ctx context.Context) (devices.Report, error) {
+	rep, _, err := devices.Build(ctx, f.Env)
+	return rep, err
+}
+
+// MakeDevicesPlan makes a devices plan through the change engine.
+func (f Flows) MakeDevicesPlan(ctx context.Context, replace bool) (SyncPlan, error) {
+	return f.makePlan(ctx, devices.NewProducer(f.Env, replace))
+}
+
+// StaleAccounts lists the accounts idle over days.
+func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error) {
+	rep, _, err := accounts.Build(ctx, f.Env, days)
 	if err != nil {
-		return SyncPlan{Plan: p}, err
+		return AccountsView{}, err
 	}
-	return f.SyncPlan(ctx, p.ID)
+	v := AccountsView{Report: rep}
+	t, err := f.Store.TicketSettingsOf(ctx, f.Profile, accounts.TicketPurpose)
+	if err != nil {
+		return v, err
+	}
+	v.TicketType = t.TypeID
+	v.TicketTypes, err = f.ticketTypes(ctx)
+	return v, err
+}
+
+// SetAccountsTicketType keeps the ticket type stale-account tickets get.
+func (f Flows) SetAccountsTicketType(ctx context.Context, id int) error {
+	t, err := f.Store.TicketSettingsOf(ctx, f.Profile, accounts.TicketPurpose)
+	if err != nil {
+		return err
+	}
+	t.TypeID = id
+	return f.Store.SaveTicketSettings(ctx, f.Profile, who.Operator(), accounts.TicketPurpose, t)
+}
+
+// MakeAccountsPlan makes a stale accounts plan through the change engine.
+func (f Flows) MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error) {
+	return f.makePlan(ctx, accounts.NewProducer(f.Env, days))
+}
+
+func (f Flows) makePlan(ctx context.Context, p change.Producer) (SyncPlan, error) {
+	pl, _, err := apply.Make(ctx, workflow.Engine(f.Env), p, who.Operator())
+	if err != nil {
+		return SyncPlan{Plan: pl}, err
+	}
+	return f.SyncPlan(ctx, pl.ID)
 }

@@ -30,6 +30,8 @@ var (
 	keyRotate  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate a credential"))
 	keyDoctor  = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
 	keyBilling = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "billing: licences vs billed seats"))
+	keyDevices = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "workstations: whose laptop"))
+	keyStale   = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unused (stale) accounts"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 )
 
@@ -55,7 +57,7 @@ func (h *homeScreen) title() string { return "Home" }
 func (h *homeScreen) keys() []key.Binding {
 	keys := []key.Binding{keyOnboard}
 	if h.reviewReady() {
-		keys = append(keys, keyReview, keyPlan, keyBilling)
+		keys = append(keys, keyReview, keyPlan, keyBilling, keyDevices, keyStale)
 	}
 	if h.interrupted() {
 		keys = append(keys, keyFinish)
@@ -102,6 +104,10 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newPlanScreen(true, 0)}, nil
 		case key.Matches(m, keyBilling) && h.reviewReady():
 			return pushEvent{newBillingScreen()}, nil
+		case key.Matches(m, keyDevices) && h.reviewReady():
+			return pushEvent{newDevicesScreen()}, nil
+		case key.Matches(m, keyStale) && h.reviewReady():
+			return pushEvent{newAccountsScreen()}, nil
 		case key.Matches(m, keyDoctor) && h.doctorReady():
 			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, keySteps) && h.doctorReady():
@@ -179,6 +185,10 @@ func (h *homeScreen) jobs() []job {
 	if h.doctorReady() {
 		doctor, steps = "press d (also mspwire doctor)", "press s (also mspwire path show)"
 	}
+	billing, devices, stale := "after the review", "after the review", "after the review"
+	if h.reviewReady() {
+		billing, devices, stale = "press b (also mspwire billing)", "press w (also mspwire devices)", "press u (also mspwire accounts)"
+	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
 		{"Review company matches", review},
@@ -186,6 +196,9 @@ func (h *homeScreen) jobs() []job {
 		{"Plan and apply", apply},
 		{"Check known pitfalls", doctor},
 		{"The path's steps", steps},
+		{"Licences against billing", billing},
+		{"Asset users (devices)", devices},
+		{"Stale accounts", stale},
 	}
 }
 

@@ -39,7 +39,7 @@ func keyReference() []keySection {
 	return []keySection{
 		{"Every screen", []key.Binding{keyHelp, keyBack, keyPageUp, keyPageDown, keyQuit}},
 		{"The full key list (?)", []key.Binding{keyHelpUp, keyHelpDown, keyHelpClose}},
-		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyBilling, keyFinish, keyDoctor, keySteps, keyRotate, keyLeave}},
+		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyBilling, keyDevices, keyStale, keyFinish, keyDoctor, keySteps, keyRotate, keyLeave}},
 		{"Forms (questions, credentials, source of truth, rotation)", []key.Binding{formNext, formPrev, formUp, formDown, formToggle}},
 		{"Integration path", []key.Binding{keyPathA, keyPathB, keyPathC, keyPathLeft, keyPathRight, keyTake}},
 		{"Integration path: changing a chosen one", []key.Binding{keyYes, keyNo}},
@@ -55,6 +55,8 @@ func keyReference() []keySection {
 		{"Billing", []key.Binding{keyUp, keyDown, blOpen, blQuantity, blTicket, blIgnore, blQuantityAll, blTicketAll, blFilter, blItems, blPlan, blReload, blTicketType}},
 		{"Billing: the items", []key.Binding{keyUp, keyDown, blCycle, blConfirm, blClose}},
 		{"Billing: why a row is ignored", []key.Binding{blSave, blCancel}},
+		{"Devices", []key.Binding{keyUp, keyDown, dvOpen, dvFilter, dvPlan, dvReplace, dvReload}},
+		{"Stale accounts", []key.Binding{keyUp, keyDown, acFilter, acDays, acTicketType, acPlan, acReload}},
 		{"Steps", []key.Binding{keyUp, keyDown, keyTick}},
 		{"Pitfalls", []key.Binding{keyUp, keyDown, drOpen, drYes, drNo, drRecheck}},
 	}

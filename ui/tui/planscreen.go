@@ -26,7 +26,7 @@ type planScreen struct {
 	screenBase
 	maker   *planMaker // makes a fresh plan of another kind than onboarding
 	fresh   bool       // make a new plan on the way in
-	id      int64           // else show this plan (0: the latest)
+	id      int64      // else show this plan (0: the latest)
 	sp      *SyncPlan
 	groups  []planGroup
 	cursor  int

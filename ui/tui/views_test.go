@@ -296,6 +296,8 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 		"billing":        at(onboard.StageReview, press("b")...),
 		"billing-detail": at(onboard.StageReview, press("b", "down", "enter")...),
 		"billing-items":  at(onboard.StageReview, press("b", "i", "down", "down", "enter")...),
+		"devices":        at(onboard.StageReview, press("w", "f", "down", "enter")...),
+		"accounts":       at(onboard.StageReview, press("u", "down")...),
 		"applying": func() *Wizard {
 			w := at(onboard.StagePlan)()
 			w.handle(pushEvent{newApplyScreen(7)}) // its answers are handed in below, mid-run

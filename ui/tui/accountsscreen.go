@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/ui/display"
+)
+
+// accountsScreen is stale accounts on screen: the accounts nobody signed
+// in to for the chosen number of days, per client, filtered by suite; p
+// plans a HaloPSA ticket per client and the Liongard alert rule on the
+// checklist. Nothing here writes.
+type accountsScreen struct {
+	screenBase
+	v      *AccountsView
+	days   int
+	filter int // index into accountsFilters
+	cursor int
+}
+
+var (
+	accountsFilters = []string{"all", accounts.GoogleWorkspace, accounts.M365}
+	accountsDays    = []int{90, 180, 365, 30, 60}
+)
+
+var (
+	acFilter     = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by suite"))
+	acDays       = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another number of days"))
+	acTicketType = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type these tickets get"))
+	acPlan       = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan a ticket per client"))
+	acReload     = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
+)
+
+type (
+	accountsMsg struct {
+		v   AccountsView
+		err error
+	}
+	accountsSavedMsg struct {
+		info string
+		err  error
+	}
+)
+
+func newAccountsScreen() *accountsScreen { return &accountsScreen{days: accounts.DefaultDays} }
+
+func (a *accountsScreen) title() string { return "Stale accounts" }
+
+func (a *accountsScreen) keys() []key.Binding {
+	if a.v == nil {
+		return nil
+	}
+	keys := []key.Binding{keyUp, keyDown, acFilter, acDays}
+	if len(a.v.TicketTypes) > 0 {
+		keys = append(keys, acTicketType)
+	}
+	return append(keys, acPlan, acReload)
+}
+
+func (a *accountsScreen) start() event {
+	days := a.days
+	return askEvent{label: fmt.Sprintf("Reading Liongard's sign-ins: accounts idle over %d days (nothing is sent)…", days), fn: func(ctx context.Context) tea.Msg {
+		v, err := backendOf(ctx).StaleAccounts(ctx, days)
+		return accountsMsg{v, err}
+	}}
+}
+
+func (a *accountsScreen) rows() []accounts.Row {
+	if a.v == nil {
+		return nil
+	}
+	f := accountsFilters[a.filter]
+	var out []accounts.Row
+	for _, r := range a.v.Report.Rows {
+		if f == "all" || r.Source == f {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
+	switch m := msg.(type) {
+	case accountsMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		a.v = &m.v
+		a.cursor = min(a.cursor, max(0, len(a.rows())-1))
+	case accountsSavedMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		return infoEvent{m.info}, nil
+	case backMsg:
+		if a.v != nil {
+			return a.start(), nil
+		}
+	case tea.KeyPressMsg:
+		if a.v == nil {
+			return nil, nil
+		}
+		keys := a.keys()
+		switch {
+		case offered(m, keys, keyUp):
+			a.cursor = max(0, a.cursor-1)
+		case offered(m, keys, keyDown):
+			a.cursor = min(max(0, len(a.rows())-1), a.cursor+1)
+		case offered(m, keys, acFilter):
+			a.filter, a.cursor = (a.filter+1)%len(accountsFilters), 0
+		case offered(m, keys, acDays):
+			for i, d := range accountsDays {
+				if d == a.days {
+					a.days = accountsDays[(i+1)%len(accountsDays)]
+					break
+				}
+			}
+			return a.start(), nil
+		case offered(m, keys, acReload):
+			return a.start(), nil
+		case offered(m, keys, acTicketType):
+			next := a.v.TicketTypes[0]
+			for i, t := range a.v.TicketTypes {
+				if t.ID == a.v.TicketType {
+					next = a.v.TicketTypes[(i+1)%len(a.v.TicketTypes)]
+				}
+			}
+			a.v.TicketType = next.ID
+			info := fmt.Sprintf("Stale-account tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
+			return askEvent{fn: func(ctx context.Context) tea.Msg {
+				return accountsSavedMsg{info: info, err: backendOf(ctx).SetAccountsTicketType(ctx, next.ID)}
+			}}, nil
+		case offered(m, keys, acPlan):
+			days := a.days
+			return pushEvent{newMadePlanScreen(planMaker{label: "Working out a ticket per client with stale accounts (nothing is sent)…",
+				make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeAccountsPlan(ctx, days) }})}, nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *accountsScreen) view(width, height int) string {
+	if a.v == nil {
+		return "Reading…"
+	}
+	rep := a.v.Report
+	var s strings.Builder
+	head := fmt.Sprintf("%d accounts over %d days without a sign-in, in %d clients", len(rep.Rows), rep.Days, len(rep.ByClient))
+	if rep.Unmapped > 0 {
+		head += fmt.Sprintf(" (%d in environments the review links to no client)", rep.Unmapped)
+	}
+	s.WriteString(wrap(head, width) + "\n")
+	tickets := "no ticket type chosen yet"
+	for _, t := range a.v.TicketTypes {
+		if t.ID == a.v.TicketType {
+			tickets = display.Safe(t.Name)
+		}
+	}
+	rows := a.rows()
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d · f: suite · n: days · tickets: %s (o)",
+		strings.ReplaceAll(accountsFilters[a.filter], "_", " "), len(rows), tickets), width)) + "\n\n")
+	if len(rows) == 0 {
+		s.WriteString("No stale account.\n")
+		return strings.TrimRight(s.String(), "\n")
+	}
+	flex := max(30, width-2-1-9-1-5-2-11)
+	client := flex * 4 / 10
+	account := flex - client - 1
+	s.WriteString(headingStyle.Render(truncate(fmt.Sprintf("  %-*s %-9s %-*s %5s  %s", client, "CLIENT", "SUITE", account, "ACCOUNT", "DAYS", "LAST"), width)) + "\n")
+	for i, r := range rows {
+		cursor := "  "
+		if i == a.cursor {
+			cursor = "> "
+		}
+		c, last := "-", "-"
+		if r.Client != nil {
+			c = r.Client.Name
+		}
+		if r.LastLogin != nil {
+			last = *r.LastLogin
+			if len(last) > 10 {
+				last = last[:10]
+			}
+		}
+		suite := map[string]string{accounts.GoogleWorkspace: "Google WS", accounts.M365: "M365"}[r.Source]
+		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-9s %-*s %5d  %s", cursor, client, truncate(display.Safe(c), client), suite,
+			account, truncate(display.Safe(r.Account), account), r.Days, display.Safe(last)), width) + "\n")
+	}
+	return strings.TrimRight(s.String(), "\n")
+}
+
+// focus keeps the cursor's row in sight.
+func (a *accountsScreen) focus() (int, int) { return cursorSpan(a.view(a.width, a.height)) }

@@ -1,0 +1,76 @@
+package tui_test
+
+import (
+	"context"
+	"strconv"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/ui/tui"
+)
+
+// The Devices and Stale accounts screens against the sandbox: from home,
+// planned, confirmed by typing yes and applied; afterwards no asset is to
+// set and every client with stale accounts has its ticket.
+func TestDevicesAndAccountsScreensApplyThroughThePlan(t *testing.T) {
+	ctx := context.Background()
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: 80})
+	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
+	wizard := func() *teatest.TestModel {
+		tm := teatest.NewTestModel(t, tui.NewWizard(ctx, tui.Flows{Env: tn.Env}),
+			teatest.WithInitialTermSize(140, 45), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+		t.Cleanup(func() { _ = tm.Quit() })
+		waitText(t, tm, "Home")
+		return tm
+	}
+	confirm := func(tm *teatest.TestModel) {
+		waitText(t, tm, "Nothing is sent until you press y")
+		tm.Send(char('y'))
+		waitText(t, tm, "Type yes and press enter")
+		for _, c := range "yes" {
+			tm.Send(char(c))
+		}
+		tm.Send(enter)
+		waitText(t, tm, "Press enter to go back")
+	}
+
+	tm := wizard()
+	tm.Send(char('w'))
+	waitText(t, tm, "Showing open:")
+	tm.Send(char('p'))
+	confirm(tm)
+	rep, _, err := devices.Build(ctx, tn.Env)
+	if err != nil || rep.ByStatus[devices.ToSet] != 0 || rep.ByStatus[devices.OK] == 0 {
+		t.Fatalf("after the devices apply: %v, %v", rep.ByStatus, err)
+	}
+
+	tm = wizard()
+	tm.Send(char('u'))
+	waitText(t, tm, "days without a sign-in")
+	tm.Send(char('o')) // the first ticket type: Incident
+	waitText(t, tm, `ticket type "Incident"`)
+	tm.Send(char('p'))
+	confirm(tm)
+	stale, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
+	if err != nil || len(stale.ByClient) == 0 {
+		t.Fatalf("stale accounts: %v, %v", stale.ByClient, err)
+	}
+	halo, err := tn.Env.HaloPSA(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range stale.ByClient {
+		n, _ := strconv.Atoi(id)
+		ts, err := halo.ListTickets(ctx, n, "[mspwire stale-accounts "+id+"]")
+		if err != nil || len(ts) != 1 {
+			t.Errorf("client %s: %d tickets, %v", id, len(ts), err)
+		}
+	}
+}

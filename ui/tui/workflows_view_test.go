@@ -1,0 +1,75 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/store"
+)
+
+// fixedDevices is a small tenant's workstations, mapped by the real Map:
+// one of each status.
+func fixedDevices() devices.Report {
+	ws := func(sys, env int, envName, host, user string) liongard.MetricValue {
+		return liongard.MetricValue{SystemID: sys, EnvironmentID: env, EnvironmentName: envName, FriendlyName: "Windows Workstation - " + host,
+			Value: map[string]any{"host": host, "user": user}}
+	}
+	in := devices.Inputs{
+		Clients: map[string]devices.Ref{"33000": {System: "halopsa", ID: "12", Name: "Acme Dental, Inc."}, "33001": {System: "halopsa", ID: "13", Name: "Bayside Veterinary Clinic"}},
+		Values: []liongard.MetricValue{
+			ws(21001, 33000, "Acme Dental", "ACMEDENT-WS01", `ACMEDENT\gwebb`), ws(21002, 33000, "Acme Dental", "ACMEDENT-WS02", "nora.patel@acmedental.com"),
+			ws(21003, 33001, "Bayside Vet Clinic", "BAYSIDEV-WS01", `BAYSIDEV\KHill`), ws(21004, 33001, "Bayside Vet Clinic", "BAYSIDEV-WS02", `BAYSIDEV\tess`),
+			ws(21005, 33001, "Bayside Vet Clinic", "BAYSIDEV-WS03", `BAYSIDEV\uma`), ws(21006, 33009, "Quillfeather Vets", "QUILLFEA-WS01", `QUILLFEA\frontdesk`),
+		},
+		Assets: []halopsa.Asset{
+			{ID: 3001, InventoryNumber: "ACMEDENT-WS01", ClientID: 12, Users: []halopsa.UserRef{}},
+			{ID: 3002, InventoryNumber: "acmedent-ws02", ClientID: 12, Users: []halopsa.UserRef{{ID: 7002, Name: "Nora Patel"}}},
+			{ID: 3003, KeyField: "BAYSIDEV-WS01", ClientID: 13, Users: []halopsa.UserRef{{ID: 7004, Name: "Uma Reed"}}},
+			{ID: 3005, InventoryNumber: "BAYSIDEV-WS03", ClientID: 13, Users: []halopsa.UserRef{}},
+		},
+		Users: []halopsa.User{
+			{ID: 7001, Name: "Grace Webb", EmailAddress: "grace.webb@acmedental.com", Login: "GWEBB", ClientID: 12},
+			{ID: 7002, Name: "Nora Patel", EmailAddress: "Nora.Patel@acmedental.com", ClientID: 12},
+			{ID: 7003, Name: "Kai Hill", EmailAddress: "kai.hill@baysidevet.com", Login: "khill", ClientID: 13},
+			{ID: 7004, Name: "Uma Reed", EmailAddress: "uma.reed@baysidevet.com", Login: "ureed", ClientID: 13},
+		},
+		Metric: metrics.Found{LiongardMetric: store.LiongardMetric{Name: "mspwire: Windows Workstation last user"}},
+	}
+	return devices.Map(in)
+}
+
+// fixedAccounts is a small tenant's stale accounts, found by the real Find.
+func fixedAccounts() AccountsView {
+	in := accounts.Inputs{
+		Clients: map[string]accounts.Ref{"33000": {System: "halopsa", ID: "12", Name: "Acme Dental, Inc."}, "33002": {System: "halopsa", ID: "14", Name: "Cedar School District"}},
+		Metrics: map[string]metrics.Found{
+			"google_workspace_sign_ins": {LiongardMetric: store.LiongardMetric{ID: 90003, Name: "mspwire: Google Workspace sign-ins"}},
+			"m365_sign_ins":             {LiongardMetric: store.LiongardMetric{ID: 90004, Name: "mspwire: Microsoft 365 sign-ins"}},
+		},
+		Values: []liongard.MetricValue{
+			{MetricID: 90004, EnvironmentID: 33000, EnvironmentName: "Acme Dental", TimelineDate: verifiedAt.Format(time.RFC3339),
+				Value: []any{map[string]any{"account": "grace.webb@acmedental.com", "days": float64(3)}, map[string]any{"account": "old.reception@acmedental.com", "days": float64(211)}}},
+			{MetricID: 90003, EnvironmentID: 33002, EnvironmentName: "Cedar School District", TimelineDate: verifiedAt.Format(time.RFC3339),
+				Value: []any{map[string]any{"account": "student.2019@cedarsd.org", "days": float64(402), "last_login": "2025-10-14T08:12:00Z"},
+					map[string]any{"account": "sub.teacher@cedarsd.org", "days": "130", "last_login": "2026-07-13T07:55:00Z"},
+					map[string]any{"account": "principal@cedarsd.org", "days": float64(1), "last_login": "2026-11-19T07:30:00Z"}}},
+		},
+	}
+	return AccountsView{Report: accounts.Find(in, accounts.DefaultDays), TicketType: 2,
+		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}}}
+}
+
+func (f fixed) Devices(context.Context) (devices.Report, error) { return fixedDevices(), nil }
+func (f fixed) MakeDevicesPlan(context.Context, bool) (SyncPlan, error) {
+	return SyncPlan{Plan: store.Plan{ID: 9, Kind: "devices", CreatedAt: verifiedAt}}, nil
+}
+func (f fixed) StaleAccounts(context.Context, int) (AccountsView, error) { return fixedAccounts(), nil }
+func (f fixed) SetAccountsTicketType(context.Context, int) error         { return nil }
+func (f fixed) MakeAccountsPlan(context.Context, int) (SyncPlan, error) {
+	return SyncPlan{Plan: store.Plan{ID: 10, Kind: "stale_accounts", CreatedAt: verifiedAt}}, nil
+}
