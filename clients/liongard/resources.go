@@ -420,7 +420,7 @@ func (c *Client) EvaluateMetrics(ctx context.Context, metrics []string) ([]Metri
 	}
 	return httpx.Collect(ctx, 1, func(ctx context.Context, page int) (httpx.Page[MetricValue], error) {
 		body := map[string]any{"Metrics": ids, "Filters": []any{}, "Sorting": []any{},
-			"Pagination": map[string]int{"Page": page, "PageSize": c.cfg.PageSize}}
+			"Pagination": map[string]int{"Page": page, "PageSize": c.evalPage}}
 		items, p, err := v2[[]MetricValue](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics/evaluate"}, body)
 		if err != nil {
 			return httpx.Page[MetricValue]{}, err

@@ -10,8 +10,8 @@ import (
 )
 
 // budget is what one reconciliation may cost: Liongard's evaluate calls at
-// most ⌈systems ÷ page size⌉ + 3, HaloPSA's invoice and item pages at
-// most ⌈invoices ÷ 1,000⌉ + 2.
+// most ⌈systems ÷ page size⌉ + 3 (pages of 2,000, the largest clients
+// use), HaloPSA's invoice and item pages at most ⌈invoices ÷ 1,000⌉ + 2.
 func budget(t testing.TB, tn *flowtest.Tenant) (evaluate, halo int, took time.Duration) {
 	t.Helper()
 	lg, hp := tn.Sandbox.Liongard, tn.Sandbox.HaloPSA
@@ -26,7 +26,7 @@ func budget(t testing.TB, tn *flowtest.Tenant) (evaluate, halo int, took time.Du
 	evaluate = lg.Count("POST /api/v2/metrics/evaluate") - e0
 	halo = hp.Count("GET /api/RecurringInvoice") + hp.Count("GET /api/Item") - h0
 	systems := len(in.Values)
-	if max := (systems+liongard.PageSize-1)/liongard.PageSize + 3; evaluate > max || systems == 0 {
+	if max := (systems+liongard.EvaluatePageSize-1)/liongard.EvaluatePageSize + 3; evaluate > max || systems == 0 {
 		t.Fatalf("%d evaluate calls for %d systems (at most %d)", evaluate, systems, max)
 	}
 	if max := (len(in.Invoices)+999)/1000 + 2; halo > max {
