@@ -84,3 +84,37 @@ func TestTicketsAndMandatoryFields(t *testing.T) {
 		t.Fatalf("items %+v, %v", items, err)
 	}
 }
+
+// Setting an asset's users replaces them and setting it twice leaves the
+// same; a user of another client is refused; users carry a double site_id.
+func TestSetAssetUsersIsASet(t *testing.T) {
+	_, url := sandbox(t, 60)
+	c := connect(t, url, simhalo.DemoApp, 50)
+	assets, err := c.ListAssets(ctx, 0)
+	if err != nil || len(assets) < 5 {
+		t.Fatalf("%d assets, %v", len(assets), err)
+	}
+	a := assets[0]
+	users, err := c.ListUsers(ctx, a.ClientID)
+	if err != nil || len(users) < 2 {
+		t.Fatalf("%d users of client %d, %v", len(users), a.ClientID, err)
+	}
+	for range 2 {
+		got, err := c.SetAssetUsers(ctx, a.ID, users[1].ID)
+		if err != nil || len(got.Users) != 1 || got.Users[0].ID != users[1].ID {
+			t.Fatalf("set: %+v, %v", got.Users, err)
+		}
+	}
+	all, err := c.ListUsers(ctx, 0)
+	if err != nil || len(all) <= 50 {
+		t.Fatalf("%d users over pages of 50, %v", len(all), err)
+	}
+	for _, u := range all {
+		if u.ClientID != a.ClientID {
+			if _, err := c.SetAssetUsers(ctx, a.ID, u.ID); !errors.Is(err, httpx.ErrValidation) {
+				t.Fatalf("a user of another client: %v", err)
+			}
+			break
+		}
+	}
+}
