@@ -263,23 +263,33 @@ func (haloQuantities) Batch() int  { return 1 }
 func (haloQuantities) Repeatable() {}
 
 func (h haloQuantities) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
+	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.QuantityPayload) (string, error) {
+		_, err := c.SetLineQuantity(ctx, p.InvoiceID, p.LineID, p.Quantity)
+		return strconv.Itoa(p.LineID), err
+	})
+}
+
+// haloEach carries out actions one call each, with the run's HaloPSA
+// client and each action's payload: one outcome per action.
+func haloEach[P any](ctx context.Context, cs *Clients, actions []store.Action, do func(*halopsa.Client, P) (string, error)) []Outcome {
 	out := make([]Outcome, len(actions))
-	c, err := h.c.HaloPSA(ctx)
+	c, err := cs.HaloPSA(ctx)
 	for i, a := range actions {
 		if err != nil {
 			out[i].Err = err
 			continue
 		}
-		p, derr := change.Decode[change.QuantityPayload](a)
+		p, derr := change.Decode[P](a)
 		if derr != nil {
 			out[i].Err = derr
 			continue
 		}
-		if _, serr := c.SetLineQuantity(ctx, p.InvoiceID, p.LineID, p.Quantity); serr != nil {
+		id, serr := do(c, p)
+		if serr != nil {
 			out[i].Err = serr
 			continue
 		}
-		out[i].ExternalID = strconv.Itoa(p.LineID)
+		out[i].ExternalID = id
 	}
 	return out
 }
@@ -291,27 +301,11 @@ type haloTickets struct{ c *Clients }
 func (haloTickets) Batch() int { return 1 }
 
 func (h haloTickets) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
-	out := make([]Outcome, len(actions))
-	c, err := h.c.HaloPSA(ctx)
-	for i, a := range actions {
-		if err != nil {
-			out[i].Err = err
-			continue
-		}
-		p, derr := change.Decode[change.TicketPayload](a)
-		if derr != nil {
-			out[i].Err = derr
-			continue
-		}
-		t, terr := c.CreateTicket(ctx, halopsa.NewTicket{Summary: p.Summary, Details: p.Details, TicketTypeID: p.TicketTypeID,
+	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.TicketPayload) (string, error) {
+		t, err := c.CreateTicket(ctx, halopsa.NewTicket{Summary: p.Summary, Details: p.Details, TicketTypeID: p.TicketTypeID,
 			ClientID: p.ClientID, Team: p.Team, Fields: p.Fields})
-		if terr != nil {
-			out[i].Err = terr
-			continue
-		}
-		out[i].ExternalID = strconv.Itoa(t.ID)
-	}
-	return out
+		return strconv.Itoa(t.ID), err
+	})
 }
 
 // Look finds the tickets of a client with the action's exact summary.
@@ -347,23 +341,8 @@ func (haloAssetUsers) Batch() int  { return 1 }
 func (haloAssetUsers) Repeatable() {}
 
 func (h haloAssetUsers) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
-	out := make([]Outcome, len(actions))
-	c, err := h.c.HaloPSA(ctx)
-	for i, a := range actions {
-		if err != nil {
-			out[i].Err = err
-			continue
-		}
-		p, derr := change.Decode[change.AssetUserPayload](a)
-		if derr != nil {
-			out[i].Err = derr
-			continue
-		}
-		if _, serr := c.SetAssetUsers(ctx, p.AssetID, p.UserIDs...); serr != nil {
-			out[i].Err = serr
-			continue
-		}
-		out[i].ExternalID = strconv.Itoa(p.AssetID)
-	}
-	return out
+	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.AssetUserPayload) (string, error) {
+		_, err := c.SetAssetUsers(ctx, p.AssetID, p.UserIDs...)
+		return strconv.Itoa(p.AssetID), err
+	})
 }

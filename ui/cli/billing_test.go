@@ -124,7 +124,7 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *testing.T) {
 	needsCrashPoints(t)
 	s := newSession(t)
-	sb := serveSandbox(t, 220, 11)
+	sb := serveSandbox(t, 300, 11)
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
 	}

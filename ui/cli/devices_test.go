@@ -119,7 +119,7 @@ func TestDevicesAndAccountsApplyKilledAnywhere(t *testing.T) {
 				t.Fatalf("%v: not finished after %d runs", plan, runs)
 			}
 			crashAt := points[runs%len(points)]
-			if runs >= 24 {
+			if runs >= 32 {
 				crashAt = ""
 			}
 			killed, out := s.applyProcess(t, crashAt, 0)
