@@ -22,6 +22,7 @@ type accountsScreen struct {
 	days   int
 	filter int // index into accountsFilters
 	cursor int
+	opened bool // the cursor row's detail is shown
 }
 
 var (
@@ -30,6 +31,7 @@ var (
 )
 
 var (
+	acOpen       = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
 	acFilter     = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by suite"))
 	acDays       = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another number of days"))
 	acTicketType = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type these tickets get"))
@@ -56,7 +58,11 @@ func (a *accountsScreen) keys() []key.Binding {
 	if a.v == nil {
 		return nil
 	}
-	keys := []key.Binding{keyUp, keyDown, acFilter, acDays}
+	keys := []key.Binding{keyUp, keyDown}
+	if len(a.rows()) > 0 {
+		keys = append(keys, acOpen)
+	}
+	keys = append(keys, acFilter, acDays)
 	if len(a.v.TicketTypes) > 0 {
 		keys = append(keys, acTicketType)
 	}
@@ -109,11 +115,13 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		keys := a.keys()
 		switch {
 		case offered(m, keys, keyUp):
-			a.cursor = max(0, a.cursor-1)
+			a.cursor, a.opened = max(0, a.cursor-1), false
 		case offered(m, keys, keyDown):
-			a.cursor = min(max(0, len(a.rows())-1), a.cursor+1)
+			a.cursor, a.opened = min(max(0, len(a.rows())-1), a.cursor+1), false
+		case offered(m, keys, acOpen):
+			a.opened = !a.opened
 		case offered(m, keys, acFilter):
-			a.filter, a.cursor = (a.filter+1)%len(accountsFilters), 0
+			a.filter, a.cursor, a.opened = (a.filter+1)%len(accountsFilters), 0, false
 		case offered(m, keys, acDays):
 			for i, d := range accountsDays {
 				if d == a.days {
@@ -191,6 +199,18 @@ func (a *accountsScreen) view(width, height int) string {
 		suite := map[string]string{accounts.GoogleWorkspace: "Google WS", accounts.M365: "M365"}[r.Source]
 		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-9s %-*s %5d  %s", cursor, client, truncate(display.Safe(c), client), suite,
 			account, truncate(display.Safe(r.Account), account), r.Days, display.Safe(last)), width) + "\n")
+		if i == a.cursor && a.opened {
+			full := "unknown"
+			if r.LastLogin != nil {
+				full = display.Safe(*r.LastLogin)
+			}
+			detail := fmt.Sprintf("%s · %s in Liongard's %s (environment %s) · last sign-in %s, %d days ago", display.Safe(r.Account),
+				map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, r.Days)
+			if r.Client == nil {
+				detail += " · the review links the environment to no HaloPSA client: no ticket for it"
+			}
+			s.WriteString(indent(wrap(detail, width-6), "      ") + "\n")
+		}
 	}
 	return strings.TrimRight(s.String(), "\n")
 }

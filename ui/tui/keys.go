@@ -56,7 +56,7 @@ func keyReference() []keySection {
 		{"Billing: the items", []key.Binding{keyUp, keyDown, blCycle, blConfirm, blClose}},
 		{"Billing: why a row is ignored", []key.Binding{blSave, blCancel}},
 		{"Devices", []key.Binding{keyUp, keyDown, dvOpen, dvFilter, dvPlan, dvReplace, dvReload}},
-		{"Stale accounts", []key.Binding{keyUp, keyDown, acFilter, acDays, acTicketType, acPlan, acReload}},
+		{"Stale accounts", []key.Binding{keyUp, keyDown, acOpen, acFilter, acDays, acTicketType, acPlan, acReload}},
 		{"Steps", []key.Binding{keyUp, keyDown, keyTick}},
 		{"Pitfalls", []key.Binding{keyUp, keyDown, drOpen, drYes, drNo, drRecheck}},
 	}

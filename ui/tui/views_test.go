@@ -297,7 +297,7 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 		"billing-detail": at(onboard.StageReview, press("b", "down", "enter")...),
 		"billing-items":  at(onboard.StageReview, press("b", "i", "down", "down", "enter")...),
 		"devices":        at(onboard.StageReview, press("w", "f", "down", "enter")...),
-		"accounts":       at(onboard.StageReview, press("u", "down")...),
+		"accounts":       at(onboard.StageReview, press("u", "down", "enter")...),
 		"applying": func() *Wizard {
 			w := at(onboard.StagePlan)()
 			w.handle(pushEvent{newApplyScreen(7)}) // its answers are handed in below, mid-run
