@@ -1,0 +1,34 @@
+package billing
+
+import (
+	"strings"
+	"testing"
+)
+
+// A quantity is set only where a count and a line HaloPSA does not
+// calculate can make the lines agree.
+func TestWhichRowsCanHaveTheirQuantitySet(t *testing.T) {
+	n := func(x int) *int { return &x }
+	cases := []struct {
+		row  Row
+		want string // "" when allowed
+	}{
+		{Row{ID: "1:m365", Status: UnderBilled, Counted: n(14), Difference: n(2), Line: &Line{Quantity: 12}}, ""},
+		{Row{ID: "2:m365", Status: OverBilled, Counted: n(1), Difference: n(-11), Line: &Line{Quantity: 10}}, "already bill more"},
+		{Row{ID: "3:m365", Status: UnderBilled, Counted: n(14), Difference: n(2), Line: &Line{Quantity: 12, Calculated: true}}, "calculates"},
+		{Row{ID: "4:m365", Status: NotBilled, Counted: n(4)}, "only an under- or over-billed"},
+		{Row{ID: "5:m365", Status: Match}, "is a match"},
+	}
+	for _, c := range cases {
+		err := CanChoose(c.row, "quantity")
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: refused: %v", c.row.ID, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want %q", c.row.ID, err, c.want)
+		}
+	}
+	if err := CanChoose(Row{ID: "4:m365", Status: NotBilled}, "ticket"); err != nil {
+		t.Errorf("a ticket for a not-billed row: %v", err)
+	}
+}
