@@ -25,7 +25,7 @@ func newDevicesCmd(g *globals) *cobra.Command {
 		Long: "Each Windows workstation Liongard inspects, matched to the HaloPSA asset of its hostname (inventory number or key\n" +
 			"field, in the client the review links its environment to) and its last logon to a HaloPSA user of that client\n" +
 			"(a UPN against email or login, DOMAIN\\sam against login, any case). A plan sets the user on assets that have none\n" +
-			"(--replace: also on those that have another). Liongard counts the last logon through a metric mspwire creates once\n" +
+			"(--replace: also on those that have another). mspwire reads the last logon through a metric it creates in Liongard once\n" +
 			"(\"mspwire: Windows Workstation last user\", reading ComputerSystem.UserName).",
 	}
 	var asJSON bool
