@@ -41,7 +41,10 @@ func Prepare(ctx context.Context, env Env, id int64) (*Session, error) {
 	if s.Actions, err = env.Store.Actions(ctx, s.Plan.ID); err != nil {
 		return nil, err
 	}
-	if s.Plan.FinishedAt == nil {
+	// A plan with nothing left to send cannot be stale: asking would read
+	// the vendors for nothing (a kill between its last action and its end
+	// leaves one so).
+	if s.Plan.FinishedAt == nil && (len(s.Actions) == 0 || CountOf(s.Actions).Left() > 0) {
 		if s.Changed, err = stale(ctx, env, s.Plan); err != nil {
 			return nil, err
 		}

@@ -187,3 +187,40 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// A plan killed after its last action and before its end has nothing to
+// send: preparing it again reads no vendor and asks no staleness.
+func TestAllDonePlanIsNotAskedForStaleness(t *testing.T) {
+	tn := tenant(t, 80, false)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	rep, _, _ := billing.Build(ctx, tn.Env)
+	var cs []store.BillingChoice
+	for _, r := range rep.Rows {
+		if billing.CanChoose(r, "quantity") == nil && !r.Status.Settled() {
+			cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: "quantity", Counted: r.Counted, Billed: &r.Billed, DecidedBy: "operator:test"})
+		}
+	}
+	if err := tn.Env.Store.SaveBillingChoices(ctx, tn.Env.Profile, cs); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := applyPlan(t, tn)
+	p, err = tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tn.Env.Store.ReopenPlan(ctx, p); err != nil { // as a kill before its end leaves it
+		t.Fatal(err)
+	}
+	before := tn.Sandbox.Liongard.Total() + tn.Sandbox.HaloPSA.Total()
+	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
+	if err != nil || s.Counts().Left() != 0 || s.Plan.FinishedAt != nil {
+		t.Fatalf("prepare: %+v %v", s.Counts(), err)
+	}
+	if after := tn.Sandbox.Liongard.Total() + tn.Sandbox.HaloPSA.Total(); after != before {
+		t.Fatalf("preparing an all-done plan made %d vendor calls", after-before)
+	}
+}

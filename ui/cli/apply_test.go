@@ -69,16 +69,26 @@ func (s *served) admin(t *testing.T, system, method, path string, body any) []by
 func (s *served) writes(t *testing.T) int {
 	t.Helper()
 	n := 0
+	for _, c := range s.writeCounts(t) {
+		n += c
+	}
+	return n
+}
+
+// writeCounts are the write calls answered, by system and route.
+func (s *served) writeCounts(t *testing.T) map[string]int {
+	t.Helper()
+	out := map[string]int{}
 	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
 		var counts map[string]int
 		_ = json.Unmarshal(s.admin(t, sys, "GET", "/counts", nil), &counts)
 		for route, c := range counts {
 			if !strings.HasPrefix(route, "GET ") {
-				n += c
+				out[sys+" "+route] = c
 			}
 		}
 	}
-	return n
+	return out
 }
 
 // onboardPathA takes the session through path A with Hudu up to a

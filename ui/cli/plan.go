@@ -328,6 +328,13 @@ func applyRun(ctx context.Context, g *globals, e onboard.Env, o applyOptions) er
 	view := viewOf(s)
 	switch {
 	case s.Counts().Left() == 0:
+		if s.Plan.FinishedAt == nil && len(s.Actions) > 0 {
+			// Killed after its last action and before its end: record
+			// the end now (nothing is sent).
+			if _, err := s.Run(ctx, apply.Options{Actor: who.Operator()}); err != nil {
+				return err
+			}
+		}
 		if len(s.Actions) == 0 {
 			fmt.Fprintf(g.io.Err, "Plan %d has nothing to do. Nothing was sent.\n", s.Plan.ID)
 		} else {
