@@ -117,7 +117,7 @@ func TestShortLivedTokenIsRenewedBeforeExpiry(t *testing.T) {
 		if _, err := c.ListStatuses(ctx); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(900 * time.Millisecond)
+		time.Sleep(900 * time.Millisecond) // the token's clock must run: the test is about time passing, no work is awaited
 	}
 	if n := sim.Count("GET /api/Status"); n != 3 {
 		t.Fatalf("%d status requests, want 3 (no 401 retries)", n)

@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Sources of accounts.
@@ -60,11 +61,7 @@ func source(purpose string) string {
 }
 
 // Ref names a record of a system.
-type Ref struct {
-	System string `json:"system"`
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-}
+type Ref = store.RecordRef
 
 // Row is one stale account.
 type Row struct {
@@ -100,13 +97,8 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if err != nil {
 		return in, err
 	}
-	links, names, err := review.Joined(ctx, e.Store, e.Profile, o.Source, "halopsa", "liongard")
-	if err != nil {
+	if in.Clients, err = review.ClientsOf(ctx, e.Store, e.Profile, o.Source); err != nil {
 		return in, err
-	}
-	in.Clients = map[string]Ref{}
-	for client, env := range links {
-		in.Clients[env.ID] = Ref{System: "halopsa", ID: client, Name: names[client]}
 	}
 	lg, err := e.Liongard(ctx)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/flowtest"
-	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox/world"
 	"github.com/mspwire/mspwire/store"
 )
@@ -17,10 +16,7 @@ import (
 var ctx = context.Background()
 
 func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
-	t.Helper()
-	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
-	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
-	return tn
+	return flowtest.Onboarded(t, companies, clean)
 }
 
 // stale is what the world says is stale: active people, their account

@@ -49,8 +49,7 @@ func TestReconcileKeepsToItsCallBudget(t *testing.T) {
 // go test -bench Reconcile -run ^$ ./flows/billing: a 2,000-environment
 // tenant against the sandbox, with the vendors' real budgets.
 func BenchmarkReconcile2000Environments(b *testing.B) {
-	tn := flowtest.New(b, flowtest.Options{Path: "A", DocsTool: "hudu", Companies: 2350})
-	tn.DecideAsTheWorldIs(b, "halopsa:liongard")
+	tn := flowtest.Onboarded(b, 2350, false)
 	b.ResetTimer()
 	for range b.N {
 		e, h, took := budget(b, tn)

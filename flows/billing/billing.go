@@ -57,11 +57,7 @@ func (s Status) Words() string { return strings.ReplaceAll(string(s), "_", "-") 
 const MaxAge = 30 * 24 * time.Hour
 
 // Ref names a record of a system.
-type Ref struct {
-	System string `json:"system"`
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-}
+type Ref = store.RecordRef
 
 // Line is a recurring invoice line that bills the product.
 type Line struct {
@@ -198,6 +194,7 @@ func Reconcile(in Inputs) Report {
 			c.at = at // several tenants: as old as the oldest
 		}
 	}
+	prices := listPrices(in)
 	seen := map[key]bool{}
 	var keys []key
 	for k := range billed {
@@ -227,7 +224,7 @@ func Reconcile(in Inputs) Report {
 		if r.Line != nil {
 			r.UnitPrice = r.Line.UnitPrice
 		} else {
-			r.UnitPrice = listPrice(in, k.product)
+			r.UnitPrice = prices[k.product]
 		}
 		env, mapped := in.Environments[k.client]
 		var c *count
@@ -338,24 +335,24 @@ func (r Report) Row(id string) (Row, bool) {
 	return Row{}, false
 }
 
-// listPrice is what a not-billed product would cost a month per user:
-// the price of the items that bill it on other clients' lines, the most
-// used first.
-func listPrice(in Inputs, p Product) float64 {
-	best, price := -1, 0.0
-	for _, m := range in.Items {
-		if m.Product != p || m.Lines <= best {
-			continue
-		}
-		for _, inv := range in.Invoices {
-			for _, l := range inv.Lines {
-				if l.ItemID == m.ItemID && l.UnitPrice > 0 {
-					best, price = m.Lines, l.UnitPrice
-				}
+// listPrices are what a not-billed product would cost a month per user:
+// the price on other clients' lines of the item that bills it most often.
+func listPrices(in Inputs) map[Product]float64 {
+	price := map[int]float64{} // item -> a unit price a line bills it at
+	for _, inv := range in.Invoices {
+		for _, l := range inv.Lines {
+			if l.UnitPrice > 0 {
+				price[l.ItemID] = l.UnitPrice
 			}
 		}
 	}
-	return price
+	out, most := map[Product]float64{}, map[Product]int{}
+	for _, m := range in.Items {
+		if p, ok := price[m.ItemID]; ok && m.Lines > most[m.Product] {
+			out[m.Product], most[m.Product] = p, m.Lines
+		}
+	}
+	return out
 }
 
 func same(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }

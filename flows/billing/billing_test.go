@@ -6,20 +6,14 @@ import (
 
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/flowtest"
-	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox/world"
 	"github.com/mspwire/mspwire/store"
 )
 
 var ctx = context.Background()
 
-// tenant is onboarded on path A with the HaloPSA ↔ Liongard pair decided
-// as the world is.
 func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
-	t.Helper()
-	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
-	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
-	return tn
+	return flowtest.Onboarded(t, companies, clean)
 }
 
 // confirm takes every proposed item mapping as the operator's.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
@@ -47,15 +48,9 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if in.Invoices, err = halo.ListRecurringInvoices(ctx, 0); err != nil {
 		return in, fmt.Errorf("reading HaloPSA's recurring invoices: %w", err)
 	}
-	items, err := halo.ListItems(ctx)
-	if err != nil {
-		return in, fmt.Errorf("reading HaloPSA's items: %w", err)
-	}
-	confirmed, err := e.Store.ItemProducts(ctx, e.Profile)
-	if err != nil {
+	if in.Items, err = itemsOf(ctx, e, halo, in.Invoices); err != nil {
 		return in, err
 	}
-	in.Items = MapItems(items, in.Invoices, confirmed)
 	if in.Choices, err = e.Store.BillingChoices(ctx, e.Profile); err != nil {
 		return in, err
 	}
@@ -85,6 +80,33 @@ func environments(ctx context.Context, st *store.Store, profile, source string) 
 		}
 	}
 	return envs, clients, nil
+}
+
+// Items is the item mapping alone: HaloPSA's items and recurring lines,
+// the operator's confirmations, mspwire's proposals. It reads nothing of
+// Liongard's.
+func Items(ctx context.Context, e onboard.Env) ([]ItemMapping, error) {
+	halo, err := e.HaloPSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	invoices, err := halo.ListRecurringInvoices(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("reading HaloPSA's recurring invoices: %w", err)
+	}
+	return itemsOf(ctx, e, halo, invoices)
+}
+
+func itemsOf(ctx context.Context, e onboard.Env, halo *halopsa.Client, invoices []halopsa.RecurringInvoice) ([]ItemMapping, error) {
+	items, err := halo.ListItems(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading HaloPSA's items: %w", err)
+	}
+	confirmed, err := e.Store.ItemProducts(ctx, e.Profile)
+	if err != nil {
+		return nil, err
+	}
+	return MapItems(items, invoices, confirmed), nil
 }
 
 // Build reads and reconciles.

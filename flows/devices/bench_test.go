@@ -50,8 +50,7 @@ func TestDevicesAndAccountsKeepToTheirCallBudget(t *testing.T) {
 // go test -bench DevicesAndAccounts2000 -run ^$ ./flows/devices: a
 // 2,000-client tenant with the vendors' real budgets.
 func BenchmarkDevicesAndAccounts2000Clients(b *testing.B) {
-	tn := flowtest.New(b, flowtest.Options{Path: "A", DocsTool: "hudu", Companies: 2070})
-	tn.DecideAsTheWorldIs(b, "halopsa:liongard")
+	tn := flowtest.Onboarded(b, 2070, false)
 	b.ResetTimer()
 	for range b.N {
 		calls(b, tn)

@@ -16,6 +16,7 @@ import (
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Status is what mapping one workstation found.
@@ -48,11 +49,7 @@ func ParseStatus(s string) (Status, bool) {
 func (s Status) Words() string { return strings.ReplaceAll(string(s), "_", " ") }
 
 // Ref names a record of a system.
-type Ref struct {
-	System string `json:"system"`
-	ID     string `json:"id"`
-	Name   string `json:"name"`
-}
+type Ref = store.RecordRef
 
 // Asset is the HaloPSA asset a workstation is, with its users now.
 type Asset struct {
@@ -112,13 +109,8 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if err != nil {
 		return in, err
 	}
-	links, names, err := review.Joined(ctx, e.Store, e.Profile, o.Source, "halopsa", "liongard")
-	if err != nil {
+	if in.Clients, err = review.ClientsOf(ctx, e.Store, e.Profile, o.Source); err != nil {
 		return in, err
-	}
-	in.Clients = map[string]Ref{}
-	for client, env := range links {
-		in.Clients[env.ID] = Ref{System: "halopsa", ID: client, Name: names[client]}
 	}
 	lg, err := e.Liongard(ctx)
 	if err != nil {

@@ -7,17 +7,13 @@ import (
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/flowtest"
-	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox/world"
 )
 
 var ctx = context.Background()
 
 func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
-	t.Helper()
-	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
-	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
-	return tn
+	return flowtest.Onboarded(t, companies, clean)
 }
 
 // want is what the world says each workstation's row is, by environment

@@ -204,3 +204,12 @@ func (tn *Tenant) DecideAsTheWorldIs(t testing.TB, pair string) {
 		}
 	}
 }
+
+// Onboarded is a tenant on path A (Hudu) with HaloPSA ↔ Liongard decided as
+// the world is: where the workflows after onboarding start.
+func Onboarded(t testing.TB, companies int, clean bool) *Tenant {
+	t.Helper()
+	tn := New(t, Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
+	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
+	return tn
+}

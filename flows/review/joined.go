@@ -52,3 +52,18 @@ func Joined(ctx context.Context, st *store.Store, profile, source, a, b string) 
 	}
 	return links, names, nil
 }
+
+// ClientsOf maps each Liongard environment to the HaloPSA client the
+// review links it to: what the workflows that start from Liongard's
+// inspections (devices, stale accounts) report by.
+func ClientsOf(ctx context.Context, st *store.Store, profile, source string) (map[string]store.RecordRef, error) {
+	links, names, err := Joined(ctx, st, profile, source, "halopsa", "liongard")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]store.RecordRef{}
+	for client, env := range links {
+		out[env.ID] = store.RecordRef{System: "halopsa", ID: client, Name: names[client]}
+	}
+	return out, nil
+}

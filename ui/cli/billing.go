@@ -38,14 +38,14 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				_, in, err := billing.Build(cmd.Context(), e)
+				items, err := billing.Items(cmd.Context(), e)
 				if err != nil {
 					return credentialError(err)
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(map[string]any{"items": nonNil(in.Items)})
+					return json.NewEncoder(g.io.Out).Encode(map[string]any{"items": nonNil(items)})
 				}
-				writeItems(g.io.Out, in.Items)
+				writeItems(g.io.Out, items)
 				return nil
 			})
 		},
@@ -70,13 +70,13 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 				want[n] = p
 			}
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				_, in, err := billing.Build(cmd.Context(), e)
+				items, err := billing.Items(cmd.Context(), e)
 				if err != nil {
 					return credentialError(err)
 				}
 				var save []store.ItemProduct
 				known := map[int]bool{}
-				for _, m := range in.Items {
+				for _, m := range items {
 					known[m.ItemID] = true
 					p, named := want[m.ItemID]
 					if !named && !(proposed && !m.Confirmed) {
