@@ -147,8 +147,7 @@ func (p Producer) ticket(rows []Row, typeID int, typeName, team string) change.D
 
 // Stale names the clients whose stale accounts changed since the plan.
 func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
-	days, _ := strconv.Atoi(pl.Inputs["days"])
-	rep, _, err := Build(ctx, p.e, days)
+	rep, _, err := Build(ctx, p.e, p.days)
 	if err != nil {
 		return nil, err
 	}

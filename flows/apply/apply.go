@@ -33,9 +33,10 @@ type Env struct {
 	Store   *store.Store
 	Profile string
 	Clients *adapter.Clients
-	// Producer gives the producer of a plan kind; nil: plans are not
-	// checked for staleness (Make needs none).
-	Producer func(change.PlanKind) (change.Producer, error)
+	// Producer gives the producer of a stored plan, made with the
+	// parameters the plan was made with; nil: plans are not checked for
+	// staleness (Make needs none).
+	Producer func(store.Plan) (change.Producer, error)
 }
 
 // EnvOf is an engine env without producers.

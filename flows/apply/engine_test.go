@@ -167,8 +167,8 @@ func (stamps) Stale(context.Context, store.Plan) ([]string, error) { return nil,
 
 func stampEngine(st *store.Store, profile string) apply.Env {
 	env := apply.EnvOf(st, profile, adapter.NewClients(st, nil, profile))
-	env.Producer = func(k change.PlanKind) (change.Producer, error) {
-		if k == throwaway {
+	env.Producer = func(p store.Plan) (change.Producer, error) {
+		if p.Kind == throwaway {
 			return stamps{}, nil
 		}
 		return nil, errors.New("not this test's kind")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -57,14 +58,26 @@ func Prepare(ctx context.Context, env Env, id int64) (*Session, error) {
 	return s, nil
 }
 
-// stale asks the plan's producer what changed since it was made.
+// stale asks the plan's producer, rebuilt with the plan's own parameters,
+// what changed since it was made. The operator's own choices are asked
+// first: they are local, and a plan they no longer match is stale whatever
+// the vendors hold.
 func stale(ctx context.Context, env Env, p store.Plan) ([]string, error) {
 	if env.Producer == nil {
 		return nil, nil
 	}
-	prod, err := env.Producer(p.Kind)
+	prod, err := env.Producer(p)
 	if err != nil {
 		return nil, fmt.Errorf("plan %d: %w", p.ID, err)
+	}
+	if i, ok := prod.(change.Intender); ok {
+		now, err := i.Intent(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if changed := change.IntentChanges(change.IntentOf(p.Inputs), now); len(changed) > 0 {
+			return []string{"you changed " + strings.Join(changed, ", ")}, nil
+		}
 	}
 	return prod.Stale(ctx, p)
 }
@@ -132,7 +145,7 @@ type Remaker interface{ Remake() string }
 // Remake is the command that makes a fresh plan of this plan's kind.
 func (s *Session) Remake() string {
 	if s.env.Producer != nil {
-		if p, err := s.env.Producer(s.Plan.Kind); err == nil {
+		if p, err := s.env.Producer(s.Plan); err == nil {
 			if r, ok := p.(Remaker); ok {
 				return r.Remake()
 			}

@@ -25,8 +25,14 @@ func NewProducer(e onboard.Env, replace bool) Producer { return Producer{e: e, R
 // Kind is devices.
 func (Producer) Kind() change.PlanKind { return change.Devices }
 
-// Remake is the command that makes a fresh devices plan.
-func (Producer) Remake() string { return "mspwire devices plan" }
+// Remake is the command that makes a fresh devices plan, with the flags
+// this one was made with.
+func (p Producer) Remake() string {
+	if p.Replace {
+		return "mspwire devices plan --replace"
+	}
+	return "mspwire devices plan"
+}
 
 // assetPrefix marks a plan input that is one asset's users: "asset:<id>"
 // -> "<users then>/<user set>", so a stale plan names the assets whose

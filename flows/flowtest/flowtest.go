@@ -213,3 +213,22 @@ func Onboarded(t testing.TB, companies int, clean bool) *Tenant {
 	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
 	return tn
 }
+
+// UnlinkOne rejects one accepted HaloPSA ↔ Liongard link of the review:
+// the operator changed their mind about a mapping.
+func (tn *Tenant) UnlinkOne(t testing.TB) {
+	t.Helper()
+	ds, err := tn.Env.Store.Decisions(context.Background(), tn.Env.Profile, "halopsa:liongard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.State == store.StateAccepted || d.State == store.StateRemapped {
+			if _, err := tn.Env.Store.Decide(context.Background(), tn.Env.Profile, "operator:test", []store.Change{{ID: d.ID, State: store.StateRejected}}); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatal("no accepted halopsa:liongard link to undo")
+}

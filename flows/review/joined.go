@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -66,4 +67,22 @@ func ClientsOf(ctx context.Context, st *store.Store, profile, source string) (ma
 		out[env.ID] = store.RecordRef{System: "halopsa", ID: client, Name: names[client]}
 	}
 	return out, nil
+}
+
+// LinksDigest fingerprints the review's HaloPSA ↔ Liongard links as every
+// workflow reads them: a plan made over other links is another plan.
+func LinksDigest(ctx context.Context, st *store.Store, profile string) (string, error) {
+	o, err := st.Onboarding(ctx, profile)
+	if err != nil {
+		return "", err
+	}
+	links, err := ClientsOf(ctx, st, profile, o.Source)
+	if err != nil {
+		return "", err
+	}
+	lines := make([]string, 0, len(links))
+	for env, client := range links {
+		lines = append(lines, env+"="+client.ID)
+	}
+	return change.Digest(lines), nil
 }

@@ -15,28 +15,30 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Engine is the change engine over a profile's store and vendor clients.
 func Engine(e onboard.Env) apply.Env {
 	env := apply.EnvOf(e.Store, e.Profile, e.Clients)
-	env.Producer = func(k change.PlanKind) (change.Producer, error) { return Producer(e, k) }
+	env.Producer = func(p store.Plan) (change.Producer, error) { return Producer(e, p) }
 	return env
 }
 
-// Producer is the producer of a plan kind.
-func Producer(e onboard.Env, k change.PlanKind) (change.Producer, error) {
-	switch k {
+// Producer is the producer of a stored plan, with the parameters it was
+// made with: its staleness and "run … again" advice name the same flags.
+func Producer(e onboard.Env, p store.Plan) (change.Producer, error) {
+	switch p.Kind {
 	case change.Onboarding:
 		return plan.New(e), nil
 	case change.Billing:
 		return billing.NewProducer(e), nil
 	case change.Devices:
-		return devices.NewProducer(e, false), nil
+		return devices.ProducerOf(e, p), nil
 	case change.StaleAccounts:
-		return accounts.NewProducer(e, accounts.DefaultDays), nil
+		return accounts.ProducerOf(e, p), nil
 	}
-	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", k)
+	return nil, fmt.Errorf("plans of kind %q are not made by this mspwire", p.Kind)
 }
 
 // Status is the profile's report, with whether its latest unfinished plan

@@ -67,6 +67,9 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 				if !ok || err != nil || !known {
 					return fmt.Errorf("%q: want ITEM_ID=PRODUCT, PRODUCT one of m365, google_workspace, none", a)
 				}
+				if was, twice := want[n]; twice && was != p {
+					return fmt.Errorf("item %d is named twice, as %s and as %s: an item bills one product; nothing was kept", n, was, p)
+				}
 				want[n] = p
 			}
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
@@ -374,28 +377,28 @@ func newBillingPlanCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			return withOnboard(ctx, g, func(e onboard.Env) error {
-				if cmd.Flags().Changed("ticket-type") || cmd.Flags().Changed("team") || len(tolerances) > 0 {
-					s, err := e.Store.BillingSettingsOf(ctx, e.Profile)
-					if err != nil {
-						return err
+				var ch billing.SettingsChange
+				if cmd.Flags().Changed("ticket-type") {
+					ch.Tickets.TypeID = &ticketType
+				}
+				if cmd.Flags().Changed("team") {
+					ch.Tickets.Team = &team
+				}
+				for _, t := range tolerances {
+					prod, n, ok := strings.Cut(t, "=")
+					p, known := billing.ParseProduct(prod)
+					seats, err := strconv.Atoi(n)
+					if !ok || !known || p == billing.None || err != nil || seats < 0 {
+						return fmt.Errorf("--tolerance %q: want PRODUCT=SEATS, e.g. m365=1", t)
 					}
-					if cmd.Flags().Changed("ticket-type") {
-						s.TicketTypeID = ticketType
+					if ch.Tolerances == nil {
+						ch.Tolerances = map[billing.Product]int{}
 					}
-					if cmd.Flags().Changed("team") {
-						s.TicketTeam = team
-					}
-					for _, t := range tolerances {
-						prod, n, ok := strings.Cut(t, "=")
-						p, known := billing.ParseProduct(prod)
-						seats, err := strconv.Atoi(n)
-						if !ok || !known || p == billing.None || err != nil || seats < 0 {
-							return fmt.Errorf("--tolerance %q: want PRODUCT=SEATS, e.g. m365=1", t)
-						}
-						s.Tolerances[string(p)] = seats
-					}
-					if err := e.Store.SaveBillingSettings(ctx, e.Profile, who.Operator(), s); err != nil {
-						return err
+					ch.Tolerances[p] = seats
+				}
+				if ch.Tickets.Changes() || len(ch.Tolerances) > 0 {
+					if _, err := billing.SaveSettings(ctx, e, who.Operator(), ch); err != nil {
+						return credentialError(err)
 					}
 				}
 				return makePlan(cmd, g, e, billing.NewProducer(e), asJSON)

@@ -13,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/ui/display"
@@ -172,21 +173,19 @@ func newAccountsCmd(g *globals) *cobra.Command {
 		Short: "Plan one HaloPSA ticket per client listing its stale accounts, and the Liongard alert rule on the checklist",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if planDays < 1 {
+				return fmt.Errorf("--days %d: give a number of days, 1 or more", planDays)
+			}
 			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				if cmd.Flags().Changed("ticket-type") || cmd.Flags().Changed("team") {
-					t, err := e.Store.TicketSettingsOf(cmd.Context(), e.Profile, accounts.TicketPurpose)
-					if err != nil {
-						return err
-					}
-					if cmd.Flags().Changed("ticket-type") {
-						t.TypeID = ticketType
-					}
-					if cmd.Flags().Changed("team") {
-						t.Team = team
-					}
-					if err := e.Store.SaveTicketSettings(cmd.Context(), e.Profile, who.Operator(), accounts.TicketPurpose, t); err != nil {
-						return err
-					}
+				var ch tickets.Setting
+				if cmd.Flags().Changed("ticket-type") {
+					ch.TypeID = &ticketType
+				}
+				if cmd.Flags().Changed("team") {
+					ch.Team = &team
+				}
+				if _, err := tickets.Save(cmd.Context(), e.Store, e.HaloPSA, e.Profile, who.Operator(), accounts.TicketPurpose, ch); err != nil {
+					return credentialError(err)
 				}
 				return makePlan(cmd, g, e, accounts.NewProducer(e, planDays), planJSON)
 			})

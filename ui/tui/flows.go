@@ -19,6 +19,7 @@ import (
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
@@ -194,14 +195,11 @@ func (f Flows) ticketTypes(ctx context.Context) ([]TicketTypeChoice, error) {
 	return out, nil
 }
 
-// SetBillingTicketType keeps the ticket type billing tickets get.
+// SetBillingTicketType keeps the ticket type billing tickets get, once
+// HaloPSA's answer shows it can take them.
 func (f Flows) SetBillingTicketType(ctx context.Context, id int) error {
-	s, err := f.Store.BillingSettingsOf(ctx, f.Profile)
-	if err != nil {
-		return err
-	}
-	s.TicketTypeID = id
-	return f.Store.SaveBillingSettings(ctx, f.Profile, who.Operator(), s)
+	_, err := billing.SaveSettings(ctx, f.Env, who.Operator(), billing.SettingsChange{Tickets: tickets.Setting{TypeID: &id}})
+	return err
 }
 
 // ConfirmItems keeps the item mappings as the operator confirmed them.
@@ -257,14 +255,11 @@ func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error
 	return v, err
 }
 
-// SetAccountsTicketType keeps the ticket type stale-account tickets get.
+// SetAccountsTicketType keeps the ticket type stale-account tickets get,
+// once HaloPSA's answer shows it can take them.
 func (f Flows) SetAccountsTicketType(ctx context.Context, id int) error {
-	t, err := f.Store.TicketSettingsOf(ctx, f.Profile, accounts.TicketPurpose)
-	if err != nil {
-		return err
-	}
-	t.TypeID = id
-	return f.Store.SaveTicketSettings(ctx, f.Profile, who.Operator(), accounts.TicketPurpose, t)
+	_, err := tickets.Save(ctx, f.Store, f.HaloPSA, f.Profile, who.Operator(), accounts.TicketPurpose, tickets.Setting{TypeID: &id})
+	return err
 }
 
 // MakeAccountsPlan makes a stale accounts plan through the change engine.

@@ -1,0 +1,65 @@
+package billing
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/review"
+)
+
+// Intent is what the operator chose that shapes a billing plan: the
+// choices per row, the item mapping, the tolerances, the ticket type and
+// team, and the review's links.
+func (p Producer) Intent(ctx context.Context) (map[string]string, error) {
+	st, profile := p.e.Store, p.e.Profile
+	choices, err := st.BillingChoices(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	var cs []string
+	for _, c := range choices {
+		cs = append(cs, fmt.Sprintf("%s|%s|%s|%s|%s", c.RowID, c.Choice, c.Reason, intOr(c.Counted), intOr(c.Billed)))
+	}
+	items, err := st.ItemProducts(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	var is []string
+	for id, m := range items {
+		is = append(is, strconv.Itoa(id)+"="+m.Product)
+	}
+	s, err := st.BillingSettingsOf(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	var tol []string
+	for prod, n := range s.Tolerances {
+		if n != 0 {
+			tol = append(tol, prod+"="+strconv.Itoa(n))
+		}
+	}
+	sort.Strings(tol)
+	links, err := review.LinksDigest(ctx, st, profile)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"billing choices": change.Digest(cs),
+		"item mapping":    change.Digest(is),
+		"tolerances":      strings.Join(tol, ","),
+		"ticket type":     strconv.Itoa(s.TicketTypeID),
+		"team":            s.TicketTeam,
+		"review links":    links,
+	}, nil
+}
+
+func intOr(n *int) string {
+	if n == nil {
+		return "-"
+	}
+	return strconv.Itoa(*n)
+}

@@ -1,0 +1,55 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// Settings are checked before they are kept: a ticket type HaloPSA would
+// refuse, a team it does not have, days below one, an item named as two
+// products — each refused with what to do, and nothing kept (the next plan
+// still asks for a ticket type).
+func TestRefusedSettingsKeepNothing(t *testing.T) {
+	s := newSession(t)
+	sb := serveSandbox(t, 40, 1)
+	onboardPathA(t, s, sb)
+	refused := []struct {
+		args []string
+		says string
+	}{
+		{[]string{"accounts", "plan", "--ticket-type", "2", "--team", "Nope"}, `no active team "Nope"`},
+		{[]string{"accounts", "plan", "--ticket-type", "5"}, "mandatory fields"},
+		{[]string{"accounts", "plan", "--ticket-type", "999"}, "ticket type 999"},
+		{[]string{"accounts", "plan", "--days", "-1"}, "--days -1"},
+		{[]string{"accounts", "plan", "--days", "0"}, "--days 0"},
+		{[]string{"billing", "plan", "--ticket-type", "2", "--team", "Nope"}, `no active team "Nope"`},
+		{[]string{"billing", "plan", "--ticket-type", "5"}, "mandatory fields"},
+		{[]string{"billing", "plan", "--tolerance", "m365=-2"}, "--tolerance"},
+	}
+	for _, c := range refused {
+		if _, stderr, code := s.run("", c.args...); code == 0 || !strings.Contains(stderr, c.says) {
+			t.Errorf("%s: exit %d, %q (want it refused, saying %q)", strings.Join(c.args, " "), code, stderr, c.says)
+		}
+	}
+	if _, stderr, _ := s.run("", "accounts", "plan"); !strings.Contains(stderr, "choose once which HaloPSA ticket type") {
+		t.Fatalf("a refused ticket type or team was kept: accounts plan says %q", stderr)
+	}
+	stdout, stderr, code := s.run("", "billing", "items", "--json")
+	var items struct {
+		Items []struct {
+			ItemID int `json:"item_id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &items); err != nil || len(items.Items) == 0 {
+		t.Fatalf("billing items: exit %d %v %s", code, err, stderr)
+	}
+	id := items.Items[0].ItemID
+	if _, stderr, code := s.run("", "billing", "items", "set", fmt.Sprintf("%d=m365", id), fmt.Sprintf("%d=none", id)); code == 0 || !strings.Contains(stderr, "named twice") {
+		t.Fatalf("an item named as two products: exit %d %q", code, stderr)
+	}
+	if out, _, _ := s.run("", "billing", "items"); strings.Count(out, "not confirmed") == 0 {
+		t.Fatalf("the refused mapping was kept:\n%s", out)
+	}
+}
