@@ -85,6 +85,9 @@ type Action struct {
 	Attempts   int             `json:"attempts"`
 	ExternalID string          `json:"external_id,omitempty"`
 	Error      string          `json:"error,omitempty"`
+	// UpdatedAt is when its state was last written: for one in flight,
+	// when its call was about to be sent.
+	UpdatedAt time.Time `json:"-"`
 }
 
 // ErrNoPlan means the profile has no plan yet.
@@ -180,7 +183,7 @@ func (s *Store) PlanByID(ctx context.Context, profile string, id int64) (Plan, e
 	return p, err
 }
 
-const actionColumns = `id, plan_id, seq, kind, system, target, key, summary, warnings, payload, depends, state, attempts, external_id, error`
+const actionColumns = `id, plan_id, seq, kind, system, target, key, summary, warnings, payload, depends, state, attempts, external_id, error, updated_at`
 
 // Actions reads a plan's actions in order.
 func (s *Store) Actions(ctx context.Context, planID int64) ([]Action, error) {
@@ -192,11 +195,12 @@ func (s *Store) Actions(ctx context.Context, planID int64) ([]Action, error) {
 	var out []Action
 	for rows.Next() {
 		var a Action
-		var payload, deps, warnings string
+		var payload, deps, warnings, updated string
 		if err := rows.Scan(&a.ID, &a.PlanID, &a.Seq, &a.Kind, &a.System, &a.Target, &a.Key, &a.Summary, &warnings, &payload, &deps,
-			&a.State, &a.Attempts, &a.ExternalID, &a.Error); err != nil {
+			&a.State, &a.Attempts, &a.ExternalID, &a.Error, &updated); err != nil {
 			return nil, s.describe(err)
 		}
+		a.UpdatedAt = parseTime(updated)
 		a.Payload = json.RawMessage(payload)
 		_ = json.Unmarshal([]byte(deps), &a.Depends)
 		_ = json.Unmarshal([]byte(warnings), &a.Warnings)

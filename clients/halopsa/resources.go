@@ -436,22 +436,43 @@ func (c *Client) ListUsers(ctx context.Context, clientID int) ([]User, error) {
 	return list[User](ctx, c, "/api/Users", "users", q)
 }
 
+// AssetUsers is the set of users one asset is to have.
+type AssetUsers struct {
+	AssetID int
+	UserIDs []int
+}
+
 // SetAssetUsers makes users the asset's users — a set, not an append, so
 // sending it again leaves the same — through POST /api/Asset with
 // [{id, users:[{id}]}], as integrations in the wild do.
 func (c *Client) SetAssetUsers(ctx context.Context, assetID int, userIDs ...int) (Asset, error) {
-	users := make([]map[string]int, len(userIDs))
-	for i, id := range userIDs {
-		users[i] = map[string]int{"id": id}
-	}
-	var out jsonOneOrMany[Asset]
-	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Asset"}, []map[string]any{{"id": assetID, "users": users}}, &out); err != nil {
+	out, err := c.SetUsersOfAssets(ctx, []AssetUsers{{AssetID: assetID, UserIDs: userIDs}})
+	if err != nil {
 		return Asset{}, err
 	}
-	if len(out.items) != 1 {
-		return Asset{}, fmt.Errorf("HaloPSA: POST /api/Asset: expected the asset back, got %d", len(out.items))
+	return out[0], nil
+}
+
+// SetUsersOfAssets sets the users of several assets in one call (the
+// endpoint takes an array, as client creates do): the assets as HaloPSA
+// answers them, one per set sent.
+func (c *Client) SetUsersOfAssets(ctx context.Context, sets []AssetUsers) ([]Asset, error) {
+	body := make([]map[string]any, len(sets))
+	for i, s := range sets {
+		users := make([]map[string]int, len(s.UserIDs))
+		for j, id := range s.UserIDs {
+			users[j] = map[string]int{"id": id}
+		}
+		body[i] = map[string]any{"id": s.AssetID, "users": users}
 	}
-	return out.items[0], nil
+	var out jsonOneOrMany[Asset]
+	if err := c.do(ctx, httpx.Request{Method: http.MethodPost, Path: "/api/Asset"}, body, &out); err != nil {
+		return nil, err
+	}
+	if len(out.items) != len(sets) {
+		return nil, fmt.Errorf("HaloPSA: POST /api/Asset: expected %d assets back, got %d", len(sets), len(out.items))
+	}
+	return out.items, nil
 }
 
 // LiongardScopes are what Liongard's HaloPSA integration needs: tickets,

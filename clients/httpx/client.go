@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,13 +36,23 @@ type Config struct {
 	Secrets func() []string
 
 	HTTP        *http.Client  // nil: a client with sane transport timeouts
-	CallTimeout time.Duration // per attempt, or the context's deadline if earlier; 0: 60 s
+	CallTimeout time.Duration // per attempt, or the context's deadline if earlier; 0: CallTimeout()
 	MaxRetries  int           // after a server or network failure; 0: 4
 	BackoffBase time.Duration // 0: 500 ms; doubled per attempt with full jitter
 	MaxBackoff  time.Duration // 0: 30 s; the longest wait after a server or network failure
 	// MaxRateWait bounds the time spent waiting out 429s in one call when the
 	// context has no deadline; 0: 10 minutes. With a deadline, the deadline.
 	MaxRateWait time.Duration
+}
+
+// CallTimeout is how long one attempt of a call may take: 60 s, or
+// MSPWIRE_CALL_TIMEOUT (a Go duration, e.g. 2m for a slow tenant). It
+// also bounds how long a call a killed run left in flight may still land.
+func CallTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("MSPWIRE_CALL_TIMEOUT")); err == nil && d > 0 {
+		return d
+	}
+	return 60 * time.Second
 }
 
 // Client sends requests for one vendor connection.
@@ -64,7 +75,7 @@ func New(cfg Config) *Client {
 		cfg.HTTP = &hc
 	}
 	if cfg.CallTimeout == 0 {
-		cfg.CallTimeout = 60 * time.Second
+		cfg.CallTimeout = CallTimeout()
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 4
@@ -171,6 +182,9 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	var last error
 	for attempt := 0; ; attempt++ {
 		if err := c.waitTurn(ctx); err != nil {
+			if stopped(ctx) {
+				return nil, c.notSent(req)
+			}
 			if last != nil {
 				return nil, last // the deadline came while waiting: the vendor's answer says more
 			}
@@ -204,10 +218,22 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 		reportWait(ctx, Wait{System: c.cfg.System, For: wait, Attempt: attempt + 2, Reason: waitReason(err)})
 		select {
 		case <-ctx.Done():
+			if stopped(ctx) && (e == nil || e.Kind == ErrRateLimited) {
+				return nil, c.notSent(req) // a 429 was refused unprocessed: nothing landed
+			}
 			return nil, err
 		case <-time.After(wait):
 		}
 	}
+}
+
+// stopped says the caller cancelled the call (an interruption), as
+// against a deadline that came.
+func stopped(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
+
+// notSent is the error of a request stopped before it was sent.
+func (c *Client) notSent(req Request) error {
+	return &Error{System: c.cfg.System, Method: req.Method, Path: pathOnly(req.Path), Kind: ErrNotSent, Err: context.Canceled}
 }
 
 // attempt sends the request once, under the per-attempt deadline or the
@@ -452,7 +478,9 @@ func (c *Client) networkError(req Request, err error) error {
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "no answer before the deadline; the server may be slow or unreachable — check the URL and try again"
 	case errors.Is(err, context.Canceled):
-		msg = "cancelled"
+		// Stopped mid-call: the request may have reached the vendor.
+		return &Error{System: c.cfg.System, Method: req.Method, Path: pathOnly(req.Path), Kind: ErrNetwork,
+			Message: "interrupted while waiting for the answer; it may have landed", Err: context.Canceled}
 	default:
 		if m := diagnose(err, c.cfg.BaseURL); m != "" {
 			msg, final = m, true

@@ -18,6 +18,10 @@ var (
 	ErrServer       = errors.New("server error")
 	ErrNetwork      = errors.New("network error")
 	ErrUnexpected   = errors.New("unexpected answer")
+	// ErrNotSent is a request its caller stopped (Ctrl+C, SIGTERM) before
+	// it was sent, or before it was sent again after a 429 or an outage:
+	// nothing of it reached the vendor. It wraps context.Canceled.
+	ErrNotSent = errors.New("interrupted before it was sent")
 )
 
 // FieldError is one field a vendor rejected.

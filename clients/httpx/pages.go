@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
 )
 
 // Page is one page of a list, as a vendor client read it.
@@ -22,9 +24,17 @@ const maxPages = 100000
 //
 // A vendor that answers a page it already gave (it ignores the page
 // parameter) would be read until the deadline: that is an error at once.
+//
+// Records are keyed by their id (a field tagged json:"id" or "ID"): a
+// record a later page repeats unchanged — an offset list that shifted
+// because a record was added while it was read — is kept once, so no sum
+// over the list counts it twice; one repeated with other values moved or
+// changed mid-read, and the read is refused.
 func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Context, page int) (Page[T], error)) ([]T, error) {
 	var all []T
 	seen := map[[sha256.Size]byte]int{}
+	id := idField[T]()
+	byID := map[string][sha256.Size]byte{}
 	for page := first; page < first+maxPages; page++ {
 		if err := ctx.Err(); err != nil {
 			return all, err
@@ -42,7 +52,24 @@ func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Conte
 			}
 			seen[sum] = page
 		}
-		all = append(all, p.Items...)
+		for _, item := range p.Items {
+			if id == nil {
+				all = append(all, item)
+				continue
+			}
+			key := id(item)
+			raw, _ := json.Marshal(item)
+			sum := sha256.Sum256(raw)
+			if was, again := byID[key]; again {
+				if was != sum {
+					return all, fmt.Errorf("%w: record %s came twice with different values while its list was read, page by page (it changed or moved meanwhile); nothing was used: read it again",
+						ErrUnexpected, key)
+				}
+				continue // the page overlaps the one before: counted once
+			}
+			byID[key] = sum
+			all = append(all, item)
+		}
 		reportPage(ctx, page-first+1, len(all))
 		if !p.More {
 			return all, nil
@@ -66,4 +93,29 @@ func reportPage(ctx context.Context, pages, items int) {
 	if r, ok := ctx.Value(pageKey{}).(PageReporter); ok && r != nil {
 		r(pages, items)
 	}
+}
+
+// Keyed records say their own key where no single field is their id (a
+// metric's value is one per metric and system).
+type Keyed interface{ RecordKey() string }
+
+// idField reads a record's id: its RecordKey, or the field of a struct
+// type whose JSON name is "id" (any case); nil for types without one.
+func idField[T any]() func(T) string {
+	t := reflect.TypeFor[T]()
+	if t.Implements(reflect.TypeFor[Keyed]()) {
+		return func(v T) string { return any(v).(Keyed).RecordKey() }
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !strings.EqualFold(name, "id") {
+			continue
+		}
+		return func(v T) string { return fmt.Sprint(reflect.ValueOf(v).Field(i).Interface()) }
+	}
+	return nil
 }

@@ -102,7 +102,7 @@ func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
 	halo, _ := tn.Env.HaloPSA(ctx)
 	for id, n := range rep.ByClient {
 		c, _ := strconv.Atoi(id)
-		ts, err := halo.ListTickets(ctx, c, "[mspwire stale-accounts "+id+"]")
+		ts, err := halo.ListTickets(ctx, c, "[mspwire stale-accounts "+id+" ")
 		if err != nil || len(ts) != 1 || !strings.Contains(ts[0].Details, "last sign-in") || strings.Count(ts[0].Details, "\n- ") != n {
 			t.Fatalf("client %s: %d tickets (%v), want one listing %d", id, len(ts), err, n)
 		}

@@ -128,7 +128,9 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 func (p Producer) ticket(rows []Row, typeID int, typeName, team string) change.Draft {
 	c := rows[0].Client
 	id, _ := strconv.Atoi(c.ID)
-	summary := fmt.Sprintf("Stale accounts: %s, %d with no sign-in for over %d days [mspwire stale-accounts %s]", c.Name, len(rows), p.days, c.ID)
+	// The tag names the client and these accounts: HaloPSA is asked for it
+	// before the ticket is opened, so it is opened once wherever mspwire runs.
+	summary := fmt.Sprintf("Stale accounts: %s, %d with no sign-in for over %d days [mspwire stale-accounts %s %s]", c.Name, len(rows), p.days, c.ID, digestOf(rows))
 	var b strings.Builder
 	fmt.Fprintf(&b, "mspwire found %d accounts of %s nobody has signed in to for over %d days, as Liongard's last inspections show.\n", len(rows), c.Name, p.days)
 	b.WriteString("Suspend or remove those that are no longer needed (and free their licences); note why the others stay.\n\n")

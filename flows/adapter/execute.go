@@ -42,6 +42,22 @@ type Looker interface {
 // the resume, where one read settles every action a killed run left.
 type Repeatable interface{ Repeatable() }
 
+// Inconsistent is a write the vendor answered as done while what it kept
+// is not what was sent (terraform's "provider produced an inconsistent
+// result after apply"): the action fails with both values, never done,
+// and is not sent again blindly — a vendor that behaves unlike its
+// documentation is for a person to look at.
+type Inconsistent struct {
+	System string // "HaloPSA"
+	What   string // "invoice 12's line 40", "asset 7's users"
+	Sent   string
+	Kept   string
+}
+
+func (e *Inconsistent) Error() string {
+	return fmt.Sprintf("%s answered as done, but %s holds %s, not %s", e.System, e.What, e.Kept, e.Sent)
+}
+
 // Run is what an executor may ask of the apply it works for.
 type Run interface {
 	// Made is the external id a done action of this plan made.

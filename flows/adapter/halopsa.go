@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -264,8 +265,22 @@ func (haloQuantities) Repeatable() {}
 
 func (h haloQuantities) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
 	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.QuantityPayload) (string, error) {
-		_, err := c.SetLineQuantity(ctx, p.InvoiceID, p.LineID, p.Quantity)
-		return strconv.Itoa(p.LineID), err
+		inv, err := c.SetLineQuantity(ctx, p.InvoiceID, p.LineID, p.Quantity)
+		if err != nil {
+			return "", err
+		}
+		// What HaloPSA kept, from its answer: never "done" on a 200 alone.
+		kept := "no such line"
+		for _, l := range inv.Lines {
+			if l.ID == p.LineID {
+				if l.Quantity == p.Quantity {
+					return strconv.Itoa(p.LineID), nil
+				}
+				kept = strconv.FormatFloat(l.Quantity, 'f', -1, 64)
+			}
+		}
+		return "", &Inconsistent{System: "HaloPSA", What: fmt.Sprintf("recurring invoice %d's line %d", p.InvoiceID, p.LineID),
+			Sent: strconv.FormatFloat(p.Quantity, 'f', -1, 64), Kept: kept}
 	})
 }
 
@@ -294,18 +309,40 @@ func haloEach[P any](ctx context.Context, cs *Clients, actions []store.Action, d
 	return out
 }
 
-// haloTickets opens tickets. A ticket whose answer was lost is looked up
-// by its client and summary before it is sent again.
+// haloTickets opens tickets. A ticket's summary ends with mspwire's tag
+// ("[mspwire stale-accounts 120 3fa9…]"), its correlation key: before a
+// ticket is opened, and before one whose answer was lost is sent again,
+// HaloPSA is asked for a ticket of that client with that summary. So a
+// second data directory, a reinstall or a colleague never opens it twice,
+// whatever the local journal says.
 type haloTickets struct{ c *Clients }
 
 func (haloTickets) Batch() int { return 1 }
 
-func (h haloTickets) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
-	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.TicketPayload) (string, error) {
+func (h haloTickets) Send(ctx context.Context, run Run, actions []store.Action) []Outcome {
+	found, lookErr := h.Look(ctx, run, actions)
+	out := make([]Outcome, len(actions))
+	var open []store.Action
+	var at []int
+	for i, a := range actions {
+		switch id, ok := found[a.ID]; {
+		case lookErr != nil:
+			out[i].Err = fmt.Errorf("looking in HaloPSA for the ticket before opening it: %w", lookErr)
+		case ok:
+			out[i].ExternalID = id // already in HaloPSA: opened before, here or elsewhere
+		default:
+			open, at = append(open, a), append(at, i)
+		}
+	}
+	made := haloEach(ctx, h.c, open, func(c *halopsa.Client, p change.TicketPayload) (string, error) {
 		t, err := c.CreateTicket(ctx, halopsa.NewTicket{Summary: p.Summary, Details: p.Details, TicketTypeID: p.TicketTypeID,
 			ClientID: p.ClientID, Team: p.Team, Fields: p.Fields})
 		return strconv.Itoa(t.ID), err
 	})
+	for j, o := range made {
+		out[at[j]] = o
+	}
+	return out
 }
 
 // Look finds the tickets of a client with the action's exact summary.
@@ -333,16 +370,71 @@ func (h haloTickets) Look(ctx context.Context, _ Run, actions []store.Action) (m
 	return found, nil
 }
 
-// haloAssetUsers sets assets' users, one asset a call. Setting is safe to
-// repeat.
+// haloAssetUsers sets assets' users, up to 50 assets a call (POST
+// /api/Asset takes an array). Setting is safe to repeat. What HaloPSA
+// answers is compared with what was sent.
 type haloAssetUsers struct{ c *Clients }
 
-func (haloAssetUsers) Batch() int  { return 1 }
+func (haloAssetUsers) Batch() int  { return 50 }
 func (haloAssetUsers) Repeatable() {}
 
 func (h haloAssetUsers) Send(ctx context.Context, _ Run, actions []store.Action) []Outcome {
-	return haloEach(ctx, h.c, actions, func(c *halopsa.Client, p change.AssetUserPayload) (string, error) {
-		_, err := c.SetAssetUsers(ctx, p.AssetID, p.UserIDs...)
-		return strconv.Itoa(p.AssetID), err
-	})
+	out := make([]Outcome, len(actions))
+	c, err := h.c.HaloPSA(ctx)
+	sets := make([]halopsa.AssetUsers, len(actions))
+	for i, a := range actions {
+		p, derr := change.Decode[change.AssetUserPayload](a)
+		if err == nil {
+			err = derr
+		}
+		sets[i] = halopsa.AssetUsers{AssetID: p.AssetID, UserIDs: p.UserIDs}
+	}
+	if err != nil {
+		for i := range out {
+			out[i].Err = err
+		}
+		return out
+	}
+	got, err := c.SetUsersOfAssets(ctx, sets)
+	if errors.Is(err, httpx.ErrValidation) && len(actions) > 1 {
+		// HaloPSA refuses the whole array for one asset: each alone, so
+		// the refusal is the one asset's.
+		for i := range actions {
+			out[i] = h.Send(ctx, nil, actions[i:i+1])[0]
+		}
+		return out
+	}
+	for i, s := range sets {
+		switch {
+		case err != nil:
+			out[i].Err = err
+		default:
+			out[i] = keptUsers(s, got[i])
+		}
+	}
+	return out
+}
+
+// keptUsers compares the users HaloPSA answered for an asset with those
+// sent.
+func keptUsers(sent halopsa.AssetUsers, got halopsa.Asset) Outcome {
+	want, kept := idSet(sent.UserIDs), []int{}
+	for _, u := range got.Users {
+		kept = append(kept, u.ID)
+	}
+	if got.ID != sent.AssetID || idSet(kept) != want {
+		return Outcome{Err: &Inconsistent{System: "HaloPSA", What: fmt.Sprintf("asset %d's users", sent.AssetID), Sent: "[" + want + "]", Kept: "[" + idSet(kept) + "]"}}
+	}
+	return Outcome{ExternalID: strconv.Itoa(sent.AssetID)}
+}
+
+func idSet(ids []int) string {
+	s := slices.Clone(ids)
+	slices.Sort(s)
+	s = slices.Compact(s)
+	parts := make([]string, len(s))
+	for i, id := range s {
+		parts[i] = strconv.Itoa(id)
+	}
+	return strings.Join(parts, ",")
 }

@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/adapter"
@@ -33,6 +34,9 @@ type Env struct {
 	Store   *store.Store
 	Profile string
 	Clients *adapter.Clients
+	// LandWindow is how long after its in-flight time a call of a killed
+	// run may still land; 0: the call timeout (httpx.CallTimeout).
+	LandWindow time.Duration
 	// Producer gives the producer of a stored plan, made with the
 	// parameters the plan was made with; nil: plans are not checked for
 	// staleness (Make needs none).
@@ -323,11 +327,10 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 			go func(ch chan unit) {
 				defer func() { done <- struct{}{} }()
 				for u := range ch {
-					select {
-					case results <- r.do(wctx, u):
-					case <-wctx.Done():
-						return
-					}
+					// Always answered, even once stopped: the loop below
+					// waits for every unit it handed out (do returns at
+					// once when ctx is cancelled, its journal written).
+					results <- r.do(wctx, u)
 				}
 			}(work[sys])
 		}
@@ -518,13 +521,17 @@ func (r *runner) ended(ctx context.Context, u unit, outs []adapter.Outcome) []st
 		switch err := o.Err; {
 		case err == nil:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: o.ExternalID}
+		case errors.Is(err, httpx.ErrNotSent):
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: "interrupted before it was sent; the next apply sends it"}
+		case answered(err) && !canLook:
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, Error: err.Error() + "; the vendor answered 2xx, so it landed"}
 		case canLook && mayHaveLanded(err):
 			doubt = append(doubt, i)
 			ups[i].Error = err.Error()
 		case canLook:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed, Error: err.Error()}
 		case errors.Is(err, context.Canceled):
-			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: "interrupted: " + err.Error()}
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: "interrupted: " + err.Error() + "; the next apply sends it again"}
 		case mayHaveLanded(err) && n.a.Attempts+1 < r.o.maxAttempts:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending, Error: err.Error() + "; it is safe to send again, and will be"}
 		default:
@@ -555,6 +562,11 @@ func (r *runner) ended(ctx context.Context, u unit, outs []adapter.Outcome) []st
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionInFlight, Error: fmt.Sprintf("%s; then looking for it failed: %v", why, lookErr)}
 		case ok:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone, ExternalID: id}
+		case i < len(outs) && answered(outs[i].Err):
+			// The vendor said it took the call; its record is not listed
+			// yet. Sending again would make a second.
+			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionDone,
+				Error: why + "; the vendor answered 2xx, so it landed, though a look did not find it yet"}
 		case n.a.Attempts+1 >= r.o.maxAttempts:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed,
 				Error: fmt.Sprintf("%s (after %d attempts; looked for it and it is not there)", why, n.a.Attempts+1)}
@@ -580,13 +592,25 @@ func (c claimedToo) Claimed(system string, kind change.Kind, id string) bool {
 }
 
 // mayHaveLanded says whether a failed call could have been carried out
-// anyway: its answer was lost, or the vendor failed after acting.
+// anyway: its answer was lost or unreadable, or the vendor failed after
+// acting.
 func mayHaveLanded(err error) bool {
 	var e *httpx.Error
+	var kept *adapter.Inconsistent
+	if errors.As(err, &kept) {
+		return false // it landed, not as sent: a person looks, nothing is re-sent
+	}
 	if !errors.As(err, &e) {
 		return true // cancelled mid-call, or an answer we could not read
 	}
-	return e.Kind == httpx.ErrNetwork || e.Status >= 500
+	return e.Kind == httpx.ErrNetwork || e.Status >= 500 || answered(err)
+}
+
+// answered says the vendor took the call (a 2xx) though its answer could
+// not be read: it landed.
+func answered(err error) bool {
+	var e *httpx.Error
+	return errors.As(err, &e) && e.Status >= 200 && e.Status < 300
 }
 
 // reconcile settles the actions a killed run left in flight before
@@ -620,9 +644,9 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 		for i, n := range nodes {
 			actions[i] = n.a
 		}
-		found, err := nodes[0].exec.(adapter.Looker).Look(ctx, r, actions)
+		found, err := r.lookLanding(ctx, l, nodes)
 		if err != nil {
-			return fmt.Errorf("looking up the %d %s actions in %s the last run left in flight: %w", len(nodes), l.kind, adapter.InfoOf(l.system).Name, err)
+			return err
 		}
 		ups := make([]store.ActionUpdate, len(nodes))
 		for i, n := range nodes {
@@ -637,6 +661,72 @@ func (r *runner) reconcile(ctx context.Context, order []*node) error {
 		}
 	}
 	return nil
+}
+
+// lookLanding looks up what a killed run left in flight in one lane. A
+// create not found yet may still land: the dead run's request can be
+// carried out until its deadline (its in-flight time and the call
+// timeout), so it is looked for again until found or until then — never
+// sent again while it could still land. Repeatable ones are just sent.
+func (r *runner) lookLanding(ctx context.Context, l lane, nodes []*node) (map[int64]string, error) {
+	looker := nodes[0].exec.(adapter.Looker)
+	_, repeatable := nodes[0].exec.(adapter.Repeatable)
+	window := r.env.LandWindow
+	if window <= 0 {
+		window = httpx.CallTimeout()
+	}
+	found := map[int64]string{}
+	ask := nodes
+	for {
+		actions := make([]store.Action, len(ask))
+		for i, n := range ask {
+			actions[i] = n.a
+		}
+		got, err := looker.Look(ctx, r, actions)
+		if err != nil {
+			return nil, fmt.Errorf("looking up the %d %s actions in %s the last run left in flight: %w", len(ask), l.kind, adapter.InfoOf(l.system).Name, err)
+		}
+		for id, ext := range got {
+			found[id] = ext
+		}
+		if repeatable {
+			return found, nil
+		}
+		var landing []*node
+		var until time.Time
+		for _, n := range ask {
+			if _, ok := found[n.a.ID]; ok {
+				continue
+			}
+			if end := n.a.UpdatedAt.Add(window); time.Now().Before(end) {
+				landing = append(landing, n)
+				until = later(until, end)
+			}
+		}
+		if len(landing) == 0 {
+			return found, nil
+		}
+		if r.o.observe.Wait != nil {
+			r.o.observe.Wait(Wait{System: l.system, For: time.Until(until), Until: until,
+				Reason: fmt.Sprintf("%d calls the last run left in flight may still land", len(landing))})
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("interrupted while waiting for calls the last run left in flight: %w", ctx.Err())
+		case <-time.After(min(lookAgain, time.Until(until))):
+		}
+		ask = landing
+	}
+}
+
+// lookAgain is how often a call that may still land is looked for.
+const lookAgain = 250 * time.Millisecond
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // settled journals what a look decided, then takes it in memory.

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
@@ -167,6 +168,7 @@ func (stamps) Stale(context.Context, store.Plan) ([]string, error) { return nil,
 
 func stampEngine(st *store.Store, profile string) apply.Env {
 	env := apply.EnvOf(st, profile, adapter.NewClients(st, nil, profile))
+	env.LandWindow = 300 * time.Millisecond // a stamp killed before it was sent is not waited for long
 	env.Producer = func(p store.Plan) (change.Producer, error) {
 		if p.Kind == throwaway {
 			return stamps{}, nil

@@ -211,7 +211,8 @@ func (s *Session) Run(ctx context.Context, o Options) (Result, error) {
 		set.observe.Action = func(e Event) { serial(func() { obs.Action(e) }) }
 	}
 	if obs.Wait != nil {
-		ctx = Observe(ctx, func(w Wait) { serial(func() { obs.Wait(w) }) })
+		set.observe.Wait = func(w Wait) { serial(func() { obs.Wait(w) }) }
+		ctx = Observe(ctx, set.observe.Wait)
 	}
 	res := Result{Plan: s.Plan, Counts: s.Counts()}
 	l, ctx, err := acquire(ctx, s.env, s.Plan.ID, o.Wait, obs.Lease)

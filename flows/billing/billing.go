@@ -144,6 +144,9 @@ func Reconcile(in Inputs) Report {
 		names[id] = n
 	}
 	usedUnconfirmed := map[int]bool{}
+	// Sums are over distinct lines and systems: a list read twice over
+	// must not bill or count anything twice.
+	lineSeen := map[[2]int]bool{}
 	for _, inv := range in.Invoices {
 		if inv.Disabled {
 			continue
@@ -151,9 +154,10 @@ func Reconcile(in Inputs) Report {
 		names[inv.ClientID] = inv.ClientName
 		for _, l := range inv.Lines {
 			m := byItem[l.ItemID]
-			if l.Inactive || m.Product == "" || m.Product == None {
+			if l.Inactive || m.Product == "" || m.Product == None || lineSeen[[2]int{inv.ID, l.ID}] {
 				continue
 			}
+			lineSeen[[2]int{inv.ID, l.ID}] = true
 			if !m.Confirmed {
 				usedUnconfirmed[m.ItemID] = true
 			}
@@ -172,11 +176,13 @@ func Reconcile(in Inputs) Report {
 		broken bool
 	}
 	counted := map[string]map[Product]*count{} // environment id -> product
+	valueSeen := map[string]bool{}
 	for _, v := range in.Values {
 		p, ok := metricOf[v.MetricID]
-		if !ok {
+		if !ok || valueSeen[v.RecordKey()] {
 			continue
 		}
+		valueSeen[v.RecordKey()] = true
 		env := strconv.Itoa(v.EnvironmentID)
 		if counted[env] == nil {
 			counted[env] = map[Product]*count{}

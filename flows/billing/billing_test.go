@@ -2,6 +2,7 @@ package billing_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/mspwire/mspwire/flows/billing"
@@ -174,4 +175,40 @@ func TestCleanWorldHasNothingToFix(t *testing.T) {
 	if made != 1 {
 		t.Fatalf("%d metric creations audited", made)
 	}
+}
+
+// A list read twice over — every invoice and every evaluated value
+// repeated, as overlapping pages would give them — bills and counts each
+// line and system once: the numbers are those of the list read once.
+func TestRepeatedLinesAndValuesAreCountedOnce(t *testing.T) {
+	tn := tenant(t, 80, false)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	_, in, err = billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	once := billing.Reconcile(in)
+	in.Invoices = append(in.Invoices, in.Invoices...)
+	in.Values = append(in.Values, in.Values...)
+	twice := billing.Reconcile(in)
+	if len(once.Rows) == 0 || len(twice.Rows) != len(once.Rows) {
+		t.Fatalf("%d rows, then %d", len(once.Rows), len(twice.Rows))
+	}
+	for _, r := range once.Rows {
+		r2, _ := twice.Row(r.ID)
+		if r2.Billed != r.Billed || fmt.Sprint(deref(r2.Counted)) != fmt.Sprint(deref(r.Counted)) || r2.Status != r.Status {
+			t.Errorf("%s: billed %d counted %v (%s) read once, %d %v (%s) read twice", r.ID, r.Billed, deref(r.Counted), r.Status, r2.Billed, deref(r2.Counted), r2.Status)
+		}
+	}
+}
+
+func deref(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return *n
 }

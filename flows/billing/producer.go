@@ -74,6 +74,8 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 			d := quantityDraft(r)
 			prop.Actions = append(prop.Actions, d)
 			prop.Inputs[rowPrefix+r.ID] = numbers(r, *r.Counted) // once set, the lines bill what is counted
+			p := d.Payload.(change.QuantityPayload)
+			prop.Inputs[linesPrefix+r.ID] = lineKey(p.InvoiceID, p.LineID) + "=" + fmtQty(p.Quantity) + "|" + lines(r)
 		case "ticket":
 			if ticketType == nil {
 				if ticketType, err = p.ticketType(ctx, settings); err != nil {
@@ -96,6 +98,58 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
 	}
 	return prop, nil
+}
+
+// linesPrefix marks a plan input that is each line of a row a quantity
+// fix sets: "lines:<id>" -> "<line set>=<target>|<line>=<qty>;…". A total
+// alone could hide a line moved by another hand: 13 + 2 planned to 19 + 2,
+// then the second raised to 8 totals what the plan sets, and the plan
+// would bill 27 for 21 users.
+const linesPrefix = "lines:"
+
+func lineKey(invoice, line int) string { return strconv.Itoa(invoice) + "/" + strconv.Itoa(line) }
+
+// lines is each line of a row and its quantity, in order.
+func lines(r Row) string {
+	parts := make([]string, len(r.Lines))
+	for i, l := range r.Lines {
+		parts[i] = lineKey(l.InvoiceID, l.LineID) + "=" + fmtQty(l.Quantity)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ";")
+}
+
+// linesMoved says which lines of a row moved since the plan, other than
+// the one it sets to its target; "" when none did.
+func linesMoved(was string, r Row) string {
+	set, before, _ := strings.Cut(was, "|")
+	setLine, target, _ := strings.Cut(set, "=")
+	now := map[string]string{}
+	for _, part := range strings.Split(lines(r), ";") {
+		if k, q, ok := strings.Cut(part, "="); ok {
+			now[k] = q
+		}
+	}
+	var moved []string
+	for _, part := range strings.Split(before, ";") {
+		k, q, ok := strings.Cut(part, "=")
+		if !ok {
+			continue
+		}
+		n, there := now[k]
+		delete(now, k)
+		switch {
+		case !there:
+			moved = append(moved, "line "+k+" is gone")
+		case n != q && !(k == setLine && n == target):
+			moved = append(moved, fmt.Sprintf("line %s %s → %s", k, q, n))
+		}
+	}
+	for k, q := range now {
+		moved = append(moved, fmt.Sprintf("line %s is new (%s)", k, q))
+	}
+	sort.Strings(moved)
+	return strings.Join(moved, ", ")
 }
 
 // numbers is a row's snapshot: counted/billed/billed-once-fixed.
@@ -184,6 +238,12 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 			continue
 		}
 		now := strings.Split(numbers(r, r.Billed), "/")
+		if l, snap := pl.Inputs[linesPrefix+id]; snap && was[0] == now[0] {
+			if m := linesMoved(l, r); m != "" {
+				moved = append(moved, fmt.Sprintf("%s %s: %s", r.Client.Name, r.Product.Title(), m))
+			}
+			continue
+		}
 		if len(was) == 3 && was[0] == now[0] && (was[1] == now[1] || was[2] == now[1]) {
 			continue
 		}

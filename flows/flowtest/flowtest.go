@@ -32,6 +32,9 @@ type Options struct {
 	ITGlueStatuses, ITGlueTypes []string
 	// Source is the source of truth; "": the hub (HaloPSA).
 	Source string
+	// On is a sandbox another tenant already runs on: a second data
+	// directory (a colleague's laptop, a reinstall) of the same MSP.
+	On *sandbox.Sandbox
 }
 
 // Tenant is a profile connected to a sandbox.
@@ -49,11 +52,14 @@ func New(t testing.TB, o Options) *Tenant {
 	if o.Companies == 0 {
 		o.Companies = 40
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{Seed: o.Seed, Companies: o.Companies, Clean: o.Clean})
-	if err != nil {
-		t.Fatal(err)
+	sb := o.On
+	if sb == nil {
+		var err error
+		if sb, err = sandbox.Start(ctx, sandbox.Options{Seed: o.Seed, Companies: o.Companies, Clean: o.Clean}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(sb.Close)
 	}
-	t.Cleanup(sb.Close)
 	st, kr := storetest.Open(t), storetest.Keyring(t)
 	profile := storetest.UniqueProfile()
 	t.Cleanup(func() {
@@ -212,6 +218,15 @@ func Onboarded(t testing.TB, companies int, clean bool) *Tenant {
 	tn := New(t, Options{Path: path.A, DocsTool: "hudu", Companies: companies, Clean: clean})
 	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
 	return tn
+}
+
+// Colleague is a second data directory onboarded on the same sandbox and
+// decided the same way: its journal knows nothing of the first's.
+func (tn *Tenant) Colleague(t testing.TB) *Tenant {
+	t.Helper()
+	other := New(t, Options{Path: path.A, DocsTool: "hudu", On: tn.Sandbox})
+	other.DecideAsTheWorldIs(t, "halopsa:liongard")
+	return other
 }
 
 // UnlinkOne rejects one accepted HaloPSA ↔ Liongard link of the review:

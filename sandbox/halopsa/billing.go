@@ -1,6 +1,7 @@
 package halopsa
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -252,7 +253,7 @@ func (s *Sim) postRecurringInvoices(w http.ResponseWriter, r *http.Request, _ Ap
 					}
 				}
 			}
-			if q, isNum := m["qty_order"].(float64); isNum {
+			if q, isNum := m["qty_order"].(float64); isNum && !s.data.keepQuantities {
 				l.QtyOrder = q
 			}
 			if p, isNum := m["unit_price"].(float64); isNum {
@@ -374,4 +375,20 @@ func (s *Sim) postTickets(w http.ResponseWriter, r *http.Request, _ App) {
 		return
 	}
 	simkit.WriteJSON(w, http.StatusOK, made)
+}
+
+// adminKeep makes HaloPSA answer quantity writes as done and keep the old
+// numbers: {"quantities": true}.
+func (s *Sim) adminKeep(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Quantities bool `json:"quantities"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
+		simkit.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	s.mu.Lock()
+	s.data.keepQuantities = body.Quantities
+	s.mu.Unlock()
+	simkit.WriteJSON(w, http.StatusOK, body)
 }

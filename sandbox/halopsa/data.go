@@ -124,22 +124,26 @@ type sla struct {
 }
 
 type data struct {
-	clients    map[int]*client
-	sites      map[int]*site
-	agents     []agent
-	teams      []team
-	types      []ticketType
-	statuses   []status
-	slas       []sla
-	invoices   []*recurringInvoice
-	assets     []*asset
-	users      []user
-	items      []item
-	tickets    []ticket
-	nextLine   int
-	nextTicket int
-	nextClient int
-	nextSite   int
+	// keepQuantities makes a quantity write answer 200 and keep the old
+	// number (POST /_sandbox/keep): what a vendor unlike its documentation
+	// does, for mspwire's read-back to catch. Cleared by a reset.
+	keepQuantities bool
+	clients        map[int]*client
+	sites          map[int]*site
+	agents         []agent
+	teams          []team
+	types          []ticketType
+	statuses       []status
+	slas           []sla
+	invoices       []*recurringInvoice
+	assets         []*asset
+	users          []user
+	items          []item
+	tickets        []ticket
+	nextLine       int
+	nextTicket     int
+	nextClient     int
+	nextSite       int
 }
 
 // seed builds the tenant from the world. Planted pitfalls: the "Change

