@@ -116,7 +116,9 @@ type MetricValue struct {
 
 // RecordKey is a value's identity in a list of evaluations: one per
 // metric and system.
-func (v MetricValue) RecordKey() string { return fmt.Sprintf("metric %d system %d", v.MetricID, v.SystemID) }
+func (v MetricValue) RecordKey() string {
+	return fmt.Sprintf("metric %d system %d", v.MetricID, v.SystemID)
+}
 
 // Count reads the value as a whole number: Liongard returns a count as a
 // number on one system and as a numeric string ("12") on another.
