@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -55,7 +54,7 @@ func newAuditCmd(g *globals) *cobra.Command {
 				}
 			}
 			if asJSON {
-				enc := json.NewEncoder(g.io.Out)
+				enc := jsonOut(g)
 				enc.SetIndent("", "  ")
 				return enc.Encode(lines)
 			}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -173,7 +172,7 @@ func newAuthStatusCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(g.io.Out)
+				enc := jsonOut(g)
 				enc.SetIndent("", "  ")
 				return enc.Encode(map[string]any{"profile": g.profile, "credentials": creds, "checklist": open})
 			}
@@ -418,7 +417,7 @@ func newAuthChecklistCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return json.NewEncoder(g.io.Out).Encode(items)
+				return jsonOut(g).Encode(items)
 			}
 			if len(items) == 0 {
 				fmt.Fprintln(g.io.Out, "Nothing to do by hand.")

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -43,7 +42,7 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 					return credentialError(err)
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(map[string]any{"items": nonNil(items)})
+					return jsonOut(g).Encode(map[string]any{"items": nonNil(items)})
 				}
 				writeItems(g.io.Out, items)
 				return nil
@@ -180,7 +179,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 				}
 				switch {
 				case asJSON:
-					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed)}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed)}); err != nil {
 						return err
 					}
 				case csvPath == "":

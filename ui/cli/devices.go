@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -62,7 +61,7 @@ func newDevicesCmd(g *globals) *cobra.Command {
 					}
 				}
 				if asJSON {
-					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"rows": nonNil(rows), "by_status": rep.ByStatus}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rows), "by_status": rep.ByStatus}); err != nil {
 						return err
 					}
 				} else {
@@ -149,7 +148,7 @@ func newAccountsCmd(g *globals) *cobra.Command {
 					}
 				}
 				if asJSON {
-					if err := json.NewEncoder(g.io.Out).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows)}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows)}); err != nil {
 						return err
 					}
 				} else {
@@ -236,7 +235,7 @@ func makePlan(cmd *cobra.Command, g *globals, e onboard.Env, p change.Producer, 
 		return err
 	}
 	if asJSON {
-		return json.NewEncoder(g.io.Out).Encode(viewOf(s))
+		return jsonOut(g).Encode(viewOf(s))
 	}
 	writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
 	return nil

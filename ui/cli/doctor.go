@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -59,7 +58,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 					return credentialError(err)
 				}
 				if asJSON {
-					if err := json.NewEncoder(g.io.Out).Encode(doctorView{Findings: rep.Findings, Questions: rep.Questions, Ran: rep.Ran, Skipped: rep.Skipped}); err != nil {
+					if err := jsonOut(g).Encode(doctorView{Findings: rep.Findings, Questions: rep.Questions, Ran: rep.Ran, Skipped: rep.Skipped}); err != nil {
 						return err
 					}
 				} else {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -107,7 +106,7 @@ func matchLists(ctx context.Context, g *globals, o matchOptions, format string, 
 		if !o.all {
 			res.UnmatchedLeft, res.UnmatchedRight = nil, nil
 		}
-		enc := json.NewEncoder(g.io.Out)
+		enc := jsonOut(g)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}

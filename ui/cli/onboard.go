@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -92,7 +91,7 @@ func newPathRecommendCmd(g *globals) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(map[string]any{"recommended": rec, "reason": why, "trade_off": path.TradeOffOf(rec)})
+					return jsonOut(g).Encode(map[string]any{"recommended": rec, "reason": why, "trade_off": path.TradeOffOf(rec)})
 				}
 				fmt.Fprintf(g.io.Out, "Recommended: path %s, %s — %s\n\n", rec, path.TradeOffOf(rec).Title, why)
 				writeTradeOffs(g.io.Out)
@@ -162,7 +161,7 @@ func newPathShowCmd(g *globals) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(map[string]any{"plan": p, "findings": findings})
+					return jsonOut(g).Encode(map[string]any{"plan": p, "findings": findings})
 				}
 				writePlan(g.io.Out, p)
 				for _, s := range p.Steps {
@@ -318,7 +317,7 @@ func newInventoryCmd(g *globals) *cobra.Command {
 					rows = append(rows, x)
 				}
 				if asJSON {
-					if err := json.NewEncoder(g.io.Out).Encode(rows); err != nil {
+					if err := jsonOut(g).Encode(rows); err != nil {
 						return err
 					}
 				}

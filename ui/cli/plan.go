@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +20,7 @@ import (
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // planView is a plan as `plan --json` prints it.
@@ -149,7 +149,7 @@ func planRun(ctx context.Context, g *globals, e onboard.Env, o planOptions) erro
 		return err
 	}
 	if o.json {
-		if err := json.NewEncoder(g.io.Out).Encode(viewOf(s)); err != nil {
+		if err := jsonOut(g).Encode(viewOf(s)); err != nil {
 			return err
 		}
 	} else {
@@ -174,14 +174,14 @@ func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action, hint bool)
 			if a.State != store.ActionPending {
 				state = " [" + string(a.State) + "]"
 			}
-			fmt.Fprintf(w, "%*d. %s%s\n", width, i+1, a.Summary, state)
+			fmt.Fprintf(w, "%*d. %s%s\n", width, i+1, display.Safe(a.Summary), state)
 			for _, warning := range a.Warnings {
-				fmt.Fprintf(w, "%*s  ! %s\n", width, "", warning)
+				fmt.Fprintf(w, "%*s  ! %s\n", width, "", display.Safe(warning))
 			}
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintln(w, "note: "+n)
+		fmt.Fprintln(w, "note: "+display.Safe(n))
 	}
 	if hint && len(actions) > 0 && p.ConfirmedAt == nil {
 		fmt.Fprintln(w, "\nNothing was sent. Apply it with: mspwire apply")
@@ -231,11 +231,11 @@ func newPlanShowCmd(g *globals) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(viewOf(s))
+					return jsonOut(g).Encode(viewOf(s))
 				}
 				writeSyncPlan(g.io.Out, s.Plan, s.Actions, true)
 				if len(s.Changed) > 0 {
-					fmt.Fprintf(g.io.Out, "\nStale: since it was made, %s. Run %s for a fresh one.\n", strings.Join(s.Changed, "; "), s.Remake())
+					fmt.Fprintf(g.io.Out, "\nStale: since it was made, %s. Run %s for a fresh one.\n", display.Safe(strings.Join(s.Changed, "; ")), s.Remake())
 				}
 				if s.Running != nil {
 					fmt.Fprintf(g.io.Out, "\nRunning: %s.\n", s.Running)
@@ -341,7 +341,7 @@ func applyRun(ctx context.Context, g *globals, e onboard.Env, o applyOptions) er
 			fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done. Nothing was sent.\n", s.Plan.ID, len(s.Actions))
 		}
 		if o.json {
-			return json.NewEncoder(g.io.Out).Encode(applySummary{PlanID: s.Plan.ID, Finished: true, States: view.States})
+			return jsonOut(g).Encode(applySummary{PlanID: s.Plan.ID, Finished: true, States: view.States})
 		}
 		return nil
 	case s.Running != nil && !o.wait:
@@ -408,7 +408,7 @@ type applySummary struct {
 
 // runApply runs the session and reports each action as it ends.
 func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, o applyOptions) error {
-	enc := json.NewEncoder(g.io.Out)
+	enc := jsonOut(g)
 	res, err := s.Run(ctx, apply.Options{Actor: who.Operator(), Wait: o.wait, Observer: apply.Observer{
 		Action: func(ev apply.Event) {
 			if o.json {
@@ -452,15 +452,15 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, 
 // "[12/46] done      Create Hudu company "Acme" → 812".
 func progressLine(ev apply.Event) string {
 	c := ev.Counts
-	line := fmt.Sprintf("[%d/%d] %-9s %s", c.Ended(), c.Total, ev.Action.State, ev.Action.Summary)
+	line := fmt.Sprintf("[%d/%d] %-9s %s", c.Ended(), c.Total, ev.Action.State, display.Safe(ev.Action.Summary))
 	if ev.Action.ExternalID != "" && ev.Action.State == store.ActionDone {
-		line += " → " + ev.Action.ExternalID
+		line += " → " + display.Safe(ev.Action.ExternalID)
 	}
 	if ev.Recheck {
 		line += " (found landed, not sent again)"
 	}
 	if ev.Action.Error != "" && ev.Action.State != store.ActionDone {
-		line += ": " + ev.Action.Error
+		line += ": " + display.Safe(ev.Action.Error)
 	}
 	return line
 }
@@ -469,9 +469,9 @@ func progressLine(ev apply.Event) string {
 // before attempt 2".
 func waitLine(w apply.Wait) string {
 	if w.Attempt == 0 {
-		return fmt.Sprintf("%s: %s, waiting %s", w.System, w.Reason, w.For.Round(100*time.Millisecond))
+		return fmt.Sprintf("%s: %s, waiting %s", w.System, display.Safe(w.Reason), w.For.Round(100*time.Millisecond))
 	}
-	return fmt.Sprintf("%s: %s, waiting %s before attempt %d", w.System, w.Reason, w.For.Round(100*time.Millisecond), w.Attempt)
+	return fmt.Sprintf("%s: %s, waiting %s before attempt %d", w.System, display.Safe(w.Reason), w.For.Round(100*time.Millisecond), w.Attempt)
 }
 
 func checklistCount(ctx context.Context, e onboard.Env) int {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +58,7 @@ func newMatchSuggestCmd(g *globals) *cobra.Command {
 					return err
 				}
 				if asJSON {
-					return json.NewEncoder(g.io.Out).Encode(counts)
+					return jsonOut(g).Encode(counts)
 				}
 				for _, p := range m.Pairs() {
 					c, ok := counts[p.ID]
@@ -137,7 +136,7 @@ func newMatchListCmd(g *globals) *cobra.Command {
 					}
 				}
 				if asJSON {
-					enc := json.NewEncoder(g.io.Out)
+					enc := jsonOut(g)
 					enc.SetIndent("", "  ")
 					return enc.Encode(rows)
 				}

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -329,3 +330,7 @@ func envOr(name, fallback string) string {
 	}
 	return fallback
 }
+
+// jsonOut is --json's encoder: what a vendor's strings carry that could
+// drive a terminal (bidi overrides, C1 controls) goes out escaped.
+func jsonOut(g *globals) *json.Encoder { return json.NewEncoder(display.JSONWriter(g.io.Out)) }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -28,7 +27,7 @@ func newStatusCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				enc := json.NewEncoder(g.io.Out)
+				enc := jsonOut(g)
 				enc.SetIndent("", "  ")
 				return enc.Encode(r)
 			}

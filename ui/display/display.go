@@ -7,6 +7,8 @@
 package display
 
 import (
+	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode"
@@ -102,4 +104,38 @@ func SignedMoney(x float64) string {
 		return "+" + Money(x)
 	}
 	return Money(x)
+}
+
+// JSON makes encoded JSON inert on a terminal: every rune that is not
+// inert (bidi overrides, C1 controls, DEL) is written as its \uXXXX
+// escape, which a JSON reader decodes back to the same rune. Go's encoder
+// already escapes the C0 controls and invalid bytes.
+func JSON(b []byte) []byte {
+	if clean(string(b), true) {
+		return b
+	}
+	var out []byte
+	for i, w := 0, 0; i < len(b); i += w {
+		r, width := utf8.DecodeRune(b[i:])
+		w = width
+		if r == '\n' || r == '\t' || inert(r) && !(r == utf8.RuneError && width == 1) {
+			out = append(out, b[i:i+w]...)
+			continue
+		}
+		out = append(out, fmt.Sprintf(`\u%04x`, r)...)
+	}
+	return out
+}
+
+// JSONWriter writes each Write through JSON: for a json.Encoder, whose
+// every Encode is one Write of whole values.
+func JSONWriter(w io.Writer) io.Writer { return jsonWriter{w} }
+
+type jsonWriter struct{ w io.Writer }
+
+func (j jsonWriter) Write(b []byte) (int, error) {
+	if _, err := j.w.Write(JSON(b)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // applyScreen runs a confirmed plan (or finishes one a killed run left):
@@ -311,7 +312,7 @@ func (a *applyScreen) view(width, height int) string {
 			if x.State != store.ActionFailed {
 				continue // a retry got it through
 			}
-			b.WriteString(wrap("✗ "+x.Summary+": "+x.Error, width) + "\n")
+			b.WriteString(wrap("✗ "+display.Safe(x.Summary+": "+x.Error), width) + "\n")
 		}
 	}
 	if a.finished() && a.err == nil && path.TouchesHudu(a.systems) {

@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // planScreen shows a sync plan grouped by system and kind, each group
@@ -420,9 +421,9 @@ func (p *planScreen) view(width, height int) string {
 			if mark == "" {
 				mark = " "
 			}
-			line := mark + " " + a.Summary
+			line := mark + " " + display.Safe(a.Summary)
 			if a.Error != "" && a.State != store.ActionDone {
-				line += ": " + a.Error
+				line += ": " + display.Safe(a.Error)
 			}
 			// Whole at any width; warnings on lines of their own.
 			b.WriteString(hanging(line, width, "    ", "      ") + "\n")
@@ -486,7 +487,7 @@ func warned(actions []store.Action) int {
 func firstWarning(actions []store.Action) string {
 	for _, a := range actions {
 		if len(a.Warnings) > 0 && a.State != store.ActionDone {
-			return a.Summary + " — " + a.Warnings[0]
+			return display.Safe(a.Summary + " — " + a.Warnings[0])
 		}
 	}
 	return ""
