@@ -113,3 +113,41 @@ func TestAnOpenDatabaseIsMadeTheOperatorsAlone(t *testing.T) {
 		}
 	}
 }
+
+// cp -a a data directory, then rename the original before either runs:
+// neither directory's home is where it was recorded, yet the renamed
+// original keeps its id (the same file, moved) and the copy gets its own,
+// whichever runs first. Two live directories never share keyring entries.
+func TestACopyIsToldFromTheOriginalRenamedBeforeEitherRan(t *testing.T) {
+	for _, copyFirst := range []bool{false, true} {
+		root := t.TempDir()
+		original := filepath.Join(root, "original")
+		st, err := store.Open(ctx, original)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := st.ID()
+		st.Close()
+		copied, renamed := filepath.Join(root, "copy"), filepath.Join(root, "renamed")
+		copyDir(t, original, copied)
+		if err := os.Rename(original, renamed); err != nil {
+			t.Fatal(err)
+		}
+		order := []string{renamed, copied}
+		if copyFirst {
+			order = []string{copied, renamed}
+		}
+		ids := map[string]string{}
+		for _, dir := range order {
+			s, err := store.Open(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[dir] = s.ID()
+			s.Close()
+		}
+		if ids[renamed] != id || ids[copied] == id {
+			t.Fatalf("copy opened first %v: the renamed original has id %s, the copy %s; the original's was %s", copyFirst, ids[renamed], ids[copied], id)
+		}
+	}
+}

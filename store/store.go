@@ -93,10 +93,14 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 // logins never touch the original's secrets, and its own are yet to come.
 func (s *Store) CopiedFrom() string { return s.copiedFrom }
 
-// claimHome records where the data directory lives beside its id. A
-// directory found elsewhere is a copy (cp -a) when its recorded home still
-// holds a database of the same id: the copy gets an id of its own before
-// anything writes to the keyring. Otherwise it was moved, and keeps its id.
+// claimHome records where the data directory lives beside its id and its
+// database file's identity (device and inode). A directory found elsewhere
+// is a copy (cp -a) when its recorded home still holds a database of the
+// same id, or when its file is another file than the one recorded (the
+// original renamed before either ran): the copy gets an id of its own
+// before anything writes to the keyring. Otherwise it was moved, and keeps
+// its id. Two live directories never share keyring entries; a move to
+// another disk looks like a copy, and asks for a login again.
 func (s *Store) claimHome(ctx context.Context, dir string) error {
 	here, err := filepath.Abs(dir)
 	if err != nil {
@@ -105,16 +109,22 @@ func (s *Store) claimHome(ctx context.Context, dir string) error {
 	if real, err := filepath.EvalSymlinks(here); err == nil {
 		here = real
 	}
-	var id, home string
+	var id, home, file string
 	err = s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM meta WHERE key = 'data_dir_id'),
-		coalesce((SELECT value FROM meta WHERE key = 'data_dir_home'), '')`).Scan(&id, &home)
+		coalesce((SELECT value FROM meta WHERE key = 'data_dir_home'), ''),
+		coalesce((SELECT value FROM meta WHERE key = 'data_dir_file'), '')`).Scan(&id, &home, &file)
 	if err != nil {
 		return s.describe(err)
 	}
+	now := fileID(filepath.Join(here, FileName))
 	if home == here {
+		if file == "" && now != "" { // kept since before the file's identity was
+			_, err := s.db.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('data_dir_file', ?) ON CONFLICT(key) DO NOTHING`, now)
+			return s.describe(err)
+		}
 		return nil
 	}
-	copied := home != "" && idAt(ctx, filepath.Join(home, FileName)) == id
+	copied := home != "" && idAt(ctx, filepath.Join(home, FileName)) == id || file != "" && now != "" && file != now
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.describe(err)
@@ -127,6 +137,10 @@ func (s *Store) claimHome(ctx context.Context, dir string) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil // another mspwire claimed it meanwhile
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('data_dir_file', ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, now); err != nil {
+		return s.describe(err)
 	}
 	if copied {
 		if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = lower(hex(randomblob(8))) WHERE key = 'data_dir_id'"); err != nil {

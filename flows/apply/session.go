@@ -58,6 +58,32 @@ func Prepare(ctx context.Context, env Env, id int64) (*Session, error) {
 	return s, nil
 }
 
+// checked remembers for a short while what producers said of plans'
+// staleness: one apply session — prepare, confirm, run, on any face —
+// reads the vendors once, not once a step. The operator's own choices are
+// asked again every time (they are local).
+var checked = struct {
+	sync.Mutex
+	m map[checkKey]checkedAt
+}{m: map[checkKey]checkedAt{}}
+
+// checkKey is a plan of a profile in one open store: the store a wizard or
+// a command holds for its life. An entry holds its store, so no store
+// opened later can take its address while the entry lives.
+type checkKey struct {
+	st      *store.Store
+	profile string
+	plan    int64
+}
+
+type checkedAt struct {
+	at      time.Time
+	changed []string
+}
+
+// checkFor is how long a staleness read serves a session.
+const checkFor = 30 * time.Second
+
 // stale asks the plan's producer, rebuilt with the plan's own parameters,
 // what changed since it was made. The operator's own choices are asked
 // first: they are local, and a plan they no longer match is stale whatever
@@ -79,7 +105,25 @@ func stale(ctx context.Context, env Env, p store.Plan) ([]string, error) {
 			return []string{"you changed " + strings.Join(changed, ", ")}, nil
 		}
 	}
-	return prod.Stale(ctx, p)
+	key := checkKey{env.Store, env.Profile, p.ID}
+	checked.Lock()
+	c, ok := checked.m[key]
+	checked.Unlock()
+	if ok && time.Since(c.at) < checkFor {
+		return c.changed, nil
+	}
+	changed, err := prod.Stale(ctx, p)
+	if err == nil {
+		checked.Lock()
+		for k, c := range checked.m {
+			if time.Since(c.at) >= checkFor {
+				delete(checked.m, k)
+			}
+		}
+		checked.m[key] = checkedAt{time.Now(), changed}
+		checked.Unlock()
+	}
+	return changed, err
 }
 
 // Counts are the plan's actions by state.

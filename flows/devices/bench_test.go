@@ -7,6 +7,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/flowtest"
 )
@@ -54,5 +55,58 @@ func BenchmarkDevicesAndAccounts2000Clients(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		calls(b, tn)
+	}
+}
+
+// applyDevices plans every asset user of the demo world's size (300
+// customers, --replace) and applies it through one session — prepare,
+// confirm, run — counting the vendor calls from the prepare on.
+func applyDevices(t testing.TB, tn *flowtest.Tenant) (assets int, staleReads map[string]int, writes int, took time.Duration) {
+	t.Helper()
+	p, actions, err := apply.Make(ctx, tn.Engine(), devices.NewProducer(tn.Env, true), "operator:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lg, hp := tn.Sandbox.Liongard, tn.Sandbox.HaloPSA
+	e0, a0, w0 := lg.Count("POST /api/v2/metrics/evaluate"), hp.Count("GET /api/Asset"), hp.Count("POST /api/Asset")
+	start := time.Now()
+	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
+	if err != nil || res.Counts.Done != len(actions) {
+		t.Fatalf("apply: %+v %v", res.Counts, err)
+	}
+	took = time.Since(start)
+	staleReads = map[string]int{"liongard evaluate": lg.Count("POST /api/v2/metrics/evaluate") - e0, "halopsa asset pages": hp.Count("GET /api/Asset") - a0}
+	return len(actions), staleReads, hp.Count("POST /api/Asset") - w0, took
+}
+
+// The demo world's asset users go 50 a call, and one apply session reads
+// each vendor for staleness once (one evaluate, one walk of the assets),
+// not once a step.
+func TestDevicesApplyReadsStalenessOnceAndSendsFiftyAssetsACall(t *testing.T) {
+	tn := tenant(t, 300, false)
+	assets, reads, writes, took := applyDevices(t, tn)
+	pages := (assets + 49) / 50
+	if assets < 200 || writes != pages || reads["liongard evaluate"] > 1 || reads["halopsa asset pages"] > 1 {
+		t.Fatalf("%d asset users: %d POST /api/Asset (want %d), staleness reads %v", assets, writes, pages, reads)
+	}
+	t.Logf("%d asset users applied in %v: %d POST /api/Asset, staleness reads %v", assets, took.Round(time.Millisecond), writes, reads)
+}
+
+// go test -bench DevicesApplyDemoWorld -run ^$ ./flows/devices: the demo
+// world's asset users applied with the vendors' real budgets (target 10 s).
+func BenchmarkDevicesApplyDemoWorld(b *testing.B) {
+	for range b.N {
+		b.StopTimer()
+		tn := flowtest.Onboarded(b, 300, false)
+		b.StartTimer()
+		assets, reads, writes, took := applyDevices(b, tn)
+		b.Logf("%d asset users in %v: %d POST /api/Asset, staleness reads %v", assets, took.Round(time.Millisecond), writes, reads)
 	}
 }
