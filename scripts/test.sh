@@ -21,6 +21,12 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 
+echo "== go mod tidy"
+if ! go mod tidy -diff; then
+  echo "go.mod or go.sum is not tidy: run go mod tidy" >&2
+  exit 1
+fi
+
 if command -v staticcheck >/dev/null 2>&1; then
   echo "== staticcheck"
   staticcheck ./...

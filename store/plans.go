@@ -39,16 +39,6 @@ const (
 // ActionStates are the states in the order a run moves through them.
 var ActionStates = []ActionState{ActionPending, ActionInFlight, ActionDone, ActionFailed, ActionSkipped}
 
-// ParseActionState reads a state as the journal and --json write it.
-func ParseActionState(s string) (ActionState, error) {
-	for _, st := range ActionStates {
-		if string(st) == s {
-			return st, nil
-		}
-	}
-	return "", fmt.Errorf("unknown action state %q", s)
-}
-
 // Ends says whether a state is an action's last: done, failed or skipped.
 func (s ActionState) Ends() bool { return s == ActionDone || s == ActionFailed || s == ActionSkipped }
 

@@ -223,7 +223,7 @@ func TestAThrowAwayPlanKindIsKilledAndResumedWithoutDuplicates(t *testing.T) {
 			point = points[run%len(points)]
 		}
 		child := exec.Command(os.Args[0], "-test.run=^TestStampChild$")
-		child.Env = append(os.Environ(), "STAMP_CHILD_DIR="+dir, "STAMP_CHILD_URL="+box.srv.URL, "MSPWIRE_TEST_CRASH_AFTER="+point)
+		child.Env = append(os.Environ(), "STAMP_CHILD_DIR="+dir, "STAMP_CHILD_URL="+box.srv.URL, "MSPWIRE_TEST_CRASH_AFTER="+point, "GORACE=atexit_sleep_ms=0")
 		out, err := child.CombinedOutput()
 		var exit *exec.ExitError
 		if errors.As(err, &exit) && !exit.Exited() {

@@ -10,7 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/mspwire/mspwire/store"
 )
@@ -28,16 +27,6 @@ const (
 
 // PlanKinds lists every plan kind.
 var PlanKinds = []PlanKind{Onboarding, Billing, Devices, StaleAccounts}
-
-// ParsePlanKind reads a plan kind as the store and --json write it.
-func ParsePlanKind(s string) (PlanKind, error) {
-	for _, k := range PlanKinds {
-		if string(k) == s {
-			return k, nil
-		}
-	}
-	return "", fmt.Errorf("unknown plan kind %q", s)
-}
 
 // Kind is what an action does.
 type Kind = store.ActionKind
@@ -74,16 +63,6 @@ func Kinds() []Kind {
 		out[i] = k.kind
 	}
 	return out
-}
-
-// ParseKind reads an action kind.
-func ParseKind(s string) (Kind, error) {
-	for _, k := range kinds {
-		if string(k.kind) == s {
-			return k.kind, nil
-		}
-	}
-	return "", fmt.Errorf("unknown action kind %q", s)
 }
 
 // Order is a kind's place in a plan's layout.
@@ -123,16 +102,6 @@ type Key = store.ActionKey
 // record and change, the same way in every plan that wants it.
 func NewKey(kind Kind, system, subject string) Key {
 	return Key(string(kind) + ":" + system + ":" + subject)
-}
-
-// ParseKey splits a key into its kind, system and subject.
-func ParseKey(k Key) (kind Kind, system, subject string, err error) {
-	parts := strings.SplitN(string(k), ":", 3)
-	if len(parts) != 3 || parts[1] == "" || parts[2] == "" {
-		return "", "", "", fmt.Errorf("action key %q: want kind:system:subject", k)
-	}
-	kind, err = ParseKind(parts[0])
-	return kind, parts[1], parts[2], err
 }
 
 // CreateKey is the key of the action that makes system's counterpart of a

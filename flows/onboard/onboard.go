@@ -292,8 +292,10 @@ func (e Env) Stage(ctx context.Context) (Stage, error) {
 	if err != nil {
 		return "", err
 	}
+	// A path chosen without the questions (mspwire path set) is chosen: a
+	// tenant onboarded with the CLI twins continues where it is.
 	switch {
-	case len(o.Answers) == 0 || string(o.Answers) == "{}":
+	case o.Path == "" && (len(o.Answers) == 0 || string(o.Answers) == "{}"):
 		return StageQuestions, nil
 	case o.Path == "":
 		return StagePath, nil

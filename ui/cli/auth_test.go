@@ -54,18 +54,16 @@ func (s *session) run(stdin string, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
-// runProcess runs mspwire as its own process (this test binary, re-run), so
-// it can be killed for real.
+// runProcess runs mspwire as its own process, so it can be killed for
+// real.
 func (s *session) runProcess(stdin string, env []string, args ...string) (string, error) {
 	for _, e := range env {
 		if strings.HasPrefix(e, "MSPWIRE_TEST_CRASH_AFTER=") {
 			needsCrashPoints(s.t)
 		}
 	}
-	all := append([]string{"--data-dir", s.dir, "--profile", s.profile}, args...)
-	encoded, _ := json.Marshal(all)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$")
-	cmd.Env = append(append(os.Environ(), "MSPWIRE_TEST_MAIN_ARGS="+string(encoded)), env...)
+	cmd := helperProcess(append([]string{"--data-dir", s.dir, "--profile", s.profile}, args...)...)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -126,6 +126,11 @@ func TestRacingChoicesAreAllKept(t *testing.T) {
 
 // helperProcess is mspwire in its own process (this test binary re-run).
 func helperProcess(args ...string) *exec.Cmd {
+	if mspwireBin != "" {
+		cmd := exec.Command(mspwireBin, args...)
+		cmd.Env = os.Environ()
+		return cmd
+	}
 	encoded, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$")
 	// The race runtime pauses a second at every exit: not what the tests

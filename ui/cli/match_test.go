@@ -198,9 +198,7 @@ func TestMatchStopsOnSIGTERM(t *testing.T) {
 	left, right := filepath.Join(dir, "l.csv"), filepath.Join(dir, "r.csv")
 	os.WriteFile(left, []byte(l.String()), 0o600)
 	os.WriteFile(right, []byte(r.String()), 0o600)
-	encoded, _ := json.Marshal([]string{"match", "--left", left, "--right", right})
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperMain$")
-	cmd.Env = append(os.Environ(), "MSPWIRE_TEST_MAIN_ARGS="+string(encoded))
+	cmd := helperProcess("match", "--left", left, "--right", right)
 	stderr, _ := cmd.StderrPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

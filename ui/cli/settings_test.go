@@ -53,3 +53,49 @@ func TestRefusedSettingsKeepNothing(t *testing.T) {
 		t.Fatalf("the refused mapping was kept:\n%s", out)
 	}
 }
+
+// The twins ask for a plan again after the operator changed their mind:
+// `devices plan --replace` after a plain one, and back, and `accounts plan
+// --days 60` after 90, are each a new plan with what was asked; a stale
+// --days 60 plan's advice names --days 60.
+func TestPlanAskedAgainWithOtherFlagsIsANewPlan(t *testing.T) {
+	s := newSession(t)
+	sb := serveSandbox(t, 60, 1)
+	onboardPathA(t, s, sb)
+	planID := func(args ...string) (int, int) {
+		t.Helper()
+		stdout, stderr, code := s.run("", append(args, "--json")...)
+		var v struct {
+			PlanID  int `json:"plan_id"`
+			Actions []struct {
+				Warnings []string `json:"warnings"`
+			} `json:"actions"`
+		}
+		if code != 0 || json.Unmarshal([]byte(stdout), &v) != nil {
+			t.Fatalf("%v: exit %d %s", args, code, stderr)
+		}
+		warned := 0
+		for _, a := range v.Actions {
+			warned += len(a.Warnings)
+		}
+		return v.PlanID, warned
+	}
+	plain, _ := planID("devices", "plan")
+	replace, replacing := planID("devices", "plan", "--replace")
+	back, backReplacing := planID("devices", "plan")
+	if replace == plain || replacing == 0 || back == replace || backReplacing != 0 {
+		t.Fatalf("plain %d, --replace %d (%d replacements), plain again %d (%d replacements)", plain, replace, replacing, back, backReplacing)
+	}
+	p90, _ := planID("accounts", "plan", "--ticket-type", "2")
+	p60, _ := planID("accounts", "plan", "--days", "60")
+	if p60 == p90 {
+		t.Fatalf("--days 60 after --days 90 gave plan %d again", p90)
+	}
+	if _, stderr, code := s.run("", "accounts", "plan", "--team", "Service Desk"); code != 0 {
+		t.Fatalf("--team Service Desk: %s", stderr)
+	}
+	_, stderr, code := s.run("", "apply", fmt.Sprint(p60), "--yes")
+	if code == 0 || !strings.Contains(stderr, "accounts plan --days 60") || !strings.Contains(stderr, "you changed") {
+		t.Fatalf("applying the --days 60 plan after the team changed: exit %d %s", code, stderr)
+	}
+}

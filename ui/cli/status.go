@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -72,7 +73,11 @@ func writeStatus(w io.Writer, r status.Report, now time.Time) error {
 		}
 	}
 	if p := r.Plan; p != nil {
-		fmt.Fprintf(w, "\nPlan %d (path %s, made %s): %s\n", p.ID, p.Path, p.CreatedAt.Local().Format("2006-01-02 15:04"), p.Progress())
+		what := strings.ReplaceAll(p.Kind, "_", " ")
+		if p.Path != "" {
+			what = "path " + p.Path
+		}
+		fmt.Fprintf(w, "\nPlan %d (%s, made %s): %s\n", p.ID, what, p.CreatedAt.Local().Format("2006-01-02 15:04"), p.Progress())
 	}
 	return nil
 }

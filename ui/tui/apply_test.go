@@ -58,7 +58,7 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 			// Another program confirms and applies; it is killed mid-way.
 			child := exec.Command(os.Args[0], "-test.run=^TestWizardChild$", "-test.v")
 			child.Env = append(os.Environ(), "MSPWIRE_WIZARD_CHILD="+tn.dir, "MSPWIRE_WIZARD_PROFILE="+tn.profile,
-				"MSPWIRE_TEST_CRASH_AFTER=reply#1")
+				"MSPWIRE_TEST_CRASH_AFTER=reply#1", "GORACE=atexit_sleep_ms=0")
 			var out bytes.Buffer
 			child.Stdout, child.Stderr = &out, &out
 			err := child.Run()

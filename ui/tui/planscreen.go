@@ -281,8 +281,9 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 			return infoEvent{"This plan is applied: there is nothing left to send."}
 		}
 		// Look again before asking: the plan must still fit the inputs.
-		// Keys typed before the dialog is up are dropped, not taken as
-		// its answer.
+		// Keys typed meanwhile are the dialog's when this y was pressed on
+		// the plan as drawn; typed ahead of the plan itself, or for a
+		// dialog that does not open (stale), they are dropped.
 		pl := p.sp.Plan
 		label := "Checking the plan still fits the inventories and decisions…"
 		if pl.Kind != change.Onboarding && pl.Kind != "" {
@@ -554,4 +555,10 @@ func hanging(s string, width int, first, rest string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// opens says the re-check opens the typed confirmation: the plan holds, is
+// not running elsewhere, and has something to confirm.
+func (m recheckedMsg) opens() bool {
+	return m.err == nil && len(m.sp.Changed) == 0 && m.sp.Running == nil && m.sp.Plan.ConfirmedAt == nil && len(m.sp.Actions) > 0
 }

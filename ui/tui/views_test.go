@@ -624,3 +624,22 @@ func TestPlanScreenOffersTheInterruptedApply(t *testing.T) {
 		t.Fatalf("y led to %s", w.State())
 	}
 }
+
+// y pressed on the plan as drawn, then "yes" and enter typed at once,
+// while the plan is re-checked: the typed yes lands in the confirmation
+// and confirms, as the README promises keys typed while it works do.
+func TestAYesTypedWhileThePlanIsRecheckedConfirms(t *testing.T) {
+	n := 0
+	w := NewWizard(context.Background(), confirmSpy{fixed: fixed{stage: onboard.StagePlan}, confirmed: &n})
+	l := newLoop(w)
+	l.start(w.run(w.top(), askEvent{fn: w.loadStatus}))
+	l.send(press("enter")[0])
+	l.drain() // the plan is on screen
+	for _, k := range press("y", "y", "e", "s", "enter") {
+		l.send(k) // y, then yes⏎ typed before the re-check answers
+	}
+	l.drain()
+	if n != 1 || w.State() != "Apply plan 7" {
+		t.Fatalf("typed ahead while re-checking: confirmed %d times, screen %s", n, w.State())
+	}
+}

@@ -88,7 +88,13 @@ type reply struct {
 	to    int
 	msg   tea.Msg
 	fresh bool
+	live  bool // asked by a key pressed then, not one typed ahead and replayed
 }
+
+// opener answers say they opened what the keys typed while they were out
+// were typed for: a re-check that opens the typed confirmation keeps the
+// "yes⏎" typed after y, when that y was pressed on the plan as drawn.
+type opener interface{ opens() bool }
 
 // Wizard is the root model: the stack of screens, the keys waiting their
 // turn, the status line and the help.
@@ -102,6 +108,7 @@ type Wizard struct {
 	waiting    int       // answers still to come; keys wait while any is out
 	label      string    // what the wizard is waiting for, with the spinner
 	held       []tea.Msg // keys and pastes typed while waiting, in order
+	replaying  bool      // flush is replaying held keys
 	status     string
 	failed     bool // the status line is an error
 	full       bool // the full key map is open
@@ -235,7 +242,7 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				w.status, w.failed = strings.Join(m.notes, " · "), false
 			}
 		}
-		if msg.fresh {
+		if o, ok := msg.msg.(opener); msg.fresh && !(msg.live && ok && o.opens()) {
 			w.held = nil
 		}
 		var cmd tea.Cmd
@@ -258,6 +265,7 @@ func (w *Wizard) deliver(msg tea.Msg) tea.Cmd {
 // waits again.
 func (w *Wizard) flush(cmd tea.Cmd) tea.Cmd {
 	cmds := []tea.Cmd{cmd}
+	w.replaying = true
 	for w.waiting == 0 && len(w.held) > 0 {
 		m := w.held[0]
 		w.held = w.held[1:]
@@ -267,6 +275,7 @@ func (w *Wizard) flush(cmd tea.Cmd) tea.Cmd {
 			cmds = append(cmds, w.deliver(m))
 		}
 	}
+	w.replaying = false
 	return tea.Batch(cmds...)
 }
 
@@ -382,7 +391,8 @@ func (w *Wizard) run(s screen, a askEvent) tea.Cmd {
 	}
 	w.status, w.failed = "", false
 	b := s.base()
-	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx), fresh: a.fresh} }
+	live := !w.replaying
+	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx), fresh: a.fresh, live: live} }
 }
 
 // View lays out the whole screen from (width, height) alone.
