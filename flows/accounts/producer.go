@@ -120,7 +120,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		}
 	}
 	if rep.Unmapped > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them (mspwire review)", rep.Unmapped))
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them (decide them in the review: m on home, or mspwire match list --pair halopsa:liongard)", rep.Unmapped))
 	}
 	return prop, nil
 }

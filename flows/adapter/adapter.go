@@ -144,6 +144,12 @@ type Verified struct {
 // ErrRejected means the vendor refused the credentials.
 var ErrRejected = errors.New("credentials rejected")
 
+// Refused says a vendor refused the credentials or their permissions,
+// whenever it did: at login (ErrRejected) or on any later call (401, 403).
+func Refused(err error) bool {
+	return errors.Is(err, ErrRejected) || errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden)
+}
+
 // normalizer adapters tidy values as typed before they are checked: a URL
 // in the instance field, a region in the URL field.
 type normalizer interface{ Normalize(Values) Values }

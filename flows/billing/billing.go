@@ -241,7 +241,7 @@ func Reconcile(in Inputs) Report {
 		}
 		switch {
 		case !mapped:
-			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in mspwire review"
+			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in the review (m on home, or mspwire match list --pair halopsa:liongard --state todo)"
 		case c == nil:
 			r.Status, r.Why = NoData, "Liongard has no "+k.product.Title()+" inspection in "+env.Name
 		case c.broken:

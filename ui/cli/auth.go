@@ -126,7 +126,7 @@ func newAuthLoginCmd(g *globals) *cobra.Command {
 
 // credentialError gives a vendor's refusal exit code 4.
 func credentialError(err error) error {
-	if errors.Is(err, connect.ErrRejected) {
+	if adapter.Refused(err) {
 		return &exitError{Code: ExitCredentials, Err: err}
 	}
 	return err

@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 	"github.com/mspwire/mspwire/ui/prompt"
@@ -275,8 +276,8 @@ func exitCode(err error) int {
 		return exit.Code
 	case errors.Is(err, context.Canceled), errors.Is(err, prompt.ErrCancelled):
 		return ExitCancelled
-	case errors.Is(err, store.ErrSecretNotFound):
-		return ExitCredentials
+	case errors.Is(err, store.ErrSecretNotFound), adapter.Refused(err):
+		return ExitCredentials // missing or refused, from any command
 	}
 	return ExitError
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mspwire/mspwire/ui/cli"
 )
 
 // Settings are checked before they are kept: a ticket type HaloPSA would
@@ -97,5 +99,20 @@ func TestPlanAskedAgainWithOtherFlagsIsANewPlan(t *testing.T) {
 	_, stderr, code := s.run("", "apply", fmt.Sprint(p60), "--yes")
 	if code == 0 || !strings.Contains(stderr, "accounts plan --days 60") || !strings.Contains(stderr, "you changed") {
 		t.Fatalf("applying the --days 60 plan after the team changed: exit %d %s", code, stderr)
+	}
+}
+
+// HaloPSA refusing the stored secret (rotated in its console) is exit 4
+// from the workflows that read it too (billing, devices), as from
+// inventory fetch.
+func TestRefusedCredentialsExit4FromTheWorkflows(t *testing.T) {
+	s := newSession(t)
+	sb := serveSandbox(t, 30, 1)
+	onboardPathA(t, s, sb)
+	sb.admin(t, "halopsa", "POST", "/rotate-secret", map[string]any{})
+	for _, args := range [][]string{{"billing", "reconcile"}, {"devices", "map"}, {"inventory", "fetch"}} {
+		if _, stderr, code := s.run("", args...); code != cli.ExitCredentials {
+			t.Errorf("%v with a refused secret: exit %d, want %d: %s", args, code, cli.ExitCredentials, stderr)
+		}
 	}
 }
