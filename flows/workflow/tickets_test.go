@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/sandbox/simkit"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -122,5 +123,30 @@ func TestTwoDataDirectoriesOpenEachTicketOnce(t *testing.T) {
 	}
 	if billed < 3 || stale < 3 {
 		t.Fatalf("%d billing and %d stale-accounts tickets opened in all", billed, stale)
+	}
+}
+
+// HaloPSA answers 200 to a POST /api/Tickets with a body that is not the
+// ticket (a proxy's page): the ticket landed, so it is done — found by its
+// tag — and never opened again, then or by a later apply.
+func TestATicketAnsweredWithAnUnreadable200IsOpenedOnce(t *testing.T) {
+	tn := flowtest.Onboarded(t, 80, false)
+	if n := chooseEveryTicket(t, tn); n < 3 {
+		t.Fatalf("only %d billing rows take a ticket", n)
+	}
+	tn.Sandbox.HaloPSA.SetFault("POST /api/Tickets", simkit.Fault{GarbleNext: 2})
+	res := applyNew(t, tn, billing.NewProducer(tn.Env))
+	if res.Counts.Failed != 0 || res.Counts.Done != res.Counts.Total {
+		t.Fatalf("apply: %+v", res.Counts)
+	}
+	if s, err := apply.Prepare(ctx, tn.Engine(), res.Plan.ID); err != nil {
+		t.Fatal(err)
+	} else if _, err := s.Run(ctx, apply.Options{Actor: "operator:test"}); err != nil {
+		t.Fatal(err)
+	}
+	for summary, n := range tickets(t, tn) {
+		if n != 1 {
+			t.Errorf("%d tickets %q", n, summary)
+		}
 	}
 }

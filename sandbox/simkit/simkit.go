@@ -34,6 +34,9 @@ type Fault struct {
 	// LoseReply is the share of requests carried out and then answered by
 	// a closed connection: the write landed, the client cannot know.
 	LoseReply float64 `json:"lose_reply"`
+	// GarbleNext carries out the next N requests and answers each 200
+	// with a body that is not JSON (a proxy's page): the write landed.
+	GarbleNext int `json:"garble_next"`
 	// Busy is how long the vendor works on a request before it has
 	// carried it out: unlike Latency, the work goes on when the client has
 	// gone (killed mid-call), as a real server's does.
@@ -188,6 +191,8 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 			s.faulted[strconv.Itoa(f.status)]++
 		case f.loseReply:
 			s.faulted["lost_reply"]++
+		case f.garble:
+			s.faulted["garbled"]++
 		}
 		s.mu.Unlock()
 
@@ -219,15 +224,21 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 			h(discard{header: http.Header{}}, r)
 			drop(w)
 			return
+		case f.garble:
+			h(discard{header: http.Header{}}, r)
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte("<html><body>Request accepted</body></html>"))
+			return
 		}
 		h(w, r)
 	}
 }
 
 type decided struct {
-	Latency, Busy                        time.Duration
-	hang, drop, tooMany, fail, loseReply bool
-	status                               int
+	Latency, Busy                                time.Duration
+	hang, drop, tooMany, fail, loseReply, garble bool
+	status                                       int
 }
 
 // discard is an answer nobody will read.
@@ -254,6 +265,9 @@ func (s *Server) fault(pattern string) decided {
 		case f.DropNext > 0:
 			f.DropNext--
 			d.drop = true
+		case f.GarbleNext > 0:
+			f.GarbleNext--
+			d.garble = true
 		case f.Drop:
 			d.drop = true
 		case f.Burst429 > 0:
