@@ -115,9 +115,9 @@ type MetricValue struct {
 }
 
 // RecordKey is a value's identity in a list of evaluations: one per
-// metric and system.
+// metric and system (of its environment).
 func (v MetricValue) RecordKey() string {
-	return fmt.Sprintf("metric %d system %d", v.MetricID, v.SystemID)
+	return fmt.Sprintf("metric %d environment %d system %d", v.MetricID, v.EnvironmentID, v.SystemID)
 }
 
 // Count reads the value as a whole number: Liongard returns a count as a
