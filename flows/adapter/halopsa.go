@@ -404,12 +404,16 @@ func (h haloAssetUsers) Send(ctx context.Context, _ Run, actions []store.Action)
 		}
 		return out
 	}
+	answered := map[int]halopsa.Asset{}
+	for _, a := range got {
+		answered[a.ID] = a
+	}
 	for i, s := range sets {
 		switch {
 		case err != nil:
 			out[i].Err = err
 		default:
-			out[i] = keptUsers(s, got[i])
+			out[i] = keptUsers(s, answered[s.AssetID])
 		}
 	}
 	return out
