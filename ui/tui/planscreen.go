@@ -376,12 +376,13 @@ func (p *planScreen) view(width, height int) string {
 	}
 	pl := p.sp.Plan
 	var b strings.Builder
-	head := fmt.Sprintf("Plan %d · path %s · source of truth %s.", pl.ID, pl.Path, systemName(pl.Source))
-	b.WriteString(wrap(head, width) + "\n")
+	b.WriteString(wrap(planHead(pl), width) + "\n")
 	c := countStates(p.sp.Actions)
 	switch {
-	case len(p.sp.Actions) == 0:
+	case len(p.sp.Actions) == 0 && (pl.Kind == change.Onboarding || pl.Kind == ""):
 		b.WriteString(wrap("Nothing to do: every decision is already in the systems. Press y to record that.", width) + "\n")
+	case len(p.sp.Actions) == 0:
+		b.WriteString(wrap("Nothing to do: nothing you chose is left to send. Press y to record that.", width) + "\n")
 	case pl.FinishedAt != nil:
 		b.WriteString(wrap(fmt.Sprintf("%s. Applied: %s.", actionCounts(p.groups), stateWords(c)), width) + "\n")
 	case pl.ConfirmedAt != nil:
@@ -391,7 +392,7 @@ func (p *planScreen) view(width, height int) string {
 		b.WriteString(wrap(actionCounts(p.groups)+". Nothing is sent until you press y and type yes.", width) + "\n")
 	}
 	if len(p.sp.Changed) > 0 {
-		b.WriteString(errStyle.Render(wrap("Stale: since it was made, "+strings.Join(p.sp.Changed, "; ")+". Press r for a fresh plan.", width)) + "\n")
+		b.WriteString(errStyle.Render(wrap("Stale: since it was made, "+display.Safe(strings.Join(p.sp.Changed, "; "))+". Press r for a fresh plan.", width)) + "\n")
 	}
 	if p.choosesFeeds() {
 		b.WriteString(wrap(feedsWords(p.sp.HuduFeeds), width) + "\n")
@@ -561,4 +562,29 @@ func hanging(s string, width int, first, rest string) string {
 // not running elsewhere, and has something to confirm.
 func (m recheckedMsg) opens() bool {
 	return m.err == nil && len(m.sp.Changed) == 0 && m.sp.Running == nil && m.sp.Plan.ConfirmedAt == nil && len(m.sp.Actions) > 0
+}
+
+// planHead names a plan: onboarding's path and source, or a workflow's
+// kind and the flags it was made with ("Plan 4 · stale accounts · --days 60").
+func planHead(pl store.Plan) string {
+	if pl.Kind == change.Onboarding || pl.Kind == "" {
+		return fmt.Sprintf("Plan %d · path %s · source of truth %s.", pl.ID, pl.Path, systemName(pl.Source))
+	}
+	head := fmt.Sprintf("Plan %d · %s", pl.ID, strings.ReplaceAll(string(pl.Kind), "_", " "))
+	intent := change.IntentOf(pl.Inputs)
+	var flags []string
+	for k, v := range intent {
+		switch {
+		case !strings.HasPrefix(k, "--"), v == "false":
+		case v == "true":
+			flags = append(flags, k)
+		default:
+			flags = append(flags, k+" "+v)
+		}
+	}
+	sort.Strings(flags)
+	if len(flags) > 0 {
+		head += " · " + strings.Join(flags, " ")
+	}
+	return head + "."
 }

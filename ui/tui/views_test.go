@@ -643,3 +643,16 @@ func TestAYesTypedWhileThePlanIsRecheckedConfirms(t *testing.T) {
 		t.Fatalf("typed ahead while re-checking: confirmed %d times, screen %s", n, w.State())
 	}
 }
+
+// A workflow's plan is headed by its kind and the flags it was made with,
+// not by onboarding's empty path and source.
+func TestAWorkflowPlanSaysItsKindAndFlags(t *testing.T) {
+	pl := store.Plan{ID: 4, Kind: "stale_accounts", Inputs: map[string]string{"intent:--days": "60", "intent:team": "Service Desk", "client:12": "ab"}}
+	if got := planHead(pl); got != "Plan 4 · stale accounts · --days 60." {
+		t.Fatalf("head %q", got)
+	}
+	pl = store.Plan{ID: 5, Kind: "devices", Inputs: map[string]string{"intent:--replace": "true"}}
+	if got := planHead(pl); got != "Plan 5 · devices · --replace." {
+		t.Fatalf("head %q", got)
+	}
+}
