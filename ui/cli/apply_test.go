@@ -279,6 +279,7 @@ func (s *session) applyProcess(t *testing.T, crashAt string, after int) (killed 
 // each intended record exactly once, and one more apply sends nothing.
 func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 	needsCrashPoints(t)
+	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 220, 11)
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
@@ -355,6 +356,7 @@ func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 // writes land with their answer lost. Applying until it finishes leaves
 // each record made once.
 func TestApplyUnderFaultsAgainstTheSandboxProcess(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 100, 12)
 	p := onboardPathA(t, s, sb)

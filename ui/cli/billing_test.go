@@ -123,6 +123,7 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 // number and each ticket opened once; a second apply sends nothing.
 func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *testing.T) {
 	needsCrashPoints(t)
+	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 300, 11)
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {

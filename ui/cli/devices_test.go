@@ -62,6 +62,7 @@ func TestDevicesAndAccountsTwins(t *testing.T) {
 // accounts has one ticket, and a second apply sends nothing.
 func TestDevicesAndAccountsApplyKilledAnywhere(t *testing.T) {
 	needsCrashPoints(t)
+	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 160, 11)
 	for _, sys := range []string{"halopsa", "liongard", "hudu"} {

@@ -3,10 +3,12 @@ package cli_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -50,51 +52,71 @@ var appliedLine = regexp.MustCompile(`Plan \d+ applied: \d+ actions done`)
 // one applies, the other is told which process is applying (or finds the
 // plan applied) and sends nothing. No record is ever made twice.
 func TestTwoAppliesAtOnceNeverBothSend(t *testing.T) {
-	sb := serveSandbox(t, 40, 13)
-	const trials = 20
-	refused := 0
-	for trial := range trials {
-		for _, sys := range []string{"halopsa", "liongard", "hudu"} {
-			sb.admin(t, sys, "POST", "/reset", nil)
-			sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about the lease, not budgets
-		}
-		s := newSession(t)
-		p := onboardPathA(t, s, sb)
-		if p.Counts["create"] == 0 {
-			t.Fatalf("trial %d: a plan with nothing to create: %v", trial, p.Counts)
-		}
-		before := census(t, s)
-		want := p.intendedNames(t, s)
-		out, code := s.applyBoth(t)
-		applied, other := -1, -1
-		for i := range 2 {
-			if code[i] == 0 && appliedLine.MatchString(out[i]) {
-				applied, other = i, 1-i
-			}
-		}
-		if applied < 0 {
-			t.Fatalf("trial %d: neither applied:\n%s\n---\n%s", trial, out[0], out[1])
-		}
-		switch o := out[other]; {
-		case code[other] == 1 && strings.Contains(o, "is being applied by process") && strings.Contains(o, "Nothing was sent"):
-			refused++
-		case code[other] == 0 && strings.Contains(o, "Nothing was sent"): // it came after the first had finished
-		default:
-			t.Fatalf("trial %d: the other apply (exit %d) was not told why it did nothing:\n%s", trial, code[other], o)
-		}
-		after := census(t, s)
-		for sys, names := range want {
-			for name, n := range names {
-				if got := after[sys][name] - before[sys][name]; got != n {
-					t.Fatalf("trial %d: %s %q made %d times, want %d", trial, sys, name, got, n)
+	t.Parallel()                // its own data directory, profile and sandbox process
+	const groups, trials = 4, 5 // four sandboxes side by side
+	var refused atomic.Int32
+	t.Run("trials", func(t *testing.T) {
+		for g := range groups {
+			t.Run(fmt.Sprintf("sandbox %d", g), func(t *testing.T) {
+				t.Parallel()
+				sb := serveSandbox(t, 40, 13+g)
+				for trial := range trials {
+					if twoApplies(t, sb, trial) {
+						refused.Add(1)
+					}
 				}
-			}
+			})
 		}
-	}
-	t.Logf("%d trials, 0 duplicates; the second apply was refused while the first ran in %d of them", trials, refused)
-	if refused == 0 {
+	})
+	t.Logf("%d trials, 0 duplicates; the second apply was refused while the first ran in %d of them", groups*trials, refused.Load())
+	if refused.Load() == 0 {
 		t.Fatal("the two applies never overlapped: the test did not test the lease")
 	}
+}
+
+// twoApplies onboards afresh on a reset sandbox and starts two applies of
+// its plan at once: one applies it, the other is refused or finds it done;
+// each record is made once. It says whether the other was refused.
+func twoApplies(t *testing.T, sb *served, trial int) bool {
+	t.Helper()
+	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+		sb.admin(t, sys, "POST", "/reset", nil)
+		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about the lease, not budgets
+	}
+	s := newSession(t)
+	p := onboardPathA(t, s, sb)
+	if p.Counts["create"] == 0 {
+		t.Fatalf("trial %d: a plan with nothing to create: %v", trial, p.Counts)
+	}
+	before := census(t, s)
+	want := p.intendedNames(t, s)
+	out, code := s.applyBoth(t)
+	applied, other := -1, -1
+	for i := range 2 {
+		if code[i] == 0 && appliedLine.MatchString(out[i]) {
+			applied, other = i, 1-i
+		}
+	}
+	if applied < 0 {
+		t.Fatalf("trial %d: neither applied:\n%s\n---\n%s", trial, out[0], out[1])
+	}
+	refused := false
+	switch o := out[other]; {
+	case code[other] == 1 && strings.Contains(o, "is being applied by process") && strings.Contains(o, "Nothing was sent"):
+		refused = true
+	case code[other] == 0 && strings.Contains(o, "Nothing was sent"): // it came after the first had finished
+	default:
+		t.Fatalf("trial %d: the other apply (exit %d) was not told why it did nothing:\n%s", trial, code[other], o)
+	}
+	after := census(t, s)
+	for sys, names := range want {
+		for name, n := range names {
+			if got := after[sys][name] - before[sys][name]; got != n {
+				t.Fatalf("trial %d: %s %q made %d times, want %d", trial, sys, name, got, n)
+			}
+		}
+	}
+	return refused
 }
 
 // While an apply runs, status and plan call it running, never interrupted,

@@ -16,6 +16,7 @@ import (
 // nothing failed; a last apply finishes the plan with each record made
 // once.
 func TestSignalsStopAnApplyCleanly(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 160, 13)
 	p := onboardPathA(t, s, sb)

@@ -15,6 +15,7 @@ import (
 // finds nothing yet, and waits for what the dead run sent to land instead
 // of sending it again. Each client ends with one ticket.
 func TestTicketKilledWhileHaloPSAWorksIsOpenedOnce(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox process
 	for group := range 4 {
 		t.Run(fmt.Sprintf("sandbox %d", group), func(t *testing.T) {
 			t.Parallel()
