@@ -3,7 +3,12 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
+	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
@@ -70,4 +75,20 @@ func (f fixed) MakeBillingPlan(context.Context) (SyncPlan, error) {
 	p := store.Plan{ID: 8, Kind: "billing", CreatedAt: verifiedAt}
 	return SyncPlan{Plan: p, Actions: []store.Action{{ID: 1, Kind: "quantity", System: "halopsa", State: store.ActionPending,
 		Summary: fmt.Sprintf("Set %s's %q line (invoice 101) from 12 to 14: 14 Microsoft 365 users counted", "Acme Dental, Inc.", "Microsoft 365 Business Premium")}}}, nil
+}
+
+// x asks why a row is ignored, and the reason typed is on screen, above
+// the table, as it is typed.
+func TestTheIgnoreReasonIsDrawnAsItIsTyped(t *testing.T) {
+	b := newBillingScreen()
+	v := fixedBilling()
+	b.v = &v
+	b.update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	for _, r := range "a duplicate" {
+		b.update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	view := xansi.Strip(b.view(80, 24))
+	if !strings.Contains(view, "Why?") || !strings.Contains(view, "a duplicate") {
+		t.Fatalf("the reason is not drawn:\n%s", view)
+	}
 }

@@ -357,6 +357,15 @@ func (b *billingScreen) view(width, height int) string {
 			tickets = display.Safe(t.Name)
 		}
 	}
+	if b.reason != nil {
+		// The reason is asked above the table, where it stays in view.
+		what := "these rows"
+		if len(b.toIgn) == 1 {
+			what = display.Safe(b.toIgn[0].Client.Name) + "'s " + b.toIgn[0].Product.Title()
+		}
+		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
+		s.WriteString(b.reason.View() + "\n")
+	}
 	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %d rows · f: filter · tickets: %s (o)", billingFilters[b.filter], len(rows), len(rep.Rows), tickets), width)) + "\n\n")
 	if len(rows) == 0 {
 		s.WriteString("No row of that status.\n")
