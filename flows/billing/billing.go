@@ -377,6 +377,12 @@ func CanChoose(r Row, choice string) error {
 	switch {
 	case r.Status == Match:
 		return fmt.Errorf("%s (%s, %s) is a match: nothing to fix or ignore", r.ID, r.Client.Name, r.Product.Title())
+	case choice == "ticket" && r.Status == Unmapped:
+		// A ticket goes to the customer's service desk: mspwire's own
+		// missing link is not the customer's to fix.
+		return fmt.Errorf("%s (%s) has no Liongard environment in the review: link it there first (a ticket would ask the customer's desk about mspwire's mapping), or ignore the row", r.ID, r.Client.Name)
+	case choice == "ticket" && r.Status == NoData:
+		return fmt.Errorf("%s (%s, %s) has no recent count to report: run the inspector in Liongard first (a ticket would carry no number), or ignore the row", r.ID, r.Client.Name, r.Product.Title())
 	case choice != "quantity":
 		return nil
 	case r.Status != UnderBilled && r.Status != OverBilled:

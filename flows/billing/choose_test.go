@@ -32,3 +32,18 @@ func TestWhichRowsCanHaveTheirQuantitySet(t *testing.T) {
 		t.Errorf("a ticket for a not-billed row: %v", err)
 	}
 }
+
+// A ticket reaches the customer's service desk: an unmapped row (mspwire's
+// own missing link) and a row with no recent count take none; both can be
+// ignored.
+func TestNoTicketForARowTheCustomerCannotFix(t *testing.T) {
+	for _, st := range []Status{Unmapped, NoData} {
+		r := Row{ID: "9:m365", Status: st}
+		if err := CanChoose(r, "ticket"); err == nil || !strings.Contains(err.Error(), "or ignore the row") {
+			t.Errorf("a ticket for a %s row: %v", st, err)
+		}
+		if err := CanChoose(r, "ignore"); err != nil {
+			t.Errorf("ignoring a %s row: %v", st, err)
+		}
+	}
+}

@@ -143,7 +143,7 @@ func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *tes
 				continue
 			}
 			ticket = append(ticket, r.ID)
-		case "not_billed", "no_data", "unmapped":
+		case "not_billed": // unmapped and no-data rows take no ticket
 			ticket = append(ticket, r.ID)
 		}
 	}
