@@ -424,8 +424,10 @@ func (c *Client) once(ctx context.Context, req Request, target *url.URL) (*Respo
 			return nil, err
 		}
 	}
+	start := time.Now()
 	resp, err := c.cfg.HTTP.Do(r)
 	if err != nil {
+		c.traced(r, req.Body, 0, nil, nil, time.Since(start), err)
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, context.DeadlineExceeded) {
 			// net/http reports the deadline's cause ("gave up after 2s"),
 			// which need not say it is one.
@@ -435,6 +437,7 @@ func (c *Client) once(ctx context.Context, req Request, target *url.URL) (*Respo
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	c.traced(r, req.Body, resp.StatusCode, resp.Header, data, time.Since(start), err)
 	if err != nil {
 		return nil, c.networkError(req, err)
 	}

@@ -33,6 +33,7 @@ type session struct {
 	halo    *simhalo.Sim
 	url     string
 	printed bytes.Buffer
+	global  []string // flags every in-process run gets (--debug-file)
 }
 
 func newSession(t *testing.T) *session {
@@ -48,7 +49,7 @@ func newSession(t *testing.T) *session {
 // run runs mspwire in-process with stdin.
 func (s *session) run(stdin string, args ...string) (string, string, int) {
 	var out, errb bytes.Buffer
-	all := append([]string{"--data-dir", s.dir, "--profile", s.profile}, args...)
+	all := append(append([]string{"--data-dir", s.dir, "--profile", s.profile}, s.global...), args...)
 	code := cli.Main(context.Background(), all, cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb})
 	s.printed.WriteString(out.String() + errb.String())
 	return out.String(), errb.String(), code

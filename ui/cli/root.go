@@ -20,6 +20,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
@@ -93,6 +94,32 @@ type globals struct {
 	accessible bool
 	timeout    time.Duration
 	cancel     context.CancelFunc // ends the command's deadline
+	debugFile  string
+	trace      io.Closer // the --debug-file, while a command runs
+}
+
+// startTrace turns the API trace on: into --debug-file (appended, for the
+// operator alone), or stderr with MSPWIRE_DEBUG=api.
+func (g *globals) startTrace() error {
+	switch {
+	case g.debugFile != "":
+		f, err := os.OpenFile(g.debugFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			return fmt.Errorf("--debug-file: %w", err)
+		}
+		g.trace = f
+		httpx.Trace(f)
+	case strings.Contains(os.Getenv("MSPWIRE_DEBUG"), "api"):
+		httpx.Trace(g.io.Err)
+	}
+	return nil
+}
+
+func (g *globals) stopTrace() {
+	httpx.Trace(nil)
+	if g.trace != nil {
+		g.trace.Close()
+	}
 }
 
 // DefaultTimeout bounds a command that is not a screen: a vendor that
@@ -183,9 +210,13 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 	pf.StringVar(&g.dataDir, "data-dir", "", "where mspwire keeps its database (env MSPWIRE_DATA_DIR; default $XDG_DATA_HOME/mspwire)")
 	pf.BoolVar(&g.accessible, "accessible", os.Getenv("ACCESSIBLE") != "", "plain prompts, one line at a time, for screen readers (env ACCESSIBLE)")
 	pf.DurationVar(&g.timeout, "timeout", envDuration("MSPWIRE_TIMEOUT", DefaultTimeout), "give up on a command after this long, e.g. 90s or 1h (env MSPWIRE_TIMEOUT; not the wizard)")
+	pf.StringVar(&g.debugFile, "debug-file", "", "append every API request and answer to this file, credentials redacted (MSPWIRE_DEBUG=api: to stderr)")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		if g.timeout <= 0 {
 			return fmt.Errorf("--timeout %s: give a duration above zero, e.g. 10m", g.timeout)
+		}
+		if err := g.startTrace(); err != nil {
+			return err
 		}
 		if cmd.Annotations[untimed] == "" {
 			ctx, cancel := context.WithTimeoutCause(cmd.Context(), g.timeout,
@@ -248,6 +279,7 @@ func Main(ctx context.Context, args []string, std IO) int {
 		if g.cancel != nil {
 			g.cancel()
 		}
+		g.stopTrace()
 	}()
 	root.SetArgs(args)
 	version, commit := buildVersion()
