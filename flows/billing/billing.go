@@ -262,8 +262,10 @@ func Reconcile(in Inputs) Report {
 			switch {
 			case r.Billed == 0 && n > 0:
 				r.Status, r.Why = NotBilled, fmt.Sprintf("%d users and no recurring line bills %s", n, k.product.Title())
-			case abs(d) <= tol:
+			case d == 0:
 				r.Status, r.Why = Match, "counted and billed agree"
+			case abs(d) <= tol:
+				r.Status, r.Why = Match, fmt.Sprintf("within the tolerance of %s: %s", seats(tol), offBy(d))
 			case d > 0:
 				r.Status, r.Why = UnderBilled, fmt.Sprintf("%d more users than seats billed", d)
 			default:
@@ -397,4 +399,26 @@ func CanChoose(r Row, choice string) error {
 			"fix its quantity rule in HaloPSA, or open a ticket (--by ticket)", r.ID, r.Line.LineID, r.Line.Item)
 	}
 	return nil
+}
+
+// seats is "1 seat", "2 seats".
+func seats(n int) string {
+	if n == 1 {
+		return "1 seat"
+	}
+	return fmt.Sprintf("%d seats", n)
+}
+
+// offBy says how counted and billed differ: "2 more users than seats
+// billed", "1 seat billed more than users".
+func offBy(d int) string {
+	switch {
+	case d == 1:
+		return "1 more user than seats billed"
+	case d > 1:
+		return fmt.Sprintf("%d more users than seats billed", d)
+	case d == -1:
+		return "1 seat billed more than users"
+	}
+	return fmt.Sprintf("%d more seats billed than users", -d)
 }

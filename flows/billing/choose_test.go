@@ -3,6 +3,11 @@ package billing
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/store"
 )
 
 // A quantity is set only where a count and a line HaloPSA does not
@@ -45,5 +50,30 @@ func TestNoTicketForARowTheCustomerCannotFix(t *testing.T) {
 		if err := CanChoose(r, "ignore"); err != nil {
 			t.Errorf("ignoring a %s row: %v", st, err)
 		}
+	}
+}
+
+// A row within a tolerance is a match that says so, and by how much; one
+// outside it is not.
+func TestARowWithinTheToleranceSaysSo(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	in := Inputs{
+		Now:          now,
+		Environments: map[int]Ref{12: {System: "liongard", ID: "33000", Name: "Acme"}},
+		Clients:      map[int]string{12: "Acme"},
+		Metrics:      map[Product]Counting{M365: {LiongardMetric: store.LiongardMetric{Purpose: "m365", ID: 41}}},
+		Values:       []liongard.MetricValue{{EnvironmentID: 33000, MetricID: 41, Value: float64(14), TimelineDate: now.Add(-time.Hour).Format(time.RFC3339)}},
+		Invoices: []halopsa.RecurringInvoice{{ID: 101, ClientID: 12, ClientName: "Acme",
+			Lines: []halopsa.InvoiceLine{{ID: 1011, InvoiceID: 101, ItemID: 201, Quantity: 12, UnitPrice: 22}}}},
+		Items:      []ItemMapping{{ItemID: 201, Name: "Microsoft 365 Business Premium", Product: M365, Confirmed: true}},
+		Tolerances: map[string]int{"m365": 2},
+	}
+	r, _ := Reconcile(in).Row("12:m365")
+	if r.Status != Match || r.Why != "within the tolerance of 2 seats: 2 more users than seats billed" {
+		t.Fatalf("within the tolerance: %s, %q", r.Status, r.Why)
+	}
+	in.Tolerances["m365"] = 1
+	if r, _ := Reconcile(in).Row("12:m365"); r.Status != UnderBilled {
+		t.Fatalf("outside the tolerance: %s, %q", r.Status, r.Why)
 	}
 }

@@ -144,6 +144,9 @@ type BillingView struct {
 	// billing tickets get (0: none chosen yet).
 	TicketTypes []TicketTypeChoice
 	TicketType  int
+	// Tolerances are the seats either way that still count as a match,
+	// by product (billing plan --tolerance).
+	Tolerances map[string]int
 }
 
 // TicketTypeChoice is a HaloPSA ticket type a billing ticket can get.

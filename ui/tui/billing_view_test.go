@@ -92,3 +92,14 @@ func TestTheIgnoreReasonIsDrawnAsItIsTyped(t *testing.T) {
 		t.Fatalf("the reason is not drawn:\n%s", view)
 	}
 }
+
+// The tolerances in force are said on the Billing screen.
+func TestTheBillingScreenSaysItsTolerances(t *testing.T) {
+	b := newBillingScreen()
+	v := fixedBilling()
+	v.Tolerances = map[string]int{"m365": 2}
+	b.v = &v
+	if view := strings.Join(strings.Fields(xansi.Strip(b.view(120, 40))), " "); !strings.Contains(view, "Counted as a match within: Microsoft 365 ±2 seats.") {
+		t.Fatalf("the tolerance is not said:\n%s", view)
+	}
+}

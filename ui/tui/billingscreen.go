@@ -350,6 +350,15 @@ func (b *billingScreen) view(width, height int) string {
 	if n := len(rep.Unconfirmed); n > 0 {
 		s.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %s billed by mspwire's proposal, not confirmed: i to check them; p plans once they are.", countedItems(n)), width)) + "\n")
 	}
+	var tol []string
+	for _, p := range billing.Products {
+		if n := b.v.Tolerances[string(p)]; n > 0 {
+			tol = append(tol, fmt.Sprintf("%s ±%d", p.Title(), n))
+		}
+	}
+	if len(tol) > 0 {
+		s.WriteString(wrap("Counted as a match within: "+strings.Join(tol, ", ")+" seats.", width) + "\n")
+	}
 	rows := b.rows()
 	tickets := "no ticket type chosen yet"
 	for _, t := range b.v.TicketTypes {

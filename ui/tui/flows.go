@@ -171,7 +171,7 @@ func (f Flows) Billing(ctx context.Context) (BillingView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.TicketType = settings.TicketTypeID
+	v.TicketType, v.Tolerances = settings.TicketTypeID, settings.Tolerances
 	v.TicketTypes, err = f.ticketTypes(ctx)
 	return v, err
 }
