@@ -143,6 +143,9 @@ func Find(in Inputs, days int) Report {
 			env := Ref{System: "liongard", ID: strconv.Itoa(v.EnvironmentID), Name: v.EnvironmentName}
 			r := Row{ID: env.ID + ":" + strings.ToLower(account), Environment: env, Source: source(p), Account: account, Days: n}
 			if last, ok := m["last_login"].(string); ok && last != "" {
+				if t, err := time.Parse(time.RFC3339, last); err == nil {
+					last = t.UTC().Format(time.DateOnly) // a date, as Microsoft 365's are
+				}
 				r.LastLogin = &last
 			} else if at := v.InspectedAt(); !at.IsZero() {
 				d := at.AddDate(0, 0, -n).UTC().Format(time.DateOnly)

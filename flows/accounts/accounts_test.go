@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/apply"
@@ -122,4 +123,27 @@ func fmtChecklist(items []store.ChecklistItem) string {
 		b.WriteString(it.Item + "\n")
 	}
 	return b.String()
+}
+
+// Every stale account's last sign-in is a date, Google Workspace's (an
+// RFC 3339 time in Liongard's dataprint) as Microsoft 365's.
+func TestLastSignInsAreDatesFromBothSuites(t *testing.T) {
+	tn := tenant(t, 80, false)
+	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range rep.Rows {
+		if r.LastLogin == nil {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, *r.LastLogin); err != nil {
+			t.Fatalf("%s (%s): last sign-in %q is not a date", r.Account, r.Source, *r.LastLogin)
+		}
+		seen[r.Source] = true
+	}
+	if !seen[accounts.GoogleWorkspace] || !seen[accounts.M365] {
+		t.Fatalf("dates seen from %v", seen)
+	}
 }
