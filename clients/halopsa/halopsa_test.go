@@ -364,3 +364,32 @@ func seedClients(t testing.TB, c *halopsa.Client, n int) {
 		}
 	}
 }
+
+// GET /api/Users?asset_id= lists the users assigned to that asset, as
+// HaloPSA's spec says, not every user.
+func TestUsersOfAnAsset(t *testing.T) {
+	_, url := sandbox(t, 60)
+	c := connect(t, url, simhalo.DemoApp, 0)
+	ctx := context.Background()
+	assets, err := c.ListAssets(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := c.ListUsers(ctx, 0)
+	checked := 0
+	for _, a := range assets {
+		if len(a.Users) == 0 {
+			continue
+		}
+		us, err := c.UsersOfAsset(ctx, a.ID)
+		if err != nil || len(us) != len(a.Users) || len(us) == len(all) {
+			t.Fatalf("asset %d has %d users; asset_id lists %d of %d (%v)", a.ID, len(a.Users), len(us), len(all), err)
+		}
+		if checked++; checked == 3 {
+			break
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no asset with users")
+	}
+}

@@ -436,6 +436,12 @@ func (c *Client) ListUsers(ctx context.Context, clientID int) ([]User, error) {
 	return list[User](ctx, c, "/api/Users", "users", q)
 }
 
+// UsersOfAsset reads the users assigned to an asset (GET /api/Users
+// asset_id: "Filter by Users assigned to a particular asset").
+func (c *Client) UsersOfAsset(ctx context.Context, assetID int) ([]User, error) {
+	return list[User](ctx, c, "/api/Users", "users", url.Values{"asset_id": {strconv.Itoa(assetID)}})
+}
+
 // AssetUsers is the set of users one asset is to have.
 type AssetUsers struct {
 	AssetID int

@@ -195,11 +195,21 @@ func (s *Sim) postAssets(w http.ResponseWriter, r *http.Request, _ App) {
 
 func (s *Sim) listUsers(w http.ResponseWriter, r *http.Request, _ App) {
 	clientID := intParam(r, "client_id", 0)
+	assetID := intParam(r, "asset_id", 0) // HALO GET /Users asset_id: "Filter by Users assigned to a particular asset"
 	search := strings.ToLower(r.URL.Query().Get("search"))
 	s.mu.Lock()
+	onAsset := map[int]bool{}
+	for _, a := range s.data.assets {
+		if a.ID == assetID {
+			for _, u := range a.Users {
+				onAsset[u.ID] = true
+			}
+		}
+	}
 	out := []user{}
 	for _, u := range s.data.users {
-		if clientID != 0 && u.ClientID != clientID || search != "" && !strings.Contains(strings.ToLower(u.Name+" "+u.EmailAddress+" "+u.Login), search) {
+		if clientID != 0 && u.ClientID != clientID || assetID != 0 && !onAsset[u.ID] ||
+			search != "" && !strings.Contains(strings.ToLower(u.Name+" "+u.EmailAddress+" "+u.Login), search) {
 			continue
 		}
 		out = append(out, u)

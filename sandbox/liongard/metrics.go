@@ -66,7 +66,14 @@ func versions(inspectorID int) []map[string]any {
 	var out []map[string]any
 	for i := 1; i <= 3; i++ {
 		created := time.Date(2024, time.Month(3*i), 10, 12, 0, 0, 0, time.UTC)
-		out = append(out, map[string]any{"ID": inspectorID*1000 + i, "Inspector": inspectorID,
+		// The spec's InspectorVersion holds the Inspector as an object.
+		ins := map[string]any{"ID": inspectorID}
+		for _, x := range inspectors {
+			if x.ID == inspectorID {
+				ins = map[string]any{"ID": x.ID, "Name": x.Name, "Alias": x.Alias}
+			}
+		}
+		out = append(out, map[string]any{"ID": inspectorID*1000 + i, "Inspector": ins,
 			"Name": fmt.Sprintf("1.%d.0-%s-%08x", i, created.Format("20060102"), h(fmt.Sprint(inspectorID, i))), "CreatedOn": stamp(created)})
 	}
 	return out
