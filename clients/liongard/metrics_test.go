@@ -2,8 +2,10 @@ package liongard_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 
@@ -133,5 +135,38 @@ func TestEvaluateIsThrottledAboveAHundredAMinute(t *testing.T) {
 	}
 	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" || last.Header.Get("X-RateLimit-Limit") != "100" {
 		t.Fatalf("call 101: %d, Retry-After %q, limit %q", last.StatusCode, last.Header.Get("Retry-After"), last.Header.Get("X-RateLimit-Limit"))
+	}
+}
+
+// Evaluate honours EvaluateMetricRequest.Sorting (SortBy, Direction), as
+// the v2 spec has it.
+func TestEvaluateSortsAsAsked(t *testing.T) {
+	_, url := sandbox(t, 40)
+	key := base64.StdEncoding.EncodeToString([]byte(simlg.DemoKey.ID + ":" + simlg.DemoKey.Secret))
+	ids := func(direction string) []int {
+		body := `{"Metrics":[41],"Filters":[],"Sorting":[{"SortBy":"SystemID","Direction":"` + direction + `"}],"Pagination":{"Page":1,"PageSize":100}}`
+		req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/metrics/evaluate", strings.NewReader(body))
+		req.Header.Set("X-ROAR-API-KEY", key)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Data []liongard.MetricValue `json:"Data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Data) < 5 {
+			t.Fatalf("%d values, %v", len(out.Data), err)
+		}
+		var ids []int
+		for _, v := range out.Data {
+			ids = append(ids, v.SystemID)
+		}
+		return ids
+	}
+	asc, desc := ids("ASC"), ids("DESC")
+	if !sort.IntsAreSorted(asc) || asc[0] != desc[len(desc)-1] || desc[0] < desc[len(desc)-1] {
+		t.Fatalf("ASC %v, DESC %v", asc, desc)
 	}
 }

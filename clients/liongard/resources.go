@@ -425,7 +425,8 @@ func (c *Client) EvaluateMetrics(ctx context.Context, metrics []string) ([]Metri
 		}
 	}
 	return httpx.Collect(ctx, 1, func(ctx context.Context, page int) (httpx.Page[MetricValue], error) {
-		body := map[string]any{"Metrics": ids, "Filters": []any{}, "Sorting": []any{},
+		// Sorted by system, so pages read one after another stay in one order.
+		body := map[string]any{"Metrics": ids, "Filters": []any{}, "Sorting": []map[string]string{{"SortBy": "SystemID", "Direction": "ASC"}},
 			"Pagination": map[string]int{"Page": page, "PageSize": c.evalPage}}
 		items, p, err := v2[[]MetricValue](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics/evaluate"}, body)
 		if err != nil {

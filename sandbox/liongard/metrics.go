@@ -213,7 +213,7 @@ func (s *Sim) v2EvaluateMetrics(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Metrics    []any    `json:"Metrics"`
 		Filters    []filter `json:"Filters"`
-		Sorting    []any    `json:"Sorting"`
+		Sorting    []sortBy `json:"Sorting"`
 		Pagination *struct {
 			Page     int `json:"Page"`
 			PageSize int `json:"PageSize"`
@@ -260,6 +260,7 @@ func (s *Sim) v2EvaluateMetrics(w http.ResponseWriter, r *http.Request) {
 	if rows == nil {
 		rows = []map[string]any{}
 	}
+	sortRows(rows, body.Sorting)
 	items, p := page(rows, body.Pagination.Page, body.Pagination.PageSize)
 	ok(w, items, p)
 }
@@ -280,6 +281,39 @@ func (s *Sim) evaluateThrottled(now time.Time) time.Duration {
 	}
 	s.data.evalHits = append(s.data.evalHits, now)
 	return 0
+}
+
+// sortBy is one of EvaluateMetricRequest.Sorting: SortBy (MetricName,
+// EnvironmentName, FriendlyName, MetricID, EnvironmentID, SystemID) and
+// Direction (ASC, DESC).
+type sortBy struct {
+	SortBy    string `json:"SortBy"`
+	Direction string `json:"Direction"`
+}
+
+// sortRows orders evaluated rows by the request's Sorting, first key
+// first; rows it does not order keep the order they were made in.
+func sortRows(rows []map[string]any, by []sortBy) {
+	sort.SliceStable(rows, func(i, j int) bool {
+		for _, s := range by {
+			a, b := rows[i][s.SortBy], rows[j][s.SortBy]
+			var less, more bool
+			if x, isNum := a.(int); isNum {
+				y, _ := b.(int)
+				less, more = x < y, x > y
+			} else {
+				x, y := strings.ToLower(fmt.Sprint(a)), strings.ToLower(fmt.Sprint(b))
+				less, more = x < y, x > y
+			}
+			if strings.EqualFold(s.Direction, "DESC") {
+				less, more = more, less
+			}
+			if less || more {
+				return less
+			}
+		}
+		return false
+	})
 }
 
 // filter is an evaluate filter: {Field, Op, Values} (Values an array or,
