@@ -143,7 +143,7 @@ func (p Producer) ticket(rows []Row, typeID int, typeName, team string) change.D
 	}
 	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + c.ID,
 		Key:     change.NewKey(change.Ticket, "halopsa", "stale-accounts/"+c.ID+"/"+digestOf(rows)),
-		Summary: fmt.Sprintf("Open a %s ticket for %s listing %d stale accounts", typeName, c.Name, len(rows)),
+		Summary: fmt.Sprintf("Open a HaloPSA ticket (%s) for %s listing %s", typeName, c.Name, plural(len(rows), "stale account", "stale accounts")),
 		Payload: change.TicketPayload{ClientID: id, Client: c.Name, Summary: summary, Details: b.String(), TicketTypeID: typeID, Team: team}}
 }
 
@@ -198,4 +198,12 @@ func digestOf(rows []Row) string {
 	sort.Strings(accounts)
 	h := sha256.Sum256([]byte(strings.Join(accounts, "\n")))
 	return hex.EncodeToString(h[:6])
+}
+
+// plural is "1 stale account", "2 stale accounts".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -200,7 +200,7 @@ func ticketDraft(r Row, tt halopsa.TicketType, team string) change.Draft {
 	p := change.TicketPayload{ClientID: id, Client: r.Client.Name, Summary: summary, Details: b.String(), TicketTypeID: tt.ID, Team: team}
 	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + r.Client.ID,
 		Key:     change.NewKey(change.Ticket, "halopsa", "billing/"+r.ID+"/"+numbers(r, r.Billed)),
-		Summary: fmt.Sprintf("Open a %s ticket for %s: %s %s, %s, %d billed", tt.Name, r.Client.Name, r.Product.Title(), r.Status.Words(), counted, r.Billed),
+		Summary: fmt.Sprintf("Open a HaloPSA ticket (%s) for %s: %s %s, %s, %d billed", tt.Name, r.Client.Name, r.Product.Title(), r.Status.Words(), counted, r.Billed),
 		Payload: p}
 }
 
