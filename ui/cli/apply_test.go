@@ -178,6 +178,22 @@ func (p planOut) intendedNames(t *testing.T, s *session) map[string]map[string]i
 	return out
 }
 
+// madeOnce says whether each record the plan intends was made exactly as
+// many times as wanted between two censuses, naming each that was not.
+func madeOnce(t *testing.T, before, after, want map[string]map[string]int) bool {
+	t.Helper()
+	ok := true
+	for sys, names := range want {
+		for name, n := range names {
+			if got := after[sys][name] - before[sys][name]; got != n {
+				t.Errorf("%s %q: made %d times, want %d", sys, name, got, n)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
 // census counts each system's records by name, read from the vendors.
 func census(t *testing.T, s *session) map[string]map[string]int {
 	t.Helper()
@@ -337,13 +353,7 @@ func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 		t.Fatalf("only %d kill points tried", kills)
 	}
 	after := census(t, s)
-	for sys, names := range want {
-		for name, n := range names {
-			if got := after[sys][name] - before[sys][name]; got != n {
-				t.Errorf("%s %q: made %d times, want %d", sys, name, got, n)
-			}
-		}
-	}
+	madeOnce(t, before, after, want)
 	sent := sb.writes(t)
 	_, out := s.applyProcess(t, "", 0)
 	if !strings.Contains(out, "Nothing was sent") || sb.writes(t) != sent {
@@ -398,12 +408,6 @@ func TestApplyUnderFaultsAgainstTheSandboxProcess(t *testing.T) {
 		t.Fatalf("not every fault was tried: %v", injected)
 	}
 	after := census(t, s)
-	for sys, names := range want {
-		for name, n := range names {
-			if got := after[sys][name] - before[sys][name]; got != n {
-				t.Errorf("%s %q: made %d times, want %d", sys, name, got, n)
-			}
-		}
-	}
+	madeOnce(t, before, after, want)
 	t.Logf("%d creates and %d links applied in %d runs; faults injected: %v", p.Counts["create"], p.Counts["link"], runs, injected)
 }

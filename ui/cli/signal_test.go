@@ -71,11 +71,5 @@ func TestSignalsStopAnApplyCleanly(t *testing.T) {
 		t.Fatalf("the last apply did not finish:\n%s", out)
 	}
 	after := census(t, s)
-	for sys, names := range want {
-		for name, n := range names {
-			if got := after[sys][name] - before[sys][name]; got != n {
-				t.Errorf("%s %q: made %d times, want %d", sys, name, got, n)
-			}
-		}
-	}
+	madeOnce(t, before, after, want)
 }
