@@ -34,7 +34,7 @@ func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Conte
 	var all []T
 	seen := map[[sha256.Size]byte]int{}
 	id := idField[T]()
-	byID := map[string][sha256.Size]byte{}
+	byID := map[string]int{} // id -> index in all
 	for page := first; page < first+maxPages; page++ {
 		if err := ctx.Err(); err != nil {
 			return all, err
@@ -58,16 +58,14 @@ func Collect[T any](ctx context.Context, first int, fetch func(ctx context.Conte
 				continue
 			}
 			key := id(item)
-			raw, _ := json.Marshal(item)
-			sum := sha256.Sum256(raw)
-			if was, again := byID[key]; again {
-				if was != sum {
+			if at, again := byID[key]; again {
+				if !reflect.DeepEqual(all[at], item) {
 					return all, fmt.Errorf("%w: record %s came twice with different values while its list was read, page by page (it changed or moved meanwhile); nothing was used: read it again",
 						ErrUnexpected, key)
 				}
 				continue // the page overlaps the one before: counted once
 			}
-			byID[key] = sum
+			byID[key] = len(all)
 			all = append(all, item)
 		}
 		reportPage(ctx, page-first+1, len(all))

@@ -116,17 +116,10 @@ func TestCreatedMetricIsEvaluated(t *testing.T) {
 // X-RateLimit-* as Liongard documents them.
 func TestEvaluateIsThrottledAboveAHundredAMinute(t *testing.T) {
 	_, url := sandbox(t, 5)
-	key := base64.StdEncoding.EncodeToString([]byte(simlg.DemoKey.ID + ":" + simlg.DemoKey.Secret))
 	body := `{"Metrics":[41],"Filters":[],"Sorting":[],"Pagination":{"Page":1,"PageSize":25}}`
 	var last *http.Response
 	for i := 0; i <= simlg.EvaluateLimit; i++ {
-		req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/metrics/evaluate", strings.NewReader(body))
-		req.Header.Set("X-ROAR-API-KEY", key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := evaluate(t, url, body)
 		resp.Body.Close()
 		if i < simlg.EvaluateLimit && resp.StatusCode != http.StatusOK {
 			t.Fatalf("call %d: %d", i+1, resp.StatusCode)
@@ -142,16 +135,8 @@ func TestEvaluateIsThrottledAboveAHundredAMinute(t *testing.T) {
 // the v2 spec has it.
 func TestEvaluateSortsAsAsked(t *testing.T) {
 	_, url := sandbox(t, 40)
-	key := base64.StdEncoding.EncodeToString([]byte(simlg.DemoKey.ID + ":" + simlg.DemoKey.Secret))
 	ids := func(direction string) []int {
-		body := `{"Metrics":[41],"Filters":[],"Sorting":[{"SortBy":"SystemID","Direction":"` + direction + `"}],"Pagination":{"Page":1,"PageSize":100}}`
-		req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/metrics/evaluate", strings.NewReader(body))
-		req.Header.Set("X-ROAR-API-KEY", key)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := evaluate(t, url, `{"Metrics":[41],"Filters":[],"Sorting":[{"SortBy":"SystemID","Direction":"`+direction+`"}],"Pagination":{"Page":1,"PageSize":100}}`)
 		defer resp.Body.Close()
 		var out struct {
 			Data []liongard.MetricValue `json:"Data"`
@@ -169,4 +154,18 @@ func TestEvaluateSortsAsAsked(t *testing.T) {
 	if !sort.IntsAreSorted(asc) || asc[0] != desc[len(desc)-1] || desc[0] < desc[len(desc)-1] {
 		t.Fatalf("ASC %v, DESC %v", asc, desc)
 	}
+}
+
+// evaluate posts a raw evaluate request with the demo key, as Liongard's
+// API takes it: the request mspwire's client would not send.
+func evaluate(t *testing.T, url, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url+"/api/v2/metrics/evaluate", strings.NewReader(body))
+	req.Header.Set("X-ROAR-API-KEY", base64.StdEncoding.EncodeToString([]byte(simlg.DemoKey.ID+":"+simlg.DemoKey.Secret)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
