@@ -120,6 +120,8 @@ func MatchContext(ctx context.Context, left, right []Record, o Options) (Result,
 		return Result{}, err
 	}
 	wl, wr := newWeights(lp), newWeights(rp)
+	newPrefixes(lp)
+	newPrefixes(rp)
 	idx := newIndex(rp)
 
 	// The three searches are independent: run them side by side.

@@ -18,6 +18,12 @@ type prepared struct {
 	main  []string   // canonical words of the name before any qualifier, in order
 	segs  [][]string // main, then each qualifier's words: where neighbouring words are pairs
 	quals []string   // words of "(Denver)", "- Denver", ": Site", "/ Org" qualifiers
+	seq   []string   // main and quals in order, repeats kept: "oak valley schools oak campus"
+	// cut is the token a long name ends with, which a system's length limit
+	// may have cut short ("... LITTLE OAKS LEARNI"), or -1.
+	cut int
+	// prefixes counts the leading words of the record's list (newPrefixes).
+	prefixes *prefixes
 	// tokens are main and quals, each word once: what the scorer compares.
 	tokens   []string
 	rawOf    map[string]string // a token's spelling before canonicalising, where it differs ("svcs" for "service")
@@ -59,6 +65,10 @@ const maxWordLen = 40
 // maxNameLen bounds the part of a name that is compared; no company name
 // is longer, and a pasted document must not cost more than a name.
 const maxNameLen = 400
+
+// minCutName is the shortest name taken to have been cut at a length
+// limit when its last word is the start of a word in the other name.
+const minCutName = 24
 
 // maxWords bounds the words of a name the scorer pairs up.
 const maxWords = 24
@@ -112,7 +122,15 @@ func prepare(r Record, folder transform.Transformer) prepared {
 		p.segs = append(p.segs, ws)
 	}
 	p.core = strings.Join(p.main, " ")
-	p.tokens = unique(append(append([]string{}, p.main...), p.quals...))
+	p.seq = append(append([]string{}, p.main...), p.quals...)
+	if len(p.seq) > maxWords {
+		p.seq = p.seq[:maxWords]
+	}
+	p.tokens = unique(p.seq)
+	p.cut = -1
+	if len(r.Name) >= minCutName && len(p.segs) == 1 && len(p.main) > 1 {
+		p.cut = indexOf(p.tokens, p.main[len(p.main)-1])
+	}
 	if len(p.tokens) > maxWords {
 		p.tokens = p.tokens[:maxWords]
 	}

@@ -109,3 +109,67 @@ func TestPatternTyposAndOCR(t *testing.T) {
 		"Kingsport Hardware Supply": "Klngsport Hardwarc Supply", "Fair View Orchards": "Fairview Orchards",
 		"Westbrook Millworks": "Westbrook Mill Works", "Okafor, Grace T.": "Grace T Okafor", "Thistle Pharmaceutical Laboratories": "THISTLE PHARMACEU"})
 }
+
+// Organisations with many sites: the site decides, the shared organisation
+// does not (issue 29).
+func TestPatternSiteDecides(t *testing.T) {
+	left := []string{"Oak Valley Schools - Valley Campus", "Oak Valley Schools - Oak Campus", "Summit Dental Group - North Side",
+		"Summit Dental Group - South Side"}
+	right := []string{"OAK VALLEY SCHOOLS OAK CAMPUS", "OAK VALLEY SCHOOLS VALLEY CAMPUS", "SUMMIT DENTAL GROUP NORTH SIDE ORTHODONTICS",
+		"SUMMIT DENTAL GROUP NORTH SIDE", "SUMMIT DENTAL GROUP SOUTH SIDE"}
+	got, _ := pairsOf(left, right)
+	expectPairs(t, got, map[string]string{
+		"Oak Valley Schools - Valley Campus": "OAK VALLEY SCHOOLS VALLEY CAMPUS", "Oak Valley Schools - Oak Campus": "OAK VALLEY SCHOOLS OAK CAMPUS",
+		"Summit Dental Group - North Side": "SUMMIT DENTAL GROUP NORTH SIDE", "Summit Dental Group - South Side": "SUMMIT DENTAL GROUP SOUTH SIDE"})
+
+	// Alone, the other campus is not a suggestion: the same words, in
+	// other numbers, name another site.
+	got, sug := pairsOf([]string{"Oak Valley Schools - Valley Campus", "Oak Valley Schools - Hill Campus"},
+		[]string{"OAK VALLEY SCHOOLS OAK CAMPUS", "OAK VALLEY SCHOOLS HILL CAMPUS"})
+	if r, ok := got["Oak Valley Schools - Valley Campus"]; ok {
+		t.Errorf("another campus suggested: %q %+v", r, sug["Oak Valley Schools - Valley Campus"])
+	}
+}
+
+func TestPatternOneSidedSiteWithSiblings(t *testing.T) {
+	// No sibling anywhere: a site on one side only may still be strong.
+	_, sug := pairsOf([]string{"Johnson & Sons Physical Therapy, LLP"}, []string{"Johnson & Sons Physical Therapy - Portland"})
+	if s := sug["Johnson & Sons Physical Therapy, LLP"]; s.Band != BandStrong {
+		t.Errorf("without siblings: %+v", s)
+	}
+	// With another site of the organisation on either side, it is for a person.
+	for _, c := range []struct{ left, right []string }{
+		{[]string{"Johnson & Sons Physical Therapy, LLP"}, []string{"Johnson & Sons Physical Therapy - Portland", "Johnson & Sons Physical Therapy - Salem"}},
+		{[]string{"Johnson & Sons Physical Therapy, LLP", "Johnson & Sons Physical Therapy (Salem)"}, []string{"Johnson & Sons Physical Therapy - Portland"}},
+	} {
+		_, sug := pairsOf(c.left, c.right)
+		s, ok := sug["Johnson & Sons Physical Therapy, LLP"]
+		if ok && (s.Band != BandReview || !strings.Contains(s.Reason, "site")) {
+			t.Errorf("%v: a site on one side only, with siblings, must be reviewed and say so: %+v", c, s)
+		}
+	}
+}
+
+func TestPatternAgencyPrefixOnOneSide(t *testing.T) {
+	left := []string{"Little Oaks Learning Center, Inc.", "Bright Start Preschool", "Little Acorns Child Care"}
+	right := []string{"NORTHSIDE FAMILY SERVICES LITTLE OAKS LEARNI", "NORTHSIDE FAMILY SERVICES BRIGHT START PRESC",
+		"NORTHSIDE FAMILY SERVICES LITTLE ACORNS CHIL", "NORTHSIDE FAMILY SERVICES OPEN DOOR PANTRY"}
+	got, _ := pairsOf(left, right)
+	expectPairs(t, got, map[string]string{"Little Oaks Learning Center, Inc.": "NORTHSIDE FAMILY SERVICES LITTLE OAKS LEARNI",
+		"Bright Start Preschool": "NORTHSIDE FAMILY SERVICES BRIGHT START PRESC", "Little Acorns Child Care": "NORTHSIDE FAMILY SERVICES LITTLE ACORNS CHIL"})
+}
+
+func TestPatternPersonNamedSites(t *testing.T) {
+	var right []string
+	for _, p := range []string{"LINCOLN SOUTH, ABRAHAM", "LINCOLN NORTH, ABRAHAM", "WASHINGTON, GEORGE", "JEFFERSON, THOMAS", "ADAMS, JOHN",
+		"MADISON, JAMES", "MONROE, JAMES", "JACKSON, ANDREW", "GRANT, ULYSSES S", "KENNEDY, JOHN F", "HAMILTON, ALEXANDER", "KING, MARTIN LUTHER"} {
+		right = append(right, "METRO SCHOOL DISTRICT "+p)
+	}
+	got, sug := pairsOf([]string{"Lincoln South", "Madison", "Kennedy Elementary"}, right)
+	expectPairs(t, got, map[string]string{"Lincoln South": "METRO SCHOOL DISTRICT LINCOLN SOUTH, ABRAHAM", "Madison": "METRO SCHOOL DISTRICT MADISON, JAMES"})
+	for _, n := range []string{"Madison", "Kennedy Elementary"} {
+		if s, ok := sug[n]; ok && s.Band != BandReview {
+			t.Errorf("a bare surname among a dozen siblings is for a person: %+v", s)
+		}
+	}
+}

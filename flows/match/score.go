@@ -25,6 +25,7 @@ const (
 	scoreAcronym    = 0.86
 	scoreNumbers    = 0.10 // numbers disagree: different sites or units
 	scoreLocations  = 0.40 // same name, different locations
+	scoreOtherSite  = 0.40 // one organisation, another of its sites
 )
 
 // weights says how rare each word is inside one list. A word most names
@@ -108,6 +109,35 @@ func compare(a, b *prepared, wb weights, min float64, explain bool) verdict {
 		return verdict{scoreNumbers, why(func() string {
 			return fmt.Sprintf("numbers differ: %s vs %s", strings.Join(a.numbers, " "), strings.Join(b.numbers, " "))
 		}), BandReview}
+	}
+	st := siteOf(a, b)
+	v := compareNames(a, b, wb, min, explain)
+	if st.rel == siteDifferent && v.score > 0 {
+		// Another of the organisation's sites: at most a candidate to re-map to.
+		v.band, v.score, v.reason = BandReview, math.Min(v.score, scoreOtherSite), why(st.reason)
+	}
+	if st.rel == siteOneSided && v.score > 0 && v.band != BandReview {
+		// Which of the organisation's sites this is, a person decides.
+		v.band, v.score = BandReview, math.Min(v.score, strongAt-0.01)
+		if explain {
+			if strings.HasPrefix(v.reason, "only ") { // says the same, less well
+				v.reason = st.reason()
+			} else {
+				v.reason += "; " + st.reason()
+			}
+		}
+	}
+	return v
+}
+
+// compareNames scores two names that do not name different sites of one
+// organisation.
+func compareNames(a, b *prepared, wb weights, min float64, explain bool) verdict {
+	why := func(f func() string) string {
+		if !explain {
+			return ""
+		}
+		return f()
 	}
 	domainSame := a.domain != "" && a.domain == b.domain
 	domainDiff := a.domain != "" && b.domain != "" && !domainSame
@@ -239,6 +269,9 @@ func align(al *alignment, a, b *prepared, wb weights, qa, qb []float64) {
 				if rt, ru := a.raw(t), b.raw(u); rt != t || ru != u {
 					q = math.Max(q, tokenSimilarity(rt, ru, a.sounds[i], b.sounds[j])) // "servuces" is a typo of "services", not of "service"
 				}
+			}
+			if q == 0 && (i == a.cut || j == b.cut) && cutShort(t, u) {
+				q = 0.8
 			}
 			if q == 0 {
 				continue
@@ -378,6 +411,15 @@ func tokenSimilarity(t, u, st, su string) float64 {
 		return 0.75
 	}
 	return 0
+}
+
+// cutShort: one word is the first three letters or more of the other, as
+// when a name is cut at a length limit ("learni" for "learning").
+func cutShort(t, u string) bool {
+	if len(t) > len(u) {
+		t, u = u, t
+	}
+	return len(t) >= 3 && len(u) > len(t) && strings.HasPrefix(u, t) && !isNumber(t)
 }
 
 // shortForm: s is made of l's letters in order, starting with its first,
