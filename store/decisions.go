@@ -378,3 +378,39 @@ func (s *Store) Undo(ctx context.Context, profile, actor string) ([]Decision, er
 	}
 	return restored, nil
 }
+
+// MarkRenamed marks the decided rows that name a record by an older name
+// for a look, as a fresh suggestion run would: a workflow that read the
+// record's name now says so without waiting for the inventories.
+func (s *Store) MarkRenamed(ctx context.Context, profile, system, id, name string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, left_system, left_id, left_name, right_name FROM match_decisions
+			WHERE profile = ? AND stale = '' AND state IN ('accepted', 'remapped', 'create', 'ignore')
+			AND ((left_system = ? AND left_id = ? AND left_name <> ?) OR (right_system = ? AND right_id = ? AND right_name <> ?))`,
+			profile, system, id, name, system, id, name)
+		if err != nil {
+			return s.describe(err)
+		}
+		why := map[int64]string{}
+		for rows.Next() {
+			var row int64
+			var ls, lid, lname, rname string
+			if err := rows.Scan(&row, &ls, &lid, &lname, &rname); err != nil {
+				rows.Close()
+				return s.describe(err)
+			}
+			old := rname
+			if ls == system && lid == id {
+				old = lname
+			}
+			why[row] = fmt.Sprintf("%s %s was renamed from '%s' to '%s' since you decided", system, id, old, name)
+		}
+		rows.Close()
+		for row, w := range why {
+			if _, err := tx.ExecContext(ctx, "UPDATE match_decisions SET stale = ?, updated_at = ? WHERE id = ?", w, formatTime(time.Now()), row); err != nil {
+				return s.describe(err)
+			}
+		}
+		return nil
+	})
+}

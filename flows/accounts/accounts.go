@@ -7,39 +7,30 @@ package accounts
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
 )
 
 // Sources of accounts.
 const (
-	GoogleWorkspace = "google_workspace"
-	M365            = "m365"
+	GoogleWorkspace = signins.GoogleWorkspace
+	M365            = signins.M365
 )
 
 // DefaultDays is how long without a sign-in makes an account stale.
 const DefaultDays = 90
 
-// Specs list each suite's accounts with their days since the last sign-in;
-// suspended, archived and disabled accounts are left out (no seat, no
-// risk of use). Built from the fields Liongard's library queries use
-// (api-facts-ops §B.1, §B.2); the days are filtered here, so one metric
-// serves any --days.
-var Specs = []metrics.Spec{
-	{Purpose: "google_workspace_sign_ins", Inspector: "Google Workspace", Name: "mspwire: Google Workspace sign-ins",
-		Query: "Users[?suspended != `true` && archived != `true`].{account: primaryEmail, days: DaysSinceLastLogin_r, last_login: lastLoginTime}"},
-	{Purpose: "m365_sign_ins", Inspector: "Microsoft 365", Name: "mspwire: Microsoft 365 sign-ins",
-		Query: "Users[?accountEnabled == `true` && Assigned_Products != ``].{account: userPrincipalName, days: signInActivity.daysSinceLastSignIn}"},
-}
+// Specs list each suite's accounts with their days since the last sign-in.
+var Specs = signins.Specs
 
 // Alerts are the count metrics an Actionable Alert rule can watch (a rule
 // cannot be made by API: it is a checklist step). Microsoft 365's is
@@ -50,14 +41,6 @@ var Alerts = []metrics.Spec{
 		Query: "length(Users[?DaysSinceLastLogin_r > `90` && suspended != `true` && archived != `true`])"},
 	{Purpose: "m365_stale_count", Inspector: "Microsoft 365", Library: []string{"caf567e8-0705-4b0c-9746-74bd84fce054", "Office 365: Stale or Disused User Accounts Count"},
 		Name: "mspwire: Microsoft 365 stale accounts", Query: "length(Users[?activeLast30Days==`false` && accountEnabled == `true` ])"},
-}
-
-// source is the suite a spec reads.
-func source(purpose string) string {
-	if strings.HasPrefix(purpose, "google") {
-		return GoogleWorkspace
-	}
-	return M365
 }
 
 // Ref names a record of a system.
@@ -72,6 +55,8 @@ type Row struct {
 	Account     string  `json:"account"`
 	LastLogin   *string `json:"last_login"` // when the suite says; Microsoft's count of days otherwise
 	Days        int     `json:"days"`
+	Status      string  `json:"status"`        // Stale or CheckMapping
+	Why         string  `json:"why,omitempty"` // the evidence, for CheckMapping
 }
 
 // Report is the stale accounts of a tenant.
@@ -80,7 +65,10 @@ type Report struct {
 	Rows     []Row          `json:"rows"`
 	ByClient map[string]int `json:"by_client"` // client id -> stale accounts
 	Unmapped int            `json:"unmapped"`  // stale accounts in environments the review links to no client
-	Metrics  []metrics.Found
+	// CheckMapping counts stale accounts no ticket lists until the operator
+	// checks their environment's link (linkcheck).
+	CheckMapping int `json:"check_mapping"`
+	Metrics      []metrics.Found
 }
 
 // Inputs are what a report reads.
@@ -88,6 +76,7 @@ type Inputs struct {
 	Clients map[string]Ref // Liongard environment id -> HaloPSA client
 	Values  []liongard.MetricValue
 	Metrics map[string]metrics.Found
+	Links   linkcheck.Result // the evidence against each link; the zero Result doubts none
 }
 
 // Read gathers the inputs.
@@ -100,65 +89,65 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if in.Clients, err = review.ClientsOf(ctx, e.Store, e.Profile, o.Source); err != nil {
 		return in, err
 	}
-	lg, err := e.Liongard(ctx)
+	found, err := signins.Read(ctx, e)
 	if err != nil {
 		return in, err
 	}
-	if in.Metrics, err = metrics.Ensure(ctx, e.Store, e.Profile, lg, Specs...); err != nil {
+	in.Values, in.Metrics = found.Values, found.Metrics
+	ev, err := linkcheck.Read(ctx, e, nil, found.Accounts())
+	if err != nil {
 		return in, err
 	}
-	var keys []string
-	for _, s := range Specs {
-		keys = append(keys, in.Metrics[s.Purpose].UUID)
-	}
-	if in.Values, err = lg.EvaluateMetrics(ctx, keys); err != nil {
-		return in, fmt.Errorf("reading Liongard's sign-ins: %w", err)
-	}
+	in.Links = linkcheck.Check(ev)
 	return in, nil
 }
 
+// Statuses of a row.
+const (
+	Stale        = "stale"         // idle longer than the days asked
+	CheckMapping = "check_mapping" // its environment's link to the client is in doubt: no ticket lists it
+)
+
 // Find lists the accounts with no sign-in for more than days.
 func Find(in Inputs, days int) Report {
-	purpose := map[int]string{}
-	for p, m := range in.Metrics {
-		purpose[m.ID] = p
-	}
 	rep := Report{Days: days, ByClient: map[string]int{}}
 	for _, s := range Specs {
 		rep.Metrics = append(rep.Metrics, in.Metrics[s.Purpose])
 	}
-	for _, v := range in.Values {
-		p, ok := purpose[v.MetricID]
-		if !ok {
-			continue
+	for _, a := range (signins.Found{Values: in.Values, Metrics: in.Metrics}).Accounts() {
+		if !a.DaysKnown || a.Days <= days {
+			continue // a count Liongard does not have is not taken for stale
 		}
-		list, _ := v.Value.([]any)
-		for _, x := range list {
-			m, _ := x.(map[string]any)
-			account, _ := m["account"].(string)
-			n, known := number(m["days"])
-			if account == "" || !known || n <= days {
-				continue // a count Liongard does not have is not taken for stale
+		env := Ref{System: "liongard", ID: a.EnvironmentID, Name: a.EnvironmentName}
+		r := Row{ID: env.ID + ":" + strings.ToLower(a.Account), Environment: env, Source: a.Source, Account: a.Account, Days: a.Days, Status: Stale}
+		if last := a.LastLogin; last != "" {
+			if t, err := time.Parse(time.RFC3339, last); err == nil {
+				last = t.UTC().Format(time.DateOnly) // a date, as Microsoft 365's are
 			}
-			env := Ref{System: "liongard", ID: strconv.Itoa(v.EnvironmentID), Name: v.EnvironmentName}
-			r := Row{ID: env.ID + ":" + strings.ToLower(account), Environment: env, Source: source(p), Account: account, Days: n}
-			if last, ok := m["last_login"].(string); ok && last != "" {
-				if t, err := time.Parse(time.RFC3339, last); err == nil {
-					last = t.UTC().Format(time.DateOnly) // a date, as Microsoft 365's are
-				}
-				r.LastLogin = &last
-			} else if at := v.InspectedAt(); !at.IsZero() {
-				d := at.AddDate(0, 0, -n).UTC().Format(time.DateOnly)
-				r.LastLogin = &d
+			r.LastLogin = &last
+		} else if !a.InspectedAt.IsZero() {
+			d := a.InspectedAt.AddDate(0, 0, -a.Days).UTC().Format(time.DateOnly)
+			r.LastLogin = &d
+		}
+		c, ok := in.Clients[env.ID]
+		switch {
+		case !ok:
+			rep.Unmapped++
+		default:
+			c.Name = in.Links.Name(c)
+			r.Client = &c
+			if d, doubted := in.Links.Of(c.ID, env.ID); doubted {
+				r.Status, r.Why = CheckMapping, d.String()
+			} else if in.Links.Foreign(c.ID, env.ID, a.Account) {
+				r.Status, r.Why = CheckMapping, "check the mapping: no HaloPSA user of '"+c.Name+"' uses this account's domain"
 			}
-			if c, ok := in.Clients[env.ID]; ok {
-				r.Client = &c
-				rep.ByClient[c.ID]++
+			if r.Status == CheckMapping {
+				rep.CheckMapping++
 			} else {
-				rep.Unmapped++
+				rep.ByClient[c.ID]++
 			}
-			rep.Rows = append(rep.Rows, r)
 		}
+		rep.Rows = append(rep.Rows, r)
 	}
 	sort.Slice(rep.Rows, func(i, j int) bool {
 		a, b := rep.Rows[i], rep.Rows[j]
@@ -171,18 +160,6 @@ func Find(in Inputs, days int) Report {
 		return a.Account < b.Account
 	})
 	return rep
-}
-
-// number reads a count Liongard returns as a number or a numeric string.
-func number(v any) (int, bool) {
-	switch x := v.(type) {
-	case float64:
-		return int(x), x >= 0
-	case string:
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		return n, err == nil && n >= 0
-	}
-	return 0, false
 }
 
 // Build reads and finds.

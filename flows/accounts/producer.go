@@ -59,7 +59,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 	byClient := map[string][]Row{}
 	var ids []string
 	for _, r := range rep.Rows {
-		if r.Client == nil {
+		if r.Client == nil || r.Status == CheckMapping {
 			continue
 		}
 		if byClient[r.Client.ID] == nil {
@@ -118,6 +118,10 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		if _, was := done[d.Key]; !was {
 			prop.Actions = append(prop.Actions, d)
 		}
+	}
+	if rep.CheckMapping > 0 {
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in environments whose link to a HaloPSA client is in doubt: no ticket lists them "+
+			"until you confirm the link (mspwire match confirm CLIENT_ID) or re-map it in the review", rep.CheckMapping))
 	}
 	if rep.Unmapped > 0 {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them (decide them in the review: m on home, or mspwire match list --pair halopsa:liongard)", rep.Unmapped))

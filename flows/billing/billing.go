@@ -16,6 +16,8 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/linkcheck"
+	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -24,17 +26,18 @@ type Status string
 
 // The statuses, in the order a report lists them.
 const (
-	UnderBilled Status = "under_billed" // more users than seats billed: revenue not billed
-	NotBilled   Status = "not_billed"   // users, and no line bills the product
-	OverBilled  Status = "over_billed"  // more seats billed than users: a credit owed
-	NoData      Status = "no_data"      // billed, but Liongard has no recent count
-	Unmapped    Status = "unmapped"     // billed, but the review links no Liongard environment
-	Match       Status = "match"        // counted and billed agree (within the tolerance)
-	Ignored     Status = "ignored"      // the operator ignores it until the numbers change
+	CheckMapping Status = "check_mapping" // the evidence doubts the client's link to its environment: no money, no plan until checked
+	UnderBilled  Status = "under_billed"  // more users than seats billed: revenue not billed
+	NotBilled    Status = "not_billed"    // users, and no line bills the product
+	OverBilled   Status = "over_billed"   // more seats billed than users: a credit owed
+	NoData       Status = "no_data"       // billed, but Liongard has no recent count
+	Unmapped     Status = "unmapped"      // billed, but the review links no Liongard environment
+	Match        Status = "match"         // counted and billed agree (within the tolerance)
+	Ignored      Status = "ignored"       // the operator ignores it until the numbers change
 )
 
 // Statuses lists every status in report order.
-var Statuses = []Status{UnderBilled, NotBilled, OverBilled, NoData, Unmapped, Match, Ignored}
+var Statuses = []Status{CheckMapping, UnderBilled, NotBilled, OverBilled, NoData, Unmapped, Match, Ignored}
 
 // ParseStatus reads a status as filters take it.
 func ParseStatus(s string) (Status, bool) {
@@ -126,6 +129,9 @@ type Inputs struct {
 	Choices      map[string]store.BillingChoice
 	Tolerances   map[string]int
 	Now          time.Time
+	Links        linkcheck.Result         // the evidence against each link; the zero Result doubts none
+	SignIns      map[string]metrics.Found // the sign-in metrics the link check reads, by purpose
+	Created      map[string]bool          // Liongard environments an applied plan created, by id
 }
 
 // Reconcile compares counted and billed per client and product.
@@ -242,6 +248,8 @@ func Reconcile(in Inputs) Report {
 		switch {
 		case !mapped:
 			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in the review (m on home, or mspwire match list --pair halopsa:liongard --state todo)"
+		case c == nil && in.Created[env.ID]:
+			r.Status, r.Why = NoData, "no "+k.product.Title()+" inspection yet in environment "+env.ID+" (created by mspwire): add the inspector to it in Liongard"
 		case c == nil:
 			r.Status, r.Why = NoData, "Liongard has no "+k.product.Title()+" inspection in "+env.Name
 		case c.broken:
@@ -274,6 +282,11 @@ func Reconcile(in Inputs) Report {
 		}
 		if r.Counted != nil && *r.Counted == 0 && r.Billed == 0 {
 			continue // nobody to count and nothing billed
+		}
+		if mapped {
+			if d, doubted := in.Links.Of(r.Client.ID, env.ID); doubted {
+				r.Status, r.Why = CheckMapping, d.String()
+			}
 		}
 		if ch, ok := in.Choices[r.ID]; ok {
 			r.Choice = ch.Choice
@@ -379,6 +392,8 @@ func CanChoose(r Row, choice string) error {
 	switch {
 	case r.Status == Match:
 		return fmt.Errorf("%s (%s, %s) is a match: nothing to fix or ignore", r.ID, r.Client.Name, r.Product.Title())
+	case choice != "ignore" && r.Status == CheckMapping:
+		return fmt.Errorf("%s (%s): %s — confirm the link (mspwire match confirm %s) or re-map it in the review before any fix", r.ID, r.Client.Name, r.Why, r.Client.ID)
 	case choice == "ticket" && r.Status == Unmapped:
 		// A ticket goes to the customer's service desk: mspwire's own
 		// missing link is not the customer's to fix.

@@ -7,8 +7,10 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -25,6 +27,9 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if in.Environments, in.Clients, err = environments(ctx, e.Store, e.Profile, o.Source); err != nil {
 		return in, err
 	}
+	if in.Created, err = review.Created(ctx, e.Store, e.Profile, "liongard"); err != nil {
+		return in, err
+	}
 	lg, err := e.Liongard(ctx)
 	if err != nil {
 		return in, err
@@ -36,13 +41,18 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if in.Metrics, err = EnsureMetrics(ctx, e.Store, e.Profile, lg); err != nil {
 		return in, err
 	}
+	// The accounts' sign-ins are the evidence for the link check: read in
+	// the same evaluation as the counts.
+	if in.SignIns, err = signins.Ensure(ctx, e, lg); err != nil {
+		return in, err
+	}
 	var keys []string
 	for _, p := range Products {
 		if m, ok := in.Metrics[p]; ok {
 			keys = append(keys, m.UUID)
 		}
 	}
-	if in.Values, err = lg.EvaluateMetrics(ctx, keys); err != nil {
+	if in.Values, err = lg.EvaluateMetrics(ctx, append(keys, signins.Keys(in.SignIns)...)); err != nil {
 		return in, fmt.Errorf("reading Liongard's counts: %w", err)
 	}
 	if in.Invoices, err = halo.ListRecurringInvoices(ctx, 0); err != nil {
@@ -59,6 +69,14 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 		return in, err
 	}
 	in.Tolerances = settings.Tolerances
+	ev, err := linkcheck.Read(ctx, e, nil, signins.Found{Values: in.Values, Metrics: in.SignIns}.Accounts())
+	if err != nil {
+		return in, err
+	}
+	in.Links = linkcheck.Check(ev)
+	for id, name := range in.Clients {
+		in.Clients[id] = in.Links.Name(store.RecordRef{ID: strconv.Itoa(id), Name: name})
+	}
 	return in, nil
 }
 

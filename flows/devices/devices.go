@@ -13,9 +13,11 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -24,16 +26,17 @@ type Status string
 
 // The statuses, in report order.
 const (
-	ToSet    Status = "to_set"   // the asset has no user: set it
-	Differs  Status = "differs"  // the asset has another user: set it only when asked (--replace)
-	NoAsset  Status = "no_asset" // HaloPSA has no asset of that hostname in the client
-	NoUser   Status = "no_user"  // HaloPSA has no user for the last logon
-	Unmapped Status = "unmapped" // the review links the environment to no client
-	OK       Status = "ok"       // the asset holds its last user
+	CheckMapping Status = "check_mapping" // the evidence doubts the environment's link to the client: nothing is set until checked
+	ToSet        Status = "to_set"        // the asset has no user: set it
+	Differs      Status = "differs"       // the asset has another user: set it only when asked (--replace)
+	NoAsset      Status = "no_asset"      // HaloPSA has no asset of that hostname in the client
+	NoUser       Status = "no_user"       // HaloPSA has no user for the last logon
+	Unmapped     Status = "unmapped"      // the review links the environment to no client
+	OK           Status = "ok"            // the asset holds its last user
 )
 
 // Statuses lists every status in report order.
-var Statuses = []Status{ToSet, Differs, NoAsset, NoUser, Unmapped, OK}
+var Statuses = []Status{CheckMapping, ToSet, Differs, NoAsset, NoUser, Unmapped, OK}
 
 // ParseStatus reads a status as filters take it.
 func ParseStatus(s string) (Status, bool) {
@@ -100,6 +103,8 @@ type Inputs struct {
 	Assets  []halopsa.Asset
 	Users   []halopsa.User
 	Metric  metrics.Found
+	Links   linkcheck.Result         // the evidence against each link; the zero Result doubts none
+	SignIns map[string]metrics.Found // the sign-in metrics the link check reads, by purpose
 }
 
 // Read gathers a mapping's inputs.
@@ -121,7 +126,12 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 		return in, err
 	}
 	in.Metric = found[Metric.Purpose]
-	if in.Values, err = lg.EvaluateMetrics(ctx, []string{in.Metric.UUID}); err != nil {
+	// The accounts' sign-ins are the evidence for the link check: read in
+	// the same evaluation as the workstations.
+	if in.SignIns, err = signins.Ensure(ctx, e, lg); err != nil {
+		return in, err
+	}
+	if in.Values, err = lg.EvaluateMetrics(ctx, append([]string{in.Metric.UUID}, signins.Keys(in.SignIns)...)); err != nil {
 		return in, fmt.Errorf("reading Liongard's workstations: %w", err)
 	}
 	halo, err := e.HaloPSA(ctx)
@@ -134,6 +144,11 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	if in.Users, err = halo.ListUsers(ctx, 0); err != nil {
 		return in, fmt.Errorf("reading HaloPSA's users: %w", err)
 	}
+	ev, err := linkcheck.Read(ctx, e, in.Users, signins.Found{Values: in.Values, Metrics: in.SignIns}.Accounts())
+	if err != nil {
+		return in, err
+	}
+	in.Links = linkcheck.Check(ev)
 	return in, nil
 }
 
@@ -156,6 +171,9 @@ func Map(in Inputs) Report {
 	}
 	rep := Report{ByStatus: map[Status]int{}}
 	for _, v := range in.Values {
+		if in.Metric.ID != 0 && v.MetricID != in.Metric.ID {
+			continue // the link check's sign-ins
+		}
 		host, last := readValue(v)
 		r := Row{ID: strconv.Itoa(v.SystemID), Environment: Ref{System: "liongard", ID: strconv.Itoa(v.EnvironmentID), Name: v.EnvironmentName},
 			Device: Ref{System: "liongard", ID: strconv.Itoa(v.SystemID), Name: host}, LastUser: last}
@@ -169,8 +187,12 @@ func Map(in Inputs) Report {
 			r.Status, r.Why = NoAsset, "Liongard's inspection has no hostname"
 		default:
 			c := client
+			c.Name = in.Links.Name(c)
 			r.Client = &c
 			r.classify(assets[client.ID], users[client.ID])
+			if d, doubted := in.Links.Of(c.ID, r.Environment.ID); doubted {
+				r.Status, r.Why = CheckMapping, d.String()
+			}
 		}
 		rep.Rows = append(rep.Rows, r)
 		rep.ByStatus[r.Status]++

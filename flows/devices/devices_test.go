@@ -73,7 +73,7 @@ func TestPlantedDevicesAreFound(t *testing.T) {
 		t.Errorf("%d rows for %d workstations", len(rep.Rows), len(expect))
 	}
 	for _, s := range devices.Statuses {
-		if got[s] == 0 {
+		if got[s] == 0 && s != devices.CheckMapping { // a world decided as it is has no doubted link: see flows/linkcheck
 			t.Errorf("no %s row: %v", s, got)
 		}
 	}

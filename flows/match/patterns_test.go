@@ -173,3 +173,18 @@ func TestPatternPersonNamedSites(t *testing.T) {
 		}
 	}
 }
+
+func TestSiteClashesNameTheOtherRecord(t *testing.T) {
+	left := recs("L", "Johnson & Sons Physical Therapy, LLP", "Johnson & Sons Physical Therapy (Portland)", "Acme Dental")
+	right := recs("R", "Johnson & Sons Physical Therapy - Portland", "Acme Dental - Denver")
+	got := SiteClashes(left, right, [][2]string{{"La", "Ra"}, {"Lc", "Rb"}, {"Lb", "Ra"}})
+	if why := got[[2]string{"La", "Ra"}]; !strings.Contains(why, "'Portland'") || !strings.Contains(why, "Johnson & Sons Physical Therapy (Portland)") {
+		t.Errorf("the site another record has: %q", why)
+	}
+	if len(got) != 1 {
+		t.Errorf("a site no other record has, or the record that has it, is no clash: %v", got)
+	}
+	if d := Registrable("Ann.Lee@Mail.Acme.co.uk"); d != "acme.co.uk" {
+		t.Errorf("Registrable: %q", d)
+	}
+}

@@ -213,3 +213,75 @@ func titled(ws []string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// SiteClashes looks, for each linked pair (left id, right id), for a site
+// the right record's name carries that the left's lacks while another left
+// record's name carries it: "Johnson PT - Portland" linked to "Johnson PT"
+// when the left list also has "Johnson PT (Portland)". It says why, in a
+// reviewer's words, by pair.
+func SiteClashes(left, right []Record, pairs [][2]string) map[[2]string]string {
+	lp, rp := prepareAll(left), prepareAll(right)
+	newPrefixes(lp)
+	newPrefixes(rp)
+	li, ri := map[string]int{}, map[string]int{}
+	byFirst := map[string][]int{} // left records by their first word
+	for i := range lp {
+		li[lp[i].rec.ID] = i
+		for _, seq := range lp[i].orders() {
+			if len(seq) > 0 {
+				byFirst[seq[0]] = append(byFirst[seq[0]], i)
+			}
+		}
+	}
+	for i := range rp {
+		ri[rp[i].rec.ID] = i
+	}
+	out := map[[2]string]string{}
+	for _, pr := range pairs {
+		l, okL := li[pr[0]]
+		r, okR := ri[pr[1]]
+		if !okL || !okR {
+			continue
+		}
+		st := siteOf(&lp[l], &rp[r])
+		if st.rel != siteOneSided || len(st.onlyA) > 0 || len(st.onlyB) == 0 {
+			continue
+		}
+		for _, o := range byFirst[st.org[0]] {
+			if o == l || !lp[o].startsWith(st.org) || !lp[o].hasAll(st.onlyB) {
+				continue
+			}
+			out[pr] = fmt.Sprintf("'%s' names the site '%s', which '%s' lacks and '%s' has", rp[r].rec.Name, titled(st.onlyB), lp[l].rec.Name, lp[o].rec.Name)
+			break
+		}
+	}
+	return out
+}
+
+func (p *prepared) startsWith(words []string) bool {
+	for _, seq := range p.orders() {
+		if len(seq) >= len(words) && slices.Equal(seq[:len(words)], words) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *prepared) hasAll(words []string) bool {
+	for _, w := range words {
+		if !slices.Contains(p.tokens, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Registrable reduces a domain, website or email address to the domain a
+// company registers: "https://www.Acme.com/about" and "Ann@Mail.Acme.com"
+// give "acme.com"; "" when there is none.
+func Registrable(s string) string {
+	if at := strings.LastIndexByte(s, '@'); at >= 0 {
+		s = s[at+1:]
+	}
+	return registrable(s)
+}

@@ -120,6 +120,42 @@ func (s *Sim) adminRotateSecret(w http.ResponseWriter, r *http.Request) {
 	simkit.WriteJSON(w, http.StatusOK, map[string]string{"client_id": body.ClientID, "client_secret": secret})
 }
 
+// RenameClient renames a client, as an agent would in Halo's console (the
+// API's upsert does the same): to test names that changed after a decision.
+func (s *Sim) RenameClient(id int, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.data.clients[id]
+	if c == nil {
+		return false
+	}
+	// Halo joins a record's client_name at read time: every record shows
+	// the new name.
+	c.Name = name
+	s.data.sites[c.MainSiteID].ClientName = name
+	for _, inv := range s.data.invoices {
+		if inv.ClientID == id {
+			inv.ClientName = name
+		}
+	}
+	for _, a := range s.data.assets {
+		if a.ClientID == id {
+			a.ClientName = name
+		}
+	}
+	for i := range s.data.users {
+		if s.data.users[i].ClientID == id {
+			s.data.users[i].ClientName = name
+		}
+	}
+	for i := range s.data.tickets {
+		if s.data.tickets[i].ClientID == id {
+			s.data.tickets[i].ClientName = name
+		}
+	}
+	return true
+}
+
 // ExpireTokens ends every token now, as a restart of Halo's auth server would.
 func (s *Sim) ExpireTokens() {
 	s.mu.Lock()

@@ -162,6 +162,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 						fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to count %s users; later runs use it.\n", m.Name, m.ID, p.Title())
 					}
 				}
+				madeSignIns(g.io.Err, in.SignIns)
 				if len(only) > 0 {
 					var kept []billing.Row
 					for _, r := range rep.Rows {
@@ -246,6 +247,13 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 	if len(rep.Unconfirmed) > 0 {
 		fmt.Fprintf(w, "\n%s billed by mspwire's proposal, not confirmed: see mspwire billing items.\n", counted(len(rep.Unconfirmed), "item is", "items are"))
 	}
+	var held []doubted
+	for _, r := range rep.Rows {
+		if r.Status == billing.CheckMapping && r.Environment != nil {
+			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+		}
+	}
+	writeDoubts(w, "these rows count as money or take a fix", held)
 }
 
 // billingCSV is the report for finance, a header first.

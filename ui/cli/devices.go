@@ -11,7 +11,9 @@ import (
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
@@ -51,6 +53,7 @@ func newDevicesCmd(g *globals) *cobra.Command {
 				if in.Metric.Made {
 					fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to read workstations' last logon; later runs use it.\n", in.Metric.Name, in.Metric.ID)
 				}
+				madeSignIns(g.io.Err, in.SignIns)
 				rows := rep.Rows
 				if len(only) > 0 {
 					rows = nil
@@ -117,6 +120,13 @@ func writeDevices(w io.Writer, rep devices.Report, rows []devices.Row) {
 		fmt.Fprintf(w, "%-8s %-28s %-16s %-26s %-22s %s\n", r.ID, clip(display.Safe(client), 28), clip(display.Safe(r.Device.Name), 16),
 			clip(display.Safe(r.LastUser), 26), clip(display.Safe(user), 22), r.Status.Words())
 	}
+	var held []doubted
+	for _, r := range rows {
+		if r.Status == devices.CheckMapping && r.Client != nil {
+			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+		}
+	}
+	writeDoubts(w, "an asset gets a user", held)
 }
 
 func newAccountsCmd(g *globals) *cobra.Command {
@@ -142,13 +152,9 @@ func newAccountsCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return credentialError(err)
 				}
-				for _, m := range in.Metrics {
-					if m.Made {
-						fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to read sign-ins; later runs use it.\n", m.Name, m.ID)
-					}
-				}
+				madeSignIns(g.io.Err, in.Metrics)
 				if asJSON {
-					if err := jsonOut(g).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows)}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows), "check_mapping": rep.CheckMapping}); err != nil {
 						return err
 					}
 				} else {
@@ -161,7 +167,7 @@ func newAccountsCmd(g *globals) *cobra.Command {
 			})
 		},
 	}
-	staleCmd.Flags().BoolVar(&asJSON, "json", false, `print {"days":N,"rows":[{id, client, environment, source, account, last_login, days}]}`)
+	staleCmd.Flags().BoolVar(&asJSON, "json", false, `print {"days":N,"rows":[{id, client, environment, source, account, last_login, days, status, why}],"check_mapping":N}`)
 	staleCmd.Flags().IntVar(&days, "days", accounts.DefaultDays, "days without a sign-in that make an account stale")
 	var planJSON bool
 	var ticketType int
@@ -208,6 +214,9 @@ func writeStale(w io.Writer, rep accounts.Report) {
 	if rep.Unmapped > 0 {
 		fmt.Fprintf(w, " (and %d in environments the review links to no client)", rep.Unmapped)
 	}
+	if rep.CheckMapping > 0 {
+		fmt.Fprintf(w, "; %d wait for a mapping check and go into no ticket", rep.CheckMapping)
+	}
 	fmt.Fprintf(w, "\n\n%-28s %-17s %-36s %5s  %s\n", "CLIENT", "SOURCE", "ACCOUNT", "DAYS", "LAST SIGN-IN")
 	for _, r := range rep.Rows {
 		client, last := "-", "-"
@@ -218,7 +227,50 @@ func writeStale(w io.Writer, rep accounts.Report) {
 			last = *r.LastLogin
 		}
 		src := map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source]
-		fmt.Fprintf(w, "%-28s %-17s %-36s %5d  %s\n", clip(display.Safe(client), 28), src, clip(display.Safe(r.Account), 36), r.Days, display.Safe(last))
+		mark := ""
+		if r.Status == accounts.CheckMapping {
+			mark = "  check the mapping"
+		}
+		fmt.Fprintf(w, "%-28s %-17s %-36s %5d  %s%s\n", clip(display.Safe(client), 28), src, clip(display.Safe(r.Account), 36), r.Days, display.Safe(last), mark)
+	}
+	var held []doubted
+	for _, r := range rep.Rows {
+		if r.Status == accounts.CheckMapping && r.Client != nil {
+			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+		}
+	}
+	writeDoubts(w, "a ticket lists these accounts", held)
+}
+
+// madeSignIns says which sign-in metrics this run created in Liongard.
+func madeSignIns(w io.Writer, found map[string]metrics.Found) {
+	for _, s := range signins.Specs {
+		if m := found[s.Purpose]; m.Made {
+			fmt.Fprintf(w, "Created the Liongard metric %q (id %d) to read sign-ins (stale accounts, and the domains the mapping check compares); later runs use it.\n", m.Name, m.ID)
+		}
+	}
+}
+
+// doubted is a row a mapping check holds back.
+type doubted struct{ client, environment, why string }
+
+// writeDoubts lists, once per link, why rows wait for a mapping check, and
+// what settles it.
+func writeDoubts(w io.Writer, what string, rows []doubted) {
+	seen := map[string]bool{}
+	for _, r := range rows {
+		key := r.client + "|" + r.environment + "|" + r.why
+		if seen[key] {
+			continue
+		}
+		if len(seen) == 0 {
+			fmt.Fprintf(w, "\nCheck the mapping before %s:\n", what)
+		}
+		seen[key] = true
+		fmt.Fprintf(w, "  %s ↔ %s: %s\n", display.Safe(r.client), display.Safe(r.environment), display.Safe(strings.TrimPrefix(r.why, "check the mapping: ")))
+	}
+	if len(seen) > 0 {
+		fmt.Fprintln(w, "  If a link is right, confirm it: mspwire match confirm CLIENT_ID. If not, re-map it: mspwire match list --pair halopsa:liongard.")
 	}
 }
 

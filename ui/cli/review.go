@@ -41,7 +41,7 @@ func withReview(ctx context.Context, g *globals, fn func(*review.Model) error) e
 func addReviewCmds(match *cobra.Command, g *globals) {
 	match.AddCommand(newMatchSuggestCmd(g), newMatchListCmd(g), newMatchDecideCmd(g, "accept"), newMatchDecideCmd(g, "reject"),
 		newMatchRemapCmd(g), newMatchDecideCmd(g, "new"), newMatchDecideCmd(g, "ignore"), newMatchUndoCmd(g),
-		newMatchExportCmd(g), newMatchImportCmd(g))
+		newMatchExportCmd(g), newMatchImportCmd(g), newMatchConfirmCmd(g))
 }
 
 func newMatchSuggestCmd(g *globals) *cobra.Command {

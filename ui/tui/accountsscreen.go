@@ -45,8 +45,9 @@ type (
 		err error
 	}
 	accountsSavedMsg struct {
-		info string
-		err  error
+		info   string
+		err    error
+		reread bool // what was saved changes the rows
 	}
 )
 
@@ -61,6 +62,9 @@ func (a *accountsScreen) keys() []key.Binding {
 	keys := []key.Binding{keyUp, keyDown}
 	if len(a.rows()) > 0 {
 		keys = append(keys, acOpen)
+	}
+	if rows := a.rows(); a.cursor < len(rows) && rows[a.cursor].Status == accounts.CheckMapping && rows[a.cursor].Client != nil {
+		keys = append(keys, keyConfirmLink)
 	}
 	keys = append(keys, acFilter, acDays)
 	if len(a.v.TicketTypes) > 0 {
@@ -103,6 +107,9 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if m.err != nil {
 			return errorEvent{m.err}, nil
 		}
+		if m.reread {
+			return batchEvent{a.start(), infoEvent{m.info}}, nil
+		}
 		return infoEvent{m.info}, nil
 	case backMsg:
 		if a.v != nil {
@@ -120,6 +127,12 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			a.cursor, a.opened = min(max(0, len(a.rows())-1), a.cursor+1), false
 		case offered(m, keys, acOpen):
 			a.opened = !a.opened
+		case offered(m, keys, keyConfirmLink):
+			client := a.rows()[a.cursor].Client.ID
+			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
+				info, err := backendOf(ctx).ConfirmLink(ctx, client)
+				return accountsSavedMsg{info: info, err: err, reread: true}
+			}}, nil
 		case offered(m, keys, acFilter):
 			a.filter, a.cursor, a.opened = (a.filter+1)%len(accountsFilters), 0, false
 		case offered(m, keys, acDays):
@@ -163,6 +176,9 @@ func (a *accountsScreen) view(width, height int) string {
 	if rep.Unmapped > 0 {
 		head += fmt.Sprintf(" (%d in environments the review links to no client)", rep.Unmapped)
 	}
+	if rep.CheckMapping > 0 {
+		head += fmt.Sprintf("; %d wait for a mapping check (!) and go into no ticket", rep.CheckMapping)
+	}
 	s.WriteString(wrap(head, width) + "\n")
 	tickets := "no ticket type chosen yet"
 	for _, t := range a.v.TicketTypes {
@@ -190,6 +206,9 @@ func (a *accountsScreen) view(width, height int) string {
 		if r.Client != nil {
 			c = r.Client.Name
 		}
+		if r.Status == accounts.CheckMapping {
+			c = "! " + c
+		}
 		if r.LastLogin != nil {
 			last = *r.LastLogin
 			if len(last) > 10 {
@@ -208,6 +227,9 @@ func (a *accountsScreen) view(width, height int) string {
 				map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, r.Days)
 			if r.Client == nil {
 				detail += " · the review links the environment to no HaloPSA client: no ticket for it"
+			}
+			if r.Status == accounts.CheckMapping {
+				detail += " · " + display.Safe(r.Why) + " · no ticket lists it until the link is confirmed (K) or re-mapped in the review (m on home)"
 			}
 			s.WriteString(indent(wrap(detail, width-6), "      ") + "\n")
 		}

@@ -12,7 +12,12 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/linkcheck"
+	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -101,5 +106,35 @@ func TestTheBillingScreenSaysItsTolerances(t *testing.T) {
 	b.v = &v
 	if view := strings.Join(strings.Fields(xansi.Strip(b.view(120, 40))), " "); !strings.Contains(view, "Counted as a match within: Microsoft 365 ±2 seats.") {
 		t.Fatalf("the tolerance is not said:\n%s", view)
+	}
+}
+
+// A row whose link the evidence doubts says so, takes no ticket, and K
+// confirms the link through the backend.
+func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
+	v := fixedAccounts()
+	in := accounts.Inputs{Clients: map[string]accounts.Ref{"33000": {System: "halopsa", ID: "12", Name: "Acme Dental, Inc."}},
+		Metrics: map[string]metrics.Found{"m365_sign_ins": {LiongardMetric: store.LiongardMetric{ID: 90004}}},
+		Values: []liongard.MetricValue{{MetricID: 90004, EnvironmentID: 33000, EnvironmentName: "Acme Dental - Portland", TimelineDate: verifiedAt.Format(time.RFC3339),
+			Value: []any{map[string]any{"account": "old.reception@acmedentalportland.com", "days": float64(211)}}}}}
+	in.Links = linkcheck.Check(linkcheck.Evidence{
+		Links:    []review.Link{{Client: in.Clients["33000"], Environment: store.RecordRef{System: "liongard", ID: "33000", Name: "Acme Dental - Portland"}}},
+		Users:    []halopsa.User{{ID: 1, ClientID: 12, EmailAddress: "grace.webb@acmedental.com"}},
+		Accounts: signins.Found{Values: in.Values, Metrics: in.Metrics}.Accounts()})
+	v.Report = accounts.Find(in, accounts.DefaultDays)
+	a := newAccountsScreen()
+	a.v = &v
+	view := strings.Join(strings.Fields(xansi.Strip(a.view(120, 40))), " ")
+	if !strings.Contains(view, "1 wait for a mapping check") || !strings.Contains(view, "! Acme Dental") {
+		t.Fatalf("the doubted row is not marked:\n%s", view)
+	}
+	ev, _ := a.update(tea.KeyPressMsg{Code: 'K', Text: "K"})
+	ask, ok := ev.(askEvent)
+	if !ok {
+		t.Fatalf("K did not ask the backend: %#v", ev)
+	}
+	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
+	if saved, ok := msg.(accountsSavedMsg); !ok || saved.err != nil || saved.info != "Confirmed client 12." || !saved.reread {
+		t.Fatalf("%#v", msg)
 	}
 }

@@ -48,22 +48,23 @@ func statusNames() []string {
 }
 
 var (
-	blOpen        = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
-	blFilter      = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status"))
-	blQuantity    = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "fix: set the line to the count"))
-	blTicket      = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "fix: open a HaloPSA ticket"))
-	blIgnore      = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore until the numbers change"))
-	blQuantityAll = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "set the line: rows in view not chosen yet"))
-	blTicketAll   = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "a ticket: rows in view not chosen yet"))
-	blItems       = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "which items bill what"))
-	blPlan        = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan the chosen fixes"))
-	blReload      = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read the numbers again"))
-	blTicketType  = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type billing tickets get"))
-	blCycle       = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "change its product"))
-	blConfirm     = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm these products"))
-	blClose       = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the rows"))
-	blSave        = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ignore, with this reason"))
-	blCancel      = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	blOpen         = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
+	blFilter       = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status"))
+	blQuantity     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "fix: set the line to the count"))
+	blTicket       = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "fix: open a HaloPSA ticket"))
+	blIgnore       = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore until the numbers change"))
+	blQuantityAll  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "set the line: rows in view not chosen yet"))
+	blTicketAll    = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "a ticket: rows in view not chosen yet"))
+	blItems        = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "which items bill what"))
+	blPlan         = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan the chosen fixes"))
+	blReload       = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read the numbers again"))
+	keyConfirmLink = key.NewBinding(key.WithKeys("K"), key.WithHelp("K", "the link is right: confirm it"))
+	blTicketType   = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type billing tickets get"))
+	blCycle        = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "change its product"))
+	blConfirm      = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm these products"))
+	blClose        = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the rows"))
+	blSave         = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ignore, with this reason"))
+	blCancel       = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 )
 
 type (
@@ -101,6 +102,9 @@ func (b *billingScreen) keys() []key.Binding {
 	keys := []key.Binding{keyUp, keyDown}
 	if len(b.rows()) > 0 {
 		keys = append(keys, blOpen, blQuantity, blTicket, blIgnore, blQuantityAll, blTicketAll)
+	}
+	if rows := b.rows(); b.cursor < len(rows) && rows[b.cursor].Status == billing.CheckMapping {
+		keys = append(keys, keyConfirmLink)
 	}
 	keys = append(keys, blFilter, blItems, blPlan, blReload)
 	if len(b.v.TicketTypes) > 0 {
@@ -181,6 +185,12 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.cursor, b.opened = min(max(0, len(rows)-1), b.cursor+1), false
 	case offered(k, keys, blOpen):
 		b.opened = !b.opened
+	case offered(k, keys, keyConfirmLink):
+		client := rows[b.cursor].Client.ID
+		return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
+			info, err := backendOf(ctx).ConfirmLink(ctx, client)
+			return billingSavedMsg{info: info, err: err}
+		}}, nil
 	case offered(k, keys, blFilter):
 		b.filter, b.cursor, b.opened = (b.filter+1)%len(billingFilters), 0, false
 	case offered(k, keys, blItems):

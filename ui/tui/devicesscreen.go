@@ -44,10 +44,16 @@ var (
 	dvReload  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
 )
 
-type devicesMsg struct {
-	rep devices.Report
-	err error
-}
+type (
+	devicesMsg struct {
+		rep devices.Report
+		err error
+	}
+	devicesSavedMsg struct {
+		info string
+		err  error
+	}
+)
 
 func newDevicesScreen() *devicesScreen { return &devicesScreen{} }
 
@@ -60,6 +66,9 @@ func (d *devicesScreen) keys() []key.Binding {
 	keys := []key.Binding{keyUp, keyDown}
 	if len(d.rows()) > 0 {
 		keys = append(keys, dvOpen)
+	}
+	if rows := d.rows(); d.cursor < len(rows) && rows[d.cursor].Status == devices.CheckMapping && rows[d.cursor].Client != nil {
+		keys = append(keys, keyConfirmLink)
 	}
 	return append(keys, dvFilter, dvPlan, dvReplace, dvReload)
 }
@@ -78,7 +87,7 @@ func (d *devicesScreen) rows() []devices.Row {
 	f := devicesFilters[d.filter]
 	var out []devices.Row
 	for _, r := range d.rep.Rows {
-		if f == "all" || f == "open" && (r.Status == devices.ToSet || r.Status == devices.Differs) || r.Status.Words() == f {
+		if f == "all" || f == "open" && (r.Status == devices.ToSet || r.Status == devices.Differs || r.Status == devices.CheckMapping) || r.Status.Words() == f {
 			out = append(out, r)
 		}
 	}
@@ -93,6 +102,11 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		d.rep = &m.rep
 		d.cursor = min(d.cursor, max(0, len(d.rows())-1))
+	case devicesSavedMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		return batchEvent{d.start(), infoEvent{m.info}}, nil
 	case backMsg:
 		if d.rep != nil {
 			return d.start(), nil
@@ -109,6 +123,12 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			d.cursor, d.opened = min(max(0, len(d.rows())-1), d.cursor+1), false
 		case offered(m, keys, dvOpen):
 			d.opened = !d.opened
+		case offered(m, keys, keyConfirmLink):
+			client := d.rows()[d.cursor].Client.ID
+			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
+				info, err := backendOf(ctx).ConfirmLink(ctx, client)
+				return devicesSavedMsg{info: info, err: err}
+			}}, nil
 		case offered(m, keys, dvFilter):
 			d.filter, d.cursor, d.opened = (d.filter+1)%len(devicesFilters), 0, false
 		case offered(m, keys, dvReload):

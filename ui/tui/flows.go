@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/adapter"
@@ -12,17 +13,20 @@ import (
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
+	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/display"
 )
 
 // Flows is the Backend the program uses: the onboarding flows over the
@@ -167,6 +171,11 @@ func (f Flows) Billing(ctx context.Context) (BillingView, error) {
 			v.Made = append(v.Made, fmt.Sprintf("%q (id %d)", m.Name, m.ID))
 		}
 	}
+	for _, s := range signins.Specs {
+		if m := in.SignIns[s.Purpose]; m.Made {
+			v.Made = append(v.Made, fmt.Sprintf("%q (id %d)", m.Name, m.ID))
+		}
+	}
 	settings, err := f.Store.BillingSettingsOf(ctx, f.Profile)
 	if err != nil {
 		return v, err
@@ -265,6 +274,19 @@ func (f Flows) SetAccountsTicketType(ctx context.Context, id int) error {
 // MakeAccountsPlan makes a stale accounts plan through the change engine.
 func (f Flows) MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error) {
 	return f.makePlan(ctx, accounts.NewProducer(f.Env, days))
+}
+
+// ConfirmLink vouches for a client's link against the evidence.
+func (f Flows) ConfirmLink(ctx context.Context, clientID string) (string, error) {
+	link, doubt, err := linkcheck.Confirm(ctx, f.Env, clientID, who.Operator(), false)
+	if err != nil {
+		return "", err
+	}
+	what := fmt.Sprintf("Confirmed %s ↔ Liongard's %s", display.Safe(link.Client.Name), display.Safe(link.Environment.Name))
+	if len(doubt.Why) > 0 {
+		what += ", against: " + display.Safe(strings.Join(doubt.Why, "; "))
+	}
+	return what + ". (mspwire match confirm " + link.Client.ID + " --undo takes it back.)", nil
 }
 
 func (f Flows) makePlan(ctx context.Context, p change.Producer) (SyncPlan, error) {

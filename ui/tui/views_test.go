@@ -296,7 +296,7 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 		"billing":        at(onboard.StageReview, press("b")...),
 		"billing-detail": at(onboard.StageReview, press("b", "down", "enter")...),
 		"billing-items":  at(onboard.StageReview, press("b", "i", "down", "down", "enter")...),
-		"devices":        at(onboard.StageReview, press("w", "f", "down", "enter")...),
+		"devices":        at(onboard.StageReview, press("w", "f", "f", "down", "enter")...), // f twice: past "check mapping", to "to set"
 		"accounts":       at(onboard.StageReview, press("u", "down", "enter")...),
 		"applying": func() *Wizard {
 			w := at(onboard.StagePlan)()

@@ -69,7 +69,10 @@ func (f fixed) MakeDevicesPlan(context.Context, bool) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 9, Kind: "devices", CreatedAt: verifiedAt}}, nil
 }
 func (f fixed) StaleAccounts(context.Context, int) (AccountsView, error) { return fixedAccounts(), nil }
-func (f fixed) SetAccountsTicketType(context.Context, int) error         { return nil }
+func (f fixed) ConfirmLink(_ context.Context, id string) (string, error) {
+	return "Confirmed client " + id + ".", nil
+}
+func (f fixed) SetAccountsTicketType(context.Context, int) error { return nil }
 func (f fixed) MakeAccountsPlan(context.Context, int) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 10, Kind: "stale_accounts", CreatedAt: verifiedAt}}, nil
 }
