@@ -250,7 +250,7 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 	var held []doubted
 	for _, r := range rep.Rows {
 		if r.Status == billing.CheckMapping && r.Environment != nil {
-			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+			held = append(held, doubted{r.Client.Name + " (client " + r.Client.ID + ")", r.Environment.Name, r.Why})
 		}
 	}
 	writeDoubts(w, "these rows count as money or take a fix", held)

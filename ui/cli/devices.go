@@ -123,7 +123,7 @@ func writeDevices(w io.Writer, rep devices.Report, rows []devices.Row) {
 	var held []doubted
 	for _, r := range rows {
 		if r.Status == devices.CheckMapping && r.Client != nil {
-			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+			held = append(held, doubted{r.Client.Name + " (client " + r.Client.ID + ")", r.Environment.Name, r.Why})
 		}
 	}
 	writeDoubts(w, "an asset gets a user", held)
@@ -236,7 +236,7 @@ func writeStale(w io.Writer, rep accounts.Report) {
 	var held []doubted
 	for _, r := range rep.Rows {
 		if r.Status == accounts.CheckMapping && r.Client != nil {
-			held = append(held, doubted{r.Client.Name + " (" + r.Client.ID + ")", r.Environment.Name, r.Why})
+			held = append(held, doubted{r.Client.Name + " (client " + r.Client.ID + ")", r.Environment.Name, r.Why})
 		}
 	}
 	writeDoubts(w, "a ticket lists these accounts", held)

@@ -181,3 +181,59 @@ func TestDevicesAndAccountsApplyKilledAnywhere(t *testing.T) {
 		t.Fatalf("a second apply:\n%s", out)
 	}
 }
+
+// The demo world reviewed in bulk links Johnson & Sons to another
+// customer's environment: stale accounts hold its accounts back and say
+// why; match confirm is the operator's word against the evidence.
+func TestAccountsHoldBackADoubtedLinkUntilConfirmed(t *testing.T) {
+	t.Parallel()
+	s := newSession(t)
+	sb := serveSandbox(t, 300, 1)
+	loginServed(t, s, sb, "halopsa", "liongard", "hudu")
+	for _, args := range [][]string{
+		{"path", "recommend", "--docs-tool", "hudu"}, {"path", "set", "A"}, {"source", "set", "halopsa"}, {"inventory", "fetch"},
+		{"match", "suggest", "--pair", "halopsa:liongard"}, {"match", "accept", "--band", "strong", "--pair", "halopsa:liongard"},
+	} {
+		if _, stderr, code := s.run("", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	stdout, stderr, code := s.run("", "accounts", "stale", "--json")
+	if code != cli.ExitFindings {
+		t.Fatalf("accounts stale: exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Rows []struct {
+			Client *struct{ ID, Name string } `json:"client"`
+			Status string                     `json:"status"`
+			Why    string                     `json:"why"`
+		} `json:"rows"`
+		CheckMapping int `json:"check_mapping"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	client := ""
+	for _, r := range rep.Rows {
+		if r.Status == "check_mapping" && r.Client != nil && strings.HasPrefix(r.Client.Name, "Johnson & Sons Physical Therapy") {
+			client = r.Client.ID
+		}
+	}
+	if client == "" || rep.CheckMapping == 0 {
+		t.Fatalf("no Johnson & Sons account held back (%d held): %s", rep.CheckMapping, stdout)
+	}
+	out, _, _ := s.run("", "accounts", "stale")
+	if !strings.Contains(out, "Check the mapping before a ticket lists these accounts:") || !strings.Contains(out, "(client "+client+") ↔ Johnson & Sons Physical Therapy - Portland: the ") || !strings.Contains(out, "mspwire match confirm CLIENT_ID") {
+		t.Fatalf("the text does not say why or what to do:\n%s", out)
+	}
+	if _, stderr, code := s.run("", "match", "confirm", client); code != 0 || !strings.Contains(stderr, "against: ") {
+		t.Fatalf("match confirm: exit %d: %s", code, stderr)
+	}
+	out, _, _ = s.run("", "accounts", "stale")
+	if strings.Contains(out, "Johnson & Sons Physical Therapy, LLP (client") {
+		t.Fatalf("confirmed, still held back:\n%s", out)
+	}
+	if _, stderr, code := s.run("", "match", "confirm", "999999"); code == 0 || !strings.Contains(stderr, "links HaloPSA client 999999 to no Liongard environment") {
+		t.Fatalf("an unlinked client: exit %d: %s", code, stderr)
+	}
+}
