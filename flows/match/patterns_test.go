@@ -165,8 +165,12 @@ func TestPatternPersonNamedSites(t *testing.T) {
 		"MADISON, JAMES", "MONROE, JAMES", "JACKSON, ANDREW", "GRANT, ULYSSES S", "KENNEDY, JOHN F", "HAMILTON, ALEXANDER", "KING, MARTIN LUTHER"} {
 		right = append(right, "METRO SCHOOL DISTRICT "+p)
 	}
-	got, sug := pairsOf([]string{"Lincoln South", "Madison", "Kennedy Elementary"}, right)
-	expectPairs(t, got, map[string]string{"Lincoln South": "METRO SCHOOL DISTRICT LINCOLN SOUTH, ABRAHAM", "Madison": "METRO SCHOOL DISTRICT MADISON, JAMES"})
+	got, sug := pairsOf([]string{"Lincoln South", "Madison", "Kennedy Elementary", "Metro SD - Washington"}, right)
+	expectPairs(t, got, map[string]string{"Lincoln South": "METRO SCHOOL DISTRICT LINCOLN SOUTH, ABRAHAM", "Madison": "METRO SCHOOL DISTRICT MADISON, JAMES",
+		"Metro SD - Washington": "METRO SCHOOL DISTRICT WASHINGTON, GEORGE"})
+	if s := sug["Metro SD - Washington"]; s.Score < 0.8 || strings.Contains(s.Reason, "sd") {
+		t.Errorf("\"SD\" is the initials of School District: %+v", s)
+	}
 	for _, n := range []string{"Madison", "Kennedy Elementary"} {
 		if s, ok := sug[n]; ok && s.Band != BandReview {
 			t.Errorf("a bare surname among a dozen siblings is for a person: %+v", s)

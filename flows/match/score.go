@@ -293,6 +293,8 @@ func align(al *alignment, a, b *prepared, wb weights, qa, qb []float64) {
 	if indexOf64(qa, 0) >= 0 || indexOf64(qb, 0) >= 0 {
 		joined(a, b, qa, qb)
 		joined(b, a, qb, qa)
+		initialed(a, b, qa, qb)
+		initialed(b, a, qb, qa)
 	}
 
 	var totalA, totalB, gotA, gotB float64
@@ -369,6 +371,34 @@ func joined(x, y *prepared, qx, qy []float64) {
 						qx[k] = 0.95
 					}
 				}
+			}
+		}
+	}
+}
+
+// initialed credits a short word of x written as the initials of
+// neighbouring words of y that found no counterpart ("SD" and "School
+// District").
+func initialed(x, y *prepared, qx, qy []float64) {
+	for i, t := range x.tokens {
+		if qx[i] > 0 || len(t) < 2 || len(t) > 4 || isNumber(t) {
+			continue
+		}
+		for j := 0; j+len(t) <= len(y.main); j++ {
+			run := y.main[j : j+len(t)]
+			ok := true
+			for k, w := range run {
+				if n := indexOf(y.tokens, w); n < 0 || w[0] != t[k] || qy[n] > 0 {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				qx[i] = 0.9
+				for _, w := range run {
+					qy[indexOf(y.tokens, w)] = 0.9
+				}
+				break
 			}
 		}
 	}

@@ -139,7 +139,35 @@ func unmatchedWords(a, b *prepared, x, y []string) ([]string, []string) {
 	}
 	joinedWords(x, y, usedX, usedY)
 	joinedWords(y, x, usedY, usedX)
+	initialsOf(x, y, usedX, usedY)
+	initialsOf(y, x, usedY, usedX)
 	return distinctive(x, usedX), distinctive(y, usedY)
+}
+
+// initialsOf marks a short word of x made of the initials of neighbouring
+// words of y ("sd" and "school district").
+func initialsOf(x, y []string, usedX, usedY []bool) {
+	for i, t := range x {
+		if usedX[i] || len(t) < 2 || len(t) > 4 || isNumber(t) {
+			continue
+		}
+		for j := 0; j+len(t) <= len(y); j++ {
+			ok := true
+			for k := range len(t) {
+				if usedY[j+k] || y[j+k][0] != t[k] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				usedX[i] = true
+				for k := range len(t) {
+					usedY[j+k] = true
+				}
+				break
+			}
+		}
+	}
 }
 
 // sameWord: t of a and u of b are one word, as spelled or as canonicalised.
