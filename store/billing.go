@@ -160,6 +160,7 @@ func (s *Store) BillingChoices(ctx context.Context, profile string) (map[string]
 
 // SaveBillingChoices records choices for several rows in one transaction
 // and one audit line: one command, one step.
+// A choice of "" clears the row's choice.
 func (s *Store) SaveBillingChoices(ctx context.Context, profile string, cs []BillingChoice) error {
 	if len(cs) == 0 {
 		return nil
@@ -170,6 +171,13 @@ func (s *Store) SaveBillingChoices(ctx context.Context, profile string, cs []Bil
 			if c.DecidedAt.IsZero() {
 				c.DecidedAt = time.Now()
 			}
+			if c.Choice == "" { // cleared: the row has no fix chosen again
+				if _, err := tx.ExecContext(ctx, "DELETE FROM billing_choices WHERE profile = ? AND row_id = ?", profile, c.RowID); err != nil {
+					return s.describe(err)
+				}
+				ids = append(ids, c.RowID)
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO billing_choices(profile, row_id, choice, reason, counted, billed, decided_by, decided_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(profile, row_id) DO UPDATE SET choice = excluded.choice, reason = excluded.reason,
 				counted = excluded.counted, billed = excluded.billed, decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
@@ -178,7 +186,11 @@ func (s *Store) SaveBillingChoices(ctx context.Context, profile string, cs []Bil
 			}
 			ids = append(ids, c.RowID)
 		}
-		return s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: cs[0].DecidedBy, Event: "billing." + cs[0].Choice,
+		event := "billing." + cs[0].Choice
+		if cs[0].Choice == "" {
+			event = "billing.cleared"
+		}
+		return s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: cs[0].DecidedBy, Event: event,
 			Detail: map[string]any{"rows": ids, "reason": cs[0].Reason}})
 	})
 }

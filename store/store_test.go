@@ -395,3 +395,27 @@ func TestLastEventPerSystem(t *testing.T) {
 		}
 	}
 }
+
+// A choice of "" clears a row's choice, audited as such.
+func TestABillingChoiceCanBeCleared(t *testing.T) {
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	one := 1
+	if err := st.SaveBillingChoices(ctx, "default", []store.BillingChoice{{RowID: "12:m365", Choice: "ticket", Billed: &one, DecidedBy: "operator:test"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveBillingChoices(ctx, "default", []store.BillingChoice{{RowID: "12:m365", DecidedBy: "operator:test"}}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := st.BillingChoices(ctx, "default")
+	if err != nil || len(cs) != 0 {
+		t.Fatalf("after clearing: %v %v", cs, err)
+	}
+	log, _ := st.AuditLog(ctx, "default")
+	if len(log) == 0 || log[len(log)-1].Event != "billing.cleared" {
+		t.Fatalf("not audited: %+v", log)
+	}
+}

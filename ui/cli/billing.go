@@ -299,10 +299,14 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			choice := "ignore"
 			if verb == "fix" {
-				if by != "quantity" && by != "ticket" {
-					return fmt.Errorf("--by %q: quantity or ticket", by)
+				switch by {
+				case "quantity", "ticket":
+					choice = by
+				case "none":
+					choice = "" // clears the chosen fix
+				default:
+					return fmt.Errorf("--by %q: quantity, ticket, or none to clear the chosen fix", by)
 				}
-				choice = by
 			} else if strings.TrimSpace(reason) == "" {
 				return fmt.Errorf("say why with --reason: it is kept with the row and in the audit log")
 			}
@@ -322,7 +326,7 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 					if !ok {
 						return fmt.Errorf("no row %s: see mspwire billing reconcile", id)
 					}
-					if err := billing.CanChoose(r, choice); err != nil {
+					if err := billing.CanChoose(r, choice); err != nil && choice != "" {
 						return err
 					}
 					cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: choice, Reason: reason, Counted: r.Counted, Billed: &r.Billed, DecidedBy: who.Operator()})
@@ -335,14 +339,15 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 					ids[i] = c.RowID
 				}
 				sort.Strings(ids)
-				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change"}[choice]
+				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change",
+					"": "with no fix chosen"}[choice]
 				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", counted(len(cs), "row", "rows"), what, strings.Join(ids, ", "))
 				return nil
 			})
 		},
 	}
 	if verb == "fix" {
-		cmd.Flags().StringVar(&by, "by", "", "quantity or ticket")
+		cmd.Flags().StringVar(&by, "by", "", "quantity, ticket, or none (clears the chosen fix)")
 	} else {
 		cmd.Flags().StringVar(&reason, "reason", "", "why (kept with the row and in the audit log)")
 	}

@@ -138,3 +138,28 @@ func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
 		t.Fatalf("%#v", msg)
 	}
 }
+
+// c clears the cursor row's chosen fix, through the backend.
+func TestCClearsAChosenFix(t *testing.T) {
+	b := newBillingScreen()
+	v := fixedBilling()
+	b.v = &v
+	rows := b.rows()
+	if len(rows) == 0 {
+		t.Fatal("no row in view")
+	}
+	for i := range v.Report.Rows {
+		if v.Report.Rows[i].ID == rows[0].ID {
+			v.Report.Rows[i].Choice = "ticket"
+		}
+	}
+	ev, _ := b.update(tea.KeyPressMsg{Code: 'c', Text: "c"})
+	ask, ok := ev.(askEvent)
+	if !ok {
+		t.Fatalf("c did not ask the backend: %#v", ev)
+	}
+	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
+	if saved, ok := msg.(billingSavedMsg); !ok || saved.err != nil || saved.info != rows[0].ID+": no fix chosen." {
+		t.Fatalf("%#v", msg)
+	}
+}

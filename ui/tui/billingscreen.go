@@ -53,6 +53,7 @@ var (
 	blQuantity     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "fix: set the line to the count"))
 	blTicket       = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "fix: open a HaloPSA ticket"))
 	blIgnore       = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore until the numbers change"))
+	blClear        = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear the chosen fix"))
 	blQuantityAll  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "set the line: rows in view not chosen yet"))
 	blTicketAll    = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "a ticket: rows in view not chosen yet"))
 	blItems        = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "which items bill what"))
@@ -105,6 +106,9 @@ func (b *billingScreen) keys() []key.Binding {
 	}
 	if rows := b.rows(); b.cursor < len(rows) && rows[b.cursor].Status == billing.CheckMapping {
 		keys = append(keys, keyConfirmLink)
+	}
+	if rows := b.rows(); b.cursor < len(rows) && rows[b.cursor].Choice != "" {
+		keys = append(keys, blClear)
 	}
 	keys = append(keys, blFilter, blItems, blPlan, blReload)
 	if len(b.v.TicketTypes) > 0 {
@@ -185,6 +189,12 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.cursor, b.opened = min(max(0, len(rows)-1), b.cursor+1), false
 	case offered(k, keys, blOpen):
 		b.opened = !b.opened
+	case offered(k, keys, blClear):
+		r := rows[b.cursor]
+		info := fmt.Sprintf("%s: no fix chosen.", r.ID)
+		return askEvent{fn: func(ctx context.Context) tea.Msg {
+			return billingSavedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, []billing.Row{r}, "", "")}
+		}}, nil
 	case offered(k, keys, keyConfirmLink):
 		client := rows[b.cursor].Client.ID
 		return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {

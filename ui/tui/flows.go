@@ -224,6 +224,10 @@ func (f Flows) ConfirmItems(ctx context.Context, items []billing.ItemMapping) er
 func (f Flows) ChooseBilling(ctx context.Context, rows []billing.Row, choice, reason string) error {
 	cs := make([]store.BillingChoice, 0, len(rows))
 	for _, r := range rows {
+		if choice == "" { // cleared: nothing to check
+			cs = append(cs, store.BillingChoice{RowID: r.ID, DecidedBy: who.Operator()})
+			continue
+		}
 		if err := billing.CanChoose(r, choice); err != nil {
 			return err
 		}

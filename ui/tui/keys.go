@@ -52,7 +52,7 @@ func keyReference() []keySection {
 		{"Plan", []key.Binding{keyUp, keyDown, plOpen, plApply, plResume, plRetry, plFinish, plReplan, plFeeds}},
 		{"Plan: the typed confirmation", []key.Binding{plConfirm, plCancel}},
 		{"Apply", []key.Binding{apSteps, apCheck, apBack, apRetry}},
-		{"Billing", []key.Binding{keyUp, keyDown, blOpen, keyConfirmLink, blQuantity, blTicket, blIgnore, blQuantityAll, blTicketAll, blFilter, blItems, blPlan, blReload, blTicketType}},
+		{"Billing", []key.Binding{keyUp, keyDown, blOpen, keyConfirmLink, blQuantity, blTicket, blIgnore, blClear, blQuantityAll, blTicketAll, blFilter, blItems, blPlan, blReload, blTicketType}},
 		{"Billing: the items", []key.Binding{keyUp, keyDown, blCycle, blConfirm, blClose}},
 		{"Billing: why a row is ignored", []key.Binding{blSave, blCancel}},
 		{"Devices", []key.Binding{keyUp, keyDown, dvOpen, keyConfirmLink, dvFilter, dvPlan, dvReplace, dvReload}},
