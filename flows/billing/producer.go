@@ -40,7 +40,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		return change.Proposal{}, err
 	}
 	if len(rep.Unconfirmed) > 0 {
-		return change.Proposal{}, fmt.Errorf("which product %s bill is mspwire's proposal, not yet your word: check mspwire billing items, "+
+		return change.Proposal{}, fmt.Errorf("which product %s is mspwire's proposal, not yet your word: check mspwire billing items, "+
 			"then confirm with mspwire billing items set --proposed (or set ITEM_ID=PRODUCT)", names(rep.Unconfirmed))
 	}
 	settings, err := p.e.Store.BillingSettingsOf(ctx, p.e.Profile)

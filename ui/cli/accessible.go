@@ -9,9 +9,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
@@ -20,13 +20,15 @@ import (
 )
 
 // runAccessible is the wizard as line-by-line prompts: no redraws, no
-// spinners, nothing said by colour alone. The same flows as the screens.
+// spinners, nothing said by colour alone. The same flows as the screens,
+// from a menu; everything is said where the prompts are (the terminal,
+// whatever stderr is sent to).
 func runAccessible(ctx context.Context, g *globals, b backend) error {
 	var p prompt.Prompter = prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.screen(), Accessible: true}
 	if g.io.Prompter != nil {
 		p = g.io.Prompter
 	}
-	out := g.io.Err
+	out := g.io.screen()
 	report, err := b.Status(ctx)
 	if err != nil {
 		return err
@@ -47,10 +49,56 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 			}
 		}
 	}
-	if ok, err := p.Confirm("Onboard this tenant now?", true); err != nil || !ok {
-		return cancelled(err)
+	def := "onboard"
+	if stage == onboard.StageSteps {
+		def = "billing"
 	}
+	for {
+		choice, err := p.Select("What now?", "", []prompt.Option{
+			{Label: "Onboard this tenant: the guide's questions, path, credentials, review, plan and apply", Value: "onboard"},
+			{Label: "Billing: Liongard's licence counts against HaloPSA's billed seats", Value: "billing"},
+			{Label: "Devices: each workstation's HaloPSA asset and last user", Value: "devices"},
+			{Label: "Stale accounts: nobody signed in for 90 days", Value: "accounts"},
+			{Label: "Pitfalls: check the tenant for the guide's pitfalls (doctor)", Value: "doctor"},
+			{Label: "Rotate a credential", Value: "rotate"},
+			{Label: "Quit", Value: "quit"},
+		}, def)
+		if err != nil {
+			return cancelled(err)
+		}
+		switch choice {
+		case "onboard":
+			err = accessibleOnboard(ctx, p, g, out, b)
+			def = "billing"
+		case "billing":
+			err = accessibleBilling(ctx, p, out, b)
+		case "devices":
+			err = accessibleDevices(ctx, p, out, b)
+		case "accounts":
+			err = accessibleAccounts(ctx, p, out, b)
+		case "doctor":
+			var rep checks.Report
+			if rep, err = b.Doctor(ctx); err == nil {
+				writeDoctor(out, rep)
+			}
+		case "rotate":
+			err = accessibleRotate(ctx, p, out, b)
+		default:
+			return nil
+		}
+		var exit *exitError
+		if errors.As(err, &exit) && exit.Code == ExitCancelled {
+			return err
+		}
+		if err != nil {
+			fmt.Fprintf(out, "Not done: %v\n", err)
+		}
+	}
+}
 
+// accessibleOnboard walks the guide: questions, path, credentials, source
+// of truth, inventories, review, plan and apply, then the steps.
+func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b backend) error {
 	prev, err := b.Answers(ctx)
 	if err != nil {
 		return err
@@ -95,7 +143,7 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	}
 
 	for _, sys := range plan.Systems {
-		if err := accessibleConnect(ctx, p, g, b, sys); err != nil {
+		if err := accessibleConnect(ctx, p, g, out, b, sys); err != nil {
 			return err
 		}
 	}
@@ -159,51 +207,6 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	if err := accessiblePlan(ctx, p, out, b); err != nil {
 		return err
 	}
-	if ok, err := p.Confirm("Check the tenant for the guide's pitfalls now (mspwire doctor)?", true); err != nil {
-		return cancelled(err)
-	} else if ok {
-		rep, err := b.Doctor(ctx)
-		if err != nil {
-			return err
-		}
-		writeDoctor(out, rep)
-	}
-	if ok, err := p.Confirm("Reconcile billing now: Liongard's licence counts against HaloPSA's billed seats (mspwire billing reconcile)?", true); err != nil {
-		return cancelled(err)
-	} else if ok {
-		v, err := b.Billing(ctx)
-		if err != nil {
-			return err
-		}
-		for _, m := range v.Made {
-			fmt.Fprintf(out, "Created in Liongard, once, to count users: %s.\n", m)
-		}
-		if len(v.Report.Unconfirmed) > 0 {
-			writeItems(out, v.Items)
-		}
-		writeReconcile(out, v.Report)
-		fmt.Fprintln(out, "Choose fixes with mspwire billing fix ID --by quantity|ticket (or ignore ID --reason TEXT), then mspwire billing plan and mspwire apply.")
-	}
-	if ok, err := p.Confirm("Map workstations to HaloPSA assets and users now (mspwire devices map)?", true); err != nil {
-		return cancelled(err)
-	} else if ok {
-		rep, err := b.Devices(ctx)
-		if err != nil {
-			return err
-		}
-		writeDevices(out, rep, rep.Rows)
-		fmt.Fprintln(out, "Set the users with mspwire devices plan (--replace: also where an asset has another), then mspwire apply.")
-	}
-	if ok, err := p.Confirm("List accounts nobody signed in to for 90 days (mspwire accounts stale)?", true); err != nil {
-		return cancelled(err)
-	} else if ok {
-		v, err := b.StaleAccounts(ctx, accounts.DefaultDays)
-		if err != nil {
-			return err
-		}
-		writeStale(out, v.Report)
-		fmt.Fprintln(out, "Open a ticket per client with mspwire accounts plan --ticket-type ID, then mspwire apply.")
-	}
 	// The steps as the wizard's steps screen shows them: first checked
 	// through the APIs that can see them.
 	findings, err := b.VerifySteps(ctx)
@@ -223,7 +226,7 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 	return nil
 }
 
-func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b backend, sys string) error {
+func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b backend, sys string) error {
 	info := adapter.InfoOf(sys)
 	v, demo := b.Defaults(sys)
 	where, kept := "stored in the OS keyring only once it works", "The secret is saved in the OS keyring."
@@ -231,7 +234,7 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 		where, kept = "kept in memory for this run only (no OS keyring is available)", "The secret is kept in memory for this run only."
 	}
 	for {
-		fmt.Fprintf(g.io.Err, "Credentials for %s.\n", info.Name)
+		fmt.Fprintf(out, "Credentials for %s.\n", info.Name)
 		var err error
 		if v, err = askFields(p, info, v, loginFields, true, ""); err != nil {
 			return cancelled(err)
@@ -251,14 +254,14 @@ func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, b bac
 				return cancelled(err)
 			}
 		}
-		fmt.Fprintf(g.io.Err, "Testing the %s connection.\n", info.Name)
+		fmt.Fprintf(out, "Testing the %s connection.\n", info.Name)
 		verified, err := b.Connect(ctx, sys, v, secret)
 		if err == nil {
-			fmt.Fprintf(g.io.Err, "Connected: %s. %s\n", verified.ActsAs, kept)
-			printWarnings(g.io.Err, verified.Warnings)
+			fmt.Fprintf(out, "Connected: %s. %s\n", verified.ActsAs, kept)
+			printWarnings(out, verified.Warnings)
 			return nil
 		}
-		fmt.Fprintf(g.io.Err, "Not connected: %v\nNothing was saved.\n", err)
+		fmt.Fprintf(out, "Not connected: %v\nNothing was saved.\n", err)
 		again, perr := p.Confirm("Try again?", true)
 		if perr != nil || !again {
 			return cancelled(errors.Join(perr, err))

@@ -15,7 +15,7 @@ import (
 // typing yes, and applied as plain lines.
 func TestAccessibleDemoWalksThePath(t *testing.T) {
 	answers := strings.Join([]string{
-		"y",                     // onboard now
+		"1",                     // the menu: onboard
 		"1", "2", "1", "1", "1", // the questions; a Hudu shop is not asked IT Glue's
 		"1",                 // path A
 		"", "", "", "", "y", // HaloPSA: URL, client ID, tenant, used by, demo secret
@@ -25,10 +25,11 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		"accept strong", // the review's bulk accept
 		"",              // end the review
 		"yes",           // apply the plan
-		"y",             // check for pitfalls
-		"y",             // reconcile billing
-		"y",             // map workstations
-		"y",             // stale accounts
+		"5",             // the menu: pitfalls
+		"2", "",         // billing, and back
+		"3", "", // devices, and back
+		"4", "", // stale accounts, and back
+		"7", // quit
 	}, "\n") + "\n"
 	var out, errb bytes.Buffer
 	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
@@ -42,8 +43,8 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 		!strings.Contains(text, "Review HaloPSA clients ↔ Liongard environments") || !strings.Contains(text, "exact and strong suggestions") ||
 		!strings.Contains(text, "Apply plan 1? Type yes") || !strings.Contains(text, "] done ") || !regexp.MustCompile(`Plan 1: (\d+) of (\d+) actions done, 0 failed`).MatchString(text) ||
 		!strings.Contains(text, "(halopsa-api-agents)") || !strings.Contains(text, "Questions no API answers") ||
-		!strings.Contains(text, "a month not billed") || !regexp.MustCompile(`\d+:m365 .+ under-billed`).MatchString(text) ||
-		!strings.Contains(text, "HALOPSA USER") || !strings.Contains(text, "without a sign-in") {
+		!strings.Contains(text, "a month not billed") || !regexp.MustCompile(`Microsoft 365: \d+ counted, \d+ billed; under-billed`).MatchString(text) ||
+		!strings.Contains(text, "Workstations: ") || !strings.Contains(text, "without a sign-in") {
 		t.Fatalf("transcript:\n%s", text)
 	}
 	if strings.Contains(text, "\x1b[2J") || strings.Contains(text, "\x1b[?1049h") {
@@ -61,7 +62,7 @@ func TestAccessibleDemoWalksThePath(t *testing.T) {
 // before doing anything.
 func TestAccessibleReviewNumbersRowsAndHelps(t *testing.T) {
 	answers := strings.Join([]string{
-		"y", "1", "2", "1", "1", "1", "1", "", "", "", "", "y", "", "", "", "y", "", "y", "1", // as above, to the review
+		"1", "1", "2", "1", "1", "1", "1", "", "", "", "", "y", "", "", "", "y", "", "y", "1", // as above, to the review
 		"help", "?", "bogus",
 		"accept 1 99", // refused whole: the list has no row 99
 		"accept 1 1",  // the first row listed, once
@@ -88,7 +89,7 @@ func TestAccessibleReviewNumbersRowsAndHelps(t *testing.T) {
 // the plan, as the plan screen's f does, and plans with the answer.
 func TestAccessiblePathCAsksWhatFeedsHudu(t *testing.T) {
 	answers := strings.Join([]string{
-		"y", "1", "2", "1", "1", "1",
+		"1", "1", "2", "1", "1", "1",
 		"3",                                           // path C
 		"", "", "", "", "y", "", "", "", "y", "", "y", // credentials, as above
 		"1",                                      // source: HaloPSA
@@ -106,5 +107,49 @@ func TestAccessiblePathCAsksWhatFeedsHudu(t *testing.T) {
 	}
 	if !strings.Contains(text, "fed by Liongard too") {
 		t.Fatalf("with both feeds the plan warns no HaloPSA link:\n%s", text[strings.Index(text, "What feeds Hudu?"):])
+	}
+}
+
+// A screen-reader user with stderr sent to a file (demo 2>log) chooses,
+// plans, confirms and applies a billing fix, a devices plan and a
+// stale-accounts plan from the menu; everything needed to decide is said
+// on the terminal, nothing of it in the file.
+func TestAccessibleWorkflowsChoosePlanAndApply(t *testing.T) {
+	answers := strings.Join([]string{
+		"1", "1", "2", "1", "1", "1", "1", "", "", "", "", "y", "", "", "", "y", "", "y", "1", // onboard, as above, to the review
+		"accept strong", "", "yes", // review, apply
+		"2",                      // billing
+		"items", "items confirm", // which items bill what, confirmed as proposed
+		"under_billed", "show 1", "ticket-type 2", // the under-billed rows, the first in full, the ticket type
+		"fix 1 ticket", "plan", "yes", "", // choose, plan, apply, back
+		"3", "plan", "yes", "", // devices: plan, apply, back
+		"4", "ticket-type 2", "plan", "yes", "", // stale accounts: plan, apply, back
+		"7",
+	}, "\n") + "\n"
+	var out, screen, log bytes.Buffer
+	code := cli.Main(context.Background(), []string{"--accessible", "demo", "--companies", "30"},
+		cli.IO{In: strings.NewReader(answers), Out: &out, Err: &log, Screen: &screen})
+	text := screen.String()
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s\nlog:\n%s", code, text, log.String())
+	}
+	for _, want := range []string{
+		"Rows under-billed: ", "\nHaloPSA: invoice ", "Confirmed what 7 items bill, as shown.", "Billing tickets get HaloPSA's ticket type 2.", "Kept for 1 row.",
+		"Apply plan 2? Type yes", "Apply plan 3? Type yes", "Apply plan 4? Type yes",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the terminal does not say %q", want)
+		}
+	}
+	for _, n := range []string{"2", "3", "4"} {
+		if !regexp.MustCompile(`Plan ` + n + `: (\d+) of (\d+) actions done, 0 failed`).MatchString(text) {
+			t.Errorf("plan %s was not applied", n)
+		}
+	}
+	if strings.Contains(log.String(), "Apply plan") || strings.Contains(log.String(), "Rows under-billed") {
+		t.Errorf("what the operator decides with went to the log:\n%s", log.String())
+	}
+	if t.Failed() {
+		t.Log(text)
 	}
 }

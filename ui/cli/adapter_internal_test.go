@@ -26,7 +26,7 @@ func TestAccessibleCredentialsOfAFifthVendor(t *testing.T) {
 	g := &globals{io: IO{Err: &errb}, profile: "default"}
 	b := backend{Env: onboard.NewEnv(st, store.NewMemoryKeyring().Scoped(st.ID()), "default")}
 	script := &prompt.Script{Answers: []string{"https://acme.widgetly.example", "acme", "", "bad-token", "y", "", "", "", "good-token"}}
-	if err := accessibleConnect(ctx, script, g, b, adaptertest.ID); err != nil {
+	if err := accessibleConnect(ctx, script, g, &errb, b, adaptertest.ID); err != nil {
 		t.Fatalf("%v\n%s\n%+v", err, errb.String(), script.Asked)
 	}
 	text := errb.String()

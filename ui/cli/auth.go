@@ -289,7 +289,7 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 				if err != nil {
 					fmt.Fprintf(g.io.Err, "%s: %v\n", sys.Name, err)
 				} else {
-					reportRotation(g, sys, res)
+					reportRotation(g.io.Err, sys, res)
 				}
 			}
 			if resume {
@@ -321,7 +321,7 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return credentialError(err)
 			}
-			reportRotation(g, sys, res)
+			reportRotation(g.io.Err, sys, res)
 			return nil
 		},
 	}
@@ -330,17 +330,17 @@ func newAuthRotateCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func reportRotation(g *globals, sys adapter.Info, res rotate.Result) {
+func reportRotation(w io.Writer, sys adapter.Info, res rotate.Result) {
 	verb := "Rotated"
 	if res.Recovered {
 		verb = "Finished rotating"
 	}
-	fmt.Fprintf(g.io.Err, "%s the %s secret; verified as %s.\n", verb, sys.Name, res.Verified.ActsAs)
-	printWarnings(g.io.Err, res.Verified.Warnings)
+	fmt.Fprintf(w, "%s the %s secret; verified as %s.\n", verb, sys.Name, res.Verified.ActsAs)
+	printWarnings(w, res.Verified.Warnings)
 	if len(res.Checklist) > 0 {
-		fmt.Fprintln(g.io.Err, "Now, by hand (see mspwire auth checklist; tick each when done):")
+		fmt.Fprintln(w, "Now, by hand (see mspwire auth checklist; tick each when done):")
 		for _, item := range res.Checklist {
-			fmt.Fprintln(g.io.Err, "  - "+item)
+			fmt.Fprintln(w, "  - "+item)
 		}
 	}
 }

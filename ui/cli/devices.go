@@ -205,7 +205,8 @@ func newAccountsCmd(g *globals) *cobra.Command {
 	return cmd
 }
 
-func writeStale(w io.Writer, rep accounts.Report) {
+// writeStaleHead is the report's first line.
+func writeStaleHead(w io.Writer, rep accounts.Report) {
 	if len(rep.Rows) == 0 {
 		fmt.Fprintf(w, "No account has gone over %d days without a sign-in.\n", rep.Days)
 		return
@@ -217,7 +218,16 @@ func writeStale(w io.Writer, rep accounts.Report) {
 	if rep.CheckMapping > 0 {
 		fmt.Fprintf(w, "; %d wait for a mapping check and go into no ticket", rep.CheckMapping)
 	}
-	fmt.Fprintf(w, "\n\n%-28s %-17s %-36s %5s  %s\n", "CLIENT", "SOURCE", "ACCOUNT", "DAYS", "LAST SIGN-IN")
+	fmt.Fprintln(w)
+}
+
+func writeStale(w io.Writer, rep accounts.Report) {
+	if len(rep.Rows) == 0 {
+		fmt.Fprintf(w, "No account has gone over %d days without a sign-in.\n", rep.Days)
+		return
+	}
+	writeStaleHead(w, rep)
+	fmt.Fprintf(w, "\n%-28s %-17s %-36s %5s  %s\n", "CLIENT", "SOURCE", "ACCOUNT", "DAYS", "LAST SIGN-IN")
 	for _, r := range rep.Rows {
 		client, last := "-", "-"
 		if r.Client != nil {

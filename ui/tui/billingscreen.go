@@ -437,7 +437,11 @@ func (b *billingScreen) view(width, height int) string {
 }
 
 // detail is a row opened: where the count comes from, the lines, why.
-func (b *billingScreen) detail(r billing.Row) string {
+func (b *billingScreen) detail(r billing.Row) string { return BillingDetail(r) }
+
+// BillingDetail is a billing row read out in full: where the count comes
+// from, the lines, why, what is chosen; a line each.
+func BillingDetail(r billing.Row) string {
 	var d []string
 	d = append(d, fmt.Sprintf("%s · %s · %s", display.Safe(r.Client.Name), r.Product.Title(), r.Why))
 	if r.Environment != nil {

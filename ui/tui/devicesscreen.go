@@ -182,13 +182,14 @@ func (d *devicesScreen) view(width, height int) string {
 		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-14s %-*s %-*s %s", cursor, client, truncate(display.Safe(c), client), truncate(display.Safe(r.Device.Name), 14),
 			logon, truncate(display.Safe(r.LastUser), logon), user, truncate(display.Safe(u), user), r.Status.Words()), width) + "\n")
 		if i == d.cursor && d.opened {
-			s.WriteString(indent(wrap(devicesDetail(r), width-6), "      ") + "\n")
+			s.WriteString(indent(wrap(DevicesDetail(r), width-6), "      ") + "\n")
 		}
 	}
 	return strings.TrimRight(s.String(), "\n")
 }
 
-func devicesDetail(r devices.Row) string {
+// DevicesDetail is a workstation row read out in full, a line each.
+func DevicesDetail(r devices.Row) string {
 	lines := []string{fmt.Sprintf("%s in Liongard's %s (system %s) · %s", display.Safe(r.Device.Name), display.Safe(r.Environment.Name), r.ID, display.Safe(r.Why))}
 	if r.Asset != nil {
 		users := "no user"
