@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 			prop.Actions = append(prop.Actions, d)
 		}
 		if already > 0 {
-			prop.Notes = append(prop.Notes, fmt.Sprintf("%d clients already have a ticket an earlier plan opened for the same accounts", already))
+			prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same accounts", plural.N(already, "client", "clients")))
 		}
 	}
 	lg, err := p.e.Liongard(ctx)
@@ -134,20 +135,20 @@ func (p Producer) ticket(rows []Row, typeID int, typeName, team string) change.D
 	id, _ := strconv.Atoi(c.ID)
 	// The tag names the client and these accounts: HaloPSA is asked for it
 	// before the ticket is opened, so it is opened once wherever mspwire runs.
-	summary := fmt.Sprintf("Stale accounts: %s, %d with no sign-in for over %d days [mspwire stale-accounts %s %s]", c.Name, len(rows), p.days, c.ID, digestOf(rows))
+	summary := fmt.Sprintf("Stale accounts: %s, %d with no sign-in for over %s [mspwire stale-accounts %s %s]", c.Name, len(rows), plural.N(p.days, "day", "days"), c.ID, digestOf(rows))
 	var b strings.Builder
-	fmt.Fprintf(&b, "mspwire found %d accounts of %s nobody has signed in to for over %d days, as Liongard's last inspections show.\n", len(rows), c.Name, p.days)
+	fmt.Fprintf(&b, "mspwire found %s of %s nobody has signed in to for over %s, as Liongard's last inspections show.\n", plural.N(len(rows), "account", "accounts"), c.Name, plural.N(p.days, "day", "days"))
 	b.WriteString("Suspend or remove those that are no longer needed (and free their licences); note why the others stay.\n\n")
 	for _, r := range rows {
 		last := "unknown"
 		if r.LastLogin != nil {
 			last = *r.LastLogin
 		}
-		fmt.Fprintf(&b, "- %s (%s): %d days, last sign-in %s\n", r.Account, map[string]string{GoogleWorkspace: "Google Workspace", M365: "Microsoft 365"}[r.Source], r.Days, last)
+		fmt.Fprintf(&b, "- %s (%s): %s, last sign-in %s\n", r.Account, map[string]string{GoogleWorkspace: "Google Workspace", M365: "Microsoft 365"}[r.Source], plural.N(r.Days, "day", "days"), last)
 	}
 	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + c.ID,
 		Key:     change.NewKey(change.Ticket, "halopsa", "stale-accounts/"+c.ID+"/"+digestOf(rows)),
-		Summary: fmt.Sprintf("Open a HaloPSA ticket (%s) for %s listing %s", typeName, c.Name, plural(len(rows), "stale account", "stale accounts")),
+		Summary: fmt.Sprintf("Open a HaloPSA ticket (%s) for %s listing %s", typeName, c.Name, plural.N(len(rows), "stale account", "stale accounts")),
 		Payload: change.TicketPayload{ClientID: id, Client: c.Name, Summary: summary, Details: b.String(), TicketTypeID: typeID, Team: team}}
 }
 
@@ -185,7 +186,7 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 	if len(moved) == 0 {
 		return nil, nil
 	}
-	out := fmt.Sprintf("the stale accounts of %d clients changed (%s", len(moved), strings.Join(moved[:min(5, len(moved))], "; "))
+	out := fmt.Sprintf("the stale accounts of %s changed (%s", plural.N(len(moved), "client", "clients"), strings.Join(moved[:min(5, len(moved))], "; "))
 	if len(moved) > 5 {
 		out += fmt.Sprintf("; and %d more", len(moved)-5)
 	}
@@ -202,12 +203,4 @@ func digestOf(rows []Row) string {
 	sort.Strings(accounts)
 	h := sha256.Sum256([]byte(strings.Join(accounts, "\n")))
 	return hex.EncodeToString(h[:6])
-}
-
-// plural is "1 stale account", "2 stale accounts".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

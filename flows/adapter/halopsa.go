@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"strconv"
 	"strings"
@@ -165,7 +166,7 @@ func (h haloCompanies) Create(ctx context.Context, recs []NewRecord) ([]Record, 
 		return nil, err
 	}
 	if len(made) != len(recs) {
-		return nil, fmt.Errorf("HaloPSA: sent %d clients, %d came back", len(recs), len(made))
+		return nil, fmt.Errorf("HaloPSA: sent %s, %d came back", plural.N(len(recs), "client", "clients"), len(made))
 	}
 	out := make([]Record, len(made))
 	for i, cl := range made {

@@ -3,6 +3,7 @@ package adapter
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ func (i itGlue) Verify(ctx context.Context, v Values, secret string) (Verified, 
 	if region == "" {
 		region = "custom URL"
 	}
-	return Verified{BaseURL: base, ActsAs: fmt.Sprintf("region %s, %d organizations", region, r.Organizations)}, nil
+	return Verified{BaseURL: base, ActsAs: fmt.Sprintf("region %s, %s", region, plural.N(r.Organizations, "organization", "organizations"))}, nil
 }
 
 func (itGlue) RotationChecklist(Values) []string {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"sort"
 
@@ -229,9 +230,9 @@ func (liongardAdapter) Links(_ context.Context, _ *Clients, req LinkRequest) (Li
 			where = "IT Glue"
 		}
 		pair = req.HolderPair
-		item = fmt.Sprintf("In Liongard, Admin > Integrations > %s, Map tab: check that %d environments are mapped to the %s "+
+		item = fmt.Sprintf("In Liongard, Admin > Integrations > %s, Map tab: check that %s mapped to the %s "+
 			"the review chose (%d matched, %d created by mspwire; mspwire match list --pair %s), then Save",
-			where, linked+created, src.Records, linked, created, pair)
+			where, plural.N(linked+created, "environment is", "environments are"), src.Records, linked, created, pair)
 	} else {
 		n := 0
 		for _, r := range req.Rows {
@@ -243,8 +244,8 @@ func (liongardAdapter) Links(_ context.Context, _ *Clients, req LinkRequest) (Li
 			return out, nil
 		}
 		pair = req.TowardPair
-		item = fmt.Sprintf("In Liongard, Admin > Integrations > %s, Map tab: check that %d environments are mapped to the %s "+
-			"of the same %s (mspwire match list --pair %s)", InfoOf(req.Toward).Name, n, InfoOf(req.Toward).Records, src.Record, pair)
+		item = fmt.Sprintf("In Liongard, Admin > Integrations > %s, Map tab: check that %s mapped to the %s "+
+			"of the same %s (mspwire match list --pair %s)", InfoOf(req.Toward).Name, plural.N(n, "environment is", "environments are"), InfoOf(req.Toward).Records, src.Record, pair)
 	}
 	sum := sha256.Sum256([]byte(item))
 	out.Actions = append(out.Actions, change.Draft{Kind: change.Checklist, System: "liongard", Target: "console",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +70,7 @@ func (l liongardAdapter) Verify(ctx context.Context, v Values, secret string) (V
 		return Verified{}, err
 	}
 	base, _ := liongard.ResolveInstance(liongardInstance(v))
-	return Verified{BaseURL: base, ActsAs: fmt.Sprintf("instance %s, %d environments", r.Instance, r.Environments)}, nil
+	return Verified{BaseURL: base, ActsAs: fmt.Sprintf("instance %s, %s", r.Instance, plural.N(r.Environments, "environment", "environments"))}, nil
 }
 
 func (liongardAdapter) RotationChecklist(Values) []string {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"strings"
 	"sync"
@@ -402,7 +403,7 @@ func (r *runner) run(ctx context.Context, actions []store.Action) error {
 		return fmt.Errorf("apply interrupted: %w; what was sent is recorded, run mspwire apply again to finish", err)
 	}
 	if r.now.InFlight > 0 {
-		return fmt.Errorf("%d actions may or may not have landed and could not be looked up; run mspwire apply again: it looks before it sends", r.now.InFlight)
+		return fmt.Errorf("%s may or may not have landed and could not be looked up; run mspwire apply again: it looks before it sends", plural.N(r.now.InFlight, "action", "actions"))
 	}
 	return nil
 }
@@ -569,7 +570,7 @@ func (r *runner) ended(ctx context.Context, u unit, outs []adapter.Outcome) []st
 				Error: why + "; the vendor answered 2xx, so it landed, though a look did not find it yet"}
 		case n.a.Attempts+1 >= r.o.maxAttempts:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionFailed,
-				Error: fmt.Sprintf("%s (after %d attempts; looked for it and it is not there)", why, n.a.Attempts+1)}
+				Error: fmt.Sprintf("%s (after %s; looked for it and it is not there)", why, plural.N(n.a.Attempts+1, "attempt", "attempts"))}
 		default:
 			ups[i] = store.ActionUpdate{ID: n.a.ID, State: store.ActionPending,
 				Error: fmt.Sprintf("%s; looked for it and it is not there, so it will be sent again", why)}
@@ -708,7 +709,7 @@ func (r *runner) lookLanding(ctx context.Context, l lane, nodes []*node) (map[in
 		}
 		if r.o.observe.Wait != nil {
 			r.o.observe.Wait(Wait{System: l.system, For: time.Until(until), Until: until,
-				Reason: fmt.Sprintf("%d calls the last run left in flight may still land", len(landing))})
+				Reason: fmt.Sprintf("%s the last run left in flight may still land", plural.N(len(landing), "call", "calls"))})
 		}
 		select {
 		case <-ctx.Done():

@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 	"sync"
 	"time"
@@ -295,7 +296,7 @@ func (s *Session) Run(ctx context.Context, o Options) (Result, error) {
 				return res, err
 			}
 			res.Counts = r.now
-			settled = append(settled, fmt.Sprintf(" The %d calls the last run left in flight were looked up: %d had landed.", before.InFlight, res.Counts.Done-before.Done))
+			settled = append(settled, fmt.Sprintf(" The %s the last run left in flight were looked up: %d had landed.", plural.N(before.InFlight, "call", "calls"), res.Counts.Done-before.Done))
 		}
 		return res, s.staleError(settled)
 	}

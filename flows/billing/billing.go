@@ -8,6 +8,7 @@ package billing
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"math"
 	"sort"
 	"strconv"
@@ -257,7 +258,7 @@ func Reconcile(in Inputs) Report {
 		case in.Now.Sub(c.at) > MaxAge:
 			at := c.at
 			r.CountedAt = &at
-			r.Status, r.Why = NoData, fmt.Sprintf("the last %s inspection ran %d days ago (over 30): run the inspector in Liongard", k.product.Title(), int(in.Now.Sub(c.at).Hours()/24))
+			r.Status, r.Why = NoData, fmt.Sprintf("the last %s inspection ran %s ago (over 30): run the inspector in Liongard", k.product.Title(), plural.N(int(in.Now.Sub(c.at).Hours()/24), "day", "days"))
 		default:
 			n, at := c.n, c.at
 			d := n - r.Billed
@@ -269,15 +270,15 @@ func Reconcile(in Inputs) Report {
 			tol := in.Tolerances[string(k.product)]
 			switch {
 			case r.Billed == 0 && n > 0:
-				r.Status, r.Why = NotBilled, fmt.Sprintf("%d users and no recurring line bills %s", n, k.product.Title())
+				r.Status, r.Why = NotBilled, fmt.Sprintf("%s and no recurring line bills %s", plural.N(n, "user", "users"), k.product.Title())
 			case d == 0:
 				r.Status, r.Why = Match, "counted and billed agree"
 			case abs(d) <= tol:
 				r.Status, r.Why = Match, fmt.Sprintf("within the tolerance of %s: %s", seats(tol), offBy(d))
 			case d > 0:
-				r.Status, r.Why = UnderBilled, fmt.Sprintf("%d more users than seats billed", d)
+				r.Status, r.Why = UnderBilled, offBy(d)
 			default:
-				r.Status, r.Why = OverBilled, fmt.Sprintf("%d more seats billed than users", -d)
+				r.Status, r.Why = OverBilled, offBy(d)
 			}
 		}
 		if r.Counted != nil && *r.Counted == 0 && r.Billed == 0 {
@@ -417,23 +418,13 @@ func CanChoose(r Row, choice string) error {
 }
 
 // seats is "1 seat", "2 seats".
-func seats(n int) string {
-	if n == 1 {
-		return "1 seat"
-	}
-	return fmt.Sprintf("%d seats", n)
-}
+func seats(n int) string { return plural.N(n, "seat", "seats") }
 
 // offBy says how counted and billed differ: "2 more users than seats
 // billed", "1 seat billed more than users".
 func offBy(d int) string {
-	switch {
-	case d == 1:
-		return "1 more user than seats billed"
-	case d > 1:
-		return fmt.Sprintf("%d more users than seats billed", d)
-	case d == -1:
-		return "1 seat billed more than users"
+	if d > 0 {
+		return plural.N(d, "more user", "more users") + " than seats billed"
 	}
-	return fmt.Sprintf("%d more seats billed than users", -d)
+	return plural.N(-d, "more seat", "more seats") + " billed than users"
 }

@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		}
 	}
 	if opened > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d rows already have a ticket an earlier plan opened for the same numbers", opened))
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same numbers", plural.N(opened, "row", "rows")))
 	}
 	if undecided > 0 {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
@@ -252,7 +253,7 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 	if len(moved) == 0 {
 		return nil, nil
 	}
-	out := fmt.Sprintf("the numbers of %d clients moved (%s", len(moved), strings.Join(moved[:min(5, len(moved))], "; "))
+	out := fmt.Sprintf("the numbers of %s moved (%s", plural.N(len(moved), "client", "clients"), strings.Join(moved[:min(5, len(moved))], "; "))
 	if len(moved) > 5 {
 		out += fmt.Sprintf("; and %d more", len(moved)-5)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"strconv"
 
@@ -37,7 +38,7 @@ func duplicates(ctx context.Context, r *run) error {
 		}
 		sortRecords(dup)
 		if groups > 0 {
-			r.add(Warn, fmt.Sprintf("%s has %s used by more than one record (%d records)", systemName(sys), counted(groups, "name", "names"), len(dup)),
+			r.add(Warn, fmt.Sprintf("%s has %s used by more than one record (%s)", systemName(sys), plural.N(groups, "name", "names"), plural.N(len(dup), "record", "records")),
 				fmt.Sprintf("In %s merge or archive the extra records (the review marks them ≈), then mspwire inventory fetch", systemName(sys)), dup)
 		}
 	}
@@ -185,11 +186,3 @@ func inFilter(name string, filter []string) bool {
 }
 
 func systemName(id string) string { return adapter.InfoOf(id).Name }
-
-// counted is "1 " and one, or the count and more: "1 name", "3 names".
-func counted(n int, one, more string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, more)
-}

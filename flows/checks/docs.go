@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"sort"
 	"strconv"
@@ -40,7 +41,7 @@ func unlinkedEnvironments(ctx context.Context, r *run) error {
 	}
 	sortRecords(recs)
 	if len(recs) > 0 {
-		r.add(Warn, fmt.Sprintf("%s linked to no %s record by the review", counted(len(recs), "Liongard environment is", "Liongard environments are"), systemName(p.Left)),
+		r.add(Warn, fmt.Sprintf("%s linked to no %s record by the review", plural.N(len(recs), "Liongard environment is", "Liongard environments are"), systemName(p.Left)),
 			fmt.Sprintf("Decide them in the review (the wizard, or mspwire match list --pair %s --state todo), then mspwire plan and apply; "+
 				"in Liongard check Admin > Integrations > HaloPSA > Import & Mapping, Map tab. An environment that is not a customer can be ignored (i in the review)", p.ID), recs)
 	}
@@ -123,7 +124,7 @@ func itglueFilter(ctx context.Context, r *run) error {
 		}
 		fix += " to the filter (then mspwire source set to record it)"
 		r.add(Error, fmt.Sprintf("%s of clients outside Liongard's filter (statuses %s; types %s): Liongard never sees them",
-			counted(len(recs), "IT Glue organization is", "IT Glue organizations are"), strings.Join(r.ob.ITGlueStatuses, ", "), strings.Join(r.ob.ITGlueTypes, ", ")), fix, recs)
+			plural.N(len(recs), "IT Glue organization is", "IT Glue organizations are"), strings.Join(r.ob.ITGlueStatuses, ", "), strings.Join(r.ob.ITGlueTypes, ", ")), fix, recs)
 	}
 	return nil
 }
@@ -177,7 +178,7 @@ func proSyncCollisions(ctx context.Context, r *run) error {
 	}
 	sortRecords(recs)
 	if len(recs) > 0 {
-		r.add(Warn, fmt.Sprintf("%s a name with a Liongard system: Pro Sync would overwrite them", counted(len(recs), "IT Glue configuration shares", "IT Glue configurations share")),
+		r.add(Warn, fmt.Sprintf("%s a name with a Liongard system: Pro Sync would overwrite them", plural.N(len(recs), "IT Glue configuration shares", "IT Glue configurations share")),
 			"Before enabling Pro Sync (Liongard > Admin > Integrations > IT Glue), rename or archive these configurations in IT Glue, "+
 				"or keep them and accept that Liongard's data replaces theirs", recs)
 	}
@@ -362,11 +363,11 @@ func huduMatchers(ctx context.Context, r *run) error {
 	sortRecords(unmatched)
 	sortRecords(wrong)
 	if len(wrong) > 0 {
-		r.add(Error, fmt.Sprintf("%s at another company than the review chose", counted(len(wrong), "of Hudu's HaloPSA matchers points", "of Hudu's HaloPSA matchers point")),
+		r.add(Error, fmt.Sprintf("%s at another company than the review chose", plural.N(len(wrong), "of Hudu's HaloPSA matchers points", "of Hudu's HaloPSA matchers point")),
 			"Hudu > Admin > Integrations > HaloPSA > Match Companies: match them to the reviewed company (or re-map the row in the review if Hudu is right)", wrong)
 	}
 	if len(unmatched) > 0 {
-		r.add(Warn, fmt.Sprintf("%s not matched yet to the company the review chose", counted(len(unmatched), "of Hudu's HaloPSA matchers is", "of Hudu's HaloPSA matchers are")),
+		r.add(Warn, fmt.Sprintf("%s not matched yet to the company the review chose", plural.N(len(unmatched), "of Hudu's HaloPSA matchers is", "of Hudu's HaloPSA matchers are")),
 			"mspwire plan, then mspwire apply: it sets them", unmatched)
 	}
 	return nil
@@ -416,18 +417,18 @@ func twoFeeds(ctx context.Context, r *run) error {
 		return nil
 	}
 	if r.plan.Path == path.C && r.ob.Settings.HuduFeeds == store.HuduFeedLiongard {
-		r.add(Warn, fmt.Sprintf("%s by both the HaloPSA and the Liongard integration, though Liongard alone was chosen to feed Hudu", counted(len(recs), "Hudu company is fed", "Hudu companies are fed")),
+		r.add(Warn, fmt.Sprintf("%s by both the HaloPSA and the Liongard integration, though Liongard alone was chosen to feed Hudu", plural.N(len(recs), "Hudu company is fed", "Hudu companies are fed")),
 			"In Hudu > Admin > Integrations > HaloPSA unmatch these companies (or disable the integration); or, if HaloPSA should feed Hudu's companies, "+
 				"contacts and tickets too, mspwire plan --hudu-feeds both and keep HaloPSA's assets apart from Liongard's layouts", recs)
 		return nil
 	}
 	if r.plan.Path == path.C {
 		r.ask("two-feeds", fmt.Sprintf("%s by both the HaloPSA and the Liongard integration. Is it decided which one is "+
-			"authoritative for assets (HaloPSA's asset types sort-ruled away from the layouts Liongard fills, or its asset sync off)?", counted(len(recs), "Hudu company is fed", "Hudu companies are fed")), Warn,
+			"authoritative for assets (HaloPSA's asset types sort-ruled away from the layouts Liongard fills, or its asset sync off)?", plural.N(len(recs), "Hudu company is fed", "Hudu companies are fed")), Warn,
 			"Hudu > Admin > Integrations > HaloPSA: turn off asset sync, or set sort rules so HaloPSA's asset types do not land in Liongard's layouts")
 		return nil
 	}
-	r.add(Warn, fmt.Sprintf("%s by both the HaloPSA and the Liongard integration: two data paths into Hudu", counted(len(recs), "Hudu company is fed", "Hudu companies are fed")),
+	r.add(Warn, fmt.Sprintf("%s by both the HaloPSA and the Liongard integration: two data paths into Hudu", plural.N(len(recs), "Hudu company is fed", "Hudu companies are fed")),
 		"Path "+string(r.plan.Path)+" feeds Hudu from HaloPSA only: in Hudu > Admin > Integrations > Liongard unmatch these companies "+
 			"(or disable the integration), or choose path C if Hudu should pull from Liongard", recs)
 	return nil

@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
@@ -45,7 +46,7 @@ func mandatoryFields(ctx context.Context, r *run) error {
 		recs = append(recs, Record{System: "halopsa", ID: strconv.Itoa(t.ID), Name: t.Name + " (must fill: " + strings.Join(fields, ", ") + ")"})
 	}
 	if len(recs) > 0 {
-		r.add(Warn, fmt.Sprintf("%s mandatory fields Liongard cannot fill: a Liongard template that uses one creates no tickets", counted(len(recs), "HaloPSA ticket type has", "HaloPSA ticket types have")),
+		r.add(Warn, fmt.Sprintf("%s mandatory fields Liongard cannot fill: a Liongard template that uses one creates no tickets", plural.N(len(recs), "HaloPSA ticket type has", "HaloPSA ticket types have")),
 			"Keep Liongard's HaloPSA template on a ticket type without mandatory fields (Incident, Alert), or in HaloPSA > Configuration > Tickets > "+
 				"Ticket Types > (the type) > Field List make those fields optional for new tickets. Then run an inspection by hand and check a ticket appears.", recs)
 	}
@@ -89,7 +90,7 @@ func apiAgents(ctx context.Context, r *run) error {
 			[]Record{{System: "halopsa", ID: strconv.Itoa(rep.Agent.ID), Name: rep.Agent.Name}})
 	}
 	if len(lonely) > 0 {
-		r.add(Error, fmt.Sprintf("%s in no team: tickets they create are assigned nowhere", counted(len(lonely), "HaloPSA API agent is", "HaloPSA API agents are")),
+		r.add(Error, fmt.Sprintf("%s in no team: tickets they create are assigned nowhere", plural.N(len(lonely), "HaloPSA API agent is", "HaloPSA API agents are")),
 			"HaloPSA > Configuration > Teams & Agents > Agents > (the agent) > Departments & Teams: add the team its integration's tickets belong to", lonely)
 	}
 	return nil

@@ -3,6 +3,7 @@ package devices
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Inputs[assetPrefix+strconv.Itoa(r.Asset.ID)] = ids(r.Asset.ids) + "/" + strconv.Itoa(r.User.ID)
 	}
 	if differs > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d assets hold another user than their last logon and are left as they are: mspwire devices plan --replace sets them too", differs))
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%s hold another user than their last logon and are left as they are: mspwire devices plan --replace sets them too", plural.N(differs, "asset", "assets")))
 	}
 	return prop, nil
 }
@@ -107,7 +108,7 @@ func (p Producer) Stale(ctx context.Context, pl store.Plan) ([]string, error) {
 	if len(moved) == 0 {
 		return nil, nil
 	}
-	out := fmt.Sprintf("the users of %d assets changed (%s", len(moved), strings.Join(moved[:min(5, len(moved))], "; "))
+	out := fmt.Sprintf("the users of %s changed (%s", plural.N(len(moved), "asset", "assets"), strings.Join(moved[:min(5, len(moved))], "; "))
 	if len(moved) > 5 {
 		out += fmt.Sprintf("; and %d more", len(moved)-5)
 	}

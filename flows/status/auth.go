@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/adapter"
@@ -92,7 +93,7 @@ func Credentials(ctx context.Context, st *store.Store, kr *store.Keyring, profil
 				case left < 0:
 					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expired on %s: create a new one and run mspwire auth rotate %s", c.Expires, sys.ID))
 				case left < expiryWarning:
-					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expires on %s, in %d days: rotate it before then", c.Expires, int(left.Hours()/24)+1))
+					c.Warnings = append(c.Warnings, fmt.Sprintf("the access key expires on %s, in %s: rotate it before then", c.Expires, plural.N(int(left.Hours()/24)+1, "day", "days")))
 				}
 			}
 			if len(v.List("used_by")) > 1 {

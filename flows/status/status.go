@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 	"time"
 
@@ -116,11 +117,11 @@ func (p Plan) Progress() string {
 	case p.Total == 0:
 		return "nothing to do"
 	case p.ConfirmedAt == nil && len(p.Stale) > 0:
-		return fmt.Sprintf("%d actions, not applied, and stale: %s (mspwire plan makes a fresh one)", p.Total, strings.Join(p.Stale, "; "))
+		return fmt.Sprintf("%s, not applied, and stale: %s (mspwire plan makes a fresh one)", plural.N(p.Total, "action", "actions"), strings.Join(p.Stale, "; "))
 	case p.ConfirmedAt == nil:
-		return fmt.Sprintf("%d actions, not applied yet (mspwire apply)", p.Total)
+		return fmt.Sprintf("%s, not applied yet (mspwire apply)", plural.N(p.Total, "action", "actions"))
 	case p.FinishedAt != nil && st["failed"]+st["skipped"] == 0:
-		return fmt.Sprintf("applied, all %d actions done", p.Total)
+		return fmt.Sprintf("applied, all %s done", plural.N(p.Total, "action", "actions"))
 	case p.FinishedAt != nil:
 		return fmt.Sprintf("%d of %d done, %d failed, %d not sent (mspwire apply retries them)", st["done"], p.Total, st["failed"], st["skipped"])
 	}

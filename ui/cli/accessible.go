@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 	"sync"
@@ -184,7 +185,7 @@ func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out i
 		return err
 	}
 	if n >= 0 {
-		fmt.Fprintf(out, "The IT Glue filter selects %d organizations.\n", n)
+		fmt.Fprintf(out, "The IT Glue filter selects %s.\n", plural.N(n, "organization", "organizations"))
 	}
 	var mu sync.Mutex
 	say := func(format string, args ...any) { mu.Lock(); defer mu.Unlock(); fmt.Fprintf(out, format, args...) }
@@ -195,7 +196,7 @@ func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out i
 			if f.Err != nil {
 				say("%s: failed: %v\n", adapter.InfoOf(f.System).Name, f.Err)
 			} else {
-				say("%s: %d companies.\n", adapter.InfoOf(f.System).Name, f.Count)
+				say("%s: %s.\n", adapter.InfoOf(f.System).Name, plural.N(f.Count, "company", "companies"))
 			}
 		},
 	}); err != nil {
@@ -343,7 +344,7 @@ func accessibleApply(ctx context.Context, out io.Writer, b backend, id int64) er
 		return err
 	}
 	c := res.Counts
-	fmt.Fprintf(out, "Plan %d: %d of %d actions done, %d failed, %d not sent, in %s.\n", res.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped,
+	fmt.Fprintf(out, "Plan %d: %d of %s done, %d failed, %d not sent, in %s.\n", res.Plan.ID, c.Done, plural.N(c.Total, "action", "actions"), c.Failed, c.Skipped,
 		time.Since(started).Round(100*time.Millisecond))
 	if c.Failed+c.Skipped > 0 {
 		fmt.Fprintln(out, "Fix the causes above, then run mspwire apply to retry what failed.")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func (l *lister) page(out io.Writer, n int, line func(i int) string) {
 		fmt.Fprintf(out, "%d. %s\n", i+1, line(i))
 	}
 	if end < n {
-		fmt.Fprintf(out, "%s more: type more.\n", counted(n-end, "row", "rows"))
+		fmt.Fprintf(out, "%s more: type more.\n", plural.N(n-end, "row", "rows"))
 	}
 	l.from = end
 }
@@ -150,7 +151,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 		}
 		fmt.Fprintln(out, billingSummary(v.Report))
 		if n := len(v.Report.Unconfirmed); n > 0 {
-			fmt.Fprintf(out, "%s billed by mspwire's proposal, not confirmed: type items.\n", counted(n, "item is", "items are"))
+			fmt.Fprintf(out, "%s billed by mspwire's proposal, not confirmed: type items.\n", plural.N(n, "item is", "items are"))
 		}
 		fmt.Fprintf(out, "Rows %s: %d.\n", strings.ReplaceAll(filter, "_", "-"), len(rows))
 		l.page(out, len(rows), func(i int) string { return billingLine(rows[i]) })
@@ -217,7 +218,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 				picked = append(picked, rows[i])
 			}
 			err := b.ChooseBilling(ctx, picked, choice, reason)
-			report(out, err, fmt.Sprintf("Kept for %s.", counted(len(picked), "row", "rows")))
+			report(out, err, fmt.Sprintf("Kept for %s.", plural.N(len(picked), "row", "rows")))
 			changed = err == nil
 		case "confirm":
 			idx, bad := numbers(words[1:], len(rows))
@@ -232,7 +233,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 		case "items":
 			if len(words) > 1 && strings.EqualFold(words[1], "confirm") {
 				err := b.ConfirmItems(ctx, v.Items)
-				report(out, err, fmt.Sprintf("Confirmed what %s bill, as shown.", counted(len(v.Items), "item", "items")))
+				report(out, err, fmt.Sprintf("Confirmed what %s bill, as shown.", plural.N(len(v.Items), "item", "items")))
 				changed = err == nil
 				break
 			}
@@ -416,7 +417,7 @@ func accessibleAccounts(ctx context.Context, p prompt.Prompter, out io.Writer, b
 	days, l := accounts.DefaultDays, lister{}
 	var v tui.AccountsView
 	read := func() bool {
-		fmt.Fprintf(out, "Reading Liongard's sign-ins: accounts idle over %d days; nothing is sent.\n", days)
+		fmt.Fprintf(out, "Reading Liongard's sign-ins: accounts idle over %s; nothing is sent.\n", plural.N(days, "day", "days"))
 		var err error
 		if v, err = b.StaleAccounts(ctx, days); err != nil {
 			fmt.Fprintf(out, "Not read: %v\n", err)
@@ -504,7 +505,7 @@ func accountsLine(r accounts.Row) string {
 		last = display.Safe(*r.LastLogin)
 	}
 	line := fmt.Sprintf("%s, %s, %s: %s, last sign-in %s", display.Safe(r.Account), client,
-		map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], counted(r.Days, "day", "days"), last)
+		map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], plural.N(r.Days, "day", "days"), last)
 	if r.Status == accounts.CheckMapping {
 		line += "; " + display.Safe(r.Why)
 	}

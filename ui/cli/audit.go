@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -63,8 +64,8 @@ func newAuditCmd(g *globals) *cobra.Command {
 				fmt.Fprintf(g.io.Err, "Nothing recorded for profile %q yet.\n", g.profile)
 				return nil
 			case len(lines) == 0:
-				fmt.Fprintf(g.io.Err, "Nothing recorded for profile %q since %s; %d entries are older (mspwire audit lists them all).\n",
-					g.profile, from.Local().Format("2006-01-02 15:04"), len(log))
+				fmt.Fprintf(g.io.Err, "Nothing recorded for profile %q since %s; %s older (mspwire audit lists them all).\n",
+					g.profile, from.Local().Format("2006-01-02 15:04"), plural.N(len(log), "entry is", "entries are"))
 				return nil
 			}
 			tw := tabwriter.NewWriter(g.io.Out, 0, 0, 2, ' ', 0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"strconv"
@@ -228,7 +229,7 @@ func writeCredentials(w io.Writer, profile string, creds []status.Credential, op
 		case store.SourceKeyring:
 			where = "keyring " + c.Masked
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, where, c.ActsAs, day(c.VerifiedAt), day(c.RotatedAt), plural(c.AgeDays, "day"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Name, where, c.ActsAs, day(c.VerifiedAt), day(c.RotatedAt), plural.N(c.AgeDays, "day", "days"))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

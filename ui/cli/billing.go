@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"sort"
 	"strconv"
@@ -104,7 +105,7 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 				for _, s := range save {
 					fmt.Fprintf(g.io.Out, "%d %s → %s\n", s.ItemID, display.Safe(s.ItemName), billing.Product(s.Product).Title())
 				}
-				fmt.Fprintf(g.io.Out, "%s confirmed.\n", counted(len(save), "item", "items"))
+				fmt.Fprintf(g.io.Out, "%s confirmed.\n", plural.N(len(save), "item", "items"))
 				return nil
 			})
 		},
@@ -131,7 +132,7 @@ func writeItems(w io.Writer, items []billing.ItemMapping) {
 	}
 	if unconfirmed > 0 {
 		fmt.Fprintf(w, "\n%s proposed, not confirmed (?): confirm them with mspwire billing items set --proposed, or set ITEM_ID=PRODUCT.\n",
-			counted(unconfirmed, "item is", "items are"))
+			plural.N(unconfirmed, "item is", "items are"))
 	}
 }
 
@@ -176,7 +177,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 					if err := writeCSVFile(csvPath, billingCSV(rep)); err != nil {
 						return err
 					}
-					fmt.Fprintf(g.io.Err, "Wrote %s to %s (cells a spreadsheet would run as formulas start with ').\n", counted(len(rep.Rows), "row", "rows"), csvPath)
+					fmt.Fprintf(g.io.Err, "Wrote %s to %s (cells a spreadsheet would run as formulas start with ').\n", plural.N(len(rep.Rows), "row", "rows"), csvPath)
 				}
 				switch {
 				case asJSON:
@@ -187,7 +188,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 					writeReconcile(g.io.Out, rep)
 				}
 				if open := rep.Open(); open > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d rows to look at", open)}
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to look at", plural.N(open, "row", "rows"))}
 				}
 				return nil
 			})
@@ -245,7 +246,7 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 		fmt.Fprintf(w, "%-22s %-32s %-17s %7s %6d %5s %10s  %s\n", r.ID, clip(display.Safe(r.Client.Name), 32), r.Product.Title(), cnt, r.Billed, diff, mon, status)
 	}
 	if len(rep.Unconfirmed) > 0 {
-		fmt.Fprintf(w, "\n%s billed by mspwire's proposal, not confirmed: see mspwire billing items.\n", counted(len(rep.Unconfirmed), "item is", "items are"))
+		fmt.Fprintf(w, "\n%s billed by mspwire's proposal, not confirmed: see mspwire billing items.\n", plural.N(len(rep.Unconfirmed), "item is", "items are"))
 	}
 	var held []doubted
 	for _, r := range rep.Rows {
@@ -341,7 +342,7 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 				sort.Strings(ids)
 				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change",
 					"": "with no fix chosen"}[choice]
-				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", counted(len(cs), "row", "rows"), what, strings.Join(ids, ", "))
+				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", plural.N(len(cs), "row", "rows"), what, strings.Join(ids, ", "))
 				return nil
 			})
 		},
@@ -367,14 +368,6 @@ func nonNil[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
-}
-
-// counted says n of something: "1 row", "2 rows".
-func counted(n int, one, more string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + more
 }
 
 func newBillingPlanCmd(g *globals) *cobra.Command {

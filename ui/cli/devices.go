@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -71,7 +72,7 @@ func newDevicesCmd(g *globals) *cobra.Command {
 					writeDevices(g.io.Out, rep, rows)
 				}
 				if rep.ByStatus[devices.ToSet] > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d assets to set", rep.ByStatus[devices.ToSet])}
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to set", plural.N(rep.ByStatus[devices.ToSet], "asset", "assets"))}
 				}
 				return nil
 			})
@@ -208,10 +209,10 @@ func newAccountsCmd(g *globals) *cobra.Command {
 // writeStaleHead is the report's first line.
 func writeStaleHead(w io.Writer, rep accounts.Report) {
 	if len(rep.Rows) == 0 {
-		fmt.Fprintf(w, "No account has gone over %d days without a sign-in.\n", rep.Days)
+		fmt.Fprintf(w, "No account has gone over %s without a sign-in.\n", plural.N(rep.Days, "day", "days"))
 		return
 	}
-	fmt.Fprintf(w, "%s over %d days without a sign-in, in %s", counted(len(rep.Rows), "account", "accounts"), rep.Days, counted(len(rep.ByClient), "client", "clients"))
+	fmt.Fprintf(w, "%s over %s without a sign-in, in %s", plural.N(len(rep.Rows), "account", "accounts"), plural.N(rep.Days, "day", "days"), plural.N(len(rep.ByClient), "client", "clients"))
 	if rep.Unmapped > 0 {
 		fmt.Fprintf(w, " (and %d in environments the review links to no client)", rep.Unmapped)
 	}
@@ -223,7 +224,7 @@ func writeStaleHead(w io.Writer, rep accounts.Report) {
 
 func writeStale(w io.Writer, rep accounts.Report) {
 	if len(rep.Rows) == 0 {
-		fmt.Fprintf(w, "No account has gone over %d days without a sign-in.\n", rep.Days)
+		fmt.Fprintf(w, "No account has gone over %s without a sign-in.\n", plural.N(rep.Days, "day", "days"))
 		return
 	}
 	writeStaleHead(w, rep)

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -65,7 +67,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 					writeDoctor(g.io.Out, rep)
 				}
 				if len(rep.Findings) > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d findings", len(rep.Findings))}
+					return &exitError{Code: ExitFindings, Silent: true, Err: errors.New(plural.N(len(rep.Findings), "finding", "findings"))}
 				}
 				return nil
 			})
@@ -133,7 +135,7 @@ func saveLayouts(cmd *cobra.Command, e onboard.Env, layouts []string) error {
 // writeDoctor prints the findings, worst first, then the questions.
 func writeDoctor(w io.Writer, rep checks.Report) {
 	if len(rep.Findings) == 0 {
-		fmt.Fprintf(w, "No findings: %d checks ran.\n", len(rep.Ran))
+		fmt.Fprintf(w, "No findings: %s ran.\n", plural.N(len(rep.Ran), "check", "checks"))
 	}
 	for i, f := range rep.Findings {
 		fmt.Fprintf(w, "%d. [%s] %s (%s)\n", i+1, f.Severity, f.Summary, f.Check)

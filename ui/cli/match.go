@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"runtime/debug"
@@ -92,7 +93,7 @@ func matchLists(ctx context.Context, g *globals, o matchOptions, format string, 
 		debug.SetMemoryLimit(768 << 20)
 	}
 	if len(left)+len(right) > 20_000 {
-		fmt.Fprintf(g.io.Err, "matching %d and %d companies; Ctrl+C stops\n", len(left), len(right))
+		fmt.Fprintf(g.io.Err, "matching %d and %s; Ctrl+C stops\n", len(left), plural.N(len(right), "company", "companies"))
 	}
 	res, err := match.MatchContext(ctx, left, right, match.Options{Floor: o.minScore, Candidates: o.candidates})
 	if ctx.Err() != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"strings"
@@ -108,7 +109,7 @@ func readCompanies(ctx context.Context, path string) ([]match.Record, error) {
 			return nil, err
 		}
 		if len(rec) != len(header) {
-			return nil, fmt.Errorf("%s line %d: %d fields, but the header has %d", path, line, len(rec), len(header))
+			return nil, fmt.Errorf("%s line %d: %s, but the header has %d", path, line, plural.N(len(rec), "field", "fields"), len(header))
 		}
 		get := func(i int) string {
 			if i < 0 {
@@ -127,7 +128,7 @@ func readCompanies(ctx context.Context, path string) ([]match.Record, error) {
 			return nil, fmt.Errorf("%s line %d: id %q is also on line %d; ids must be unique", path, line, c.ID, first)
 		}
 		if len(out) == maxListRecords {
-			return nil, fmt.Errorf("%s line %d: more than %d companies; mspwire matches lists of up to %d, so split the file", path, line, maxListRecords, maxListRecords)
+			return nil, fmt.Errorf("%s line %d: more than %s; mspwire matches lists of up to %d, so split the file", path, line, plural.N(maxListRecords, "company", "companies"), maxListRecords)
 		}
 		seen[c.ID] = line
 		out = append(out, c)
@@ -181,7 +182,7 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 	}
 	g.total += n
 	if g.total > maxListBytes {
-		return 0, fmt.Errorf("%s is over %d MiB: too large for a company list (at most %d companies)", g.path, maxListBytes>>20, maxListRecords)
+		return 0, fmt.Errorf("%s is over %d MiB: too large for a company list (at most %s)", g.path, maxListBytes>>20, plural.N(maxListRecords, "company", "companies"))
 	}
 	return n, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 	"sync"
@@ -192,7 +193,7 @@ func writePlan(w io.Writer, p onboard.Plan) {
 			done++
 		}
 	}
-	fmt.Fprintf(w, "%d of %d steps done\n\n", done, len(p.Steps))
+	fmt.Fprintf(w, "%d of %s done\n\n", done, plural.N(len(p.Steps), "step", "steps"))
 	for i, s := range p.Steps {
 		box := "[ ]"
 		if s.Done {
@@ -260,7 +261,7 @@ func newSourceCmd(g *globals) *cobra.Command {
 				}
 				fmt.Fprintf(g.io.Err, "Source of truth: %s\n", args[0])
 				if n >= 0 {
-					fmt.Fprintf(g.io.Err, "The IT Glue filter selects %d organizations\n", n)
+					fmt.Fprintf(g.io.Err, "The IT Glue filter selects %s\n", plural.N(n, "organization", "organizations"))
 				}
 				return nil
 			})
@@ -294,7 +295,7 @@ func newInventoryCmd(g *globals) *cobra.Command {
 						if f.Err != nil {
 							say("%s: failed\n", f.System)
 						} else {
-							say("%s: %d companies\n", f.System, f.Count)
+							say("%s: %s\n", f.System, plural.N(f.Count, "company", "companies"))
 						}
 					},
 				})

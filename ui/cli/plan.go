@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strconv"
 	"strings"
@@ -210,7 +211,7 @@ func kindCounts(actions []store.Action) string {
 	for i, k := range order {
 		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
 	}
-	return fmt.Sprintf("%d actions — %s", len(actions), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s — %s", plural.N(len(actions), "action", "actions"), strings.Join(parts, ", "))
 }
 
 func newPlanShowCmd(g *globals) *cobra.Command {
@@ -338,7 +339,7 @@ func applyRun(ctx context.Context, g *globals, e onboard.Env, o applyOptions) er
 		if len(s.Actions) == 0 {
 			fmt.Fprintf(g.io.Err, "Plan %d has nothing to do. Nothing was sent.\n", s.Plan.ID)
 		} else {
-			fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done. Nothing was sent.\n", s.Plan.ID, len(s.Actions))
+			fmt.Fprintf(g.io.Err, "Plan %d is applied: all %s are done. Nothing was sent.\n", s.Plan.ID, plural.N(len(s.Actions), "action", "actions"))
 		}
 		if o.json {
 			return jsonOut(g).Encode(applySummary{PlanID: s.Plan.ID, Finished: true, States: view.States})
@@ -427,7 +428,7 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, 
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
-		return &exitError{Code: ExitCancelled, Err: fmt.Errorf("apply interrupted after %d of %d actions; what was sent is in the journal: run mspwire apply again to finish", c.Done, c.Total)}
+		return &exitError{Code: ExitCancelled, Err: fmt.Errorf("apply interrupted after %d of %s; what was sent is in the journal: run mspwire apply again to finish", c.Done, plural.N(c.Total, "action", "actions"))}
 	case err != nil:
 		return err
 	case c.Failed > 0 || c.Skipped > 0:
@@ -435,15 +436,15 @@ func runApply(ctx context.Context, g *globals, e onboard.Env, s *apply.Session, 
 			s.Plan.ID, c.Done, c.Total, c.Failed, c.Skipped)
 	}
 	if res.AlreadyApplied {
-		fmt.Fprintf(g.io.Err, "Plan %d is applied: all %d actions are done (another process finished it). Nothing was sent.\n", s.Plan.ID, c.Total)
+		fmt.Fprintf(g.io.Err, "Plan %d is applied: all %s are done (another process finished it). Nothing was sent.\n", s.Plan.ID, plural.N(c.Total, "action", "actions"))
 		return nil
 	}
-	fmt.Fprintf(g.io.Err, "Plan %d applied: %d actions done.\n", s.Plan.ID, c.Done)
+	fmt.Fprintf(g.io.Err, "Plan %d applied: %s done.\n", s.Plan.ID, plural.N(c.Done, "action", "actions"))
 	if systems, _ := apply.BySystem(s.Actions); path.TouchesHudu(systems) {
 		fmt.Fprintln(g.io.Err, path.VisualInsights+".")
 	}
 	if n := checklistCount(ctx, e); n > 0 {
-		fmt.Fprintf(g.io.Err, "%d steps wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", n)
+		fmt.Fprintf(g.io.Err, "%s wait on the checklist for you to do in a vendor's console (mspwire auth checklist).\n", plural.N(n, "step", "steps"))
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"strconv"
@@ -66,8 +67,8 @@ func newMatchSuggestCmd(g *globals) *cobra.Command {
 						continue
 					}
 					_ = m.SetPair(p.ID)
-					fmt.Fprintf(g.io.Err, "%s (%s): %d new rows, %d re-suggested, %d decisions kept, %d stale, %d removed\n  %s\n",
-						p.ID, p.Title(), c.Added, c.Updated, c.Kept, c.Stale, c.Removed, m.Counts())
+					fmt.Fprintf(g.io.Err, "%s (%s): %s, %d re-suggested, %s, %d stale, %d removed\n  %s\n",
+						p.ID, p.Title(), plural.N(c.Added, "new row", "new rows"), c.Updated, plural.N(c.Kept, "decision kept", "decisions kept"), c.Stale, c.Removed, m.Counts())
 				}
 				return nil
 			})
@@ -225,7 +226,7 @@ func newMatchDecideCmd(g *globals, verb string) *cobra.Command {
 					}
 					fmt.Fprintf(g.io.Err, "Accepted %d exact and strong suggestions, as one action (mspwire match undo takes them all back).\n", total)
 					if left > 0 {
-						fmt.Fprintf(g.io.Err, "Skipped %s whose match has a twin: a person should look (mspwire match list --band strong --state todo).\n", plural(left, "row"))
+						fmt.Fprintf(g.io.Err, "Skipped %s whose match has a twin: a person should look (mspwire match list --band strong --state todo).\n", plural.N(left, "row", "rows"))
 					}
 					return nil
 				}
@@ -327,7 +328,7 @@ func newMatchExportCmd(g *globals) *cobra.Command {
 				if err := writeCSVFile(args[0], cells); err != nil {
 					return err
 				}
-				fmt.Fprintf(g.io.Err, "Wrote %d rows to %s.\n", len(rows), args[0])
+				fmt.Fprintf(g.io.Err, "Wrote %s to %s.\n", plural.N(len(rows), "row", "rows"), args[0])
 				return nil
 			})
 		},

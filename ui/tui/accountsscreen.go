@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -75,7 +76,7 @@ func (a *accountsScreen) keys() []key.Binding {
 
 func (a *accountsScreen) start() event {
 	days := a.days
-	return askEvent{label: fmt.Sprintf("Reading Liongard's sign-ins: accounts idle over %d days (nothing is sent)…", days), fn: func(ctx context.Context) tea.Msg {
+	return askEvent{label: fmt.Sprintf("Reading Liongard's sign-ins: accounts idle over %s (nothing is sent)…", plural.N(days, "day", "days")), fn: func(ctx context.Context) tea.Msg {
 		v, err := backendOf(ctx).StaleAccounts(ctx, days)
 		return accountsMsg{v, err}
 	}}
@@ -172,7 +173,7 @@ func (a *accountsScreen) view(width, height int) string {
 	}
 	rep := a.v.Report
 	var s strings.Builder
-	head := fmt.Sprintf("%d accounts over %d days without a sign-in, in %d clients", len(rep.Rows), rep.Days, len(rep.ByClient))
+	head := fmt.Sprintf("%s over %s without a sign-in, in %s", plural.N(len(rep.Rows), "account", "accounts"), plural.N(rep.Days, "day", "days"), plural.N(len(rep.ByClient), "client", "clients"))
 	if rep.Unmapped > 0 {
 		head += fmt.Sprintf(" (%d in environments the review links to no client)", rep.Unmapped)
 	}
@@ -223,8 +224,8 @@ func (a *accountsScreen) view(width, height int) string {
 			if r.LastLogin != nil {
 				full = display.Safe(*r.LastLogin)
 			}
-			detail := fmt.Sprintf("%s · %s in Liongard's %s (environment %s) · last sign-in %s, %d days ago", display.Safe(r.Account),
-				map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, r.Days)
+			detail := fmt.Sprintf("%s · %s in Liongard's %s (environment %s) · last sign-in %s, %s ago", display.Safe(r.Account),
+				map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, plural.N(r.Days, "day", "days"))
 			if r.Client == nil {
 				detail += " · the review links the environment to no HaloPSA client: no ticket for it"
 			}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
@@ -221,7 +222,7 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		}}, nil
 	case offered(k, keys, blPlan):
 		if n := len(b.v.Report.Unconfirmed); n > 0 {
-			return errorEvent{fmt.Errorf("%s billed by mspwire's proposal: press i to check and confirm them before planning", countedItems(n))}, nil
+			return errorEvent{fmt.Errorf("%s billed by mspwire's proposal: press i to check and confirm them before planning", plural.N(n, "item is", "items are"))}, nil
 		}
 		return pushEvent{newMadePlanScreen(planMaker{label: "Working out the chosen billing fixes from fresh numbers (nothing is sent)…",
 			make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeBillingPlan(ctx) }})}, nil
@@ -269,7 +270,7 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 // choose keeps a choice for rows, then reads the numbers again.
 func (b *billingScreen) choose(rows []billing.Row, choice, left string) event {
 	words := map[string]string{"quantity": "to have their line set to the count", "ticket": "to get a HaloPSA ticket"}[choice]
-	info := fmt.Sprintf("%s %s%s. p plans the chosen fixes.", countedRows(len(rows)), words, left)
+	info := fmt.Sprintf("%s %s%s. p plans the chosen fixes.", plural.N(len(rows), "row", "rows"), words, left)
 	if len(rows) == 1 {
 		info = fmt.Sprintf("%s %s: %s. p plans the chosen fixes.", display.Safe(rows[0].Client.Name), rows[0].Product.Title(),
 			map[string]string{"quantity": "its line will be set to the count", "ticket": "it will get a HaloPSA ticket"}[choice])
@@ -320,7 +321,7 @@ func (b *billingScreen) itemKey(k tea.KeyPressMsg) event {
 			keep = append(keep, it)
 		}
 		b.edits, b.items = map[int]billing.Product{}, false
-		info := fmt.Sprintf("%s confirmed: the numbers are read again.", countedItems(len(keep)))
+		info := fmt.Sprintf("%s confirmed: the numbers are read again.", plural.N(len(keep), "item is", "items are"))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
 			return billingSavedMsg{info: info, err: backendOf(ctx).ConfirmItems(ctx, keep)}
 		}}
@@ -368,7 +369,7 @@ func (b *billingScreen) view(width, height int) string {
 	s.WriteString(wrap(strings.Join(counts, " · "), width) + "\n")
 	s.WriteString(wrap(fmt.Sprintf("%s a month not billed · %s a month billed too much", display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly)), width) + "\n")
 	if n := len(rep.Unconfirmed); n > 0 {
-		s.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %s billed by mspwire's proposal, not confirmed: i to check them; p plans once they are.", countedItems(n)), width)) + "\n")
+		s.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %s billed by mspwire's proposal, not confirmed: i to check them; p plans once they are.", plural.N(n, "item is", "items are")), width)) + "\n")
 	}
 	var tol []string
 	for _, p := range billing.Products {
@@ -395,7 +396,7 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
 		s.WriteString(b.reason.View() + "\n")
 	}
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %d rows · f: filter · tickets: %s (o)", billingFilters[b.filter], len(rows), len(rep.Rows), tickets), width)) + "\n\n")
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", billingFilters[b.filter], len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n\n")
 	if len(rows) == 0 {
 		s.WriteString("No row of that status.\n")
 		return strings.TrimRight(s.String(), "\n")
@@ -519,18 +520,4 @@ func shortProduct(p billing.Product) string {
 		return "Google WS"
 	}
 	return "M365"
-}
-
-func countedRows(n int) string {
-	if n == 1 {
-		return "1 row"
-	}
-	return strconv.Itoa(n) + " rows"
-}
-
-func countedItems(n int) string {
-	if n == 1 {
-		return "1 item is"
-	}
-	return strconv.Itoa(n) + " items are"
 }

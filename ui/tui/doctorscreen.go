@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -81,7 +82,7 @@ func (d *doctorScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		d.rep = &m.rep
 		d.cursor = min(d.cursor, max(0, d.items()-1))
 		if len(m.rep.Findings) == 0 && len(m.rep.Questions) == 0 {
-			return infoEvent{fmt.Sprintf("No findings: %d checks ran.", len(m.rep.Ran))}, nil
+			return infoEvent{fmt.Sprintf("No findings: %s ran.", plural.N(len(m.rep.Ran), "check", "checks"))}, nil
 		}
 	case checkedAnswerMsg:
 		if m.err != nil {
@@ -125,8 +126,8 @@ func (d *doctorScreen) view(width, height int) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString(wrap(fmt.Sprintf("%s ran · %s · %s · %s", counted(len(d.rep.Ran), "check"), counted(errs, "error"),
-		counted(len(d.rep.Findings)-errs, "warning"), counted(len(d.rep.Questions), "question")), width) + "\n")
+	b.WriteString(wrap(fmt.Sprintf("%s ran · %s · %s · %s", plural.N(len(d.rep.Ran), "check", "checks"), plural.N(errs, "error", "errors"),
+		plural.N(len(d.rep.Findings)-errs, "warning", "warnings"), plural.N(len(d.rep.Questions), "question", "questions")), width) + "\n")
 	heading := ""
 	for i, f := range d.rep.Findings {
 		if h := map[string]string{checks.Error: "Errors: the integration fails or overwrites data", checks.Warn: "Warnings"}[f.Severity]; h != heading {
@@ -200,12 +201,4 @@ func (d *doctorScreen) focus() (int, int) {
 		}
 	}
 	return 0, 0
-}
-
-// counted is "1 error", "2 errors".
-func counted(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -5,6 +5,7 @@ package tui
 
 import (
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -153,7 +154,7 @@ func (h *homeScreen) view(width, height int) string {
 	}
 	var b strings.Builder
 	b.WriteString(dimStyle.Render(truncate("data "+h.report.DataFile, width)) + "\n\n")
-	fmt.Fprintf(&b, "%s  %d of %d systems connected\n", headingStyle.Render("Systems"), h.report.Connected(), len(h.report.Systems))
+	fmt.Fprintf(&b, "%s  %d of %s connected\n", headingStyle.Render("Systems"), h.report.Connected(), plural.N(len(h.report.Systems), "system", "systems"))
 	for _, s := range h.report.Systems {
 		fmt.Fprintf(&b, "  %-9s %s\n", s.Name, truncate(systemLine(s), width-12))
 	}
@@ -210,7 +211,7 @@ func planProgress(p status.Plan) string {
 	case p.Total == 0 && p.FinishedAt != nil:
 		return "nothing to do · p plans again"
 	case p.ConfirmedAt == nil:
-		return fmt.Sprintf("%d actions, not applied · p plans afresh", p.Total)
+		return fmt.Sprintf("%s, not applied · p plans afresh", plural.N(p.Total, "action", "actions"))
 	case p.Running != nil:
 		return fmt.Sprintf("running in process %d since %s · %d of %d done", p.Running.PID, p.Running.Since.Local().Format("15:04"), st["done"], p.Total)
 	case len(p.Stale) > 0:
@@ -220,7 +221,7 @@ func planProgress(p status.Plan) string {
 	case st["failed"]+st["skipped"] > 0:
 		return fmt.Sprintf("%d of %d done, %d failed · p plans them again", st["done"], p.Total, st["failed"]+st["skipped"])
 	}
-	return fmt.Sprintf("applied, %d actions done · p plans again", p.Total)
+	return fmt.Sprintf("applied, %s done · p plans again", plural.N(p.Total, "action", "actions"))
 }
 
 func systemLine(s status.System) string {

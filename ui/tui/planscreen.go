@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strings"
 	"time"
@@ -442,8 +443,8 @@ func (p *planScreen) view(width, height int) string {
 	}
 	if p.confirm != nil {
 		b.WriteString("\n" + headingStyle.Render(fmt.Sprintf("Apply plan %d?", pl.ID)) + "\n")
-		b.WriteString(wrap(fmt.Sprintf("mspwire will send the %d actions above to %s. Type yes and press enter to go ahead; enter with anything else, or esc, cancels.",
-			len(p.sp.Actions)-c[store.ActionDone], systemList(p.groups)), width) + "\n")
+		b.WriteString(wrap(fmt.Sprintf("mspwire will send the %s above to %s. Type yes and press enter to go ahead; enter with anything else, or esc, cancels.",
+			plural.N(len(p.sp.Actions)-c[store.ActionDone], "action", "actions"), systemList(p.groups)), width) + "\n")
 		if n := warned(p.sp.Actions); n > 0 {
 			b.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %d of them come with a warning, such as: %s", n, firstWarning(p.sp.Actions)), width)) + "\n")
 		}

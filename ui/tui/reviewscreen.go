@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -253,7 +254,7 @@ func (r *reviewScreen) browseKey(k tea.KeyPressMsg) event {
 		}
 		what := fmt.Sprintf("Accepted %s exact and strong suggestions (u undoes them all).", thousands(len(ids)))
 		if left := r.model.HeldBack(); left > 0 {
-			what += fmt.Sprintf(" Skipped %s whose match has a twin: yours to look at.", counted(left, "row"))
+			what += fmt.Sprintf(" Skipped %s whose match has a twin: yours to look at.", plural.N(left, "row", "rows"))
 		}
 		return r.decide(changes, what)
 	case offered(k, keys, rvUndo):

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -96,7 +97,7 @@ func (s *sourceScreen) build(statuses, types []onboard.Choice) {
 		choice := func(cs []onboard.Choice, preselect string, into *[]string) []option {
 			var out []option
 			for _, c := range cs {
-				out = append(out, option{fmt.Sprintf("%s (%d organizations)", c.Name, c.Count), c.Name})
+				out = append(out, option{fmt.Sprintf("%s (%s)", c.Name, plural.N(c.Count, "organization", "organizations")), c.Name})
 				if c.Name == preselect && len(*into) == 0 {
 					*into = append(*into, c.Name)
 				}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -125,7 +126,7 @@ func (s *stepsScreen) view(width, height int) string {
 		}
 		fmt.Fprintf(&list, "%s%s %s%s\n", cursor, box, st.Title, how)
 	}
-	head := wrap(fmt.Sprintf("Path %s — %d of %d steps done. Tick the steps you did in the consoles; mspwire checks the ones its APIs can see.", s.plan.Path, done, len(s.plan.Steps)), width) + "\n\n"
+	head := wrap(fmt.Sprintf("Path %s — %d of %s done. Tick the steps you did in the consoles; mspwire checks the ones its APIs can see.", s.plan.Path, done, plural.N(len(s.plan.Steps), "step", "steps")), width) + "\n\n"
 	detail := s.detail(s.plan.Steps[s.cursor])
 	if width < 120 || height < 30 {
 		return head + list.String() + "\n" + wrap(detail, width)

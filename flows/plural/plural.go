@@ -1,0 +1,14 @@
+// Package plural says a count with its noun: "1 seat", "2 seats". Every
+// count mspwire writes for a person goes through it, so none reads "1
+// seats".
+package plural
+
+import "strconv"
+
+// N is n followed by one or many: N(1, "seat", "seats") is "1 seat".
+func N(n int, one, many string) string {
+	if n == 1 || n == -1 {
+		return strconv.Itoa(n) + " " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

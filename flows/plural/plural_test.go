@@ -1,0 +1,14 @@
+package plural
+
+import "testing"
+
+func TestN(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 seats"}, {1, "1 seat"}, {2, "2 seats"}, {-1, "-1 seat"}, {-3, "-3 seats"}} {
+		if got := N(c.n, "seat", "seats"); got != c.want {
+			t.Errorf("N(%d): %q, want %q", c.n, got, c.want)
+		}
+	}
+}
