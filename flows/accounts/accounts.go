@@ -33,14 +33,16 @@ const DefaultDays = 90
 var Specs = signins.Specs
 
 // Alerts are the count metrics an Actionable Alert rule can watch (a rule
-// cannot be made by API: it is a checklist step). Microsoft 365's is
-// Liongard's library "Stale or Disused" count; Google Workspace's is the
-// validated stale-users query (§B.2), made once.
+// cannot be made by API: it is a checklist step), each counting what the
+// tickets list: accounts idle over 90 days. Google Workspace's is the
+// validated stale-users query (§B.2); Microsoft 365's reads the same
+// fields as its sign-ins (Liongard's library "Stale or Disused" count
+// looks at 30 days, not 90). Both made once.
 var Alerts = []metrics.Spec{
 	{Purpose: "google_workspace_stale_count", Inspector: "Google Workspace", Name: "mspwire: Google Workspace stale accounts (90 days)",
 		Query: "length(Users[?DaysSinceLastLogin_r > `90` && suspended != `true` && archived != `true`])"},
-	{Purpose: "m365_stale_count", Inspector: "Microsoft 365", Library: []string{"caf567e8-0705-4b0c-9746-74bd84fce054", "Office 365: Stale or Disused User Accounts Count"},
-		Name: "mspwire: Microsoft 365 stale accounts", Query: "length(Users[?activeLast30Days==`false` && accountEnabled == `true` ])"},
+	{Purpose: "m365_stale_count_90", Inspector: "Microsoft 365", Name: "mspwire: Microsoft 365 stale accounts (90 days)",
+		Query: "length(Users[?accountEnabled == `true` && Assigned_Products != `` && signInActivity.daysSinceLastSignIn > `90`])"},
 }
 
 // Ref names a record of a system.

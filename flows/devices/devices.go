@@ -10,12 +10,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
@@ -81,7 +83,14 @@ type Row struct {
 	User        *User  `json:"user"`
 	Status      Status `json:"status"`
 	Why         string `json:"why"`
+	// InspectedAt is when Liongard last inspected the workstation: a last
+	// logon months old may name someone who has left.
+	InspectedAt *time.Time `json:"inspected_at"`
 }
+
+// MaxAge is how old an inspection may be before a row warns of it: the
+// age billing trusts a count for.
+const MaxAge = 30 * 24 * time.Hour
 
 // Report is a mapping.
 type Report struct {
@@ -103,8 +112,16 @@ type Inputs struct {
 	Assets  []halopsa.Asset
 	Users   []halopsa.User
 	Metric  metrics.Found
+	Now     time.Time                // zero: the time of Map
 	Links   linkcheck.Result         // the evidence against each link; the zero Result doubts none
 	SignIns map[string]metrics.Found // the sign-in metrics the link check reads, by purpose
+}
+
+func (in Inputs) now() time.Time {
+	if in.Now.IsZero() {
+		return time.Now()
+	}
+	return in.Now
 }
 
 // Read gathers a mapping's inputs.
@@ -192,6 +209,12 @@ func Map(in Inputs) Report {
 			r.classify(assets[client.ID], users[client.ID])
 			if d, doubted := in.Links.Of(c.ID, r.Environment.ID); doubted {
 				r.Status, r.Why = CheckMapping, d.String()
+			}
+		}
+		if at := v.InspectedAt(); !at.IsZero() {
+			r.InspectedAt = &at
+			if age := in.now().Sub(at); age > MaxAge && (r.Status == ToSet || r.Status == Differs) {
+				r.Why += fmt.Sprintf("; the inspection is %s old (over 30 days): run the inspector in Liongard before setting it", plural.N(int(age.Hours()/24), "day", "days"))
 			}
 		}
 		rep.Rows = append(rep.Rows, r)

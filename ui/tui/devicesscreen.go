@@ -191,6 +191,9 @@ func (d *devicesScreen) view(width, height int) string {
 // DevicesDetail is a workstation row read out in full, a line each.
 func DevicesDetail(r devices.Row) string {
 	lines := []string{fmt.Sprintf("%s in Liongard's %s (system %s) · %s", display.Safe(r.Device.Name), display.Safe(r.Environment.Name), r.ID, display.Safe(r.Why))}
+	if r.InspectedAt != nil {
+		lines = append(lines, "Liongard inspected it on "+r.InspectedAt.UTC().Format("2006-01-02"))
+	}
 	if r.Asset != nil {
 		users := "no user"
 		if len(r.Asset.Users) > 0 {
