@@ -80,6 +80,7 @@ type Row struct {
 	Environment       *Ref       `json:"environment"`
 	Product           Product    `json:"product"`
 	Counted           *int       `json:"counted"`
+	LastCount         *int       `json:"last_count,omitempty"` // a count too old to reconcile by (no_data), shown for what it was
 	Billed            int        `json:"billed"`
 	Difference        *int       `json:"difference"`
 	UnitPrice         float64    `json:"unit_price"`
@@ -256,9 +257,10 @@ func Reconcile(in Inputs) Report {
 		case c.broken:
 			r.Status, r.Why = NoData, "Liongard's "+k.product.Title()+" count in "+env.Name+" is not a number"
 		case in.Now.Sub(c.at) > MaxAge:
-			at := c.at
-			r.CountedAt = &at
-			r.Status, r.Why = NoData, fmt.Sprintf("the last %s inspection ran %s ago (over 30): run the inspector in Liongard", k.product.Title(), plural.N(int(in.Now.Sub(c.at).Hours()/24), "day", "days"))
+			at, last := c.at, c.n
+			r.CountedAt, r.LastCount = &at, &last
+			r.Status, r.Why = NoData, fmt.Sprintf("the last %s inspection ran %s ago (over 30), counting %s then: run the inspector in Liongard",
+				k.product.Title(), plural.N(int(in.Now.Sub(c.at).Hours()/24), "day", "days"), plural.N(last, "user", "users"))
 		default:
 			n, at := c.n, c.at
 			d := n - r.Billed

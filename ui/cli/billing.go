@@ -164,6 +164,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 					}
 				}
 				madeSignIns(g.io.Err, in.SignIns)
+				open := rep.Open() // the whole report's, whatever --status shows
 				if len(only) > 0 {
 					var kept []billing.Row
 					for _, r := range rep.Rows {
@@ -187,7 +188,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 				case csvPath == "":
 					writeReconcile(g.io.Out, rep)
 				}
-				if open := rep.Open(); open > 0 {
+				if open > 0 {
 					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to look at", plural.N(open, "row", "rows"))}
 				}
 				return nil

@@ -109,9 +109,12 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 	if _, stderr, code := s.run("", "billing", "ignore", under, "--reason", "seats move in January"); code != 0 {
 		t.Fatalf("ignore: %s", stderr)
 	}
-	out, _, _ := s.run("", "billing", "reconcile", "--status", "ignored")
+	out, _, code := s.run("", "billing", "reconcile", "--status", "ignored")
 	if !strings.Contains(out, under) || !strings.Contains(out, "ignored") {
 		t.Fatalf("the ignored row is not listed as ignored:\n%s", out)
+	}
+	if code != cli.ExitFindings { // other rows are open: --status chooses what is shown, not the verdict
+		t.Fatalf("--status ignored exits %d while rows are open", code)
 	}
 	if _, stderr, code := s.run("", "billing", "reconcile", "--status", "bogus"); code == 0 || !strings.Contains(stderr, "under_billed") {
 		t.Fatalf("a bad status: exit %d %s", code, stderr)

@@ -71,8 +71,8 @@ func newDevicesCmd(g *globals) *cobra.Command {
 				} else {
 					writeDevices(g.io.Out, rep, rows)
 				}
-				if rep.ByStatus[devices.ToSet] > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to set", plural.N(rep.ByStatus[devices.ToSet], "asset", "assets"))}
+				if n := rep.ByStatus[devices.ToSet] + rep.ByStatus[devices.CheckMapping]; n > 0 { // the whole report's, whatever --status shows
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to set or check", plural.N(n, "asset", "assets"))}
 				}
 				return nil
 			})
