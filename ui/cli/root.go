@@ -332,7 +332,7 @@ func buildVersion() (version, commit string) {
 			commit = s.Value
 		case s.Key == "vcs.time":
 			built = s.Value
-		case s.Key == "vcs.modified" && s.Value == "true":
+		case s.Key == "vcs.modified" && s.Value == "true" && !strings.HasSuffix(version, "+dirty"): // Go stamps it on pseudo-versions itself
 			version += "+dirty"
 		}
 	}
