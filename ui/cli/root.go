@@ -109,6 +109,7 @@ func (g *globals) startTrace() error {
 		}
 		g.trace = f
 		httpx.Trace(f)
+		g.rememberTrace(g.debugFile)
 	case strings.Contains(os.Getenv("MSPWIRE_DEBUG"), "api"):
 		httpx.Trace(g.io.Err)
 	}
@@ -227,7 +228,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		return nil
 	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newDevicesCmd(g), newAccountsCmd(g), newSandboxCmd(g), newAuditCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newDevicesCmd(g), newAccountsCmd(g), newSandboxCmd(g), newAuditCmd(g), newBugreportCmd(g), newExitCodesTopic())
 	guideGroups(root)
 	return root, g
 }

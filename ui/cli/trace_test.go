@@ -48,4 +48,33 @@ func TestTheAPITraceHoldsNoSecret(t *testing.T) {
 	if info, err := os.Stat(trace); err != nil || info.Mode().Perm() != 0o600 {
 		t.Errorf("the trace file is %v (%v), want 0600", info.Mode().Perm(), err)
 	}
+
+	// The bug report carries the trace's end, the connections and the
+	// plan, and no secret either.
+	s.global = nil
+	report := filepath.Join(t.TempDir(), "report.txt")
+	if _, stderr, code := s.run("", "bugreport", "-o", report); code != 0 || !strings.Contains(stderr, "read it, then attach it") {
+		t.Fatalf("bugreport: exit %d: %s", code, stderr)
+	}
+	raw, err = os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text = string(raw)
+	for _, want := range []string{"== mspwire\nversion: ", "go: go1.", "HaloPSA", sb.creds["halopsa"].URL, "plan 1, onboarding", "trace.log, its last ", "< 200 OK"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the bug report lacks %q:\n%.3000s", want, text)
+		}
+	}
+	for sys, c := range sb.creds {
+		secret := c.Secret()
+		for _, f := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret))} {
+			if len(secret) >= 4 && strings.Contains(text, f) {
+				t.Errorf("the bug report holds %s's secret", sys)
+			}
+		}
+	}
+	if info, err := os.Stat(report); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the bug report is %v (%v), want 0600", info.Mode().Perm(), err)
+	}
 }
