@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 )
 
@@ -60,4 +62,25 @@ func (s *Store) SaveAnswer(ctx context.Context, profile string, a Answer) error 
 		return s.describe(err)
 	}
 	return nil
+}
+
+// SavePreflight keeps a profile's last preflight: when, and the routes
+// that failed (JSON, the preflight package's findings).
+func (s *Store) SavePreflight(ctx context.Context, profile string, at time.Time, failed string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO preflight(profile, at, failed) VALUES (?, ?, ?)
+		ON CONFLICT(profile) DO UPDATE SET at = excluded.at, failed = excluded.failed`, profile, formatTime(at), failed)
+	return s.describe(err)
+}
+
+// Preflight is a profile's last preflight; ok is false when none ran.
+func (s *Store) Preflight(ctx context.Context, profile string) (at time.Time, failed string, ok bool, err error) {
+	var when string
+	err = s.db.QueryRowContext(ctx, "SELECT at, failed FROM preflight WHERE profile = ?", profile).Scan(&when, &failed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, "", false, nil
+	}
+	if err != nil {
+		return time.Time{}, "", false, s.describe(err)
+	}
+	return parseTime(when), failed, true, nil
 }

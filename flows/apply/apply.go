@@ -42,6 +42,10 @@ type Env struct {
 	// parameters the plan was made with; nil: plans are not checked for
 	// staleness (Make needs none).
 	Producer func(store.Plan) (change.Producer, error)
+	// Preflight says why a plan kind may not be applied now (the routes
+	// it stands on that the last read-only preflight found broken), or "";
+	// nil: no gate.
+	Preflight func(context.Context, change.PlanKind) (string, error)
 }
 
 // EnvOf is an engine env without producers.
@@ -109,6 +113,8 @@ type Result struct {
 var (
 	ErrStale        = errors.New("the plan is stale")
 	ErrNotConfirmed = errors.New("the plan is not confirmed")
+	// ErrPreflight: the last preflight found a route the plan stands on broken.
+	ErrPreflight = errors.New("a route the plan stands on failed the preflight")
 	// ErrInterrupted means an earlier apply left calls that may have
 	// landed: they are looked up before a new plan is made.
 	ErrInterrupted = errors.New("an apply was interrupted")

@@ -169,6 +169,15 @@ func (s *Session) Confirm(ctx context.Context, typed, actor string) error {
 	if len(s.Changed) > 0 {
 		return s.staleError(nil)
 	}
+	if s.env.Preflight != nil {
+		why, err := s.env.Preflight(ctx, s.Plan.Kind)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return fmt.Errorf("%w: plan %d (%s) is not applied, nothing was sent: %s", ErrPreflight, s.Plan.ID, s.Plan.Kind, why)
+		}
+	}
 	if err := s.env.Store.ConfirmPlan(ctx, s.Plan, actor); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/preflight"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/store"
 )
@@ -22,6 +23,7 @@ import (
 func Engine(e onboard.Env) apply.Env {
 	env := apply.EnvOf(e.Store, e.Profile, e.Clients)
 	env.Producer = func(p store.Plan) (change.Producer, error) { return Producer(e, p) }
+	env.Preflight = preflight.Gate(e.Store, e.Profile)
 	return env
 }
 

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -12,12 +11,15 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/preflight"
+	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 )
 
 func newDoctorCmd(g *globals) *cobra.Command {
-	var asJSON, list bool
+	var asJSON, list, api bool
 	var only, check string
 	var answers, layouts []string
 	cmd := &cobra.Command{
@@ -42,6 +44,9 @@ func newDoctorCmd(g *globals) *cobra.Command {
 				return nil
 			}
 			ctx := cmd.Context()
+			if api {
+				return withOnboard(ctx, g, func(e onboard.Env) error { return runPreflight(cmd, g, e, asJSON) })
+			}
 			return withOnboard(ctx, g, func(e onboard.Env) error {
 				if err := saveLayouts(cmd, e, layouts); err != nil {
 					return err
@@ -75,6 +80,7 @@ func newDoctorCmd(g *globals) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.BoolVar(&asJSON, "json", false, `print {"findings":[…],"questions":[…],"ran":[…],"skipped":[…]} on stdout`)
+	f.BoolVar(&api, "api", false, "instead, read one page of every route mspwire uses, with the stored credentials, and check the fields it reads; nothing is written")
 	f.BoolVar(&list, "list", false, "list the checks: id, system, severity, what each looks at")
 	f.StringVar(&only, "only", "", "run one system's checks, by its id ("+strings.Join(adapter.IDs(), ", ")+")")
 	f.StringVar(&check, "check", "", "run one check, by id (see --list)")
@@ -158,4 +164,50 @@ func writeDoctor(w io.Writer, rep checks.Report) {
 			fmt.Fprintf(w, "- %s: %s\n  (%s)\n", q.ID, q.Text, q.Why)
 		}
 	}
+}
+
+// runPreflight is doctor --api: every route of the configured systems,
+// read once; the failures are kept, and an apply of a plan kind that
+// stands on one refuses to start until a preflight passes.
+func runPreflight(cmd *cobra.Command, g *globals, e onboard.Env, asJSON bool) error {
+	ctx := cmd.Context()
+	r, err := status.Build(ctx, e.Store, e.Keyring, e.Profile)
+	if err != nil {
+		return err
+	}
+	var systems []string
+	for _, s := range r.Systems {
+		if s.Configured {
+			systems = append(systems, s.ID)
+		}
+	}
+	if len(systems) == 0 {
+		return &exitError{Code: ExitCredentials, Err: errors.New("no system is configured: log in first (mspwire auth login SYSTEM)")}
+	}
+	rep := preflight.Run(ctx, e, systems)
+	if err := preflight.Save(ctx, e.Store, e.Profile, rep); err != nil {
+		return err
+	}
+	if asJSON {
+		if err := jsonOut(g).Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		for _, f := range rep.Findings {
+			switch {
+			case !f.OK:
+				fmt.Fprintf(g.io.Out, "FAIL  %s %s: %s — it breaks %s\n", adapter.InfoOf(f.System).Name, f.Route, f.Problem, f.Affects)
+			case f.Note != "":
+				fmt.Fprintf(g.io.Out, "ok    %s %s (%s)\n", adapter.InfoOf(f.System).Name, f.Route, f.Note)
+			default:
+				fmt.Fprintf(g.io.Out, "ok    %s %s\n", adapter.InfoOf(f.System).Name, f.Route)
+			}
+		}
+	}
+	if failed := rep.Failed(); len(failed) > 0 {
+		return &exitError{Code: ExitFindings, Err: fmt.Errorf("%s failed the preflight: the applies that stand on them wait until it passes",
+			plural.N(len(failed), "route", "routes"))}
+	}
+	fmt.Fprintf(g.io.Err, "Every route answers as mspwire reads it (%s, nothing written).\n", plural.N(len(rep.Findings), "route", "routes"))
+	return nil
 }
