@@ -3,12 +3,12 @@ package adapter
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
 	"github.com/mspwire/mspwire/clients/itglue"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 

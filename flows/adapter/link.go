@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"slices"
 	"sort"
 
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 

@@ -8,7 +8,6 @@ package billing
 
 import (
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"math"
 	"sort"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 

@@ -3,7 +3,6 @@ package billing
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )

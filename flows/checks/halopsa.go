@@ -3,11 +3,11 @@ package checks
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/plural"
 )
 
 // mandatoryFields: a ticket type with fields an agent must fill at

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 

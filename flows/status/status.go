@@ -7,11 +7,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 	"time"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
 

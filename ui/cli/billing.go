@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"sort"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"

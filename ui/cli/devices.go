@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/flows/who"

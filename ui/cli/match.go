@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/match"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
 

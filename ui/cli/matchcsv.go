@@ -6,13 +6,13 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"os"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mspwire/mspwire/flows/match"
+	"github.com/mspwire/mspwire/flows/plural"
 )
 
 // columns a company list may have; header names are case-insensitive.

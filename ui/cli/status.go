@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
 

@@ -3,13 +3,13 @@ package tui
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/checks"
+	"github.com/mspwire/mspwire/flows/plural"
 )
 
 // doctorScreen is mspwire doctor on screen: the findings as a checklist,

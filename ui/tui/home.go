@@ -5,7 +5,6 @@ package tui
 
 import (
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"io"
 	"strings"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/store"
 )

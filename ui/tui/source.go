@@ -3,13 +3,13 @@ package tui
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plural"
 )
 
 // sourceScreen asks where the client list comes from — only systems the

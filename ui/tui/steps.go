@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"github.com/mspwire/mspwire/flows/plural"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plural"
 )
 
 // stepsScreen lists the path's steps in the guide's order: mspwire checks
