@@ -99,6 +99,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	sb := &Sandbox{World: w, Creds: map[string]Creds{}, errs: make(chan error, 8)}
 	sb.HaloPSA = halopsa.New(w, "sandbox")
 	sb.Liongard = liongard.New(w)
+	sb.Liongard.SetTicketer(sb.HaloPSA.OpenForCustomer) // alert templates open HaloPSA tickets
 	sb.ITGlue = itglue.New(w)
 	sb.Hudu = hudu.New(w)
 	vendors := []struct {

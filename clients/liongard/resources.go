@@ -95,7 +95,11 @@ type Alert struct {
 	Priority    Ref    `json:"Priority"`
 	Status      Ref    `json:"Status"`
 	Rule        Ref    `json:"Rule"`
+	Launchpoint Ref    `json:"Launchpoint"`
 	CreatedOn   string `json:"CreatedOn"`
+	// ExternalID is the PSA ticket the alert's template opened, if any
+	// (the spec says an integer; nothing documents it further).
+	ExternalID *int `json:"ExternalID"`
 }
 
 // MetricValue is one system's value of one metric at its latest
@@ -360,6 +364,32 @@ func (c *Client) Systems(ctx context.Context) ([]System, error) {
 // Alerts lists the actionable alerts (v1 /tasks).
 func (c *Client) Alerts(ctx context.Context) ([]Alert, error) {
 	return v1[[]Alert](ctx, c, httpx.Request{Method: http.MethodGet, Path: "/tasks"}, nil)
+}
+
+// bulkRun is POST /launchpoints/run's answer.
+type bulkRun struct {
+	Results []struct {
+		ID int `json:"ID"`
+	} `json:"results"`
+	Errors []struct {
+		ID      int    `json:"ID"`
+		Message string `json:"Message"`
+	} `json:"errors"`
+}
+
+// RunInspections starts the launchpoints' inspections now (POST
+// /launchpoints/run); it says which Liongard refused, and why. Inspections
+// run on Liongard's agents: their alerts come later.
+func (c *Client) RunInspections(ctx context.Context, launchpoints []int) (refused map[int]string, err error) {
+	out, err := v1[bulkRun](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/launchpoints/run"}, map[string]any{"LaunchPoints": launchpoints})
+	if err != nil {
+		return nil, err
+	}
+	refused = map[int]string{}
+	for _, e := range out.Errors {
+		refused[e.ID] = e.Message
+	}
+	return refused, nil
 }
 
 // Metrics lists the metrics the instance has: Liongard's library and the

@@ -392,3 +392,40 @@ func (s *Sim) adminKeep(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	simkit.WriteJSON(w, http.StatusOK, body)
 }
+
+// OpenForCustomer opens a ticket for the client of a world customer, as
+// an integration (Liongard's alert templates) does through the API: the
+// ticket type's mandatory fields refuse it as POST /api/Tickets would.
+func (s *Sim) OpenForCustomer(customerID int, summary, details string, typeID int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	account := fmt.Sprintf("CUST%05d", customerID)
+	var c *client
+	for _, x := range s.data.clients {
+		if x.AccountsID == account && (c == nil || x.ID < c.ID) {
+			c = x
+		}
+	}
+	if c == nil {
+		return 0, fmt.Errorf("no client of customer %d", customerID)
+	}
+	var tt *ticketType
+	for i := range s.data.types {
+		if s.data.types[i].ID == typeID {
+			tt = &s.data.types[i]
+		}
+	}
+	if tt == nil {
+		return 0, fmt.Errorf("no ticket type %d", typeID)
+	}
+	for _, f := range tt.Fields {
+		if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" {
+			return 0, fmt.Errorf("CODE:APP03/2 Please select the %s to approve", f.FieldName)
+		}
+	}
+	t := ticket{ID: s.data.nextTicket, Summary: summary, Details: details, TicketTypeID: typeID, ClientID: c.ID, ClientName: c.Name,
+		SiteID: c.MainSiteID, Team: tt.DefaultTeam, StatusID: tt.InitialStatus, DateOccurred: time.Now().UTC().Format("2006-01-02T15:04:05")}
+	s.data.tickets = append(s.data.tickets, t)
+	s.data.nextTicket++
+	return t.ID, nil
+}

@@ -68,6 +68,7 @@ type task struct {
 	Rule        string
 	Launchpoint int
 	CreatedOn   time.Time
+	ExternalID  *int // the PSA ticket the alert's template opened
 }
 
 type group struct {
@@ -83,6 +84,8 @@ type data struct {
 	lps       []launchpoint
 	systems   []system
 	tasks     []task
+	templates map[int]template // environment id -> its alert template
+	jobs      int              // inspections run
 	groups    map[int]*group
 	nextEnv   int
 	nextGroup int
@@ -527,7 +530,7 @@ func (s *Sim) v1ListTasks(w http.ResponseWriter, r *http.Request) {
 			"Priority":    map[string]any{"ID": 60 + len(t.Priority), "Entity": "Task", "Table": "Priority", "Name": t.Priority, "Reserved": strings.ToLower(t.Priority)},
 			"Status":      map[string]any{"ID": 14, "Entity": "Task", "Table": "Status", "Name": t.Status, "Reserved": strings.ToLower(t.Status)},
 			"Rule":        map[string]any{"ID": 1200 + int(h(t.Rule)%100), "Name": t.Rule, "Title": t.Rule},
-			"Launchpoint": map[string]any{"ID": t.Launchpoint}, "Visible": true, "CreatedOn": stamp(t.CreatedOn)})
+			"Launchpoint": map[string]any{"ID": t.Launchpoint}, "Visible": true, "CreatedOn": stamp(t.CreatedOn), "ExternalID": t.ExternalID})
 	}
 	s.mu.Unlock()
 	project(w, r, rows)

@@ -49,6 +49,8 @@ type Sim struct {
 	w    *world.World
 	keys map[string]AccessKey
 	data *data
+	// ticketer opens the PSA tickets of alert templates (SetTicketer).
+	ticketer Ticketer
 }
 
 // New makes a simulator over the world.
@@ -59,7 +61,7 @@ func New(w *world.World) *Sim {
 		Admin: map[string]http.HandlerFunc{"POST /new-secret": func(w http.ResponseWriter, _ *http.Request) {
 			k := s.NewKey()
 			simkit.WriteJSON(w, http.StatusOK, map[string]any{"access_key_id": k.ID, "access_key_secret": k.Secret, "expires": k.Expires.Format(time.DateOnly)})
-		}},
+		}, "POST /templates": s.adminTemplates},
 	})
 	s.reset()
 	s.routes()
@@ -71,6 +73,7 @@ func (s *Sim) reset() {
 	defer s.mu.Unlock()
 	s.keys = map[string]AccessKey{DemoKey.ID: DemoKey}
 	s.data = seed(s.w)
+	seedTemplates(s.data, s.w.Clean)
 }
 
 // NewKey issues a new access key, as Account Settings > Access Tokens
@@ -108,6 +111,8 @@ func (s *Sim) routes() {
 	s.Handle("PUT /api/v1/environments/{id}", s.authed(s.v1UpdateEnvironment))
 	s.Handle("GET /api/v1/tasks/count", s.authed(s.count(func(d *data) int { return len(d.tasks) })))
 	s.Handle("GET /api/v1/systems/count", s.authed(s.count(func(d *data) int { return len(d.systems) })))
+	s.Handle("GET /api/v1/launchpoints/{id}/run", s.authed(s.v1RunLaunchpoint))
+	s.Handle("POST /api/v1/launchpoints/run", s.authed(s.v1BulkRun))
 
 	s.Handle("GET /api/v2/environments/count", s.authed(s.v2CountEnvironments))
 	s.Handle("GET /api/v2/environments/{id}", s.authed(s.v2GetEnvironment))

@@ -68,6 +68,14 @@ func TestPreflightNamesAFieldTheVendorDropped(t *testing.T) {
 		t.Fatalf("doctor --api on the sandbox: exit %d\n%s\n%s", code, out, stderr)
 	}
 
+	// The guide's alert test through the CLI: it names a result either way
+	// (the world plants broken templates; flows/verify tests each).
+	out, stderr, code = s.run("", "verify", "alerts", "--wait", "1s")
+	if !(code == 0 && strings.HasPrefix(out, "Passed: alert ") || code == cli.ExitFindings && strings.HasPrefix(out, "Broken at the ")) ||
+		!strings.Contains(stderr, "Running ") {
+		t.Fatalf("verify alerts: exit %d\n%s\n%s", code, out, stderr)
+	}
+
 	c := sb.creds["halopsa"]
 	c.URL = stripAssetUsers(t, c.URL)
 	sb.creds["halopsa"] = c

@@ -125,6 +125,9 @@ type Backend interface {
 	SetAccountsTicketType(ctx context.Context, id int) error
 	// MakeAccountsPlan plans a ticket per client with stale accounts.
 	MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error)
+	// VerifyAlerts runs the guide's alert test (flows/verify) and says how
+	// it ended.
+	VerifyAlerts(ctx context.Context) (string, error)
 	// ConfirmLink vouches for a HaloPSA client's link to its Liongard
 	// environment against the evidence (flows/linkcheck); it says what.
 	ConfirmLink(ctx context.Context, clientID string) (string, error)

@@ -23,6 +23,7 @@ import (
 	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/flows/tickets"
+	"github.com/mspwire/mspwire/flows/verify"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
 	"github.com/mspwire/mspwire/store"
@@ -278,6 +279,18 @@ func (f Flows) SetAccountsTicketType(ctx context.Context, id int) error {
 // MakeAccountsPlan makes a stale accounts plan through the change engine.
 func (f Flows) MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error) {
 	return f.makePlan(ctx, accounts.NewProducer(f.Env, days))
+}
+
+// VerifyAlerts runs the guide's alert test on one linked client.
+func (f Flows) VerifyAlerts(ctx context.Context) (string, error) {
+	res, err := verify.Alerts(ctx, f.Env, verify.Options{})
+	if err != nil {
+		return "", err
+	}
+	if res.Passed {
+		return "The alert test passed: " + display.Safe(res.Why) + ".", nil
+	}
+	return "The alert test broke at the " + res.Broken + ": " + display.Safe(res.Why) + ".", nil
 }
 
 // ConfirmLink vouches for a client's link against the evidence.

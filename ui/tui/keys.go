@@ -57,7 +57,7 @@ func keyReference() []keySection {
 		{"Billing: why a row is ignored", []key.Binding{blSave, blCancel}},
 		{"Devices", []key.Binding{keyUp, keyDown, dvOpen, keyConfirmLink, dvFilter, dvPlan, dvReplace, dvReload}},
 		{"Stale accounts", []key.Binding{keyUp, keyDown, acOpen, keyConfirmLink, acFilter, acDays, acTicketType, acPlan, acReload}},
-		{"Steps", []key.Binding{keyUp, keyDown, keyTick}},
+		{"Steps", []key.Binding{keyUp, keyDown, keyTick, keyAlertTest}},
 		{"Pitfalls", []key.Binding{keyUp, keyDown, drOpen, drYes, drNo, drRecheck}},
 	}
 }

@@ -26,7 +26,8 @@ type stepsScreen struct {
 }
 
 var (
-	keyTick = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "tick a step you did"))
+	keyTick      = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "tick a step you did"))
+	keyAlertTest = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "alert test"))
 )
 
 type (
@@ -34,15 +35,21 @@ type (
 		findings map[string]string
 		err      error
 	}
-	mappingMsg struct{ mapping []path.Mapping }
-	tickedMsg  struct{ err error }
+	mappingMsg   struct{ mapping []path.Mapping }
+	tickedMsg    struct{ err error }
+	alertTestMsg struct {
+		what string
+		err  error
+	}
 )
 
 func newStepsScreen() *stepsScreen { return &stepsScreen{} }
 
 func (s *stepsScreen) title() string { return "Steps" }
 
-func (s *stepsScreen) keys() []key.Binding { return []key.Binding{keyUp, keyDown, keyTick} }
+func (s *stepsScreen) keys() []key.Binding {
+	return []key.Binding{keyUp, keyDown, keyTick, keyAlertTest}
+}
 
 func (s *stepsScreen) start() event {
 	return batchEvent{askPlan(),
@@ -77,6 +84,11 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return errorEvent(m), nil
 		}
 		return askPlan(), nil
+	case alertTestMsg:
+		if m.err != nil {
+			return errorEvent{m.err}, nil
+		}
+		return infoEvent{m.what}, nil
 	case backMsg:
 		return askPlan(), nil
 	case tea.KeyPressMsg:
@@ -85,6 +97,11 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		keys := s.keys()
 		switch {
+		case offered(m, keys, keyAlertTest):
+			return askEvent{label: "Running an inspection in Liongard and waiting for its alert and HaloPSA ticket (up to 5 minutes)…", fn: func(ctx context.Context) tea.Msg {
+				what, err := backendOf(ctx).VerifyAlerts(ctx)
+				return alertTestMsg{what, err}
+			}}, nil
 		case offered(m, keys, keyUp):
 			s.cursor = max(0, s.cursor-1)
 		case offered(m, keys, keyDown):

@@ -69,6 +69,9 @@ func (f fixed) MakeDevicesPlan(context.Context, bool) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 9, Kind: "devices", CreatedAt: verifiedAt}}, nil
 }
 func (f fixed) StaleAccounts(context.Context, int) (AccountsView, error) { return fixedAccounts(), nil }
+func (f fixed) VerifyAlerts(context.Context) (string, error) {
+	return "The alert test passed.", nil
+}
 func (f fixed) ConfirmLink(_ context.Context, id string) (string, error) {
 	return "Confirmed client " + id + ".", nil
 }
