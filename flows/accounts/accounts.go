@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -171,4 +172,14 @@ func Build(ctx context.Context, e onboard.Env, days int) (Report, Inputs, error)
 		return Report{}, in, err
 	}
 	return Find(in, days), in, nil
+}
+
+// HistoryRows are the report's rows as a kept run compares them: every
+// stale account is open; its days grow every day and are not news.
+func HistoryRows(rep Report) []history.Row {
+	out := make([]history.Row, 0, len(rep.Rows))
+	for _, r := range rep.Rows {
+		out = append(out, history.Row{ID: r.ID, Open: true, Status: r.Status})
+	}
+	return out
 }

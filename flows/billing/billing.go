@@ -16,6 +16,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/plural"
@@ -429,4 +430,19 @@ func offBy(d int) string {
 		return plural.N(d, "more user", "more users") + " than seats billed"
 	}
 	return plural.N(-d, "more seat", "more seats") + " billed than users"
+}
+
+// HistoryRows are the report's rows as a kept run compares them: open
+// while neither a match nor ignored; what counts as news is the numbers.
+func HistoryRows(rep Report) []history.Row {
+	out := make([]history.Row, 0, len(rep.Rows))
+	for _, r := range rep.Rows {
+		counted := ""
+		if r.Counted != nil {
+			counted = strconv.Itoa(*r.Counted)
+		}
+		out = append(out, history.Row{ID: r.ID, Open: !r.Status.Settled(), Status: string(r.Status),
+			Values: map[string]string{"counted": counted, "billed": strconv.Itoa(r.Billed)}})
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -340,4 +341,19 @@ func Build(ctx context.Context, e onboard.Env) (Report, Inputs, error) {
 		return Report{}, in, err
 	}
 	return Map(in), in, nil
+}
+
+// HistoryRows are the report's rows as a kept run compares them: open
+// while an asset's user is to set, another's, or the link is in doubt.
+func HistoryRows(rep Report) []history.Row {
+	out := make([]history.Row, 0, len(rep.Rows))
+	for _, r := range rep.Rows {
+		users := ""
+		if r.Asset != nil {
+			users = strings.Join(r.Asset.Users, ", ")
+		}
+		out = append(out, history.Row{ID: r.ID, Open: r.Status == ToSet || r.Status == Differs || r.Status == CheckMapping, Status: string(r.Status),
+			Values: map[string]string{"last logon": r.LastUser, "asset users": users}})
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/who"
@@ -26,7 +27,8 @@ func newBillingCmd(g *globals) *cobra.Command {
 			"is your call, made once (billing items). Liongard's library metric counts Microsoft 365 users; Google Workspace\n" +
 			"users are counted by a metric mspwire creates in Liongard once (\"mspwire: Google Workspace active users\").",
 	}
-	cmd.AddCommand(newBillingItemsCmd(g), newBillingReconcileCmd(g), newBillingChoiceCmd(g, "ignore"), newBillingChoiceCmd(g, "fix"), newBillingPlanCmd(g))
+	cmd.AddCommand(newBillingItemsCmd(g), newBillingReconcileCmd(g), newBillingChoiceCmd(g, "ignore"), newBillingChoiceCmd(g, "fix"), newBillingPlanCmd(g),
+		newHistoryCmd(g, "billing reconcile", func() string { return history.Billing }))
 	return cmd
 }
 
@@ -137,12 +139,12 @@ func writeItems(w io.Writer, items []billing.ItemMapping) {
 }
 
 func newBillingReconcileCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, changed bool
 	var csvPath string
 	var statuses []string
 	cmd := &cobra.Command{
 		Use:   "reconcile",
-		Short: "Counted against billed per client and product; exit 3 when anything is not a match or ignored",
+		Short: "Counted against billed per client and product; exit 3 when anything is not a match or ignored (--changed: new or changed since the last run)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			only := map[billing.Status]bool{}
@@ -165,6 +167,10 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 				}
 				madeSignIns(g.io.Err, in.SignIns)
 				open := rep.Open() // the whole report's, whatever --status shows
+				since, _, err := history.Record(cmd.Context(), e.Store, e.Profile, history.Billing, billing.HistoryRows(rep))
+				if err != nil {
+					return err
+				}
 				if len(only) > 0 {
 					var kept []billing.Row
 					for _, r := range rep.Rows {
@@ -182,11 +188,16 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 				}
 				switch {
 				case asJSON:
-					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed)}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed),
+						"since_last": since}); err != nil {
 						return err
 					}
 				case csvPath == "":
 					writeReconcile(g.io.Out, rep)
+					writeSince(g.io.Out, since)
+				}
+				if changed {
+					return exitOnMoved(since)
 				}
 				if open > 0 {
 					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to look at", plural.N(open, "row", "rows"))}
@@ -199,6 +210,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 	f.BoolVar(&asJSON, "json", false, `print {"rows":[…],"totals":{…},"unconfirmed_items":[…]} on stdout`)
 	f.StringVar(&csvPath, "csv", "", "also write the rows to this CSV file (for finance; written 0600)")
 	f.StringArrayVar(&statuses, "status", nil, "show only rows of this status (repeatable): "+statusList())
+	f.BoolVar(&changed, "changed", false, "exit 3 only when a row is new or changed since the last run (for scheduled runs)")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
@@ -31,7 +33,7 @@ func newDevicesCmd(g *globals) *cobra.Command {
 			"(--replace: also on those that have another). mspwire reads the last logon through a metric it creates in Liongard once\n" +
 			"(\"mspwire: Windows Workstation last user\", reading ComputerSystem.UserName).",
 	}
-	var asJSON bool
+	var asJSON, changed bool
 	var statuses []string
 	mapCmd := &cobra.Command{
 		Use:   "map",
@@ -55,6 +57,10 @@ func newDevicesCmd(g *globals) *cobra.Command {
 					fmt.Fprintf(g.io.Err, "Created the Liongard metric %q (id %d) to read workstations' last logon; later runs use it.\n", in.Metric.Name, in.Metric.ID)
 				}
 				madeSignIns(g.io.Err, in.SignIns)
+				since, _, err := history.Record(cmd.Context(), e.Store, e.Profile, history.Devices, devices.HistoryRows(rep))
+				if err != nil {
+					return err
+				}
 				rows := rep.Rows
 				if len(only) > 0 {
 					rows = nil
@@ -65,11 +71,15 @@ func newDevicesCmd(g *globals) *cobra.Command {
 					}
 				}
 				if asJSON {
-					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rows), "by_status": rep.ByStatus}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rows), "by_status": rep.ByStatus, "since_last": since}); err != nil {
 						return err
 					}
 				} else {
 					writeDevices(g.io.Out, rep, rows)
+					writeSince(g.io.Out, since)
+				}
+				if changed {
+					return exitOnMoved(since)
 				}
 				if n := rep.ByStatus[devices.ToSet] + rep.ByStatus[devices.CheckMapping]; n > 0 { // the whole report's, whatever --status shows
 					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%s to set or check", plural.N(n, "asset", "assets"))}
@@ -93,7 +103,8 @@ func newDevicesCmd(g *globals) *cobra.Command {
 	}
 	planCmd.Flags().BoolVar(&planJSON, "json", false, `print the plan as plan --json does (with "kind": "devices")`)
 	planCmd.Flags().BoolVar(&replace, "replace", false, "also set assets that hold another user than their last logon")
-	cmd.AddCommand(mapCmd, planCmd)
+	mapCmd.Flags().BoolVar(&changed, "changed", false, "exit 3 only when a row is new or changed since the last run (for scheduled runs)")
+	cmd.AddCommand(mapCmd, planCmd, newHistoryCmd(g, "devices map", func() string { return history.Devices }))
 	return cmd
 }
 
@@ -138,7 +149,7 @@ func newAccountsCmd(g *globals) *cobra.Command {
 			"Microsoft 365 inspections; suspended, archived and disabled accounts are left out. A plan opens one HaloPSA ticket\n" +
 			"per client listing them, and puts on the checklist the Actionable Alert rule only Liongard's console can build.",
 	}
-	var asJSON bool
+	var asJSON, staleChanged bool
 	days := accounts.DefaultDays
 	staleCmd := &cobra.Command{
 		Use:   "stale",
@@ -154,15 +165,23 @@ func newAccountsCmd(g *globals) *cobra.Command {
 					return credentialError(err)
 				}
 				madeSignIns(g.io.Err, in.Metrics)
+				since, _, err := history.Record(cmd.Context(), e.Store, e.Profile, accountsKind(days), accounts.HistoryRows(rep))
+				if err != nil {
+					return err
+				}
 				if asJSON {
-					if err := jsonOut(g).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows), "check_mapping": rep.CheckMapping}); err != nil {
+					if err := jsonOut(g).Encode(map[string]any{"days": rep.Days, "rows": nonNil(rep.Rows), "check_mapping": rep.CheckMapping, "since_last": since}); err != nil {
 						return err
 					}
 				} else {
 					writeStale(g.io.Out, rep)
+					writeSince(g.io.Out, since)
+				}
+				if staleChanged {
+					return exitOnMoved(since)
 				}
 				if len(rep.Rows) > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("%d stale accounts", len(rep.Rows))}
+					return &exitError{Code: ExitFindings, Silent: true, Err: errors.New(plural.N(len(rep.Rows), "stale account", "stale accounts"))}
 				}
 				return nil
 			})
@@ -202,7 +221,8 @@ func newAccountsCmd(g *globals) *cobra.Command {
 	f.IntVar(&planDays, "days", accounts.DefaultDays, "days without a sign-in that make an account stale")
 	f.IntVar(&ticketType, "ticket-type", 0, "the HaloPSA ticket type these tickets get, by id (kept)")
 	f.StringVar(&team, "team", "", "the HaloPSA team these tickets go to (kept; empty: the type's default)")
-	cmd.AddCommand(staleCmd, planCmd)
+	staleCmd.Flags().BoolVar(&staleChanged, "changed", false, "exit 3 only when an account is new since the last run of the same --days (for scheduled runs)")
+	cmd.AddCommand(staleCmd, planCmd, newAccountsHistoryCmd(g))
 	return cmd
 }
 

@@ -181,6 +181,9 @@ func (a *accountsScreen) view(width, height int) string {
 		head += fmt.Sprintf("; %d wait for a mapping check (!) and go into no ticket", rep.CheckMapping)
 	}
 	s.WriteString(wrap(head, width) + "\n")
+	if a.v.Since.Run != 0 {
+		s.WriteString(dimStyle.Render(wrap(upperFirst(a.v.Since.Summary())+".", width)) + "\n")
+	}
 	tickets := "no ticket type chosen yet"
 	for _, t := range a.v.TicketTypes {
 		if t.ID == a.v.TicketType {
@@ -240,3 +243,10 @@ func (a *accountsScreen) view(width, height int) string {
 
 // focus keeps the cursor's row in sight.
 func (a *accountsScreen) focus() (int, int) { return cursorSpan(a.view(a.width, a.height)) }
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/resume"
@@ -136,6 +137,7 @@ type Backend interface {
 // AccountsView is a stale accounts report as its screen shows it.
 type AccountsView struct {
 	Report      accounts.Report
+	Since       history.SinceLast // what moved since the last kept run of the same days
 	TicketTypes []TicketTypeChoice
 	TicketType  int
 }
@@ -153,6 +155,8 @@ type BillingView struct {
 	// Tolerances are the seats either way that still count as a match,
 	// by product (billing plan --tolerance).
 	Tolerances map[string]int
+	// Since is what moved since the last kept run.
+	Since history.SinceLast
 }
 
 // TicketTypeChoice is a HaloPSA ticket type a billing ticket can get.

@@ -368,6 +368,9 @@ func (b *billingScreen) view(width, height int) string {
 	}
 	s.WriteString(wrap(strings.Join(counts, " · "), width) + "\n")
 	s.WriteString(wrap(fmt.Sprintf("%s a month not billed · %s a month billed too much", display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly)), width) + "\n")
+	if b.v.Since.Run != 0 {
+		s.WriteString(dimStyle.Render(wrap(upperFirst(b.v.Since.Summary())+".", width)) + "\n")
+	}
 	if n := len(rep.Unconfirmed); n > 0 {
 		s.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %s billed by mspwire's proposal, not confirmed: i to check them; p plans once they are.", plural.N(n, "item is", "items are")), width)) + "\n")
 	}

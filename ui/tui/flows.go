@@ -13,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
@@ -167,6 +168,9 @@ func (f Flows) Billing(ctx context.Context) (BillingView, error) {
 		return BillingView{}, err
 	}
 	v := BillingView{Report: rep, Items: in.Items}
+	if v.Since, _, err = history.Record(ctx, f.Store, f.Profile, history.Billing, billing.HistoryRows(rep)); err != nil {
+		return v, err
+	}
 	for _, p := range billing.Products {
 		if m := in.Metrics[p]; m.Made {
 			v.Made = append(v.Made, fmt.Sprintf("%q (id %d)", m.Name, m.ID))
@@ -245,6 +249,9 @@ func (f Flows) MakeBillingPlan(ctx context.Context) (SyncPlan, error) {
 // Devices maps workstations to assets and users.
 func (f Flows) Devices(ctx context.Context) (devices.Report, error) {
 	rep, _, err := devices.Build(ctx, f.Env)
+	if err == nil {
+		_, _, err = history.Record(ctx, f.Store, f.Profile, history.Devices, devices.HistoryRows(rep))
+	}
 	return rep, err
 }
 
@@ -260,6 +267,9 @@ func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error
 		return AccountsView{}, err
 	}
 	v := AccountsView{Report: rep}
+	if v.Since, _, err = history.Record(ctx, f.Store, f.Profile, fmt.Sprintf("%s:%dd", history.Accounts, days), accounts.HistoryRows(rep)); err != nil {
+		return v, err
+	}
 	t, err := f.Store.TicketSettingsOf(ctx, f.Profile, accounts.TicketPurpose)
 	if err != nil {
 		return v, err
