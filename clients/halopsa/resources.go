@@ -160,6 +160,8 @@ type Ticket struct {
 	TicketTypeID int    `json:"tickettype_id"`
 	ClientID     int    `json:"client_id"`
 	Team         string `json:"team"`
+	StatusID     int    `json:"status_id"`
+	DateOccurred string `json:"dateoccurred"`
 }
 
 // NewTicket is a ticket to open. Fields holds the ticket type's mandatory
@@ -273,6 +275,27 @@ func (c *Client) TicketType(ctx context.Context, id int) (TicketType, error) {
 	q := url.Values{"includedetails": {"true"}, "includeconfig": {"true"}}
 	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/TicketType/" + strconv.Itoa(id), Query: q}, nil, &t)
 	return t, err
+}
+
+// Ticket reads one ticket.
+func (c *Client) Ticket(ctx context.Context, id int) (Ticket, error) {
+	var t Ticket
+	err := c.do(ctx, httpx.Request{Method: http.MethodGet, Path: "/api/Tickets/" + strconv.Itoa(id)}, nil, &t)
+	return t, err
+}
+
+// OpenStatuses are the statuses of tickets not closed (excludeclosed), by
+// id: a ticket in any other status is closed.
+func (c *Client) OpenStatuses(ctx context.Context) (map[int]string, error) {
+	sts, err := bare[Status](ctx, c, "/api/Status", url.Values{"excludeclosed": {"true"}})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]string{}
+	for _, st := range sts {
+		out[st.ID] = st.Name
+	}
+	return out, nil
 }
 
 // ListStatuses reads the ticket statuses.

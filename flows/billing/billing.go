@@ -93,7 +93,22 @@ type Row struct {
 	Metric            string     `json:"metric"`
 	Why               string     `json:"why"`
 	Choice            string     `json:"choice,omitempty"` // quantity, ticket or ignore, when chosen
-	Reason            string     `json:"reason,omitempty"` // why it is ignored
+	// Ticket is the HaloPSA ticket a plan opened for the row's numbers as
+	// they are, read back; InHand says it is still open: the row waits on
+	// it, out of the open rows and the open money, until it closes or the
+	// numbers move.
+	Ticket *TicketRef `json:"ticket,omitempty"`
+	InHand bool       `json:"in_hand"`
+	Reason string     `json:"reason,omitempty"` // why it is ignored
+}
+
+// TicketRef is a ticket mspwire opened, as HaloPSA has it now.
+type TicketRef struct {
+	ID       int    `json:"id"`
+	Status   string `json:"status"`
+	Open     bool   `json:"open"`
+	OpenedAt string `json:"opened_at"`
+	numbers  string // the row's numbers it was opened for
 }
 
 // RowID is the stable id of a client's product row.
@@ -108,6 +123,10 @@ type Totals struct {
 	// too much (a positive number). In the invoices' currency.
 	NotBilledMonthly  float64 `json:"not_billed_monthly"`
 	OverBilledMonthly float64 `json:"over_billed_monthly"`
+	// InHand counts the rows an open ticket holds, and InHandMonthly what
+	// they are worth a month (signed): apart from the totals above.
+	InHand        int     `json:"in_hand"`
+	InHandMonthly float64 `json:"in_hand_monthly"`
 }
 
 // Report is a reconciliation.
@@ -135,6 +154,7 @@ type Inputs struct {
 	Links        linkcheck.Result         // the evidence against each link; the zero Result doubts none
 	SignIns      map[string]metrics.Found // the sign-in metrics the link check reads, by purpose
 	Created      map[string]bool          // Liongard environments an applied plan created, by id
+	Tickets      map[string][]TicketRef   // the tickets plans opened, by row id, read back from HaloPSA
 }
 
 // Reconcile compares counted and billed per client and product.
@@ -304,9 +324,23 @@ func Reconcile(in Inputs) Report {
 		}
 		if r.Status.Settled() {
 			r.Choice = ""
+		} else if r.Status != CheckMapping {
+			for _, t := range in.Tickets[r.ID] {
+				if t.numbers == numbers(r, r.Billed) {
+					t := t
+					r.Ticket, r.InHand = &t, t.Open
+				}
+			}
 		}
 		rep.Rows = append(rep.Rows, r)
 		rep.Totals.ByStatus[r.Status]++
+		if r.InHand {
+			rep.Totals.InHand++
+			if r.MonthlyDifference != nil {
+				rep.Totals.InHandMonthly += *r.MonthlyDifference
+			}
+			continue
+		}
 		if r.MonthlyDifference != nil && (r.Status == UnderBilled || r.Status == NotBilled) {
 			rep.Totals.NotBilledMonthly += *r.MonthlyDifference
 		}
@@ -339,16 +373,21 @@ func Reconcile(in Inputs) Report {
 	return rep
 }
 
-// Open says how many rows need the operator: neither a match nor ignored.
+// Open says how many rows need the operator: neither a match nor
+// ignored, nor held by an open ticket.
 func (r Report) Open() int {
 	n := 0
 	for _, row := range r.Rows {
-		if !row.Status.Settled() {
+		if row.NeedsSomeone() {
 			n++
 		}
 	}
 	return n
 }
+
+// NeedsSomeone says whether a row is to act on: neither a match nor
+// ignored, nor held by an open ticket.
+func (r Row) NeedsSomeone() bool { return !r.Status.Settled() && !r.InHand }
 
 // Row finds a row by id.
 func (r Report) Row(id string) (Row, bool) {
@@ -433,7 +472,8 @@ func offBy(d int) string {
 }
 
 // HistoryRows are the report's rows as a kept run compares them: open
-// while neither a match nor ignored; what counts as news is the numbers.
+// while someone must act on it (an open ticket holds it); what counts as
+// news is the numbers.
 func HistoryRows(rep Report) []history.Row {
 	out := make([]history.Row, 0, len(rep.Rows))
 	for _, r := range rep.Rows {
@@ -441,7 +481,7 @@ func HistoryRows(rep Report) []history.Row {
 		if r.Counted != nil {
 			counted = strconv.Itoa(*r.Counted)
 		}
-		out = append(out, history.Row{ID: r.ID, Open: !r.Status.Settled(), Status: string(r.Status),
+		out = append(out, history.Row{ID: r.ID, Open: r.NeedsSomeone(), Status: string(r.Status),
 			Values: map[string]string{"counted": counted, "billed": strconv.Itoa(r.Billed)}})
 	}
 	return out

@@ -165,6 +165,7 @@ func (s *Sim) billingRoutes() {
 	s.Handle("POST /api/RecurringInvoice", s.authed("edit:invoices", s.postRecurringInvoices))
 	s.Handle("GET /api/Item", s.authed("read:items", s.listItems))
 	s.Handle("GET /api/Tickets", s.authed("read:tickets", s.listTickets))
+	s.Handle("GET /api/Tickets/{id}", s.authed("read:tickets", s.getTicket))
 	s.Handle("POST /api/Tickets", s.authed("edit:tickets", s.postTickets))
 }
 
@@ -305,6 +306,36 @@ func (s *Sim) listTickets(w http.ResponseWriter, r *http.Request, _ App) {
 	paged(w, r, "tickets", out)
 }
 
+func (s *Sim) getTicket(w http.ResponseWriter, r *http.Request, _ App) {
+	id, _ := strconv.Atoi(r.PathValue("id"))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.data.tickets {
+		if t.ID == id {
+			simkit.WriteJSON(w, http.StatusOK, t)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte("Ticket not found"))
+}
+
+// updateTicket is POST /api/Tickets with a known id: Halo's upsert, here
+// the status (an agent closing the ticket).
+func (s *Sim) updateTicket(in map[string]any) (ticket, bool) {
+	id := num(in, "id")
+	for i := range s.data.tickets {
+		if s.data.tickets[i].ID == id {
+			if st := num(in, "status_id"); st != 0 {
+				s.data.tickets[i].StatusID = st
+			}
+			return s.data.tickets[i], true
+		}
+	}
+	return ticket{}, false
+}
+
 // postTickets creates tickets from an array of Faults. A ticket type's
 // mandatory fields (technew 2) other than summary and details must come
 // in customfields, or Halo refuses the whole array with its CODE: text,
@@ -317,6 +348,14 @@ func (s *Sim) postTickets(w http.ResponseWriter, r *http.Request, _ App) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var made []ticket
+	if len(items) == 1 && num(items[0], "id") != 0 {
+		if t, ok := s.updateTicket(items[0]); ok {
+			simkit.WriteJSON(w, http.StatusOK, t)
+			return
+		}
+		simkit.WriteJSON(w, http.StatusBadRequest, map[string]string{"[0].id": "The ticket does not exist."})
+		return
+	}
 	for n, in := range items {
 		summary, _ := str(in, "summary")
 		if strings.TrimSpace(summary) == "" {

@@ -145,7 +145,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 	list := func() {
 		rows = rows[:0]
 		for _, r := range v.Report.Rows {
-			if filter == "all" || filter == "open" && !r.Status.Settled() || string(r.Status) == filter {
+			if filter == "all" || filter == "open" && r.NeedsSomeone() || string(r.Status) == filter {
 				rows = append(rows, r)
 			}
 		}

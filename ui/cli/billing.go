@@ -234,8 +234,12 @@ func billingSummary(rep billing.Report) string {
 	if len(parts) == 0 {
 		return "Nothing to reconcile: no client has users counted or seats billed."
 	}
-	return strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (in the invoices' currency)",
+	out := strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (in the invoices' currency)",
 		display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly))
+	if n := rep.Totals.InHand; n > 0 {
+		out += fmt.Sprintf("\nIn hand, apart: %s with an open ticket, %s a month", plural.N(n, "row", "rows"), display.SignedMoney(rep.Totals.InHandMonthly))
+	}
+	return out
 }
 
 func writeReconcile(w io.Writer, rep billing.Report) {
@@ -253,7 +257,12 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 			mon = display.SignedMoney(*r.MonthlyDifference)
 		}
 		status := r.Status.Words()
-		if r.Choice != "" {
+		switch {
+		case r.InHand:
+			status += fmt.Sprintf(" (in hand: ticket %d, %s)", r.Ticket.ID, r.Ticket.Status)
+		case r.Ticket != nil:
+			status += fmt.Sprintf(" (ticket %d %s)", r.Ticket.ID, r.Ticket.Status)
+		case r.Choice != "":
 			status += " (" + r.Choice + " chosen)"
 		}
 		fmt.Fprintf(w, "%-22s %-32s %-17s %7s %6d %5s %10s  %s\n", r.ID, clip(display.Safe(r.Client.Name), 32), r.Product.Title(), cnt, r.Billed, diff, mon, status)

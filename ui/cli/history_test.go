@@ -1,8 +1,11 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -46,18 +49,26 @@ func TestReconcileSaysWhatChangedSinceTheLastRun(t *testing.T) {
 	if first.Run != 0 || len(first.New) == 0 {
 		t.Fatalf("the first run: %+v", first)
 	}
-
-	// Another hand moves one open row's line in HaloPSA.
-	var target map[string]any
+	var under []map[string]any
 	for _, r := range rows {
 		if r["status"] == "under_billed" && r["line"] != nil {
-			target = r
-			break
+			under = append(under, r)
 		}
 	}
-	if target == nil {
-		t.Fatal("no under-billed row with a line")
+	if len(under) < 2 {
+		t.Fatalf("only %d under-billed rows with a line", len(under))
 	}
+
+	// One row is fixed by a ticket, applied: it is in hand from then on.
+	ticketed := under[1]["id"].(string)
+	for _, args := range [][]string{{"billing", "fix", ticketed, "--by", "ticket"}, {"billing", "plan", "--ticket-type", "2"}, {"apply", "--yes"}} {
+		if _, stderr, code := s.run("", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+
+	// Another hand moves another open row's line in HaloPSA.
+	target := under[0]
 	line := target["line"].(map[string]any)
 	c := sb.creds["halopsa"]
 	halo, err := halopsa.New(halopsa.Config{BaseURL: c.URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Tenant: c.Tenant})
@@ -68,17 +79,31 @@ func TestReconcileSaysWhatChangedSinceTheLastRun(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second, _, code := reconcile("--changed")
+	second, rows, code := reconcile("--changed")
 	if code != cli.ExitFindings || len(second.Changed) != 1 || second.Changed[0].ID != target["id"] || len(second.New) != 0 ||
+		strings.Join(second.Resolved, ",") != ticketed || // in hand: nobody needs to act on it
 		!strings.Contains(strings.Join(second.Changed[0].Moved, " "), "billed ") || second.Run == 0 {
 		t.Fatalf("after one line moved: exit %d, %+v (the row moved: %v)", code, second, target["id"])
 	}
+	held := rowByID(rows, ticketed)
+	ticket, _ := held["ticket"].(map[string]any)
+	if held["in_hand"] != true || ticket == nil || ticket["open"] != true || ticket["id"] == nil {
+		t.Fatalf("the ticketed row: %v", held)
+	}
+
+	// The ticket is closed in HaloPSA: the row, its numbers unchanged, is open again.
+	closeTicket(t, c.URL, c.ClientID, c.ClientSecret, int(ticket["id"].(float64)))
+	reopened, rows, _ := reconcile()
+	if held = rowByID(rows, ticketed); held["in_hand"] != false || held["ticket"].(map[string]any)["status"] != "closed" ||
+		strings.Join(reopened.New, ",") != ticketed {
+		t.Fatalf("after the ticket closed: %v, since the last run %+v", held, reopened)
+	}
 	third, _, code := reconcile("--changed")
-	if code != 0 || len(third.Changed)+len(third.New) != 0 || third.Run != second.Run+1 { // compared with the second run, itself not kept twice
+	if code != 0 || len(third.Changed)+len(third.New) != 0 || third.Run != reopened.Run+1 { // compared with the run before, itself not kept twice
 		t.Fatalf("nothing moved: exit %d, %+v", code, third)
 	}
 	out, _, code := s.run("", "billing", "history")
-	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "RESOLVED") { // a heading and two runs: the third found what the second did
+	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "RESOLVED") { // a heading and three runs: the last found what the one before did
 		t.Fatalf("billing history: exit %d\n%s", code, out)
 	}
 	if _, stderr, code := s.run("", "history", "prune", "--older-than", "1d"); code != 0 || !strings.Contains(stderr, "Removed 0 runs") {
@@ -87,4 +112,36 @@ func TestReconcileSaysWhatChangedSinceTheLastRun(t *testing.T) {
 	if _, stderr, code := s.run("", "history", "prune", "--older-than", "soon"); code == 0 || !strings.Contains(stderr, "13mo") {
 		t.Fatalf("a bad age: exit %d %s", code, stderr)
 	}
+}
+
+func rowByID(rows []map[string]any, id string) map[string]any {
+	for _, r := range rows {
+		if r["id"] == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// closeTicket closes a ticket as an agent would, through Halo's upsert.
+func closeTicket(t *testing.T, base, clientID, secret string, id int) {
+	t.Helper()
+	resp, err := http.PostForm(base+"/auth/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "scope": {"all"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	body, _ := json.Marshal([]map[string]any{{"id": id, "status_id": 9}})
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/Tickets", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("closing ticket %d: %v %v", id, resp, err)
+	}
+	resp.Body.Close()
 }

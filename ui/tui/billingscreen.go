@@ -133,7 +133,7 @@ func (b *billingScreen) rows() []billing.Row {
 	f := billingFilters[b.filter]
 	var out []billing.Row
 	for _, r := range b.v.Report.Rows {
-		if f == "all" || f == "open" && !r.Status.Settled() || string(r.Status) == f {
+		if f == "all" || f == "open" && r.NeedsSomeone() || string(r.Status) == f {
 			out = append(out, r)
 		}
 	}
@@ -368,6 +368,9 @@ func (b *billingScreen) view(width, height int) string {
 	}
 	s.WriteString(wrap(strings.Join(counts, " · "), width) + "\n")
 	s.WriteString(wrap(fmt.Sprintf("%s a month not billed · %s a month billed too much", display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly)), width) + "\n")
+	if n := rep.Totals.InHand; n > 0 {
+		s.WriteString(wrap(fmt.Sprintf("In hand, apart: %s with an open ticket, %s a month.", plural.N(n, "row", "rows"), display.SignedMoney(rep.Totals.InHandMonthly)), width) + "\n")
+	}
 	if b.v.Since.Run != 0 {
 		s.WriteString(dimStyle.Render(wrap(upperFirst(b.v.Since.Summary())+".", width)) + "\n")
 	}
@@ -467,6 +470,9 @@ func BillingDetail(r billing.Row) string {
 	}
 	if r.Choice != "" {
 		d = append(d, "Chosen: "+map[string]string{"quantity": "set the line to the count", "ticket": "a HaloPSA ticket", "ignore": "ignored: " + r.Reason}[r.Choice])
+	}
+	if t := r.Ticket; t != nil {
+		d = append(d, fmt.Sprintf("HaloPSA ticket %d, %s, opened %s", t.ID, t.Status, t.OpenedAt))
 	}
 	return strings.Join(d, "\n")
 }
