@@ -155,6 +155,7 @@ type Inputs struct {
 	SignIns      map[string]metrics.Found // the sign-in metrics the link check reads, by purpose
 	Created      map[string]bool          // Liongard environments an applied plan created, by id
 	Tickets      map[string][]TicketRef   // the tickets plans opened, by row id, read back from HaloPSA
+	Matched      map[string]int64         // rows that were a match in a kept run: the latest such run, by row id
 }
 
 // Reconcile compares counted and billed per client and product.
@@ -310,6 +311,11 @@ func Reconcile(in Inputs) Report {
 		if mapped {
 			if d, doubted := in.Links.Of(r.Client.ID, env.ID); doubted {
 				r.Status, r.Why = CheckMapping, d.String()
+			} else if run, ok := in.Matched[r.ID]; ok && r.Counted != nil && farApart(*r.Counted, r.Billed) && !in.Links.Confirmed(r.Client.ID, env.ID) {
+				// A client whose numbers agreed before and now are worlds
+				// apart was most likely linked to another environment since.
+				r.Status, r.Why = CheckMapping, fmt.Sprintf("check the mapping: %s counted where %d are billed, though the numbers agreed in run %d: "+
+					"is %s still this client's environment?", plural.N(*r.Counted, "user", "users"), r.Billed, run, env.Name)
 			}
 		}
 		if ch, ok := in.Choices[r.ID]; ok {
@@ -469,6 +475,13 @@ func offBy(d int) string {
 		return plural.N(d, "more user", "more users") + " than seats billed"
 	}
 	return plural.N(-d, "more seat", "more seats") + " billed than users"
+}
+
+// farApart says whether a count and the seats billed are too far apart
+// for one customer: one three times the other, and at least five apart.
+func farApart(counted, billed int) bool {
+	lo, hi := min(counted, billed), max(counted, billed)
+	return hi-lo >= 5 && hi >= 3*lo
 }
 
 // HistoryRows are the report's rows as a kept run compares them: open

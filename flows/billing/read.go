@@ -11,6 +11,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
@@ -74,6 +75,9 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 	}
 	in.Tolerances = settings.Tolerances
 	if in.Tickets, err = openedTickets(ctx, e, halo); err != nil {
+		return in, err
+	}
+	if in.Matched, err = history.LastSeen(ctx, e.Store, e.Profile, history.Billing, string(Match)); err != nil {
 		return in, err
 	}
 	ev, err := linkcheck.Read(ctx, e, nil, signins.Found{Values: in.Values, Metrics: in.SignIns}.Accounts())

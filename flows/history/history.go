@@ -213,3 +213,25 @@ func ParseAge(s string, now time.Time) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("%q: the unit is d, w, mo or y", s)
 }
+
+// LastSeen is, for each row that had the given status in a kept run of a
+// kind, the latest such run.
+func LastSeen(ctx context.Context, st *store.Store, profile, kind, status string) (map[string]int64, error) {
+	runs, err := st.Runs(ctx, profile, kind)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	for _, r := range runs { // newest first
+		var rows []Row
+		if err := json.Unmarshal([]byte(r.Rows), &rows); err != nil {
+			return nil, fmt.Errorf("reading run %d: %w", r.ID, err)
+		}
+		for _, row := range rows {
+			if _, seen := out[row.ID]; !seen && row.Status == status {
+				out[row.ID] = r.ID
+			}
+		}
+	}
+	return out, nil
+}

@@ -184,6 +184,12 @@ func (r Result) Of(clientID, environmentID string) (Doubt, bool) {
 	return d, ok
 }
 
+// Confirmed says whether the operator vouched for a link.
+func (r Result) Confirmed(clientID, environmentID string) bool {
+	_, ok := r.confirmed[store.LinkKey(clientID, environmentID)]
+	return ok
+}
+
 // Len is how many links are in doubt.
 func (r Result) Len() int { return len(r.doubts) }
 
