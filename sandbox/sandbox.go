@@ -101,6 +101,7 @@ func Start(ctx context.Context, o Options) (*Sandbox, error) {
 	sb.Liongard = liongard.New(w)
 	sb.Liongard.SetTicketer(sb.HaloPSA.OpenForCustomer) // alert templates open HaloPSA tickets
 	sb.ITGlue = itglue.New(w)
+	sb.Liongard.SetFlexPusher(sb.ITGlue.PushFlexibleAsset) // Liongard's Flexible Assets integration feeds IT Glue
 	sb.Hudu = hudu.New(w)
 	vendors := []struct {
 		name  string

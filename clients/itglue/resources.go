@@ -190,6 +190,7 @@ type FlexibleAsset struct {
 	Name           string
 	OrganizationID int
 	TypeID         int
+	UpdatedAt      string // RFC 3339, as IT Glue writes it
 }
 
 // FlexibleAssets lists the assets of one type (IT Glue requires the type),
@@ -203,9 +204,10 @@ func (c *Client) FlexibleAssets(ctx context.Context, typeID, organizationID int)
 		q.Set("filter[organization_id]", strconv.Itoa(organizationID))
 	}
 	rs, err := list[struct {
-		Name   string  `json:"name"`
-		OrgID  flexInt `json:"organization-id"`
-		TypeID flexInt `json:"flexible-asset-type-id"`
+		Name      string  `json:"name"`
+		OrgID     flexInt `json:"organization-id"`
+		TypeID    flexInt `json:"flexible-asset-type-id"`
+		UpdatedAt string  `json:"updated-at"`
 	}](ctx, c, "/flexible_assets", q)
 	if err != nil {
 		return nil, err
@@ -213,7 +215,7 @@ func (c *Client) FlexibleAssets(ctx context.Context, typeID, organizationID int)
 	out := make([]FlexibleAsset, len(rs))
 	for i, r := range rs {
 		id, _ := strconv.Atoi(r.ID)
-		out[i] = FlexibleAsset{ID: id, Name: r.Attributes.Name, OrganizationID: int(r.Attributes.OrgID), TypeID: int(r.Attributes.TypeID)}
+		out[i] = FlexibleAsset{ID: id, Name: r.Attributes.Name, OrganizationID: int(r.Attributes.OrgID), TypeID: int(r.Attributes.TypeID), UpdatedAt: r.Attributes.UpdatedAt}
 	}
 	return out, nil
 }

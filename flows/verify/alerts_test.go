@@ -122,3 +122,35 @@ func TestAlertTestNamesTheBrokenLink(t *testing.T) {
 		t.Errorf("an unknown client: %v", err)
 	}
 }
+
+// The path B test: an inspection refreshes the "(auto)" flexible asset in
+// the linked IT Glue organization; with Flexible Asset Auto-Updating off
+// in Liongard, nothing appears and the test says where to look.
+func TestFlexibleAssetTestOnPathB(t *testing.T) {
+	tn := flowtest.New(t, flowtest.Options{Path: "B", Companies: 40, Clean: true})
+	for _, p := range tn.Review.Pairs() {
+		tn.DecideAsTheWorldIs(t, p.ID)
+	}
+	now, sleep := fakeClock()
+	res, err := verify.FlexibleAssets(ctx, tn.Env, verify.Options{Deadline: time.Minute, Now: now, Sleep: sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Passed || len(res.Assets) == 0 || !strings.HasSuffix(res.Assets[0], "(auto)") {
+		t.Fatalf("%+v", res)
+	}
+
+	body := strings.NewReader(`{"inspector": "Active Directory", "auto": false}`)
+	resp, err := http.Post(tn.Sandbox.Creds["liongard"].URL+"/_sandbox/flexible-assets", "application/json", body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+	res, err = verify.FlexibleAssets(ctx, tn.Env, verify.Options{Client: res.Environment, Deadline: time.Minute, Now: now, Sleep: sleep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Passed || !strings.Contains(res.Why, "Auto-Updating is off") {
+		t.Fatalf("with auto-updating off: %+v", res)
+	}
+}

@@ -23,6 +23,7 @@ type organization struct {
 	TypeID, StatusID             int
 	CreatedAt, UpdatedAt         time.Time
 	PSASynced                    bool
+	cust                         int // the world customer, for what Liongard pushes
 }
 
 type configuration struct {
@@ -40,6 +41,7 @@ type flexibleAssetType struct {
 type flexibleAsset struct {
 	ID, OrgID, TypeID int
 	Name              string
+	UpdatedAt         time.Time
 }
 
 type data struct {
@@ -69,7 +71,7 @@ func seed(w *world.World) *data {
 		id := 5000 + i
 		hv := hash(rec.Name)
 		o := &organization{ID: id, Name: rec.Name, TypeID: 101, StatusID: 201, ShortName: strings.ToUpper(rec.Customer.Domain[:min(3, len(rec.Customer.Domain))]),
-			CreatedAt: created.Add(time.Duration(i) * 30 * time.Hour), UpdatedAt: created.Add(time.Duration(i) * 31 * time.Hour)}
+			CreatedAt: created.Add(time.Duration(i) * 30 * time.Hour), UpdatedAt: created.Add(time.Duration(i) * 31 * time.Hour), cust: rec.Customer.ID}
 		switch {
 		case w.Clean:
 		case hv%13 == 0:
@@ -98,7 +100,7 @@ func seed(w *world.World) *data {
 			cfgID++
 		}
 		if hv%2 == 0 {
-			d.fas = append(d.fas, flexibleAsset{ID: faID, OrgID: id, TypeID: 401, Name: "Active Directory - " + rec.Customer.Domain})
+			d.fas = append(d.fas, flexibleAsset{ID: faID, OrgID: id, TypeID: 401, Name: "Active Directory - " + rec.Customer.Domain, UpdatedAt: created})
 			faID++
 		}
 	}
@@ -353,7 +355,7 @@ func (s *Sim) listFlexibleAssets(w http.ResponseWriter, r *http.Request) {
 		out = append(out, resource{ID: strconv.Itoa(fa.ID), Type: "flexible-assets", Attributes: map[string]any{
 			"organization-id": fa.OrgID, "organization-name": s.data.orgs[fa.OrgID].Name, "flexible-asset-type-id": fa.TypeID,
 			"flexible-asset-type-name": s.typeName(fa.TypeID), "name": fa.Name, "traits": map[string]any{"domain": fa.Name},
-			"archived": false, "restricted": false}})
+			"archived": false, "restricted": false, "updated-at": stamp(fa.UpdatedAt)}})
 	}
 	s.mu.Unlock()
 	s.list(w, r, out)
@@ -389,4 +391,43 @@ func (s *Sim) listConfigurations(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	s.list(w, r, out)
+}
+
+// PushFlexibleAsset is what Liongard's Flexible Assets integration does
+// after an inspection: the inspector's "(auto)" asset of the customer's
+// organization made or refreshed.
+func (s *Sim) PushFlexibleAsset(customerID int, inspectorAlias, system string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	typeID := 0
+	for _, t := range s.data.fats {
+		if t.Name == inspectorAlias+" (auto)" {
+			typeID = t.ID
+		}
+	}
+	if typeID == 0 {
+		return fmt.Errorf("no flexible asset type %q", inspectorAlias+" (auto)")
+	}
+	var org *organization
+	for _, o := range s.data.orgs {
+		if o.cust == customerID && (org == nil || o.ID < org.ID) {
+			org = o
+		}
+	}
+	if org == nil {
+		return fmt.Errorf("no organization of customer %d", customerID)
+	}
+	now := time.Now().UTC()
+	for i := range s.data.fas {
+		if fa := &s.data.fas[i]; fa.OrgID == org.ID && fa.TypeID == typeID && strings.HasSuffix(fa.Name, "(auto)") {
+			fa.UpdatedAt = now
+			return nil
+		}
+	}
+	id := 12000 + len(s.data.fas)
+	for _, fa := range s.data.fas {
+		id = max(id, fa.ID+1)
+	}
+	s.data.fas = append(s.data.fas, flexibleAsset{ID: id, OrgID: org.ID, TypeID: typeID, Name: system + " (auto)", UpdatedAt: now})
+	return nil
 }

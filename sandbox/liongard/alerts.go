@@ -32,6 +32,36 @@ type template struct {
 // HaloPSA simulator.
 type Ticketer func(customerID int, summary, details string, ticketTypeID int) (ticketID int, err error)
 
+// FlexPusher refreshes, in IT Glue, the "(auto)" flexible asset of an
+// inspector for a world customer; the sandbox wires it to the IT Glue
+// simulator.
+type FlexPusher func(customerID int, inspectorAlias, system string) error
+
+// SetFlexPusher connects Liongard's Flexible Assets integration to IT Glue.
+func (s *Sim) SetFlexPusher(p FlexPusher) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flexPusher = p
+}
+
+// adminFlexibleAssets is POST /_sandbox/flexible-assets {"inspector":
+// "Active Directory", "auto": false}: the Flexible Asset Auto-Updating
+// switch of Liongard's IT Glue integration, per inspector.
+func (s *Sim) adminFlexibleAssets(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Inspector string `json:"inspector"`
+		Auto      bool   `json:"auto"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Inspector == "" {
+		simkit.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": `want {"inspector": "Active Directory", "auto": true}`})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.data.flexAuto[body.Inspector] = body.Auto
+	simkit.WriteJSON(w, http.StatusOK, body)
+}
+
 // AlertTicketType is the HaloPSA ticket type ("Alert") templates use.
 const AlertTicketType = 7
 
@@ -49,6 +79,7 @@ func fires(alias string) bool { return h(alias)%9 == 0 }
 // seedTemplates gives each environment whose rules fire a template to the
 // PSA, but for the planted faults.
 func seedTemplates(d *data, clean bool) {
+	d.flexAuto = map[string]bool{"Active Directory": true, "Microsoft 365": true}
 	d.templates = map[int]template{}
 	var firing []int
 	seen := map[int]bool{}
@@ -132,6 +163,17 @@ func (s *Sim) run(lpID int) (int, bool) {
 	}
 	s.data.jobs++
 	job := 14800 + s.data.jobs
+	customer, system := 0, lp.Alias
+	for _, sys := range s.data.systems {
+		if sys.Launchpoint == lp.ID {
+			customer, system = sys.cust, sys.Name
+		}
+	}
+	if push := s.flexPusher; push != nil && s.data.flexAuto[lp.Inspector.Alias] {
+		s.mu.Unlock()
+		_ = push(customer, lp.Inspector.Alias, system) // IT Glue is another simulator: outside the lock
+		s.mu.Lock()
+	}
 	tpl, assigned := s.data.templates[lp.Environment]
 	if !fires(lp.Alias) || !assigned { // no template: no rule applies to the environment
 		s.mu.Unlock()
@@ -144,11 +186,9 @@ func (s *Sim) run(lpID int) (int, bool) {
 	}
 	t := task{ID: id, Environment: lp.Environment, CommonID: fmt.Sprintf("T%s.%05d", now.Format("20060102"), id), Name: alertFor(lp.Inspector),
 		Description: alertFor(lp.Inspector) + " on " + lp.Alias, Priority: "High", Status: "New", Rule: alertFor(lp.Inspector), Launchpoint: lp.ID, CreatedOn: now}
-	customer, ticketer := tpl.Customer, s.ticketer
-	for _, sys := range s.data.systems {
-		if sys.Launchpoint == lp.ID && customer == 0 {
-			customer = sys.cust
-		}
+	ticketer := s.ticketer
+	if tpl.Customer != 0 {
+		customer = tpl.Customer
 	}
 	s.mu.Unlock()
 	if tpl.TicketType != 0 && ticketer != nil {

@@ -86,6 +86,7 @@ type data struct {
 	tasks     []task
 	templates map[int]template // environment id -> its alert template
 	jobs      int              // inspections run
+	flexAuto  map[string]bool  // inspector alias -> Flexible Assets auto-updating on
 	groups    map[int]*group
 	nextEnv   int
 	nextGroup int

@@ -51,6 +51,8 @@ type Sim struct {
 	data *data
 	// ticketer opens the PSA tickets of alert templates (SetTicketer).
 	ticketer Ticketer
+	// flexPusher refreshes IT Glue's flexible assets (SetFlexPusher).
+	flexPusher FlexPusher
 }
 
 // New makes a simulator over the world.
@@ -61,7 +63,7 @@ func New(w *world.World) *Sim {
 		Admin: map[string]http.HandlerFunc{"POST /new-secret": func(w http.ResponseWriter, _ *http.Request) {
 			k := s.NewKey()
 			simkit.WriteJSON(w, http.StatusOK, map[string]any{"access_key_id": k.ID, "access_key_secret": k.Secret, "expires": k.Expires.Format(time.DateOnly)})
-		}, "POST /templates": s.adminTemplates},
+		}, "POST /templates": s.adminTemplates, "POST /flexible-assets": s.adminFlexibleAssets},
 	})
 	s.reset()
 	s.routes()

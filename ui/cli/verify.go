@@ -55,6 +55,40 @@ func newVerifyCmd(g *globals) *cobra.Command {
 	alerts.Flags().StringVar(&client, "client", "", "the HaloPSA client to test with, by name or id (default: one linked client whose rules have fired before)")
 	alerts.Flags().DurationVar(&deadline, "wait", 5*time.Minute, "how long to wait for the alert and the ticket")
 	alerts.Flags().BoolVar(&asJSON, "json", false, `print {"client", "environment", "inspections", "alert", "ticket", "passed", "broken", "why"}`)
-	cmd.AddCommand(alerts)
+	var fClient string
+	var fDeadline time.Duration
+	var fJSON bool
+	flexible := &cobra.Command{
+		Use:   "flexible-assets [--client NAME]",
+		Short: "Path B: run one linked environment's inspections and wait for their (auto) flexible asset in IT Glue; exit 3 if none comes",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
+				res, err := verify.FlexibleAssets(cmd.Context(), e, verify.Options{Client: fClient, Deadline: fDeadline,
+					Progress: func(s string) { fmt.Fprintln(g.io.Err, display.Safe(s)+"…") }})
+				if err != nil {
+					return credentialError(err)
+				}
+				switch {
+				case fJSON:
+					if err := jsonOut(g).Encode(res); err != nil {
+						return err
+					}
+				case res.Passed:
+					fmt.Fprintf(g.io.Out, "Passed: %s.\n", display.Safe(res.Why))
+				default:
+					fmt.Fprintf(g.io.Out, "Broken: %s.\n", display.Safe(res.Why))
+				}
+				if !res.Passed {
+					return &exitError{Code: ExitFindings, Silent: true, Err: fmt.Errorf("no flexible asset came")}
+				}
+				return nil
+			})
+		},
+	}
+	flexible.Flags().StringVar(&fClient, "client", "", "the Liongard environment or IT Glue organization to test with, by name")
+	flexible.Flags().DurationVar(&fDeadline, "wait", 5*time.Minute, "how long to wait for the flexible asset")
+	flexible.Flags().BoolVar(&fJSON, "json", false, `print {"environment", "organization", "inspections", "assets", "passed", "why"}`)
+	cmd.AddCommand(alerts, flexible)
 	return cmd
 }
