@@ -120,6 +120,7 @@ func TestAccessibleWorkflowsChoosePlanAndApply(t *testing.T) {
 		"accept strong", "", "yes", // review, apply
 		"2",                      // billing
 		"items", "items confirm", // which items bill what, confirmed as proposed
+		"ticket-type",                             // the types on offer: not one Halo would refuse
 		"under_billed", "show 1", "ticket-type 2", // the under-billed rows, the first in full, the ticket type
 		"fix 1 ticket", "plan", "yes", "", // choose, plan, apply, back
 		"3", "plan", "yes", "", // devices: plan, apply, back
@@ -145,6 +146,9 @@ func TestAccessibleWorkflowsChoosePlanAndApply(t *testing.T) {
 		if !regexp.MustCompile(`Plan ` + n + `: (\d+) of (\d+) actions? done, 0 failed`).MatchString(text) {
 			t.Errorf("plan %s was not applied", n)
 		}
+	}
+	if offer := text[strings.Index(text, "HaloPSA has: "):]; !strings.Contains(offer[:200], "2 Service Request") || strings.Contains(offer[:strings.Index(offer, "\n")], "Change Request") {
+		t.Errorf("the ticket types on offer: %s", offer[:strings.Index(offer, "\n")])
 	}
 	if strings.Contains(log.String(), "Apply plan") || strings.Contains(log.String(), "Rows under-billed") {
 		t.Errorf("what the operator decides with went to the log:\n%s", log.String())

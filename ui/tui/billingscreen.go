@@ -402,7 +402,7 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
 		s.WriteString(b.reason.View() + "\n")
 	}
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", billingFilters[b.filter], len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n\n")
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(billingFilters[b.filter], "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n\n")
 	if len(rows) == 0 {
 		s.WriteString("No row of that status.\n")
 		return strings.TrimRight(s.String(), "\n")

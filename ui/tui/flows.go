@@ -202,7 +202,9 @@ func (f Flows) ticketTypes(ctx context.Context) ([]TicketTypeChoice, error) {
 	}
 	var out []TicketTypeChoice
 	for _, t := range types {
-		if t.Visible {
+		// A type with mandatory fields mspwire cannot fill would be refused
+		// by the plan: not offered.
+		if t.Visible && !t.HasMandatoryTechFields && !t.HasMandatoryUserFields {
 			out = append(out, TicketTypeChoice{ID: t.ID, Name: t.Name})
 		}
 	}
