@@ -138,6 +138,8 @@ type RecurringInvoice struct {
 	ContractRef string        `json:"contract_ref"`
 	Disabled    bool          `json:"disabled"`
 	Lines       []InvoiceLine `json:"lines"`
+	// NextCreationDate is when the invoice next bills.
+	NextCreationDate string `json:"nextcreationdate"`
 }
 
 // Item is a product or service lines bill (schema "Item").

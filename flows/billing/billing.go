@@ -72,6 +72,9 @@ type Line struct {
 	Quantity   float64 `json:"quantity"`
 	UnitPrice  float64 `json:"unit_price"`
 	Calculated bool    `json:"calculated"` // HaloPSA computes its quantity: a set quantity would be overwritten
+	// NextCreation is when the recurring invoice next bills
+	// (nextcreationdate): a quantity set now counts from then.
+	NextCreation string `json:"next_creation,omitempty"`
 }
 
 // Row is one client and product.
@@ -192,7 +195,7 @@ func Reconcile(in Inputs) Report {
 				usedUnconfirmed[m.ItemID] = true
 			}
 			k := key{inv.ClientID, m.Product}
-			billed[k] = append(billed[k], Line{InvoiceID: inv.ID, LineID: l.ID, Item: l.Description, Quantity: l.Quantity,
+			billed[k] = append(billed[k], Line{InvoiceID: inv.ID, LineID: l.ID, Item: l.Description, Quantity: l.Quantity, NextCreation: inv.NextCreationDate,
 				UnitPrice: l.UnitPrice, Calculated: l.Calculated})
 		}
 	}

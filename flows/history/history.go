@@ -235,3 +235,40 @@ func LastSeen(ctx context.Context, st *store.Store, profile, kind, status string
 	}
 	return out, nil
 }
+
+// FirstOpen is, for each row open in the latest kept run, when the
+// unbroken stretch of runs in which it was open began: how long it has
+// waited for someone.
+func FirstOpen(ctx context.Context, st *store.Store, profile, kind string) (map[string]time.Time, error) {
+	runs, err := st.Runs(ctx, profile, kind)
+	if err != nil {
+		return nil, err
+	}
+	out, still := map[string]time.Time{}, map[string]bool{}
+	for i, r := range runs { // newest first
+		var rows []Row
+		if err := json.Unmarshal([]byte(r.Rows), &rows); err != nil {
+			return nil, fmt.Errorf("reading run %d: %w", r.ID, err)
+		}
+		open := map[string]bool{}
+		for _, row := range rows {
+			open[row.ID] = row.Open
+		}
+		for id, o := range open {
+			if o && (i == 0 || still[id]) {
+				out[id] = r.At
+			}
+		}
+		next := map[string]bool{}
+		for id := range out {
+			if open[id] && (i == 0 || still[id]) {
+				next[id] = true
+			}
+		}
+		still = next
+		if len(still) == 0 {
+			break
+		}
+	}
+	return out, nil
+}

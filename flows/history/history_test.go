@@ -1,9 +1,12 @@
 package history
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mspwire/mspwire/store"
 )
 
 func TestCompareSaysNewChangedAndResolved(t *testing.T) {
@@ -36,5 +39,33 @@ func TestParseAge(t *testing.T) {
 		if _, err := ParseAge(bad, now); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// FirstOpen is when a row's unbroken stretch of open runs began: a row
+// settled in between starts again.
+func TestFirstOpenIsTheStartOfTheLatestStretch(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	runs := [][]Row{
+		{{ID: "a", Open: true}, {ID: "b", Open: true}},
+		{{ID: "a", Open: true}, {ID: "b", Open: false}},
+		{{ID: "a", Open: true, Values: map[string]string{"x": "1"}}, {ID: "b", Open: true}},
+	}
+	var at []time.Time
+	for _, rows := range runs {
+		if _, _, err := Record(ctx, st, "default", Billing, rows); err != nil {
+			t.Fatal(err)
+		}
+		r, _, _ := st.LastRun(ctx, "default", Billing, 0)
+		at = append(at, r.At)
+	}
+	got, err := FirstOpen(ctx, st, "default", Billing)
+	if err != nil || !got["a"].Equal(at[0]) || !got["b"].Equal(at[2]) || len(got) != 2 {
+		t.Fatalf("%v %v (runs at %v)", got, err, at)
 	}
 }

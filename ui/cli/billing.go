@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -181,7 +182,11 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 					rep.Rows = kept
 				}
 				if csvPath != "" {
-					if err := writeCSVFile(csvPath, billingCSV(rep)); err != nil {
+					openSince, err := history.FirstOpen(cmd.Context(), e.Store, e.Profile, history.Billing)
+					if err != nil {
+						return err
+					}
+					if err := writeCSVFile(csvPath, billingCSV(rep, openSince, time.Now())); err != nil {
 						return err
 					}
 					fmt.Fprintf(g.io.Err, "Wrote %s to %s (cells a spreadsheet would run as formulas start with ').\n", plural.N(len(rep.Rows), "row", "rows"), csvPath)
@@ -279,10 +284,16 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 	writeDoubts(w, "these rows count as money or take a fix", held)
 }
 
-// billingCSV is the report for finance, a header first.
-func billingCSV(rep billing.Report) [][]string {
+// billingCSV is the report for finance, a header first: with each row's
+// chosen fix, its ticket, the quantity a fix sets and the monthly amount
+// it makes, when the invoice next bills, and — from the kept runs — since
+// when the row has been open and what that has missed (whole months ×
+// the monthly difference). Amounts are in the invoices' currency: HaloPSA's
+// recurring invoice header carries none mspwire reads.
+func billingCSV(rep billing.Report, openSince map[string]time.Time, now time.Time) [][]string {
 	rows := [][]string{{"id", "client_id", "client", "environment_id", "environment", "product", "counted", "billed", "difference",
-		"unit_price", "monthly_difference", "status", "invoice_id", "line_id", "item", "counted_at", "why"}}
+		"unit_price", "monthly_difference", "status", "invoice_id", "line_id", "item", "counted_at", "why",
+		"choice", "reason", "ticket_id", "ticket_status", "target_quantity", "new_monthly", "next_creation", "open_since", "missed_so_far"}}
 	for _, r := range rep.Rows {
 		cell := func(p *int) string {
 			if p == nil {
@@ -303,8 +314,27 @@ func billingCSV(rep billing.Report) [][]string {
 		if r.MonthlyDifference != nil {
 			mon = strconv.FormatFloat(*r.MonthlyDifference, 'f', 2, 64)
 		}
+		var ticketID, ticketStatus, target, newMonthly, next, since, missed string
+		if t := r.Ticket; t != nil {
+			ticketID, ticketStatus = strconv.Itoa(t.ID), t.Status
+		}
+		if r.Line != nil {
+			next = r.Line.NextCreation
+			if r.Difference != nil && (r.Status == billing.UnderBilled || r.Status == billing.OverBilled) {
+				q := r.Line.Quantity + float64(*r.Difference)
+				target, newMonthly = strconv.FormatFloat(q, 'f', -1, 64), strconv.FormatFloat(q*r.Line.UnitPrice, 'f', 2, 64)
+			}
+		}
+		if from, ok := openSince[r.ID]; ok {
+			since = from.UTC().Format("2006-01-02")
+			if r.MonthlyDifference != nil && (r.Status == billing.UnderBilled || r.Status == billing.NotBilled) {
+				months := int(now.Sub(from).Hours() / 24 / 30)
+				missed = strconv.FormatFloat(float64(months)**r.MonthlyDifference, 'f', 2, 64)
+			}
+		}
 		rows = append(rows, []string{r.ID, r.Client.ID, r.Client.Name, envID, envName, string(r.Product), cell(r.Counted),
-			strconv.Itoa(r.Billed), cell(r.Difference), strconv.FormatFloat(r.UnitPrice, 'f', 2, 64), mon, string(r.Status), inv, line, item, at, r.Why})
+			strconv.Itoa(r.Billed), cell(r.Difference), strconv.FormatFloat(r.UnitPrice, 'f', 2, 64), mon, string(r.Status), inv, line, item, at, r.Why,
+			r.Choice, r.Reason, ticketID, ticketStatus, target, newMonthly, next, since, missed})
 	}
 	return rows
 }

@@ -99,6 +99,26 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 	if err != nil || len(records) != len(rep.Rows)+1 || records[0][0] != "id" || records[0][11] != "status" {
 		t.Fatalf("CSV: %v, %d records for %d rows, header %v", err, len(records), len(rep.Rows), records[0])
 	}
+	col := map[string]int{}
+	for i, h := range records[0] {
+		col[h] = i
+	}
+	negative, target := false, false
+	for _, r := range records[1:] {
+		if m := r[col["monthly_difference"]]; strings.HasPrefix(m, "-") {
+			negative = true // finance adds them up: a number, not text
+		} else if strings.HasPrefix(m, "'") {
+			t.Errorf("a monthly difference escaped as text: %q", m)
+		}
+		if r[col["status"]] == "under_billed" && r[col["target_quantity"]] != "" && r[col["new_monthly"]] != "" && r[col["next_creation"]] != "" &&
+			r[col["open_since"]] != "" && r[col["missed_so_far"]] == "0.00" { // seen today for the first time: nothing missed yet
+			target = true
+		}
+	}
+	if !negative || !target {
+		t.Errorf("the finance columns: a negative difference %t, an under-billed row with its target, new amount, next invoice and open since %t\n%v",
+			negative, target, records[:3])
+	}
 
 	if _, stderr, code := s.run("", "billing", "fix", under, "--by", "quantity"); code != 0 {
 		t.Fatalf("fix: %s", stderr)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -16,13 +17,16 @@ import (
 // csvCell escapes a cell a spreadsheet would run as a formula, as OWASP's
 // CSV injection advice says: one that starts with =, +, -, @, a tab or a
 // carriage return gets a leading apostrophe, which spreadsheets show as
-// text and do not evaluate.
+// text and do not evaluate. A plain number ("-115.00") is no formula and
+// stays a number finance can add up.
 func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !plainNumber.MatchString(s) {
 		return "'" + s
 	}
 	return s
 }
+
+var plainNumber = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]+)?$`)
 
 // unCSVCell takes back csvCell's apostrophe, for a file mspwire reads back.
 func unCSVCell(s string) string {
