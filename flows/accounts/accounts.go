@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/signins"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -60,6 +62,11 @@ type Row struct {
 	Days        int     `json:"days"`
 	Status      string  `json:"status"`        // Stale or CheckMapping
 	Why         string  `json:"why,omitempty"` // the evidence, for CheckMapping
+	// Ticket is the HaloPSA ticket a plan opened for the client's stale
+	// accounts as they are now, read back; InHand says it is still open:
+	// the account waits on it, out of the accounts to act on.
+	Ticket *tickets.Ref `json:"ticket,omitempty"`
+	InHand bool         `json:"in_hand"`
 }
 
 // Report is the stale accounts of a tenant.
@@ -71,7 +78,9 @@ type Report struct {
 	// CheckMapping counts stale accounts no ticket lists until the operator
 	// checks their environment's link (linkcheck).
 	CheckMapping int `json:"check_mapping"`
-	Metrics      []metrics.Found
+	// InHand counts the stale accounts an open ticket holds.
+	InHand  int `json:"in_hand"`
+	Metrics []metrics.Found
 }
 
 // Inputs are what a report reads.
@@ -79,7 +88,8 @@ type Inputs struct {
 	Clients map[string]Ref // Liongard environment id -> HaloPSA client
 	Values  []liongard.MetricValue
 	Metrics map[string]metrics.Found
-	Links   linkcheck.Result // the evidence against each link; the zero Result doubts none
+	Links   linkcheck.Result         // the evidence against each link; the zero Result doubts none
+	Tickets map[string][]tickets.Ref // the tickets plans opened, by client id, read back from HaloPSA
 }
 
 // Read gathers the inputs.
@@ -102,6 +112,15 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 		return in, err
 	}
 	in.Links = linkcheck.Check(ev)
+	if len(ev.Links) > 0 {
+		halo, err := e.HaloPSA(ctx)
+		if err != nil {
+			return in, err
+		}
+		if in.Tickets, err = tickets.ReadBack(ctx, e.Store, e.Profile, halo, change.StaleAccounts, "stale-accounts/"); err != nil {
+			return in, err
+		}
+	}
 	return in, nil
 }
 
@@ -152,6 +171,32 @@ func Find(in Inputs, days int) Report {
 		}
 		rep.Rows = append(rep.Rows, r)
 	}
+	// A client's accounts are in hand while the ticket opened for exactly
+	// them is open: another account, or one fewer, is news again.
+	byClient := map[string][]int{}
+	for i, r := range rep.Rows {
+		if r.Client != nil && r.Status == Stale {
+			byClient[r.Client.ID] = append(byClient[r.Client.ID], i)
+		}
+	}
+	for client, idx := range byClient {
+		rows := make([]Row, len(idx))
+		for k, i := range idx {
+			rows[k] = rep.Rows[i]
+		}
+		for _, t := range in.Tickets[client] {
+			if t.For != digestOf(rows) {
+				continue
+			}
+			for _, i := range idx {
+				t := t
+				rep.Rows[i].Ticket, rep.Rows[i].InHand = &t, t.Open
+				if t.Open {
+					rep.InHand++
+				}
+			}
+		}
+	}
 	sort.Slice(rep.Rows, func(i, j int) bool {
 		a, b := rep.Rows[i], rep.Rows[j]
 		if a.Environment.Name != b.Environment.Name {
@@ -175,11 +220,12 @@ func Build(ctx context.Context, e onboard.Env, days int) (Report, Inputs, error)
 }
 
 // HistoryRows are the report's rows as a kept run compares them: every
-// stale account is open; its days grow every day and are not news.
+// stale account not held by an open ticket is open; its days grow every
+// day and are not news.
 func HistoryRows(rep Report) []history.Row {
 	out := make([]history.Row, 0, len(rep.Rows))
 	for _, r := range rep.Rows {
-		out = append(out, history.Row{ID: r.ID, Open: true, Status: r.Status})
+		out = append(out, history.Row{ID: r.ID, Open: !r.InHand, Status: r.Status})
 	}
 	return out
 }

@@ -115,6 +115,23 @@ func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
 	if _, again, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test"); err != nil || len(again) != 0 {
 		t.Fatalf("a second plan: %d actions, %v", len(again), err)
 	}
+	// Each ticketed account is now in hand: the ticket is read back from HaloPSA.
+	after, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	for _, r := range after.Rows {
+		if r.Client != nil && r.Status == accounts.Stale {
+			if !r.InHand || r.Ticket == nil || !r.Ticket.Open {
+				t.Fatalf("%s of %s: in hand %t, ticket %+v", r.Account, r.Client.Name, r.InHand, r.Ticket)
+			}
+			held++
+		}
+	}
+	if held == 0 || after.InHand != held {
+		t.Fatalf("%d accounts in hand, the report says %d", held, after.InHand)
+	}
 }
 
 func fmtChecklist(items []store.ChecklistItem) string {

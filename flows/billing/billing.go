@@ -20,6 +20,7 @@ import (
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -105,14 +106,8 @@ type Row struct {
 	Reason string     `json:"reason,omitempty"` // why it is ignored
 }
 
-// TicketRef is a ticket mspwire opened, as HaloPSA has it now.
-type TicketRef struct {
-	ID       int    `json:"id"`
-	Status   string `json:"status"`
-	Open     bool   `json:"open"`
-	OpenedAt string `json:"opened_at"`
-	numbers  string // the row's numbers it was opened for
-}
+// TicketRef is a ticket a billing plan opened, as HaloPSA has it now.
+type TicketRef = tickets.Ref
 
 // RowID is the stable id of a client's product row.
 func RowID(clientID int, p Product) string { return strconv.Itoa(clientID) + ":" + string(p) }
@@ -335,7 +330,7 @@ func Reconcile(in Inputs) Report {
 			r.Choice = ""
 		} else if r.Status != CheckMapping {
 			for _, t := range in.Tickets[r.ID] {
-				if t.numbers == numbers(r, r.Billed) {
+				if t.For == numbers(r, r.Billed) {
 					t := t
 					r.Ticket, r.InHand = &t, t.Open
 				}

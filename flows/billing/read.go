@@ -2,20 +2,18 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
-	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/signins"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -74,7 +72,7 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 		return in, err
 	}
 	in.Tolerances = settings.Tolerances
-	if in.Tickets, err = openedTickets(ctx, e, halo); err != nil {
+	if in.Tickets, err = tickets.ReadBack(ctx, e.Store, e.Profile, halo, change.Billing, "billing/"); err != nil {
 		return in, err
 	}
 	if in.Matched, err = history.LastSeen(ctx, e.Store, e.Profile, history.Billing, string(Match)); err != nil {
@@ -145,48 +143,4 @@ func Build(ctx context.Context, e onboard.Env) (Report, Inputs, error) {
 		return Report{}, in, err
 	}
 	return Reconcile(in), in, nil
-}
-
-// openedTickets reads back the tickets billing plans opened: the journal
-// knows their ids and the numbers each was opened for; HaloPSA knows
-// whether each is still open. A ticket HaloPSA no longer has is closed.
-func openedTickets(ctx context.Context, e onboard.Env, halo *halopsa.Client) (map[string][]TicketRef, error) {
-	done, err := e.Store.DoneKeys(ctx, e.Profile, change.Billing, 0)
-	if err != nil {
-		return nil, err
-	}
-	prefix := string(change.NewKey(change.Ticket, "halopsa", "billing/"))
-	out := map[string][]TicketRef{}
-	var open map[int]string
-	for key, ext := range done {
-		rest, ok := strings.CutPrefix(string(key), prefix)
-		id, err := strconv.Atoi(ext)
-		if !ok || err != nil {
-			continue
-		}
-		parts := strings.SplitN(rest, "/", 2) // row id, then the numbers
-		if len(parts) != 2 {
-			continue
-		}
-		if open == nil {
-			if open, err = halo.OpenStatuses(ctx); err != nil {
-				return nil, fmt.Errorf("reading HaloPSA's ticket statuses: %w", err)
-			}
-		}
-		ref := TicketRef{ID: id, Status: "not in HaloPSA any more", numbers: parts[1]}
-		t, err := halo.Ticket(ctx, id)
-		switch {
-		case errors.Is(err, httpx.ErrNotFound):
-		case err != nil:
-			return nil, fmt.Errorf("reading HaloPSA's ticket %d: %w", id, err)
-		default:
-			ref.OpenedAt = t.DateOccurred
-			ref.Status, ref.Open = open[t.StatusID]
-			if !ref.Open {
-				ref.Status = "closed"
-			}
-		}
-		out[parts[0]] = append(out[parts[0]], ref)
-	}
-	return out, nil
 }

@@ -180,8 +180,8 @@ func newAccountsCmd(g *globals) *cobra.Command {
 				if staleChanged {
 					return exitOnMoved(since)
 				}
-				if len(rep.Rows) > 0 {
-					return &exitError{Code: ExitFindings, Silent: true, Err: errors.New(plural.N(len(rep.Rows), "stale account", "stale accounts"))}
+				if n := len(rep.Rows) - rep.InHand; n > 0 {
+					return &exitError{Code: ExitFindings, Silent: true, Err: errors.New(plural.N(n, "stale account", "stale accounts") + " to act on")}
 				}
 				return nil
 			})
@@ -239,6 +239,9 @@ func writeStaleHead(w io.Writer, rep accounts.Report) {
 	if rep.CheckMapping > 0 {
 		fmt.Fprintf(w, "; %d wait for a mapping check and go into no ticket", rep.CheckMapping)
 	}
+	if rep.InHand > 0 {
+		fmt.Fprintf(w, "; %d in hand (an open ticket lists them)", rep.InHand)
+	}
 	fmt.Fprintln(w)
 }
 
@@ -259,8 +262,11 @@ func writeStale(w io.Writer, rep accounts.Report) {
 		}
 		src := map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source]
 		mark := ""
-		if r.Status == accounts.CheckMapping {
+		switch {
+		case r.Status == accounts.CheckMapping:
 			mark = "  check the mapping"
+		case r.InHand:
+			mark = fmt.Sprintf("  in hand: ticket %d", r.Ticket.ID)
 		}
 		fmt.Fprintf(w, "%-28s %-17s %-36s %5d  %s%s\n", clip(display.Safe(client), 28), src, clip(display.Safe(r.Account), 36), r.Days, display.Safe(last), mark)
 	}
