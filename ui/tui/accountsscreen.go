@@ -180,6 +180,9 @@ func (a *accountsScreen) view(width, height int) string {
 	if rep.CheckMapping > 0 {
 		head += fmt.Sprintf("; %d wait for a mapping check (!) and go into no ticket", rep.CheckMapping)
 	}
+	if rep.InHand > 0 {
+		head += fmt.Sprintf("; %d in hand (✓: an open ticket lists them)", rep.InHand)
+	}
 	s.WriteString(wrap(head, width) + "\n")
 	if a.v.Since.Run != 0 {
 		s.WriteString(dimStyle.Render(wrap(upperFirst(a.v.Since.Summary())+".", width)) + "\n")
@@ -210,8 +213,11 @@ func (a *accountsScreen) view(width, height int) string {
 		if r.Client != nil {
 			c = r.Client.Name
 		}
-		if r.Status == accounts.CheckMapping {
+		switch {
+		case r.Status == accounts.CheckMapping:
 			c = "! " + c
+		case r.InHand:
+			c = "✓ " + c // an open ticket lists it
 		}
 		if r.LastLogin != nil {
 			last = *r.LastLogin
