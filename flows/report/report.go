@@ -161,29 +161,41 @@ func (r Report) Markdown() string {
 		}
 	}
 	for _, c := range r.Clients {
-		fmt.Fprintf(&b, "\n## %s\n\n", mdEscape(c.Name))
-		for _, why := range c.Check {
-			fmt.Fprintf(&b, "**Check the mapping:** %s\n\n", mdEscape(why))
-		}
-		if len(c.Licences) > 0 {
-			b.WriteString("| Product | Counted | Billed | A month | Status |\n| --- | ---: | ---: | ---: | --- |\n")
-			for _, l := range c.Licences {
-				fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", l.Product, l.Counted, l.Billed, l.Monthly, l.Status)
-			}
-			b.WriteString("\n")
-		}
-		if c.ToSet+c.NoUser > 0 {
-			fmt.Fprintf(&b, "- Devices: %s whose asset's user is to set, %s whose last logon is no HaloPSA user\n",
-				plural.N(c.ToSet, "workstation", "workstations"), plural.N(c.NoUser, "workstation", "workstations"))
-		}
-		if len(c.Stale) > 0 {
-			fmt.Fprintf(&b, "- %s: %s\n", plural.N(len(c.Stale), "stale account", "stale accounts"), mdEscape(strings.Join(c.Stale, ", ")))
-		}
-		for _, f := range c.FollowUps {
-			fmt.Fprintf(&b, "- Follow-up: %s\n", f)
-		}
+		b.WriteString("\n")
+		c.markdown(&b)
 	}
 	return b.String()
+}
+
+// Markdown is one client's part, as the report has it.
+func (c Client) Markdown() string {
+	var b strings.Builder
+	c.markdown(&b)
+	return b.String()
+}
+
+func (c Client) markdown(b *strings.Builder) {
+	fmt.Fprintf(b, "## %s\n\n", mdEscape(c.Name))
+	for _, why := range c.Check {
+		fmt.Fprintf(b, "**Check the mapping:** %s\n\n", mdEscape(why))
+	}
+	if len(c.Licences) > 0 {
+		b.WriteString("| Product | Counted | Billed | A month | Status |\n| --- | ---: | ---: | ---: | --- |\n")
+		for _, l := range c.Licences {
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", l.Product, l.Counted, l.Billed, l.Monthly, l.Status)
+		}
+		b.WriteString("\n")
+	}
+	if c.ToSet+c.NoUser > 0 {
+		fmt.Fprintf(b, "- Devices: %s whose asset's user is to set, %s whose last logon is no HaloPSA user\n",
+			plural.N(c.ToSet, "workstation", "workstations"), plural.N(c.NoUser, "workstation", "workstations"))
+	}
+	if len(c.Stale) > 0 {
+		fmt.Fprintf(b, "- %s: %s\n", plural.N(len(c.Stale), "stale account", "stale accounts"), mdEscape(strings.Join(c.Stale, ", ")))
+	}
+	for _, f := range c.FollowUps {
+		fmt.Fprintf(b, "- Follow-up: %s\n", f)
+	}
 }
 
 func money(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }

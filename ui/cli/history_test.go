@@ -102,7 +102,17 @@ func TestReconcileSaysWhatChangedSinceTheLastRun(t *testing.T) {
 	if code != 0 || len(third.Changed)+len(third.New) != 0 || third.Run != reopened.Run+1 { // compared with the run before, itself not kept twice
 		t.Fatalf("nothing moved: exit %d, %+v", code, third)
 	}
-	out, _, code := s.run("", "billing", "history")
+	// One client, all three reviews and its links.
+	name := target["client"].(map[string]any)["name"].(string)
+	out, stderr, code := s.run("", "client", strings.ToUpper(name))
+	if code != 0 || !strings.Contains(out, "## "+name) || !strings.Contains(out, "| Microsoft 365 |") && !strings.Contains(out, "| Google Workspace |") ||
+		!strings.Contains(out, "- halopsa:liongard: Liongard ") {
+		t.Fatalf("client %s: exit %d\n%s\n%s", name, code, out, stderr)
+	}
+	if _, stderr, code := s.run("", "client", "e"); code == 0 || !strings.Contains(stderr, "give more of the name") {
+		t.Fatalf("an ambiguous name: exit %d %s", code, stderr)
+	}
+	out, _, code = s.run("", "billing", "history")
 	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "RESOLVED") { // a heading and three runs: the last found what the one before did
 		t.Fatalf("billing history: exit %d\n%s", code, out)
 	}

@@ -228,7 +228,7 @@ func newRoot(std IO) (*cobra.Command, *globals) {
 		return nil
 	}
 
-	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newDevicesCmd(g), newAccountsCmd(g), newSandboxCmd(g), newAuditCmd(g), newVerifyCmd(g), newPruneCmd(g), newReportCmd(g), newBugreportCmd(g), newExitCodesTopic())
+	root.AddCommand(newDemoCmd(g), newStatusCmd(g), newAuthCmd(g), newPathCmd(g), newSourceCmd(g), newInventoryCmd(g), newMatchCmd(g), newPlanCmd(g), newApplyCmd(g), newDoctorCmd(g), newBillingCmd(g), newDevicesCmd(g), newAccountsCmd(g), newSandboxCmd(g), newAuditCmd(g), newVerifyCmd(g), newPruneCmd(g), newReportCmd(g), newClientCmd(g), newBugreportCmd(g), newExitCodesTopic())
 	guideGroups(root)
 	return root, g
 }
