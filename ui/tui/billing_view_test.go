@@ -14,6 +14,7 @@ import (
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/review"
@@ -161,5 +162,30 @@ func TestCClearsAChosenFix(t *testing.T) {
 	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
 	if saved, ok := msg.(billingSavedMsg); !ok || saved.err != nil || saved.info != rows[0].ID+": no fix chosen." {
 		t.Fatalf("%#v", msg)
+	}
+}
+
+// f reaches the rows new and changed since the last kept run.
+func TestBillingFiltersWhatMovedSinceTheLastRun(t *testing.T) {
+	b := newBillingScreen()
+	v := fixedBilling()
+	first, second := v.Report.Rows[0].ID, v.Report.Rows[1].ID
+	v.Since = history.SinceLast{Run: 3, New: []string{first}, Changed: []history.Change{{ID: second, Moved: []string{"billed 12 → 11"}}}}
+	b.v = &v
+	seen := map[string][]string{}
+	for range billingFilters {
+		b.update(tea.KeyPressMsg{Code: 'f', Text: "f"})
+		for _, r := range b.rows() {
+			seen[billingFilters[b.filter]] = append(seen[billingFilters[b.filter]], r.ID)
+		}
+	}
+	if got := seen["new since the last run"]; len(got) != 1 || got[0] != first {
+		t.Errorf("new: %v", got)
+	}
+	if got := seen["changed since the last run"]; len(got) != 1 || got[0] != second {
+		t.Errorf("changed: %v", got)
+	}
+	if view := xansi.Strip(b.view(120, 40)); !strings.Contains(view, "Since run 3") {
+		t.Errorf("the header does not say what moved:\n%s", view)
 	}
 }

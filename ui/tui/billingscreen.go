@@ -38,7 +38,7 @@ type billingScreen struct {
 
 // billingFilters are the views f steps through: the rows that need
 // someone, each status, every row.
-var billingFilters = append(append([]string{"open"}, statusNames()...), "all")
+var billingFilters = append(append([]string{"open"}, statusNames()...), "all", "new since the last run", "changed since the last run")
 
 func statusNames() []string {
 	var out []string
@@ -131,9 +131,20 @@ func (b *billingScreen) rows() []billing.Row {
 		return nil
 	}
 	f := billingFilters[b.filter]
+	since := map[string]bool{}
+	switch f {
+	case "new since the last run":
+		for _, id := range b.v.Since.New {
+			since[id] = true
+		}
+	case "changed since the last run":
+		for _, c := range b.v.Since.Changed {
+			since[c.ID] = true
+		}
+	}
 	var out []billing.Row
 	for _, r := range b.v.Report.Rows {
-		if f == "all" || f == "open" && r.NeedsSomeone() || string(r.Status) == f {
+		if f == "all" || f == "open" && r.NeedsSomeone() || string(r.Status) == f || since[r.ID] {
 			out = append(out, r)
 		}
 	}
