@@ -71,7 +71,11 @@ func (a *accountsScreen) keys() []key.Binding {
 	if len(a.v.TicketTypes) > 0 {
 		keys = append(keys, acTicketType)
 	}
-	return append(keys, acPlan, acReload)
+	keys = append(keys, acPlan, acReload)
+	if len(a.rows()) > 0 {
+		keys = append(keys, rvFirst, rvLast)
+	}
+	return keys
 }
 
 func (a *accountsScreen) start() event {
@@ -126,6 +130,10 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			a.cursor, a.opened = max(0, a.cursor-1), false
 		case offered(m, keys, keyDown):
 			a.cursor, a.opened = min(max(0, len(a.rows())-1), a.cursor+1), false
+		case offered(m, keys, rvFirst):
+			a.cursor, a.opened = 0, false
+		case offered(m, keys, rvLast):
+			a.cursor, a.opened = max(0, len(a.rows())-1), false
 		case offered(m, keys, acOpen):
 			a.opened = !a.opened
 		case offered(m, keys, keyConfirmLink):

@@ -189,3 +189,19 @@ func TestBillingFiltersWhatMovedSinceTheLastRun(t *testing.T) {
 		t.Errorf("the header does not say what moved:\n%s", view)
 	}
 }
+
+// g and G jump to the first and the last row.
+func TestGJumpsToTheEnds(t *testing.T) {
+	b := newBillingScreen()
+	v := fixedBilling()
+	b.v = &v
+	n := len(b.rows())
+	b.update(tea.KeyPressMsg{Code: 'G', Text: "G"})
+	if b.cursor != n-1 || n < 2 {
+		t.Fatalf("G: cursor %d of %d rows", b.cursor, n)
+	}
+	b.update(tea.KeyPressMsg{Code: 'g', Text: "g"})
+	if b.cursor != 0 {
+		t.Fatalf("g: cursor %d", b.cursor)
+	}
+}

@@ -115,6 +115,9 @@ func (b *billingScreen) keys() []key.Binding {
 	if len(b.v.TicketTypes) > 0 {
 		keys = append(keys, blTicketType)
 	}
+	if len(b.rows()) > 0 {
+		keys = append(keys, rvFirst, rvLast)
+	}
 	return keys
 }
 
@@ -199,6 +202,10 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.cursor, b.opened = max(0, b.cursor-1), false
 	case offered(k, keys, keyDown):
 		b.cursor, b.opened = min(max(0, len(rows)-1), b.cursor+1), false
+	case offered(k, keys, rvFirst):
+		b.cursor, b.opened = 0, false
+	case offered(k, keys, rvLast):
+		b.cursor, b.opened = max(0, len(rows)-1), false
 	case offered(k, keys, blOpen):
 		b.opened = !b.opened
 	case offered(k, keys, blClear):

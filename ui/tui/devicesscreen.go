@@ -70,7 +70,11 @@ func (d *devicesScreen) keys() []key.Binding {
 	if rows := d.rows(); d.cursor < len(rows) && rows[d.cursor].Status == devices.CheckMapping && rows[d.cursor].Client != nil {
 		keys = append(keys, keyConfirmLink)
 	}
-	return append(keys, dvFilter, dvPlan, dvReplace, dvReload)
+	keys = append(keys, dvFilter, dvPlan, dvReplace, dvReload)
+	if len(d.rows()) > 0 {
+		keys = append(keys, rvFirst, rvLast)
+	}
+	return keys
 }
 
 func (d *devicesScreen) start() event {
@@ -121,6 +125,10 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			d.cursor, d.opened = max(0, d.cursor-1), false
 		case offered(m, keys, keyDown):
 			d.cursor, d.opened = min(max(0, len(d.rows())-1), d.cursor+1), false
+		case offered(m, keys, rvFirst):
+			d.cursor, d.opened = 0, false
+		case offered(m, keys, rvLast):
+			d.cursor, d.opened = max(0, len(d.rows())-1), false
 		case offered(m, keys, dvOpen):
 			d.opened = !d.opened
 		case offered(m, keys, keyConfirmLink):
