@@ -23,6 +23,10 @@ const (
 	Accounts = "accounts"
 )
 
+// AccountsKind keeps stale-account runs apart by days: accounts idle 60
+// days and 90 days are different lists.
+func AccountsKind(days int) string { return fmt.Sprintf("%s:%dd", Accounts, days) }
+
 // Row is one row of a run as the comparison sees it: its id, whether it
 // needs someone, and the values whose change is news.
 type Row struct {

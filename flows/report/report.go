@@ -118,15 +118,13 @@ func Build(in Inputs) Report {
 		r.Clients = append(r.Clients, *c)
 	}
 	sort.Slice(r.Clients, func(i, j int) bool { return strings.ToLower(r.Clients[i].Name) < strings.ToLower(r.Clients[j].Name) })
-	for _, k := range []struct{ kind, what string }{{history.Billing, "Licences"}, {history.Devices, "Devices"}, {accountsKind(in), "Stale accounts"}} {
+	for _, k := range []struct{ kind, what string }{{history.Billing, "Licences"}, {history.Devices, "Devices"}, {history.AccountsKind(in.Accounts.Days), "Stale accounts"}} {
 		if s, ok := in.Since[k.kind]; ok {
 			r.Moved = append(r.Moved, k.what+": "+s.Summary())
 		}
 	}
 	return r
 }
-
-func accountsKind(in Inputs) string { return fmt.Sprintf("%s:%dd", history.Accounts, in.Accounts.Days) }
 
 func signed(x float64) string {
 	if x > 0 {

@@ -38,7 +38,7 @@ func TestTheReportOfASeededWorld(t *testing.T) {
 	}
 	since := map[string]history.SinceLast{}
 	for kind, rows := range map[string][]history.Row{history.Billing: billing.HistoryRows(bill), history.Devices: devices.HistoryRows(devs),
-		"accounts:90d": accounts.HistoryRows(stale)} {
+		history.AccountsKind(accounts.DefaultDays): accounts.HistoryRows(stale)} {
 		if since[kind], _, err = history.Record(ctx, tn.Env.Store, tn.Env.Profile, kind, rows); err != nil {
 			t.Fatal(err)
 		}

@@ -165,7 +165,7 @@ func newAccountsCmd(g *globals) *cobra.Command {
 					return credentialError(err)
 				}
 				madeSignIns(g.io.Err, in.Metrics)
-				since, _, err := history.Record(cmd.Context(), e.Store, e.Profile, accountsKind(days), accounts.HistoryRows(rep))
+				since, _, err := history.Record(cmd.Context(), e.Store, e.Profile, history.AccountsKind(days), accounts.HistoryRows(rep))
 				if err != nil {
 					return err
 				}

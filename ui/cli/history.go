@@ -49,14 +49,10 @@ func exitOnMoved(s history.SinceLast) error {
 	return nil
 }
 
-// accountsKind keeps stale-account runs apart by --days: 60 days and 90
-// days are different lists.
-func accountsKind(days int) string { return fmt.Sprintf("%s:%dd", history.Accounts, days) }
-
 // newAccountsHistoryCmd is `accounts history [--days N]`.
 func newAccountsHistoryCmd(g *globals) *cobra.Command {
 	days := accounts.DefaultDays
-	cmd := newHistoryCmd(g, "accounts stale", func() string { return accountsKind(days) })
+	cmd := newHistoryCmd(g, "accounts stale", func() string { return history.AccountsKind(days) })
 	cmd.Flags().IntVar(&days, "days", accounts.DefaultDays, "the runs made with this --days")
 	return cmd
 }

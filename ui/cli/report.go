@@ -43,7 +43,7 @@ func newReportCmd(g *globals) *cobra.Command {
 					return credentialError(err)
 				}
 				for kind, rows := range map[string][]history.Row{history.Billing: billing.HistoryRows(in.Billing), history.Devices: devices.HistoryRows(in.Devices),
-					accountsKind(days): accounts.HistoryRows(in.Accounts)} {
+					history.AccountsKind(days): accounts.HistoryRows(in.Accounts)} {
 					if in.Since[kind], _, err = history.Record(ctx, e.Store, e.Profile, kind, rows); err != nil {
 						return err
 					}

@@ -269,7 +269,7 @@ func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error
 		return AccountsView{}, err
 	}
 	v := AccountsView{Report: rep}
-	if v.Since, _, err = history.Record(ctx, f.Store, f.Profile, fmt.Sprintf("%s:%dd", history.Accounts, days), accounts.HistoryRows(rep)); err != nil {
+	if v.Since, _, err = history.Record(ctx, f.Store, f.Profile, history.AccountsKind(days), accounts.HistoryRows(rep)); err != nil {
 		return v, err
 	}
 	t, err := f.Store.TicketSettingsOf(ctx, f.Profile, accounts.TicketPurpose)
