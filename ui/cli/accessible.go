@@ -315,20 +315,7 @@ func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b bac
 			return err
 		}
 	}
-	writeSyncPlan(out, sp.Plan, sp.Actions, false)
-	if len(sp.Actions) > 0 {
-		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)
-		if err != nil {
-			return cancelled(err)
-		}
-		if err := b.ConfirmPlan(ctx, sp.Plan.ID, typed); errors.Is(err, apply.ErrNotConfirmed) {
-			fmt.Fprintln(out, "Not applied: nothing was sent. mspwire apply applies it later.")
-			return nil
-		} else if err != nil {
-			return err
-		}
-	}
-	return accessibleApply(ctx, out, b, sp.Plan.ID)
+	return confirmAndApply(ctx, p, out, b, sp)
 }
 
 // accessibleApply runs (or finishes) a confirmed plan, one line per action

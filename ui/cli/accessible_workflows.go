@@ -78,20 +78,44 @@ func workflowPlan(ctx context.Context, p prompt.Prompter, out io.Writer, b backe
 		fmt.Fprintf(out, "No plan: %v\n", err)
 		return nil
 	}
-	writeSyncPlan(out, sp.Plan, sp.Actions, false)
 	if len(sp.Actions) == 0 {
+		writeSyncPlan(out, sp.Plan, sp.Actions, false)
 		return nil
 	}
-	typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)
+	return confirmAndApply(ctx, p, out, b, sp)
+}
+
+// setTicketType is the ticket-type command: the type a workflow's tickets
+// get, by id; without one, the types HaloPSA offers.
+func setTicketType(ctx context.Context, out io.Writer, args []string, offered []tui.TicketTypeChoice, what string, set func(context.Context, int) error) {
+	id, err := strconv.Atoi(strings.Join(args, ""))
 	if err != nil {
-		return cancelled(err)
+		var types []string
+		for _, t := range offered {
+			types = append(types, fmt.Sprintf("%d %s", t.ID, display.Safe(t.Name)))
+		}
+		fmt.Fprintf(out, "Not done: give a ticket type's id. HaloPSA has: %s.\n", strings.Join(types, ", "))
+		return
 	}
-	if err := b.ConfirmPlan(ctx, sp.Plan.ID, typed); errors.Is(err, apply.ErrNotConfirmed) {
-		fmt.Fprintln(out, "Not applied: nothing was sent. mspwire apply applies it later.")
-		return nil
-	} else if err != nil {
-		fmt.Fprintf(out, "Not applied: %v\n", err)
-		return nil
+	report(out, set(ctx, id), fmt.Sprintf("%s get HaloPSA's ticket type %d.", what, id))
+}
+
+// confirmAndApply lists a plan, asks for the typed yes (anything else
+// cancels) and applies it line by line.
+func confirmAndApply(ctx context.Context, p prompt.Prompter, out io.Writer, b backend, sp tui.SyncPlan) error {
+	writeSyncPlan(out, sp.Plan, sp.Actions, false)
+	if len(sp.Actions) > 0 {
+		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)
+		if err != nil {
+			return cancelled(err)
+		}
+		if err := b.ConfirmPlan(ctx, sp.Plan.ID, typed); errors.Is(err, apply.ErrNotConfirmed) {
+			fmt.Fprintln(out, "Not applied: nothing was sent. mspwire apply applies it later.")
+			return nil
+		} else if err != nil {
+			fmt.Fprintf(out, "Not applied: %v\n", err)
+			return nil
+		}
 	}
 	return accessibleApply(ctx, out, b, sp.Plan.ID)
 }
@@ -240,16 +264,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 			writeItems(out, v.Items)
 			fmt.Fprintln(out, "Type items confirm to confirm them as shown; mspwire billing items set ITEM_ID=PRODUCT changes one.")
 		case "ticket-type":
-			id, err := strconv.Atoi(strings.Join(words[1:], ""))
-			if err != nil {
-				var types []string
-				for _, t := range v.TicketTypes {
-					types = append(types, fmt.Sprintf("%d %s", t.ID, display.Safe(t.Name)))
-				}
-				fmt.Fprintf(out, "Not done: give a ticket type's id. HaloPSA has: %s.\n", strings.Join(types, ", "))
-				continue
-			}
-			report(out, b.SetBillingTicketType(ctx, id), fmt.Sprintf("Billing tickets get HaloPSA's ticket type %d.", id))
+			setTicketType(ctx, out, words[1:], v.TicketTypes, "Billing tickets", b.SetBillingTicketType)
 		case "plan":
 			if err := workflowPlan(ctx, p, out, b, b.MakeBillingPlan); err != nil {
 				return err
@@ -471,16 +486,7 @@ func accessibleAccounts(ctx context.Context, p prompt.Prompter, out io.Writer, b
 				return nil
 			}
 		case "ticket-type":
-			id, err := strconv.Atoi(strings.Join(words[1:], ""))
-			if err != nil {
-				var types []string
-				for _, t := range v.TicketTypes {
-					types = append(types, fmt.Sprintf("%d %s", t.ID, display.Safe(t.Name)))
-				}
-				fmt.Fprintf(out, "Not done: give a ticket type's id. HaloPSA has: %s.\n", strings.Join(types, ", "))
-				continue
-			}
-			report(out, b.SetAccountsTicketType(ctx, id), fmt.Sprintf("Stale-account tickets get HaloPSA's ticket type %d.", id))
+			setTicketType(ctx, out, words[1:], v.TicketTypes, "Stale-account tickets", b.SetAccountsTicketType)
 		case "plan":
 			d := days
 			if err := workflowPlan(ctx, p, out, b, func(ctx context.Context) (tui.SyncPlan, error) { return b.MakeAccountsPlan(ctx, d) }); err != nil {
