@@ -33,6 +33,8 @@ type billingScreen struct {
 	edits      map[int]billing.Product // item id -> product chosen here, not yet kept
 
 	reason *textinput.Model // asking why rows are ignored
+	search *textinput.Model // typing the text rows are searched by (/)
+	text   string           // the rows shown hold it in their client's name
 	toIgn  []billing.Row
 }
 
@@ -55,6 +57,7 @@ var (
 	blTicket       = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "fix: open a HaloPSA ticket"))
 	blIgnore       = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore until the numbers change"))
 	blClear        = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear the chosen fix"))
+	blSearch       = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search by client"))
 	blQuantityAll  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "set the line: rows in view not chosen yet"))
 	blTicketAll    = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "a ticket: rows in view not chosen yet"))
 	blItems        = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "which items bill what"))
@@ -89,8 +92,8 @@ func (b *billingScreen) title() string {
 	return "Billing"
 }
 
-func (b *billingScreen) typing() bool { return b.reason != nil }
-func (b *billingScreen) modal() bool  { return b.reason != nil || b.items }
+func (b *billingScreen) typing() bool { return b.reason != nil || b.search != nil }
+func (b *billingScreen) modal() bool  { return b.reason != nil || b.search != nil || b.items }
 
 func (b *billingScreen) keys() []key.Binding {
 	switch {
@@ -98,6 +101,8 @@ func (b *billingScreen) keys() []key.Binding {
 		return nil
 	case b.reason != nil:
 		return []key.Binding{blSave, blCancel}
+	case b.search != nil:
+		return []key.Binding{rvKeepText, rvCancel}
 	case b.items:
 		return []key.Binding{keyUp, keyDown, blCycle, blConfirm, blClose}
 	}
@@ -118,7 +123,7 @@ func (b *billingScreen) keys() []key.Binding {
 	if len(b.rows()) > 0 {
 		keys = append(keys, rvFirst, rvLast)
 	}
-	return keys
+	return append(keys, blSearch)
 }
 
 func (b *billingScreen) start() event {
@@ -145,8 +150,12 @@ func (b *billingScreen) rows() []billing.Row {
 			since[c.ID] = true
 		}
 	}
+	text := strings.ToLower(strings.TrimSpace(b.text))
 	var out []billing.Row
 	for _, r := range b.v.Report.Rows {
+		if text != "" && !strings.Contains(strings.ToLower(r.Client.Name), text) {
+			continue
+		}
 		if f == "all" || f == "open" && r.NeedsSomeone() || string(r.Status) == f || since[r.ID] {
 			out = append(out, r)
 		}
@@ -181,6 +190,8 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return nil, nil
 		case b.reason != nil:
 			return b.reasonKey(m)
+		case b.search != nil:
+			return b.searchKey(m)
 		case b.items:
 			return b.itemKey(m), nil
 		}
@@ -191,6 +202,30 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			*b.reason, cmd = b.reason.Update(m)
 			return nil, cmd
 		}
+		if b.search != nil {
+			var cmd tea.Cmd
+			*b.search, cmd = b.search.Update(m)
+			b.text, b.cursor = b.search.Value(), 0
+			return nil, cmd
+		}
+	}
+	return nil, nil
+}
+
+// searchKey types the search: rows narrow as it is typed; enter keeps
+// it, esc clears it.
+func (b *billingScreen) searchKey(k tea.KeyPressMsg) (event, tea.Cmd) {
+	keys := b.keys()
+	switch {
+	case offered(k, keys, rvKeepText):
+		b.search = nil
+	case offered(k, keys, rvCancel):
+		b.search, b.text, b.cursor = nil, "", 0
+	default:
+		var cmd tea.Cmd
+		*b.search, cmd = b.search.Update(k)
+		b.text, b.cursor = b.search.Value(), 0
+		return nil, cmd
 	}
 	return nil, nil
 }
@@ -208,6 +243,15 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.cursor, b.opened = max(0, len(rows)-1), false
 	case offered(k, keys, blOpen):
 		b.opened = !b.opened
+	case offered(k, keys, blSearch):
+		ti := textinput.New()
+		st := ti.Styles()
+		st.Cursor.Blink = false
+		ti.SetStyles(st)
+		ti.SetValue(b.text)
+		ti.Focus()
+		b.search, b.opened = &ti, false
+		return nil, nil
 	case offered(k, keys, blClear):
 		r := rows[b.cursor]
 		info := fmt.Sprintf("%s: no fix chosen.", r.ID)
@@ -420,7 +464,14 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
 		s.WriteString(b.reason.View() + "\n")
 	}
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(billingFilters[b.filter], "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n\n")
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(billingFilters[b.filter], "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n")
+	switch {
+	case b.search != nil:
+		s.WriteString(truncate("Search by client: "+b.search.View()+"  (enter keeps it, esc clears it)", width) + "\n")
+	case b.text != "":
+		s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Clients holding %q (/ to change)", b.text), width)) + "\n")
+	}
+	s.WriteString("\n")
 	if len(rows) == 0 {
 		s.WriteString("No row of that status.\n")
 		return strings.TrimRight(s.String(), "\n")
