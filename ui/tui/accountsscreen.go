@@ -3,9 +3,11 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/accounts"
@@ -23,18 +25,17 @@ type accountsScreen struct {
 	days   int
 	filter int // index into accountsFilters
 	cursor int
-	opened bool // the cursor row's detail is shown
+	opened bool             // the cursor row's detail is shown
+	asking *textinput.Model // typing another number of days (n)
 }
 
-var (
-	accountsFilters = []string{"all", accounts.GoogleWorkspace, accounts.M365}
-	accountsDays    = []int{90, 180, 365, 30, 60}
-)
+var accountsFilters = []string{"all", accounts.GoogleWorkspace, accounts.M365}
 
 var (
 	acOpen       = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
 	acFilter     = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by suite"))
 	acDays       = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another number of days"))
+	acDaysKeep   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read with these days"))
 	acTicketType = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type these tickets get"))
 	acPlan       = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan a ticket per client"))
 	acReload     = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
@@ -56,9 +57,15 @@ func newAccountsScreen() *accountsScreen { return &accountsScreen{days: accounts
 
 func (a *accountsScreen) title() string { return "Stale accounts" }
 
+func (a *accountsScreen) typing() bool { return a.asking != nil }
+func (a *accountsScreen) modal() bool  { return a.asking != nil }
+
 func (a *accountsScreen) keys() []key.Binding {
 	if a.v == nil {
 		return nil
+	}
+	if a.asking != nil {
+		return []key.Binding{acDaysKeep, rvCancel}
 	}
 	keys := []key.Binding{keyUp, keyDown}
 	if len(a.rows()) > 0 {
@@ -124,6 +131,9 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if a.v == nil {
 			return nil, nil
 		}
+		if a.asking != nil {
+			return a.daysKey(m)
+		}
 		keys := a.keys()
 		switch {
 		case offered(m, keys, keyUp):
@@ -145,13 +155,14 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		case offered(m, keys, acFilter):
 			a.filter, a.cursor, a.opened = (a.filter+1)%len(accountsFilters), 0, false
 		case offered(m, keys, acDays):
-			for i, d := range accountsDays {
-				if d == a.days {
-					a.days = accountsDays[(i+1)%len(accountsDays)]
-					break
-				}
-			}
-			return a.start(), nil
+			ti := textinput.New()
+			st := ti.Styles()
+			st.Cursor.Blink = false
+			ti.SetStyles(st)
+			ti.SetValue(strconv.Itoa(a.days))
+			ti.CursorEnd()
+			ti.Focus()
+			a.asking = &ti
 		case offered(m, keys, acReload):
 			return a.start(), nil
 		case offered(m, keys, acTicketType):
@@ -175,6 +186,28 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 	return nil, nil
 }
 
+// daysKey types another number of days: enter reads the accounts again
+// with it, esc keeps the days as they were.
+func (a *accountsScreen) daysKey(k tea.KeyPressMsg) (event, tea.Cmd) {
+	keys := a.keys()
+	switch {
+	case offered(k, keys, acDaysKeep):
+		n, err := strconv.Atoi(strings.TrimSpace(a.asking.Value()))
+		if err != nil || n < 1 {
+			return infoEvent{"Give a number of days, 1 or more."}, nil
+		}
+		a.asking, a.days, a.cursor = nil, n, 0
+		return a.start(), nil
+	case offered(k, keys, rvCancel):
+		a.asking = nil
+	default:
+		var cmd tea.Cmd
+		*a.asking, cmd = a.asking.Update(k)
+		return nil, cmd
+	}
+	return nil, nil
+}
+
 func (a *accountsScreen) view(width, height int) string {
 	if a.v == nil {
 		return "Reading…"
@@ -192,6 +225,9 @@ func (a *accountsScreen) view(width, height int) string {
 		head += fmt.Sprintf("; %d in hand (✓: an open ticket lists them)", rep.InHand)
 	}
 	s.WriteString(wrap(head, width) + "\n")
+	if a.asking != nil {
+		s.WriteString(truncate("Days without a sign-in: "+a.asking.View()+"  (enter reads again, esc keeps "+strconv.Itoa(a.days)+")", width) + "\n")
+	}
 	if a.v.Since.Run != 0 {
 		s.WriteString(dimStyle.Render(wrap(upperFirst(a.v.Since.Summary())+".", width)) + "\n")
 	}

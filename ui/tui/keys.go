@@ -58,6 +58,7 @@ func keyReference() []keySection {
 		{"Billing: why a row is ignored", []key.Binding{blSave, blCancel}},
 		{"Devices", []key.Binding{keyUp, keyDown, rvFirst, rvLast, dvOpen, keyConfirmLink, dvFilter, dvPlan, dvReplace, dvReload}},
 		{"Stale accounts", []key.Binding{keyUp, keyDown, rvFirst, rvLast, acOpen, keyConfirmLink, acFilter, acDays, acTicketType, acPlan, acReload}},
+		{"Stale accounts: another number of days", []key.Binding{acDaysKeep, rvCancel}},
 		{"Steps", []key.Binding{keyUp, keyDown, keyTick, keyAlertTest}},
 		{"Pitfalls", []key.Binding{keyUp, keyDown, drOpen, drYes, drNo, drRecheck}},
 	}

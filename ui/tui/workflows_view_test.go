@@ -2,7 +2,10 @@ package tui
 
 import (
 	"context"
+	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
@@ -78,4 +81,35 @@ func (f fixed) ConfirmLink(_ context.Context, id string) (string, error) {
 func (f fixed) SetAccountsTicketType(context.Context, int) error { return nil }
 func (f fixed) MakeAccountsPlan(context.Context, int) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 10, Kind: "stale_accounts", CreatedAt: verifiedAt}}, nil
+}
+
+// n asks for a number of days; enter reads the accounts again with it,
+// a number that is not one is refused, esc keeps the days.
+func TestNAsksForANumberOfDays(t *testing.T) {
+	a := newAccountsScreen()
+	v := fixedAccounts()
+	a.v = &v
+	a.update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	if !a.typing() {
+		t.Fatal("n does not ask")
+	}
+	for range 2 {
+		a.update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+	}
+	for _, r := range "45" {
+		a.update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	ev, _ := a.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if _, ok := ev.(askEvent); !ok || a.days != 45 || a.typing() {
+		t.Fatalf("enter: %#v, days %d", ev, a.days)
+	}
+	a.update(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	a.update(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if ev, _ := a.update(tea.KeyPressMsg{Code: tea.KeyEnter}); ev == nil || a.days != 45 {
+		t.Fatalf("a number that is not one: %#v, days %d", ev, a.days)
+	}
+	a.update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if a.typing() || a.days != 45 {
+		t.Fatalf("esc: typing %t, days %d", a.typing(), a.days)
+	}
 }
