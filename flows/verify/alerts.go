@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
@@ -184,22 +185,20 @@ func Alerts(ctx context.Context, e onboard.Env, o Options) (Result, error) {
 // a new one for the client. It says whether the test is over.
 func (res *Result) lookForTicket(ctx context.Context, halo *halopsa.Client, clientID, lastTicket int) (bool, error) {
 	if id := res.Alert.ExternalID; id != nil {
-		all, err := halo.ListTickets(ctx, 0, "")
-		if err != nil {
-			return false, fmt.Errorf("reading HaloPSA's tickets: %w", err)
-		}
-		for i := range all {
-			if t := all[i]; t.ID == *id {
-				res.Ticket = &t
-				if t.ClientID == clientID {
-					res.Passed, res.Why = true, fmt.Sprintf("alert %s opened HaloPSA ticket %d for %s, as the review links them", res.Alert.CommonID, t.ID, res.Client.Name)
-				} else {
-					res.TicketClient = strconv.Itoa(t.ClientID)
-					res.Broken, res.Why = BrokeClient, fmt.Sprintf("alert %s opened HaloPSA ticket %d on another client (id %d), not %s: Liongard's HaloPSA "+
-						"mapping sends %s elsewhere (Admin > Integrations > HaloPSA, Map tab)", res.Alert.CommonID, t.ID, t.ClientID, res.Client.Name, res.Environment.Name)
-				}
-				return true, nil
-			}
+		t, err := halo.Ticket(ctx, *id)
+		switch {
+		case errors.Is(err, httpx.ErrNotFound): // not there yet: look again
+		case err != nil:
+			return false, fmt.Errorf("reading HaloPSA's ticket %d: %w", *id, err)
+		case t.ClientID == clientID:
+			res.Ticket = &t
+			res.Passed, res.Why = true, fmt.Sprintf("alert %s opened HaloPSA ticket %d for %s, as the review links them", res.Alert.CommonID, t.ID, res.Client.Name)
+			return true, nil
+		default:
+			res.Ticket, res.TicketClient = &t, strconv.Itoa(t.ClientID)
+			res.Broken, res.Why = BrokeClient, fmt.Sprintf("alert %s opened HaloPSA ticket %d on another client (id %d), not %s: Liongard's HaloPSA "+
+				"mapping sends %s elsewhere (Admin > Integrations > HaloPSA, Map tab)", res.Alert.CommonID, t.ID, t.ClientID, res.Client.Name, res.Environment.Name)
+			return true, nil
 		}
 	}
 	mine, err := halo.ListTickets(ctx, clientID, "")
