@@ -67,6 +67,7 @@ type Server struct {
 	onReset func()
 	dump    func() any
 	extra   map[string]http.HandlerFunc
+	now     func() time.Time // the rate limit's clock; nil: time.Now
 }
 
 // Options configure a Server.
@@ -81,6 +82,8 @@ type Options struct {
 	// Admin adds vendor-specific admin calls, keyed "POST /rotate-secret"
 	// (served under /_sandbox/).
 	Admin map[string]http.HandlerFunc
+	// Now is the rate limit's clock; nil: the real one (tests pass theirs).
+	Now func() time.Time
 }
 
 // New makes a server.
@@ -88,7 +91,7 @@ func New(name string, o Options) *Server {
 	return &Server{
 		Name: name, mux: http.NewServeMux(), faults: map[string]*Fault{}, limit: o.Limit,
 		rng: rand.New(rand.NewPCG(o.Seed, 7)), counts: map[string]int{}, faulted: map[string]int{}, reject: o.RateLimited,
-		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump, extra: o.Admin,
+		fold: o.CaseFoldPaths, onReset: o.Reset, dump: o.Dump, extra: o.Admin, now: o.Now,
 	}
 }
 
@@ -177,7 +180,11 @@ func (s *Server) wrap(pattern string, h http.HandlerFunc) http.HandlerFunc {
 		s.mu.Lock()
 		s.counts[pattern]++
 		f := s.fault(pattern)
-		limited, retryAfter := s.overLimit(time.Now())
+		now := time.Now
+		if s.now != nil {
+			now = s.now
+		}
+		limited, retryAfter := s.overLimit(now())
 		switch {
 		case f.hang:
 			s.faulted["hang"]++

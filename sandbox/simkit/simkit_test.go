@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,10 +16,15 @@ import (
 )
 
 func server(t *testing.T, limit simkit.Limit) (*simkit.Server, *httptest.Server, *int) {
+	return serverAt(t, limit, nil)
+}
+
+// serverAt is server with the rate limit's clock given.
+func serverAt(t *testing.T, limit simkit.Limit, now func() time.Time) (*simkit.Server, *httptest.Server, *int) {
 	t.Helper()
 	resets := 0
 	s := simkit.New("test", simkit.Options{
-		Limit: limit, Seed: 1,
+		Limit: limit, Seed: 1, Now: now,
 		RateLimited: func(w http.ResponseWriter, retryAfter time.Duration) {
 			w.Header().Set("Retry-After", retryAfter.Round(time.Millisecond).String())
 			w.WriteHeader(http.StatusTooManyRequests)
@@ -46,8 +52,11 @@ func get(t *testing.T, url string) int {
 }
 
 func TestRollingWindowLimit(t *testing.T) {
-	// A window long enough that four requests fit in it on a busy machine.
-	_, srv, _ := server(t, simkit.Limit{Requests: 3, Per: 2 * time.Second})
+	// The window's clock is the test's: it passes when the test says so.
+	var mu sync.Mutex
+	clock := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	_, srv, _ := serverAt(t, simkit.Limit{Requests: 3, Per: 2 * time.Second}, now)
 	var codes []int
 	for range 4 {
 		codes = append(codes, get(t, srv.URL+"/things"))
@@ -55,7 +64,9 @@ func TestRollingWindowLimit(t *testing.T) {
 	if fmt.Sprint(codes) != "[200 200 200 429]" {
 		t.Fatalf("codes %v", codes)
 	}
-	time.Sleep(2050 * time.Millisecond) // the clock must pass the window
+	mu.Lock()
+	clock = clock.Add(2050 * time.Millisecond) // past the window
+	mu.Unlock()
 	if code := get(t, srv.URL+"/things"); code != 200 {
 		t.Fatalf("after the window: %d", code)
 	}
