@@ -2,6 +2,7 @@ package halopsa
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -371,12 +372,7 @@ func (s *Sim) postTickets(w http.ResponseWriter, r *http.Request, _ App) {
 		if typeID == 0 {
 			typeID = 1
 		}
-		var tt *ticketType
-		for i := range s.data.types {
-			if s.data.types[i].ID == typeID {
-				tt = &s.data.types[i]
-			}
-		}
+		tt := s.typeOf(typeID)
 		if tt == nil {
 			simkit.WriteJSON(w, http.StatusBadRequest, map[string]string{fmt.Sprintf("[%d].tickettype_id", n): "The ticket type does not exist."})
 			return
@@ -389,13 +385,11 @@ func (s *Sim) postTickets(w http.ResponseWriter, r *http.Request, _ App) {
 				}
 			}
 		}
-		for _, f := range tt.Fields {
-			if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" && !given[f.FieldID] {
-				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				w.WriteHeader(http.StatusBadRequest)
-				_, _ = w.Write([]byte("CODE:APP03/2 Please select the " + f.FieldName + " to approve"))
-				return
-			}
+		if refused := tt.missing(given); refused != "" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(refused))
+			return
 		}
 		details, _ := str(in, "details")
 		team, _ := str(in, "team")
@@ -403,9 +397,9 @@ func (s *Sim) postTickets(w http.ResponseWriter, r *http.Request, _ App) {
 			team = tt.DefaultTeam
 		}
 		third, _ := str(in, "third_party_id_string")
-		made = append(made, ticket{ID: s.data.nextTicket + len(made), Summary: summary, Details: details, TicketTypeID: typeID,
-			ClientID: c.ID, ClientName: c.Name, SiteID: c.MainSiteID, Team: team, StatusID: tt.InitialStatus,
-			DateOccurred: time.Now().UTC().Format("2006-01-02T15:04:05"), ThirdPartyID: third})
+		t := newTicket(s.data.nextTicket+len(made), c, tt, summary, details, team)
+		t.ThirdPartyID = third
+		made = append(made, t)
 	}
 	s.data.tickets = append(s.data.tickets, made...)
 	s.data.nextTicket += len(made)
@@ -448,23 +442,40 @@ func (s *Sim) OpenForCustomer(customerID int, summary, details string, typeID in
 	if c == nil {
 		return 0, fmt.Errorf("no client of customer %d", customerID)
 	}
-	var tt *ticketType
-	for i := range s.data.types {
-		if s.data.types[i].ID == typeID {
-			tt = &s.data.types[i]
-		}
-	}
+	tt := s.typeOf(typeID)
 	if tt == nil {
 		return 0, fmt.Errorf("no ticket type %d", typeID)
 	}
-	for _, f := range tt.Fields {
-		if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" {
-			return 0, fmt.Errorf("CODE:APP03/2 Please select the %s to approve", f.FieldName)
-		}
+	if refused := tt.missing(nil); refused != "" {
+		return 0, errors.New(refused)
 	}
-	t := ticket{ID: s.data.nextTicket, Summary: summary, Details: details, TicketTypeID: typeID, ClientID: c.ID, ClientName: c.Name,
-		SiteID: c.MainSiteID, Team: tt.DefaultTeam, StatusID: tt.InitialStatus, DateOccurred: time.Now().UTC().Format("2006-01-02T15:04:05")}
+	t := newTicket(s.data.nextTicket, c, tt, summary, details, tt.DefaultTeam)
 	s.data.tickets = append(s.data.tickets, t)
 	s.data.nextTicket++
 	return t.ID, nil
+}
+
+func (s *Sim) typeOf(id int) *ticketType {
+	for i := range s.data.types {
+		if s.data.types[i].ID == id {
+			return &s.data.types[i]
+		}
+	}
+	return nil
+}
+
+// missing is Halo's refusal of a ticket that lacks one of the type's
+// mandatory fields (technew 2) other than summary and details, "" if none.
+func (tt *ticketType) missing(given map[int]bool) string {
+	for _, f := range tt.Fields {
+		if f.TechNew == 2 && f.FieldName != "summary" && f.FieldName != "details" && !given[f.FieldID] {
+			return "CODE:APP03/2 Please select the " + f.FieldName + " to approve"
+		}
+	}
+	return ""
+}
+
+func newTicket(id int, c *client, tt *ticketType, summary, details, team string) ticket {
+	return ticket{ID: id, Summary: summary, Details: details, TicketTypeID: tt.ID, ClientID: c.ID, ClientName: c.Name, SiteID: c.MainSiteID,
+		Team: team, StatusID: tt.InitialStatus, DateOccurred: time.Now().UTC().Format("2006-01-02T15:04:05")}
 }
