@@ -618,3 +618,11 @@ func GenericMessage(_ int, body []byte) (string, []FieldError) {
 	}
 	return text, nil
 }
+
+// Get reads one GET answer as the vendor wrote it: what the preflight
+// (mspwire doctor --api) checks the fields of.
+func (c *Client) Get(ctx context.Context, path string, q url.Values) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := c.JSON(ctx, Request{Method: http.MethodGet, Path: path, Query: q}, nil, &out)
+	return out, err
+}
