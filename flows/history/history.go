@@ -64,6 +64,12 @@ func (s SinceLast) Summary() string {
 		len(s.New), len(s.Changed), len(s.Resolved))
 }
 
+// Sentence is Summary as a sentence of its own, for a header line.
+func (s SinceLast) Sentence() string {
+	sum := s.Summary()
+	return strings.ToUpper(sum[:1]) + sum[1:] + "."
+}
+
 // Compare says what moved from prev to cur.
 func Compare(prev, cur []Row) SinceLast {
 	s := SinceLast{New: []string{}, Changed: []Change{}, Resolved: []string{}}

@@ -17,7 +17,7 @@ import (
 
 // writeSince says what moved since the last run, rows named.
 func writeSince(w io.Writer, s history.SinceLast) {
-	fmt.Fprintf(w, "\n%s.\n", upperFirst(s.Summary()))
+	fmt.Fprintf(w, "\n%s\n", s.Sentence())
 	if s.Run == 0 {
 		return
 	}
@@ -30,13 +30,6 @@ func writeSince(w io.Writer, s history.SinceLast) {
 	if len(s.Resolved) > 0 {
 		fmt.Fprintf(w, "  resolved: %s\n", strings.Join(s.Resolved, ", "))
 	}
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // exitOnMoved is --changed: exit 3 only when a row is new or changed since

@@ -229,7 +229,7 @@ func (a *accountsScreen) view(width, height int) string {
 		s.WriteString(truncate("Days without a sign-in: "+a.asking.View()+"  (enter reads again, esc keeps "+strconv.Itoa(a.days)+")", width) + "\n")
 	}
 	if a.v.Since.Run != 0 {
-		s.WriteString(dimStyle.Render(wrap(upperFirst(a.v.Since.Summary())+".", width)) + "\n")
+		s.WriteString(dimStyle.Render(wrap(a.v.Since.Sentence(), width)) + "\n")
 	}
 	tickets := "no ticket type chosen yet"
 	for _, t := range a.v.TicketTypes {
@@ -293,10 +293,3 @@ func (a *accountsScreen) view(width, height int) string {
 
 // focus keeps the cursor's row in sight.
 func (a *accountsScreen) focus() (int, int) { return cursorSpan(a.view(a.width, a.height)) }
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}

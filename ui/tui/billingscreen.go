@@ -434,7 +434,7 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap(fmt.Sprintf("In hand, apart: %s with an open ticket, %s a month.", plural.N(n, "row", "rows"), display.SignedMoney(rep.Totals.InHandMonthly)), width) + "\n")
 	}
 	if b.v.Since.Run != 0 {
-		s.WriteString(dimStyle.Render(wrap(upperFirst(b.v.Since.Summary())+".", width)) + "\n")
+		s.WriteString(dimStyle.Render(wrap(b.v.Since.Sentence(), width)) + "\n")
 	}
 	if n := len(rep.Unconfirmed); n > 0 {
 		s.WriteString(errStyle.Render(wrap(fmt.Sprintf("! %s billed by mspwire's proposal, not confirmed: i to check them; p plans once they are.", plural.N(n, "item is", "items are")), width)) + "\n")
