@@ -23,17 +23,13 @@ type accountsScreen struct {
 	screenBase
 	v      *AccountsView
 	days   int
-	filter int // index into accountsFilters
-	cursor int
-	opened bool             // the cursor row's detail is shown
+	table  rowTable
 	asking *textinput.Model // typing another number of days (n)
 }
 
 var accountsFilters = []string{"all", accounts.GoogleWorkspace, accounts.M365}
 
 var (
-	acOpen       = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
-	acFilter     = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by suite"))
 	acDays       = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "another number of days"))
 	acDaysKeep   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read with these days"))
 	acTicketType = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "the ticket type these tickets get"))
@@ -53,12 +49,14 @@ type (
 	}
 )
 
-func newAccountsScreen() *accountsScreen { return &accountsScreen{days: accounts.DefaultDays} }
+func newAccountsScreen() *accountsScreen {
+	return &accountsScreen{days: accounts.DefaultDays, table: newRowTable(accountsFilters, tbFilterSuite)}
+}
 
 func (a *accountsScreen) title() string { return "Stale accounts" }
 
-func (a *accountsScreen) typing() bool { return a.asking != nil }
-func (a *accountsScreen) modal() bool  { return a.asking != nil }
+func (a *accountsScreen) typing() bool { return a.asking != nil || a.table.searching() }
+func (a *accountsScreen) modal() bool  { return a.asking != nil || a.table.searching() }
 
 func (a *accountsScreen) keys() []key.Binding {
 	if a.v == nil {
@@ -67,22 +65,20 @@ func (a *accountsScreen) keys() []key.Binding {
 	if a.asking != nil {
 		return []key.Binding{acDaysKeep, rvCancel}
 	}
-	keys := []key.Binding{keyUp, keyDown}
-	if len(a.rows()) > 0 {
-		keys = append(keys, acOpen)
+	rows := a.rows()
+	keys := a.table.headKeys(len(rows))
+	if a.table.searching() {
+		return keys
 	}
-	if rows := a.rows(); a.cursor < len(rows) && rows[a.cursor].Status == accounts.CheckMapping && rows[a.cursor].Client != nil {
+	if c := a.table.cursor; c < len(rows) && rows[c].Status == accounts.CheckMapping && rows[c].Client != nil {
 		keys = append(keys, keyConfirmLink)
 	}
-	keys = append(keys, acFilter, acDays)
+	keys = append(keys, acDays)
 	if len(a.v.TicketTypes) > 0 {
 		keys = append(keys, acTicketType)
 	}
 	keys = append(keys, acPlan, acReload)
-	if len(a.rows()) > 0 {
-		keys = append(keys, rvFirst, rvLast)
-	}
-	return keys
+	return append(keys, a.table.tailKeys(len(rows))...)
 }
 
 func (a *accountsScreen) start() event {
@@ -97,10 +93,14 @@ func (a *accountsScreen) rows() []accounts.Row {
 	if a.v == nil {
 		return nil
 	}
-	f := accountsFilters[a.filter]
+	f := a.table.view()
 	var out []accounts.Row
 	for _, r := range a.v.Report.Rows {
-		if f == "all" || r.Source == f {
+		name := ""
+		if r.Client != nil {
+			name = r.Client.Name
+		}
+		if a.table.holds(name) && (f == "all" || r.Source == f) {
 			out = append(out, r)
 		}
 	}
@@ -114,7 +114,7 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return errorEvent{m.err}, nil
 		}
 		a.v = &m.v
-		a.cursor = min(a.cursor, max(0, len(a.rows())-1))
+		a.table.clamp(len(a.rows()))
 	case accountsSavedMsg:
 		if m.err != nil {
 			return errorEvent{m.err}, nil
@@ -135,25 +135,16 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return a.daysKey(m)
 		}
 		keys := a.keys()
+		if done, cmd := a.table.key(m, keys, len(a.rows())); done {
+			return nil, cmd
+		}
 		switch {
-		case offered(m, keys, keyUp):
-			a.cursor, a.opened = max(0, a.cursor-1), false
-		case offered(m, keys, keyDown):
-			a.cursor, a.opened = min(max(0, len(a.rows())-1), a.cursor+1), false
-		case offered(m, keys, rvFirst):
-			a.cursor, a.opened = 0, false
-		case offered(m, keys, rvLast):
-			a.cursor, a.opened = max(0, len(a.rows())-1), false
-		case offered(m, keys, acOpen):
-			a.opened = !a.opened
 		case offered(m, keys, keyConfirmLink):
-			client := a.rows()[a.cursor].Client.ID
+			client := a.rows()[a.table.cursor].Client.ID
 			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
 				info, err := backendOf(ctx).ConfirmLink(ctx, client)
 				return accountsSavedMsg{info: info, err: err, reread: true}
 			}}, nil
-		case offered(m, keys, acFilter):
-			a.filter, a.cursor, a.opened = (a.filter+1)%len(accountsFilters), 0, false
 		case offered(m, keys, acDays):
 			ti := textinput.New()
 			st := ti.Styles()
@@ -182,6 +173,14 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newMadePlanScreen(planMaker{label: "Working out a ticket per client with stale accounts (nothing is sent)…",
 				make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeAccountsPlan(ctx, days) }})}, nil
 		}
+	case tea.PasteMsg:
+		if a.asking != nil {
+			var cmd tea.Cmd
+			*a.asking, cmd = a.asking.Update(m)
+			return nil, cmd
+		}
+		_, cmd := a.table.paste(m)
+		return nil, cmd
 	}
 	return nil, nil
 }
@@ -196,7 +195,7 @@ func (a *accountsScreen) daysKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		if err != nil || n < 1 {
 			return infoEvent{"Give a number of days, 1 or more."}, nil
 		}
-		a.asking, a.days, a.cursor = nil, n, 0
+		a.asking, a.days, a.table.cursor = nil, n, 0
 		return a.start(), nil
 	case offered(k, keys, rvCancel):
 		a.asking = nil
@@ -213,23 +212,23 @@ func (a *accountsScreen) view(width, height int) string {
 		return "Reading…"
 	}
 	rep := a.v.Report
-	var s strings.Builder
-	head := fmt.Sprintf("%s over %s without a sign-in, in %s", plural.N(len(rep.Rows), "account", "accounts"), plural.N(rep.Days, "day", "days"), plural.N(len(rep.ByClient), "client", "clients"))
+	var head []string
+	sum := fmt.Sprintf("%s over %s without a sign-in, in %s", plural.N(len(rep.Rows), "account", "accounts"), plural.N(rep.Days, "day", "days"), plural.N(len(rep.ByClient), "client", "clients"))
 	if rep.Unmapped > 0 {
-		head += fmt.Sprintf(" (%d in environments the review links to no client)", rep.Unmapped)
+		sum += fmt.Sprintf(" (%d in environments the review links to no client)", rep.Unmapped)
 	}
 	if rep.CheckMapping > 0 {
-		head += fmt.Sprintf("; %d wait for a mapping check (!) and go into no ticket", rep.CheckMapping)
+		sum += fmt.Sprintf("; %d wait for a mapping check (!) and go into no ticket", rep.CheckMapping)
 	}
 	if rep.InHand > 0 {
-		head += fmt.Sprintf("; %d in hand (✓: an open ticket lists them)", rep.InHand)
+		sum += fmt.Sprintf("; %d in hand (✓: an open ticket lists them)", rep.InHand)
 	}
-	s.WriteString(wrap(head, width) + "\n")
+	head = append(head, wrap(sum, width))
 	if a.asking != nil {
-		s.WriteString(truncate("Days without a sign-in: "+a.asking.View()+"  (enter reads again, esc keeps "+strconv.Itoa(a.days)+")", width) + "\n")
+		head = append(head, truncate("Days without a sign-in: "+a.asking.View()+"  (enter reads again, esc keeps "+strconv.Itoa(a.days)+")", width))
 	}
 	if a.v.Since.Run != 0 {
-		s.WriteString(dimStyle.Render(wrap(a.v.Since.Sentence(), width)) + "\n")
+		head = append(head, dimStyle.Render(wrap(a.v.Since.Sentence(), width)))
 	}
 	tickets := "no ticket type chosen yet"
 	for _, t := range a.v.TicketTypes {
@@ -238,57 +237,64 @@ func (a *accountsScreen) view(width, height int) string {
 		}
 	}
 	rows := a.rows()
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d · f: suite · n: days · tickets: %s (o)",
-		strings.ReplaceAll(accountsFilters[a.filter], "_", " "), len(rows), tickets), width)) + "\n\n")
+	head = append(head, dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d · f: suite · n: days · tickets: %s (o)",
+		strings.ReplaceAll(a.table.view(), "_", " "), len(rows), tickets), width)))
+	if l := a.table.searchLine(width); l != "" {
+		head = append(head, l)
+	}
+	top := strings.Join(head, "\n") + "\n\n"
 	if len(rows) == 0 {
-		s.WriteString("No stale account.\n")
-		return strings.TrimRight(s.String(), "\n")
+		return top + "No stale account in this view."
 	}
-	flex := max(30, width-2-1-9-1-5-2-11)
-	client := flex * 4 / 10
-	account := flex - client - 1
-	s.WriteString(headingStyle.Render(truncate(fmt.Sprintf("  %-*s %-9s %-*s %5s  %s", client, "CLIENT", "SUITE", account, "ACCOUNT", "DAYS", "LAST"), width)) + "\n")
-	for i, r := range rows {
-		cursor := "  "
-		if i == a.cursor {
-			cursor = "> "
-		}
-		c, last := "-", "-"
-		if r.Client != nil {
-			c = r.Client.Name
-		}
-		switch {
-		case r.Status == accounts.CheckMapping:
-			c = "! " + c
-		case r.InHand:
-			c = "✓ " + c // an open ticket lists it
-		}
-		if r.LastLogin != nil {
-			last = *r.LastLogin
-			if len(last) > 10 {
-				last = last[:10]
-			}
-		}
-		suite := map[string]string{accounts.GoogleWorkspace: "Google WS", accounts.M365: "M365"}[r.Source]
-		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-9s %-*s %5d  %s", cursor, client, truncate(display.Safe(c), client), suite,
-			account, truncate(display.Safe(r.Account), account), r.Days, display.Safe(last)), width) + "\n")
-		if i == a.cursor && a.opened {
-			full := "unknown"
-			if r.LastLogin != nil {
-				full = display.Safe(*r.LastLogin)
-			}
-			detail := fmt.Sprintf("%s · %s in Liongard's %s (environment %s) · last sign-in %s, %s ago", display.Safe(r.Account),
-				map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, plural.N(r.Days, "day", "days"))
-			if r.Client == nil {
-				detail += " · the review links the environment to no HaloPSA client: no ticket for it"
-			}
-			if r.Status == accounts.CheckMapping {
-				detail += " · " + display.Safe(r.Why) + " · no ticket lists it until the link is confirmed (K) or re-mapped in the review (m on home)"
-			}
-			s.WriteString(indent(wrap(detail, width-6), "      ") + "\n")
+	return top + a.table.render(width, height-strings.Count(top, "\n"), accountsColumns, len(rows),
+		func(i int) []string { return accountsCells(rows[i]) },
+		func(i int) string { return accountsDetail(rows[i]) })
+}
+
+var accountsColumns = []column{
+	{title: "CLIENT", min: 12, max: 34},
+	{title: "SUITE", min: 9, max: 9},
+	{title: "ACCOUNT", min: 16, max: 44},
+	{title: "DAYS", min: 5, max: 5, right: true},
+	{title: "LAST", min: 10, max: 10, drop: 1},
+}
+
+var suiteNames = map[string]string{accounts.GoogleWorkspace: "Google WS", accounts.M365: "M365"}
+
+func accountsCells(r accounts.Row) []string {
+	c, last := "-", "-"
+	if r.Client != nil {
+		c = r.Client.Name
+	}
+	switch {
+	case r.Status == accounts.CheckMapping:
+		c = "! " + c
+	case r.InHand:
+		c = "✓ " + c // an open ticket lists it
+	}
+	if r.LastLogin != nil {
+		last = *r.LastLogin
+		if len(last) > 10 {
+			last = last[:10]
 		}
 	}
-	return strings.TrimRight(s.String(), "\n")
+	return []string{display.Safe(c), suiteNames[r.Source], display.Safe(r.Account), strconv.Itoa(r.Days), display.Safe(last)}
+}
+
+func accountsDetail(r accounts.Row) string {
+	full := "unknown"
+	if r.LastLogin != nil {
+		full = display.Safe(*r.LastLogin)
+	}
+	detail := fmt.Sprintf("%s · %s in Liongard's %s (environment %s) · last sign-in %s, %s ago", display.Safe(r.Account),
+		map[string]string{accounts.GoogleWorkspace: "Google Workspace", accounts.M365: "Microsoft 365"}[r.Source], display.Safe(r.Environment.Name), r.Environment.ID, full, plural.N(r.Days, "day", "days"))
+	if r.Client == nil {
+		detail += " · the review links the environment to no HaloPSA client: no ticket for it"
+	}
+	if r.Status == accounts.CheckMapping {
+		detail += " · " + display.Safe(r.Why) + " · no ticket lists it until the link is confirmed (K) or re-mapped in the review (m on home)"
+	}
+	return detail
 }
 
 // focus keeps the cursor's row in sight.

@@ -43,7 +43,8 @@ type applyScreen struct {
 	err      error
 }
 
-// clock is the apply screen's time; the golden views fix it.
+// clock is the wizard's time (the apply's ETA, an inspection's age); the
+// golden views fix it.
 var clock = time.Now
 
 // applyState is one system's bar: its counts as the apply tells them, and

@@ -23,18 +23,14 @@ import (
 // view. Nothing here writes to a vendor.
 type billingScreen struct {
 	screenBase
-	v      *BillingView
-	filter int // index into billingFilters
-	cursor int
-	opened bool // the cursor row's detail is shown
+	v     *BillingView
+	table rowTable
 
 	items      bool // the item mapping view is open
 	itemCursor int
 	edits      map[int]billing.Product // item id -> product chosen here, not yet kept
 
 	reason *textinput.Model // asking why rows are ignored
-	search *textinput.Model // typing the text rows are searched by (/)
-	text   string           // the rows shown hold it in their client's name
 	toIgn  []billing.Row
 }
 
@@ -51,13 +47,10 @@ func statusNames() []string {
 }
 
 var (
-	blOpen         = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
-	blFilter       = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status"))
 	blQuantity     = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "fix: set the line to the count"))
 	blTicket       = key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "fix: open a HaloPSA ticket"))
 	blIgnore       = key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "ignore until the numbers change"))
 	blClear        = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear the chosen fix"))
-	blSearch       = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search by client"))
 	blQuantityAll  = key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "set the line: rows in view not chosen yet"))
 	blTicketAll    = key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "a ticket: rows in view not chosen yet"))
 	blItems        = key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "which items bill what"))
@@ -83,7 +76,9 @@ type (
 	}
 )
 
-func newBillingScreen() *billingScreen { return &billingScreen{edits: map[int]billing.Product{}} }
+func newBillingScreen() *billingScreen {
+	return &billingScreen{edits: map[int]billing.Product{}, table: newRowTable(billingFilters, tbFilterStatus)}
+}
 
 func (b *billingScreen) title() string {
 	if b.items {
@@ -92,8 +87,8 @@ func (b *billingScreen) title() string {
 	return "Billing"
 }
 
-func (b *billingScreen) typing() bool { return b.reason != nil || b.search != nil }
-func (b *billingScreen) modal() bool  { return b.reason != nil || b.search != nil || b.items }
+func (b *billingScreen) typing() bool { return b.reason != nil || b.table.searching() }
+func (b *billingScreen) modal() bool  { return b.reason != nil || b.table.searching() || b.items }
 
 func (b *billingScreen) keys() []key.Binding {
 	switch {
@@ -101,29 +96,28 @@ func (b *billingScreen) keys() []key.Binding {
 		return nil
 	case b.reason != nil:
 		return []key.Binding{blSave, blCancel}
-	case b.search != nil:
-		return []key.Binding{rvKeepText, rvCancel}
 	case b.items:
 		return []key.Binding{keyUp, keyDown, blCycle, blConfirm, blClose}
 	}
-	keys := []key.Binding{keyUp, keyDown}
-	if len(b.rows()) > 0 {
-		keys = append(keys, blOpen, blQuantity, blTicket, blIgnore, blQuantityAll, blTicketAll)
+	rows := b.rows()
+	keys := b.table.headKeys(len(rows))
+	if b.table.searching() {
+		return keys
 	}
-	if rows := b.rows(); b.cursor < len(rows) && rows[b.cursor].Status == billing.CheckMapping {
+	if len(rows) > 0 {
+		keys = append(keys, blQuantity, blTicket, blIgnore, blQuantityAll, blTicketAll)
+	}
+	if c := b.table.cursor; c < len(rows) && rows[c].Status == billing.CheckMapping {
 		keys = append(keys, keyConfirmLink)
 	}
-	if rows := b.rows(); b.cursor < len(rows) && rows[b.cursor].Choice != "" {
+	if c := b.table.cursor; c < len(rows) && rows[c].Choice != "" {
 		keys = append(keys, blClear)
 	}
-	keys = append(keys, blFilter, blItems, blPlan, blReload)
+	keys = append(keys, blItems, blPlan, blReload)
 	if len(b.v.TicketTypes) > 0 {
 		keys = append(keys, blTicketType)
 	}
-	if len(b.rows()) > 0 {
-		keys = append(keys, rvFirst, rvLast)
-	}
-	return append(keys, blSearch)
+	return append(keys, b.table.tailKeys(len(rows))...)
 }
 
 func (b *billingScreen) start() event {
@@ -138,7 +132,7 @@ func (b *billingScreen) rows() []billing.Row {
 	if b.v == nil {
 		return nil
 	}
-	f := billingFilters[b.filter]
+	f := b.table.view()
 	since := map[string]bool{}
 	switch f {
 	case "new since the last run":
@@ -150,10 +144,9 @@ func (b *billingScreen) rows() []billing.Row {
 			since[c.ID] = true
 		}
 	}
-	text := strings.ToLower(strings.TrimSpace(b.text))
 	var out []billing.Row
 	for _, r := range b.v.Report.Rows {
-		if text != "" && !strings.Contains(strings.ToLower(r.Client.Name), text) {
+		if !b.table.holds(r.Client.Name) {
 			continue
 		}
 		if f == "all" || f == "open" && r.NeedsSomeone() || string(r.Status) == f || since[r.ID] {
@@ -170,7 +163,7 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return errorEvent{m.err}, nil
 		}
 		b.v = &m.v
-		b.cursor = min(b.cursor, max(0, len(b.rows())-1))
+		b.table.clamp(len(b.rows()))
 		b.itemCursor = min(b.itemCursor, max(0, len(m.v.Items)-1))
 		if len(m.v.Made) > 0 {
 			return infoEvent{"Created in Liongard, once, to count users: " + strings.Join(m.v.Made, ", ") + "."}, nil
@@ -190,8 +183,6 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return nil, nil
 		case b.reason != nil:
 			return b.reasonKey(m)
-		case b.search != nil:
-			return b.searchKey(m)
 		case b.items:
 			return b.itemKey(m), nil
 		}
@@ -202,29 +193,7 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			*b.reason, cmd = b.reason.Update(m)
 			return nil, cmd
 		}
-		if b.search != nil {
-			var cmd tea.Cmd
-			*b.search, cmd = b.search.Update(m)
-			b.text, b.cursor = b.search.Value(), 0
-			return nil, cmd
-		}
-	}
-	return nil, nil
-}
-
-// searchKey types the search: rows narrow as it is typed; enter keeps
-// it, esc clears it.
-func (b *billingScreen) searchKey(k tea.KeyPressMsg) (event, tea.Cmd) {
-	keys := b.keys()
-	switch {
-	case offered(k, keys, rvKeepText):
-		b.search = nil
-	case offered(k, keys, rvCancel):
-		b.search, b.text, b.cursor = nil, "", 0
-	default:
-		var cmd tea.Cmd
-		*b.search, cmd = b.search.Update(k)
-		b.text, b.cursor = b.search.Value(), 0
+		_, cmd := b.table.paste(m)
 		return nil, cmd
 	}
 	return nil, nil
@@ -232,40 +201,22 @@ func (b *billingScreen) searchKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 
 func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 	keys, rows := b.keys(), b.rows()
+	if done, cmd := b.table.key(k, keys, len(rows)); done {
+		return nil, cmd
+	}
 	switch {
-	case offered(k, keys, keyUp):
-		b.cursor, b.opened = max(0, b.cursor-1), false
-	case offered(k, keys, keyDown):
-		b.cursor, b.opened = min(max(0, len(rows)-1), b.cursor+1), false
-	case offered(k, keys, rvFirst):
-		b.cursor, b.opened = 0, false
-	case offered(k, keys, rvLast):
-		b.cursor, b.opened = max(0, len(rows)-1), false
-	case offered(k, keys, blOpen):
-		b.opened = !b.opened
-	case offered(k, keys, blSearch):
-		ti := textinput.New()
-		st := ti.Styles()
-		st.Cursor.Blink = false
-		ti.SetStyles(st)
-		ti.SetValue(b.text)
-		ti.Focus()
-		b.search, b.opened = &ti, false
-		return nil, nil
 	case offered(k, keys, blClear):
-		r := rows[b.cursor]
+		r := rows[b.table.cursor]
 		info := fmt.Sprintf("%s: no fix chosen.", r.ID)
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
 			return billingSavedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, []billing.Row{r}, "", "")}
 		}}, nil
 	case offered(k, keys, keyConfirmLink):
-		client := rows[b.cursor].Client.ID
+		client := rows[b.table.cursor].Client.ID
 		return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
 			info, err := backendOf(ctx).ConfirmLink(ctx, client)
 			return billingSavedMsg{info: info, err: err}
 		}}, nil
-	case offered(k, keys, blFilter):
-		b.filter, b.cursor, b.opened = (b.filter+1)%len(billingFilters), 0, false
 	case offered(k, keys, blItems):
 		b.items = true
 	case offered(k, keys, blReload):
@@ -290,7 +241,7 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 			make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeBillingPlan(ctx) }})}, nil
 	case offered(k, keys, blQuantity), offered(k, keys, blTicket):
 		choice := map[bool]string{true: "quantity", false: "ticket"}[key.Matches(k, blQuantity)]
-		r := rows[b.cursor]
+		r := rows[b.table.cursor]
 		if err := billing.CanChoose(r, choice); err != nil {
 			return errorEvent{err}, nil
 		}
@@ -314,7 +265,7 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		}
 		return b.choose(can, choice, fmt.Sprintf(" (%d kept their choice, %d cannot take it)", kept, len(rows)-len(can)-kept)), nil
 	case offered(k, keys, blIgnore):
-		r := rows[b.cursor]
+		r := rows[b.table.cursor]
 		if err := billing.CanChoose(r, "ignore"); err != nil {
 			return errorEvent{err}, nil
 		}
@@ -464,56 +415,44 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
 		s.WriteString(b.reason.View() + "\n")
 	}
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(billingFilters[b.filter], "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n")
-	switch {
-	case b.search != nil:
-		s.WriteString(truncate("Search by client: "+b.search.View()+"  (enter keeps it, esc clears it)", width) + "\n")
-	case b.text != "":
-		s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Clients holding %q (/ to change)", b.text), width)) + "\n")
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(b.table.view(), "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n")
+	if l := b.table.searchLine(width); l != "" {
+		s.WriteString(l + "\n")
 	}
 	s.WriteString("\n")
 	if len(rows) == 0 {
-		s.WriteString("No row of that status.\n")
-		return strings.TrimRight(s.String(), "\n")
+		return s.String() + "No row in this view."
 	}
-	wide := width >= 90
-	fixed := 2 + 10 + 6 + 7 + 6 + 13 + 7
-	if wide {
-		fixed += 11
-	}
-	client := min(44, max(10, width-fixed))
-	head := fmt.Sprintf("  %-*s %-9s %5s %6s %5s", client, "CLIENT", "PRODUCT", "COUNT", "BILLED", "DIFF")
-	if wide {
-		head += fmt.Sprintf(" %10s", "MONTHLY")
-	}
-	s.WriteString(headingStyle.Render(truncate(head+fmt.Sprintf(" %-12s %s", "STATUS", "FIX"), width)) + "\n")
-	for i, r := range rows {
-		cursor := "  "
-		if i == b.cursor {
-			cursor = "> "
-		}
-		cnt, diff, mon := "-", "-", "-"
-		if r.Counted != nil {
-			cnt, diff = strconv.Itoa(*r.Counted), fmt.Sprintf("%+d", *r.Difference)
-		}
-		if r.MonthlyDifference != nil {
-			mon = display.SignedMoney(*r.MonthlyDifference)
-		}
-		line := fmt.Sprintf("%s%-*s %-9s %5s %6d %5s", cursor, client, truncate(display.Safe(r.Client.Name), client), shortProduct(r.Product), cnt, r.Billed, diff)
-		if wide {
-			line += fmt.Sprintf(" %10s", mon)
-		}
-		line += fmt.Sprintf(" %-12s %s", r.Status.Words(), map[string]string{"quantity": "set", "ticket": "ticket", "ignore": ""}[r.Choice])
-		s.WriteString(truncate(line, width) + "\n")
-		if i == b.cursor && b.opened {
-			s.WriteString(indent(wrap(b.detail(r), width-6), "      ") + "\n")
-		}
-	}
-	return strings.TrimRight(s.String(), "\n")
+	top := s.String()
+	return top + b.table.render(width, height-strings.Count(top, "\n"), billingColumns, len(rows),
+		func(i int) []string { return billingCells(rows[i]) },
+		func(i int) string { return BillingDetail(rows[i]) })
 }
 
-// detail is a row opened: where the count comes from, the lines, why.
-func (b *billingScreen) detail(r billing.Row) string { return BillingDetail(r) }
+// billingColumns: the money a month, then the difference, are left out
+// first when the width is short (the detail has both).
+var billingColumns = []column{
+	{title: "CLIENT", min: 18, max: 44},
+	{title: "PRODUCT", min: 9, max: 9},
+	{title: "COUNT", min: 5, max: 5, right: true},
+	{title: "BILLED", min: 6, max: 6, right: true},
+	{title: "DIFF", min: 5, max: 5, right: true, drop: 1},
+	{title: "MONTHLY", min: 10, max: 10, right: true, drop: 2},
+	{title: "STATUS", min: 13, max: 13},
+	{title: "FIX", min: 6, max: 6},
+}
+
+func billingCells(r billing.Row) []string {
+	cnt, diff, mon := "-", "-", "-"
+	if r.Counted != nil {
+		cnt, diff = strconv.Itoa(*r.Counted), fmt.Sprintf("%+d", *r.Difference)
+	}
+	if r.MonthlyDifference != nil {
+		mon = display.SignedMoney(*r.MonthlyDifference)
+	}
+	fix := map[string]string{"quantity": "set", "ticket": "ticket"}[r.Choice]
+	return []string{display.Safe(r.Client.Name), shortProduct(r.Product), cnt, strconv.Itoa(r.Billed), diff, mon, r.Status.Words(), fix}
+}
 
 // BillingDetail is a billing row read out in full: where the count comes
 // from, the lines, why, what is chosen; a line each.
@@ -546,6 +485,13 @@ func BillingDetail(r billing.Row) string {
 	return strings.Join(d, "\n")
 }
 
+var itemColumns = []column{
+	{title: "ITEM", min: 12, max: 60},
+	{title: "PRODUCT", min: 16, max: 16},
+	{title: "LINES", min: 5, max: 5, right: true},
+	{title: "STATE", min: 9, max: 9},
+}
+
 func (b *billingScreen) itemsView(width int) string {
 	var s strings.Builder
 	s.WriteString(wrap("Which product each item bills: mspwire's proposal until you confirm it. enter changes the one under the cursor; c confirms them all as shown.", width) + "\n\n")
@@ -553,8 +499,8 @@ func (b *billingScreen) itemsView(width int) string {
 		s.WriteString("No recurring line bills an item.\n")
 		return strings.TrimRight(s.String(), "\n")
 	}
-	name := max(12, width-2-18-4-12)
-	s.WriteString(headingStyle.Render(truncate(fmt.Sprintf("  %-*s %-17s %4s  %s", name, "ITEM", "PRODUCT", "LINES", "STATE"), width)) + "\n")
+	w := widths(itemColumns, width)
+	s.WriteString(heading(itemColumns, w, width) + "\n")
 	for i, it := range b.v.Items {
 		cursor := "  "
 		if i == b.itemCursor {
@@ -567,7 +513,7 @@ func (b *billingScreen) itemsView(width int) string {
 		case it.Confirmed:
 			state = "confirmed"
 		}
-		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-17s %4d  %s", cursor, name, truncate(display.Safe(it.Name), name), b.product(it).Title(), it.Lines, state), width) + "\n")
+		s.WriteString(truncate(cursor+line(itemColumns, w, []string{display.Safe(it.Name), b.product(it).Title(), strconv.Itoa(it.Lines), state}), width) + "\n")
 		if i == b.itemCursor {
 			s.WriteString(dimStyle.Render(truncate("      why: "+it.Why, width)) + "\n")
 		}
@@ -575,22 +521,13 @@ func (b *billingScreen) itemsView(width int) string {
 	return strings.TrimRight(s.String(), "\n")
 }
 
-// focus keeps the cursor's row, and its detail, in sight.
+// focus keeps the cursor's row, and its detail, in sight when even the
+// table's own window is taller than the room.
 func (b *billingScreen) focus() (int, int) {
 	if b.v == nil {
 		return 0, 0
 	}
-	lines := strings.Split(b.view(b.width, b.height), "\n")
-	for n, l := range lines {
-		if strings.HasPrefix(l, "> ") {
-			end := n
-			for end+1 < len(lines) && strings.HasPrefix(lines[end+1], "      ") {
-				end++
-			}
-			return n, end
-		}
-	}
-	return 0, 0
+	return cursorSpan(b.view(b.width, b.height))
 }
 
 func shortProduct(p billing.Product) string {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
 
@@ -18,10 +20,8 @@ import (
 // shared plan and apply screens send them. Nothing here writes.
 type devicesScreen struct {
 	screenBase
-	rep    *devices.Report
-	filter int // index into devicesFilters
-	cursor int
-	opened bool
+	rep   *devices.Report
+	table rowTable
 }
 
 // devicesFilters are the views f steps through: what a plan would set (to
@@ -37,8 +37,6 @@ func wordsOf(ss []devices.Status) []string {
 }
 
 var (
-	dvOpen    = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "the row's detail"))
-	dvFilter  = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter by status"))
 	dvPlan    = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "plan: set users on assets with none"))
 	dvReplace = key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "plan: also replace other users"))
 	dvReload  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "read again"))
@@ -55,7 +53,9 @@ type (
 	}
 )
 
-func newDevicesScreen() *devicesScreen { return &devicesScreen{} }
+func newDevicesScreen() *devicesScreen {
+	return &devicesScreen{table: newRowTable(devicesFilters, tbFilterStatus)}
+}
 
 func (d *devicesScreen) title() string { return "Devices" }
 
@@ -63,19 +63,20 @@ func (d *devicesScreen) keys() []key.Binding {
 	if d.rep == nil {
 		return nil
 	}
-	keys := []key.Binding{keyUp, keyDown}
-	if len(d.rows()) > 0 {
-		keys = append(keys, dvOpen)
+	rows := d.rows()
+	keys := d.table.headKeys(len(rows))
+	if d.table.searching() {
+		return keys
 	}
-	if rows := d.rows(); d.cursor < len(rows) && rows[d.cursor].Status == devices.CheckMapping && rows[d.cursor].Client != nil {
+	if c := d.table.cursor; c < len(rows) && rows[c].Status == devices.CheckMapping && rows[c].Client != nil {
 		keys = append(keys, keyConfirmLink)
 	}
-	keys = append(keys, dvFilter, dvPlan, dvReplace, dvReload)
-	if len(d.rows()) > 0 {
-		keys = append(keys, rvFirst, rvLast)
-	}
-	return keys
+	keys = append(keys, dvPlan, dvReplace, dvReload)
+	return append(keys, d.table.tailKeys(len(rows))...)
 }
+
+func (d *devicesScreen) typing() bool { return d.table.searching() }
+func (d *devicesScreen) modal() bool  { return d.table.searching() }
 
 func (d *devicesScreen) start() event {
 	return askEvent{label: "Reading Liongard's workstations and HaloPSA's assets and users (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
@@ -88,9 +89,12 @@ func (d *devicesScreen) rows() []devices.Row {
 	if d.rep == nil {
 		return nil
 	}
-	f := devicesFilters[d.filter]
+	f := d.table.view()
 	var out []devices.Row
 	for _, r := range d.rep.Rows {
+		if r.Client != nil && !d.table.holds(r.Client.Name) || r.Client == nil && !d.table.holds("") {
+			continue
+		}
 		if f == "all" || f == "open" && (r.Status == devices.ToSet || r.Status == devices.Differs || r.Status == devices.CheckMapping) || r.Status.Words() == f {
 			out = append(out, r)
 		}
@@ -105,7 +109,7 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return errorEvent{m.err}, nil
 		}
 		d.rep = &m.rep
-		d.cursor = min(d.cursor, max(0, len(d.rows())-1))
+		d.table.clamp(len(d.rows()))
 	case devicesSavedMsg:
 		if m.err != nil {
 			return errorEvent{m.err}, nil
@@ -120,25 +124,16 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return nil, nil
 		}
 		keys := d.keys()
+		if done, cmd := d.table.key(m, keys, len(d.rows())); done {
+			return nil, cmd
+		}
 		switch {
-		case offered(m, keys, keyUp):
-			d.cursor, d.opened = max(0, d.cursor-1), false
-		case offered(m, keys, keyDown):
-			d.cursor, d.opened = min(max(0, len(d.rows())-1), d.cursor+1), false
-		case offered(m, keys, rvFirst):
-			d.cursor, d.opened = 0, false
-		case offered(m, keys, rvLast):
-			d.cursor, d.opened = max(0, len(d.rows())-1), false
-		case offered(m, keys, dvOpen):
-			d.opened = !d.opened
 		case offered(m, keys, keyConfirmLink):
-			client := d.rows()[d.cursor].Client.ID
+			client := d.rows()[d.table.cursor].Client.ID
 			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
 				info, err := backendOf(ctx).ConfirmLink(ctx, client)
 				return devicesSavedMsg{info: info, err: err}
 			}}, nil
-		case offered(m, keys, dvFilter):
-			d.filter, d.cursor, d.opened = (d.filter+1)%len(devicesFilters), 0, false
 		case offered(m, keys, dvReload):
 			return d.start(), nil
 		case offered(m, keys, dvPlan), offered(m, keys, dvReplace):
@@ -146,6 +141,9 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newMadePlanScreen(planMaker{label: "Working out which assets get their last user (nothing is sent)…",
 				make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeDevicesPlan(ctx, replace) }})}, nil
 		}
+	case tea.PasteMsg:
+		_, cmd := d.table.paste(m)
+		return nil, cmd
 	}
 	return nil, nil
 }
@@ -154,7 +152,7 @@ func (d *devicesScreen) view(width, height int) string {
 	if d.rep == nil {
 		return "Reading…"
 	}
-	var s strings.Builder
+	var head []string
 	var counts []string
 	for _, st := range devices.Statuses {
 		if n := d.rep.ByStatus[st]; n > 0 {
@@ -164,36 +162,59 @@ func (d *devicesScreen) view(width, height int) string {
 	if len(counts) == 0 {
 		counts = []string{"Liongard inspects no Windows workstation"}
 	}
-	s.WriteString(wrap(strings.Join(counts, " · "), width) + "\n")
+	head = append(head, wrap(strings.Join(counts, " · "), width))
 	rows := d.rows()
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %d · f: filter", devicesFilters[d.filter], len(rows), len(d.rep.Rows)), width)) + "\n\n")
+	head = append(head, dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %d · f: filter · /: search", d.table.view(), len(rows), len(d.rep.Rows)), width)))
+	if l := d.table.searchLine(width); l != "" {
+		head = append(head, l)
+	}
+	top := strings.Join(head, "\n") + "\n\n"
 	if len(rows) == 0 {
-		s.WriteString("No workstation of that status.\n")
-		return strings.TrimRight(s.String(), "\n")
+		return top + "No workstation in this view."
 	}
-	flex := max(29, width-2-14-9-4)
-	client, logon := flex*4/10, flex*3/10
-	user := flex - client - logon
-	s.WriteString(headingStyle.Render(truncate(fmt.Sprintf("  %-*s %-14s %-*s %-*s %s", client, "CLIENT", "DEVICE", logon, "LAST LOGON", user, "HALOPSA USER", "STATUS"), width)) + "\n")
-	for i, r := range rows {
-		cursor := "  "
-		if i == d.cursor {
-			cursor = "> "
-		}
-		c, u := "-", "-"
-		if r.Client != nil {
-			c = r.Client.Name
-		}
-		if r.User != nil {
-			u = r.User.Name
-		}
-		s.WriteString(truncate(fmt.Sprintf("%s%-*s %-14s %-*s %-*s %s", cursor, client, truncate(display.Safe(c), client), truncate(display.Safe(r.Device.Name), 14),
-			logon, truncate(display.Safe(r.LastUser), logon), user, truncate(display.Safe(u), user), r.Status.Words()), width) + "\n")
-		if i == d.cursor && d.opened {
-			s.WriteString(indent(wrap(DevicesDetail(r), width-6), "      ") + "\n")
+	return top + d.table.render(width, height-strings.Count(top, "\n"), devicesColumns, len(rows),
+		func(i int) []string { return devicesCells(rows[i], clock()) },
+		func(i int) string { return DevicesDetail(rows[i]) })
+}
+
+// devicesColumns: the user Liongard saw and the one HaloPSA would get
+// come first; the inspection's age, then the asset's user now, are left
+// out when the width is short (the detail has both).
+var devicesColumns = []column{
+	{title: "CLIENT", min: 12, max: 30},
+	{title: "DEVICE", min: 15, max: 15}, // a Windows computer name is 15 characters at most
+	{title: "LAST LOGON", min: 14, max: 28},
+	{title: "HALOPSA USER", min: 12, max: 24},
+	{title: "ON ASSET NOW", min: 12, max: 24, drop: 1},
+	{title: "INSPECTED", min: 12, max: 12, right: true, drop: 2},
+	{title: "STATUS", min: 13, max: 13},
+}
+
+func devicesCells(r devices.Row, now time.Time) []string {
+	c, u, asset, age := "-", "-", "no asset", "-"
+	if r.Client != nil {
+		c = r.Client.Name
+	}
+	if r.User != nil {
+		u = r.User.Name
+	}
+	if r.Asset != nil {
+		asset = "no user"
+		if len(r.Asset.Users) > 0 {
+			asset = strings.Join(r.Asset.Users, ", ")
 		}
 	}
-	return strings.TrimRight(s.String(), "\n")
+	if r.InspectedAt != nil {
+		days := int(now.Sub(*r.InspectedAt).Hours() / 24)
+		age = plural.N(days, "day", "days") + " ago"
+		if days == 0 {
+			age = "today"
+		}
+		if now.Sub(*r.InspectedAt) > devices.MaxAge {
+			age = "! " + age
+		}
+	}
+	return []string{display.Safe(c), display.Safe(r.Device.Name), display.Safe(r.LastUser), display.Safe(u), display.Safe(asset), age, r.Status.Words()}
 }
 
 // DevicesDetail is a workstation row read out in full, a line each.

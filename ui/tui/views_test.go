@@ -313,7 +313,7 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 	}
 }
 
-var sizes = [][2]int{{60, 20}, {80, 24}, {140, 45}}
+var sizes = [][2]int{{60, 20}, {80, 24}, {120, 40}}
 
 func TestWizardGoldenViews(t *testing.T) {
 	clock = func() time.Time { return verifiedAt }
