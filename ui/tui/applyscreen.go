@@ -73,6 +73,7 @@ var (
 	apRetry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry the failed"))
 	apCheck = key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "check for pitfalls"))
 	apBack  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "back: the list is read again"))
+	apHome  = key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "home"))
 )
 
 func newApplyScreen(id int64) *applyScreen {
@@ -94,7 +95,7 @@ func (a *applyScreen) keys() []key.Binding {
 	if a.failedCount() > 0 {
 		keys = append(keys, apRetry)
 	}
-	return keys
+	return append(keys, apHome)
 }
 
 func (a *applyScreen) start() event {
@@ -176,6 +177,8 @@ func (a *applyScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newStepsScreen()}, nil // esc comes back here
 		case offered(m, keys, apCheck):
 			return pushEvent{newDoctorScreen()}, nil
+		case offered(m, keys, apHome):
+			return homeEvent{}, nil // past the plan, review and every screen under them
 		case key.Matches(m, apRetry) && a.failedCount() > 0:
 			return swapEvent{newApplyScreen(a.id)}, nil
 		}

@@ -51,7 +51,7 @@ func keyReference() []keySection {
 		{"Review: re-mapping", []key.Binding{rvPickUp, rvPickDown, rvChoose, rvCancel}},
 		{"Plan", []key.Binding{keyUp, keyDown, plOpen, plApply, plResume, plRetry, plFinish, plReplan, plFeeds}},
 		{"Plan: the typed confirmation", []key.Binding{plConfirm, plCancel}},
-		{"Apply", []key.Binding{apSteps, apCheck, apBack, apRetry}},
+		{"Apply", []key.Binding{apSteps, apCheck, apBack, apRetry, apHome}},
 		{"Billing, devices and stale accounts: the rows", []key.Binding{keyUp, keyDown, rvFirst, rvLast, tbOpen, tbFilterStatus, tbFilterSuite, tbSearch}},
 		{"Billing, devices and stale accounts: searching by client", []key.Binding{rvKeepText, rvCancel}},
 		{"Billing", []key.Binding{keyConfirmLink, blQuantity, blTicket, blIgnore, blClear, blQuantityAll, blTicketAll, blItems, blPlan, blReload, blTicketType}},

@@ -656,3 +656,15 @@ func TestAWorkflowPlanSaysItsKindAndFlags(t *testing.T) {
 		t.Fatalf("head %q", got)
 	}
 }
+
+// After an apply, h goes home in one key, however deep the apply was.
+func TestHomeInOneKeyAfterAnApply(t *testing.T) {
+	w := scenes(t)["applied"]()
+	if depth := len(w.stack); depth < 2 || !strings.HasPrefix(w.State(), "Apply plan") {
+		t.Fatalf("the scene is not an apply on top of %d screens: %s", depth, w.State())
+	}
+	send(w, press("h")...)
+	if len(w.stack) != 1 || w.State() != "Home" {
+		t.Fatalf("h after the apply: %d screens, %s", len(w.stack), w.State())
+	}
+}
