@@ -283,6 +283,9 @@ func (a *applyScreen) view(width, height int) string {
 		done += st.Done
 	}
 	head := fmt.Sprintf("Plan %d · %d of %d done · %s", a.sp.Plan.ID, done, total, since(now.Sub(a.started)))
+	if left := a.left(now, done, total); !a.finished() && left >= time.Second {
+		head += " · about " + since(left) + " left"
+	}
 	if a.rechecks > 0 {
 		head += fmt.Sprintf(" · %d found landed by an earlier run, not sent again", a.rechecks)
 	}
@@ -323,6 +326,22 @@ func (a *applyScreen) view(width, height int) string {
 		b.WriteString("\n" + dimStyle.Render(wrap(path.VisualInsights+".", width)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// left is the time the rest should take: the pace so far over the actions
+// not done, and never less than the longest rate-limit wait under way
+// (a vendor's limit, not mspwire, sets the pace then).
+func (a *applyScreen) left(now time.Time, done, total int) time.Duration {
+	var left time.Duration
+	if elapsed := now.Sub(a.started); done > 0 && elapsed > 0 {
+		left = elapsed * time.Duration(total-done) / time.Duration(done)
+	}
+	for _, st := range a.per {
+		if st.wait != nil {
+			left = max(left, st.wait.Until.Sub(now))
+		}
+	}
+	return left
 }
 
 // summary is the end of a run: what it did, by kind, and how long it took.

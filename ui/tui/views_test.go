@@ -668,3 +668,22 @@ func TestHomeInOneKeyAfterAnApply(t *testing.T) {
 		t.Fatalf("h after the apply: %d screens, %s", len(w.stack), w.State())
 	}
 }
+
+// The time left is the pace so far over what is not done, and never less
+// than a rate-limit wait under way.
+func TestApplySaysTheTimeLeft(t *testing.T) {
+	a := newApplyScreen(7)
+	a.started = verifiedAt
+	a.per = map[string]*applyState{"hudu": {}}
+	now := verifiedAt.Add(time.Minute)
+	if got := a.left(now, 6, 12); got != time.Minute {
+		t.Errorf("6 of 12 done in a minute: %s left", got)
+	}
+	a.per["hudu"].wait = &apply.Wait{Until: now.Add(90 * time.Second)}
+	if got := a.left(now, 6, 12); got != 90*time.Second {
+		t.Errorf("waiting 90s on a rate limit: %s left", got)
+	}
+	if got := a.left(verifiedAt, 0, 12); got != 0 {
+		t.Errorf("nothing done yet and no wait: %s left", got)
+	}
+}
