@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
@@ -686,5 +689,37 @@ func TestApplySaysTheTimeLeft(t *testing.T) {
 	a.per["hudu"].wait = nil
 	if got := a.left(verifiedAt, 0, 12); got != 0 {
 		t.Errorf("nothing done yet and no wait: %s left", got)
+	}
+}
+
+// A vendor's rate limit met while the wizard works (Liongard's evaluate
+// throttle while a plan is made) is said under the spinner, with the time
+// left, and goes when the answer comes.
+func TestAVendorsWaitIsSaidWhileTheWizardWorks(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Retry-After", "30")
+		rw.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c := httpx.New(httpx.Config{System: "liongard", BaseURL: srv.URL})
+	w := NewWizard(context.Background(), fixed{stage: onboard.StageReview})
+	send(w, tea.WindowSizeMsg{Width: 100, Height: 30})
+	batch, ok := w.run(w.top(), askEvent{label: "Working out the plan…", fn: func(ctx context.Context) tea.Msg {
+		c.Get(ctx, "/api/v1/metrics/evaluate", nil) //nolint:errcheck // its end is the cancel below
+		return nil
+	}})().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("the ask is not the call and a listener: %T", batch)
+	}
+	answer := make(chan tea.Msg, 1)
+	go func() { answer <- batch[0]() }()
+	w.Update(batch[1]()) // blocks until the client reports its wait; the next listen is left alone
+	if got := xansi.Strip(w.View().Content); !strings.Contains(got, "Liongard asks mspwire to wait (rate limited):") {
+		t.Fatalf("the wait is not said:\n%s", got)
+	}
+	w.top().base().cancel() // the operator leaves: the call stops waiting
+	send(w, <-answer)
+	if got := xansi.Strip(w.View().Content); strings.Contains(got, "asks mspwire to wait") {
+		t.Fatalf("the wait outlives its ask:\n%s", got)
 	}
 }

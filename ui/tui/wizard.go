@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -11,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -91,6 +94,31 @@ type reply struct {
 	live  bool // asked by a key pressed then, not one typed ahead and replayed
 }
 
+// askWait is a vendor asking an ask to wait (a rate limit, a 503): the
+// footer counts it down under the spinner, so a minute of Liongard's
+// evaluate throttle is said, not silent.
+type askWait struct {
+	apply.Wait
+	over *atomic.Bool // the ask answered: its waits are past
+}
+
+// waitMsg tells the wizard of a wait; listening goes on for the next one.
+type waitMsg struct {
+	wait askWait
+	next tea.Cmd
+}
+
+// listenWaits hands the wizard each wait an ask reports, until it answers.
+func listenWaits(waits <-chan askWait) tea.Cmd {
+	return func() tea.Msg {
+		x, ok := <-waits
+		if !ok {
+			return nil
+		}
+		return waitMsg{wait: x, next: listenWaits(waits)}
+	}
+}
+
 // opener answers say they opened what the keys typed while they were out
 // were typed for: a re-check that opens the typed confirmation keeps the
 // "yes⏎" typed after y, when that y was pressed on the plan as drawn.
@@ -107,6 +135,7 @@ type Wizard struct {
 	nextID     int
 	waiting    int       // answers still to come; keys wait while any is out
 	label      string    // what the wizard is waiting for, with the spinner
+	vendorWait *askWait  // a vendor's rate limit the ask out waits on, if any
 	held       []tea.Msg // keys and pastes typed while waiting, in order
 	replaying  bool      // flush is replaying held keys
 	status     string
@@ -231,6 +260,11 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return w, nil
 		}
 		return w, w.flush(w.deliver(msg))
+	case waitMsg:
+		if !msg.wait.over.Load() {
+			w.vendorWait = &msg.wait
+		}
+		return w, msg.next
 	case reply:
 		w.waiting--
 		if w.waiting == 0 {
@@ -392,7 +426,20 @@ func (w *Wizard) run(s screen, a askEvent) tea.Cmd {
 	w.status, w.failed = "", false
 	b := s.base()
 	live := !w.replaying
-	return func() tea.Msg { return reply{to: b.id, msg: a.fn(b.ctx), fresh: a.fresh, live: live} }
+	over := new(atomic.Bool)
+	waits := make(chan askWait, 1)
+	ctx := apply.Observe(b.ctx, func(x apply.Wait) {
+		select {
+		case waits <- askWait{Wait: x, over: over}:
+		default: // the wizard has not drawn the last one yet: it will see the next
+		}
+	})
+	return tea.Batch(func() tea.Msg {
+		defer close(waits)
+		msg := a.fn(ctx)
+		over.Store(true)
+		return reply{to: b.id, msg: msg, fresh: a.fresh, live: live}
+	}, listenWaits(waits))
 }
 
 // View lays out the whole screen from (width, height) alone.
@@ -497,6 +544,12 @@ func (w *Wizard) footer() string {
 	var lines []string
 	if w.label != "" {
 		lines = append(lines, w.spin.View()+" "+w.label)
+		if x := w.vendorWait; x != nil && !x.over.Load() {
+			if left := x.Until.Sub(clock()); left > 0 {
+				lines = append(lines, wrap(fmt.Sprintf("  %s asks mspwire to wait (%s): %s more, then it goes on by itself.",
+					systemName(x.System), x.Reason, left.Round(time.Second)), inner))
+			}
+		}
 	}
 	if w.status != "" {
 		text := display.Text(w.status) // an error may carry a vendor's words
