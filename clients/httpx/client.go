@@ -45,6 +45,11 @@ type Config struct {
 	MaxRateWait time.Duration
 }
 
+// DefaultBackoffBase is the first retry's longest wait when a Config sets
+// none. Tests of whole commands lower it once, before any client is made,
+// so none waits out a real backoff.
+var DefaultBackoffBase = 500 * time.Millisecond
+
 // CallTimeout is how long one attempt of a call may take: 60 s, or
 // MSPWIRE_CALL_TIMEOUT (a Go duration, e.g. 2m for a slow tenant). It
 // also bounds how long a call a killed run left in flight may still land.
@@ -81,7 +86,7 @@ func New(cfg Config) *Client {
 		cfg.MaxRetries = 4
 	}
 	if cfg.BackoffBase == 0 {
-		cfg.BackoffBase = 500 * time.Millisecond
+		cfg.BackoffBase = DefaultBackoffBase
 	}
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 30 * time.Second

@@ -48,12 +48,12 @@ func (s *session) applyBoth(t *testing.T) (out [2]string, code [2]int) {
 var appliedLine = regexp.MustCompile(`Plan \d+ applied: \d+ actions done`)
 
 // An operator in two terminals runs `mspwire apply --yes` of the same plan
-// at once, twenty times over, against `sandbox serve` in its own process:
+// at once, eight times over, against `sandbox serve` in its own process:
 // one applies, the other is told which process is applying (or finds the
 // plan applied) and sends nothing. No record is ever made twice.
 func TestTwoAppliesAtOnceNeverBothSend(t *testing.T) {
 	t.Parallel()                // its own data directory, profile and sandbox process
-	const groups, trials = 4, 5 // four sandboxes side by side
+	const groups, trials = 4, 2 // four sandboxes side by side
 	var refused atomic.Int32
 	t.Run("trials", func(t *testing.T) {
 		for g := range groups {

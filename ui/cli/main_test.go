@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/crash"
 )
 
@@ -17,6 +19,9 @@ import (
 var mspwireBin string
 
 func TestMain(m *testing.M) {
+	// Retries after an outage wait a few milliseconds, not seconds: what is
+	// tested is that they happen and what they say.
+	httpx.DefaultBackoffBase = 5 * time.Millisecond
 	if os.Getenv("MSPWIRE_TEST_MAIN_ARGS") != "" {
 		os.Exit(m.Run()) // a child that re-runs this binary: nothing to build
 	}
