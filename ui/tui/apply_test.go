@@ -37,6 +37,7 @@ func TestWizardAppliesEachPathAndFinishesAfterAKill(t *testing.T) {
 	t.Setenv("MSPWIRE_CALL_TIMEOUT", "3s")
 	for _, c := range wizardPaths {
 		t.Run(c.path, func(t *testing.T) {
+			t.Parallel() // each path its own sandbox, data directory and profile; the resumes' waits overlap
 			tn := newTenant(t, 60, c.systems...)
 			ctx := context.Background()
 
