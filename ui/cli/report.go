@@ -8,9 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mspwire/mspwire/flows/accounts"
-	"github.com/mspwire/mspwire/flows/billing"
-	"github.com/mspwire/mspwire/flows/devices"
-	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/onboard"
 	rollup "github.com/mspwire/mspwire/flows/report"
 )
@@ -31,22 +28,9 @@ func newReportCmd(g *globals) *cobra.Command {
 			}
 			ctx := cmd.Context()
 			return withOnboard(ctx, g, func(e onboard.Env) error {
-				in := rollup.Inputs{At: time.Now(), Profile: g.profile, Since: map[string]history.SinceLast{}}
-				var err error
-				if in.Billing, _, err = billing.Build(ctx, e); err != nil {
+				in, err := rollup.Gather(ctx, e, days, time.Now(), true)
+				if err != nil {
 					return credentialError(err)
-				}
-				if in.Devices, _, err = devices.Build(ctx, e); err != nil {
-					return credentialError(err)
-				}
-				if in.Accounts, _, err = accounts.Build(ctx, e, days); err != nil {
-					return credentialError(err)
-				}
-				for kind, rows := range map[string][]history.Row{history.Billing: billing.HistoryRows(in.Billing), history.Devices: devices.HistoryRows(in.Devices),
-					history.AccountsKind(days): accounts.HistoryRows(in.Accounts)} {
-					if in.Since[kind], _, err = history.Record(ctx, e.Store, e.Profile, kind, rows); err != nil {
-						return err
-					}
 				}
 				r := rollup.Build(in)
 				text := r.Markdown()

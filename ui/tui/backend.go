@@ -122,6 +122,9 @@ type Backend interface {
 	// StaleAccounts lists accounts idle over days (flows/accounts), with
 	// the ticket types their tickets can get.
 	StaleAccounts(ctx context.Context, days int) (AccountsView, error)
+	// ClientPage is one client, found by name or id, across the three
+	// reviews with its links (flows/report); nothing is kept.
+	ClientPage(ctx context.Context, name string) (string, error)
 	// SetAccountsTicketType keeps the ticket type stale-account tickets get.
 	SetAccountsTicketType(ctx context.Context, id int) error
 	// MakeAccountsPlan plans a ticket per client with stale accounts.

@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
+	"github.com/mspwire/mspwire/flows/report"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
@@ -260,6 +261,11 @@ func (f Flows) Devices(ctx context.Context) (devices.Report, error) {
 // MakeDevicesPlan makes a devices plan through the change engine.
 func (f Flows) MakeDevicesPlan(ctx context.Context, replace bool) (SyncPlan, error) {
 	return f.makePlan(ctx, devices.NewProducer(f.Env, replace))
+}
+
+// ClientPage is one client across the three reviews, with its links.
+func (f Flows) ClientPage(ctx context.Context, name string) (string, error) {
+	return report.ClientPage(ctx, f.Env, name)
 }
 
 // StaleAccounts lists the accounts idle over days.

@@ -33,6 +33,7 @@ var (
 	keyBilling = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "billing: licences vs billed seats"))
 	keyDevices = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "workstations: whose laptop"))
 	keyStale   = key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unused (stale) accounts"))
+	keyClient  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "one client: licences, devices, accounts, links"))
 	keyLeave   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 )
 
@@ -58,7 +59,7 @@ func (h *homeScreen) title() string { return "Home" }
 func (h *homeScreen) keys() []key.Binding {
 	keys := []key.Binding{keyOnboard}
 	if h.reviewReady() {
-		keys = append(keys, keyReview, keyPlan, keyBilling, keyDevices, keyStale)
+		keys = append(keys, keyReview, keyPlan, keyBilling, keyDevices, keyStale, keyClient)
 	}
 	if h.interrupted() {
 		keys = append(keys, keyFinish)
@@ -109,6 +110,8 @@ func (h *homeScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			return pushEvent{newDevicesScreen()}, nil
 		case key.Matches(m, keyStale) && h.reviewReady():
 			return pushEvent{newAccountsScreen()}, nil
+		case key.Matches(m, keyClient) && h.reviewReady():
+			return pushEvent{newClientScreen()}, nil
 		case key.Matches(m, keyDoctor) && h.doctorReady():
 			return pushEvent{newDoctorScreen()}, nil
 		case key.Matches(m, keySteps) && h.doctorReady():

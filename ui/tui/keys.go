@@ -39,7 +39,7 @@ func keyReference() []keySection {
 	return []keySection{
 		{"Every screen", []key.Binding{keyHelp, keyBack, keyPageUp, keyPageDown, keyQuit}},
 		{"The full key list (?)", []key.Binding{keyHelpUp, keyHelpDown, keyHelpClose}},
-		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyBilling, keyDevices, keyStale, keyFinish, keyDoctor, keySteps, keyRotate, keyLeave}},
+		{"Home", []key.Binding{keyOnboard, keyReview, keyPlan, keyBilling, keyDevices, keyStale, keyClient, keyFinish, keyDoctor, keySteps, keyRotate, keyLeave}},
 		{"Forms (questions, credentials, source of truth, rotation)", []key.Binding{formNext, formPrev, formUp, formDown, formToggle}},
 		{"Integration path", []key.Binding{keyPathA, keyPathB, keyPathC, keyPathLeft, keyPathRight, keyTake}},
 		{"Integration path: changing a chosen one", []key.Binding{keyYes, keyNo}},
@@ -60,6 +60,7 @@ func keyReference() []keySection {
 		{"Devices", []key.Binding{keyConfirmLink, dvPlan, dvReplace, dvReload}},
 		{"Stale accounts", []key.Binding{keyConfirmLink, acDays, acTicketType, acPlan, acReload}},
 		{"Stale accounts: another number of days", []key.Binding{acDaysKeep, rvCancel}},
+		{"Client", []key.Binding{clAsk, clNext}},
 		{"Steps", []key.Binding{keyUp, keyDown, keyTick, keyAlertTest}},
 		{"Pitfalls", []key.Binding{keyUp, keyDown, drOpen, drYes, drNo, drRecheck}},
 	}

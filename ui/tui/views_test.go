@@ -301,6 +301,7 @@ func scenes(t *testing.T) map[string]func() *Wizard {
 		"billing-items":  at(onboard.StageReview, press("b", "i", "down", "down", "enter")...),
 		"devices":        at(onboard.StageReview, press("w", "f", "f", "down", "enter")...), // f twice: past "check mapping", to "to set"
 		"accounts":       at(onboard.StageReview, press("u", "down", "enter")...),
+		"client":         at(onboard.StageReview, press("c", "c", "e", "d", "a", "r", "enter")...),
 		"applying": func() *Wizard {
 			w := at(onboard.StagePlan)()
 			w.handle(pushEvent{newApplyScreen(7)}) // its answers are handed in below, mid-run
@@ -721,5 +722,26 @@ func TestAVendorsWaitIsSaidWhileTheWizardWorks(t *testing.T) {
 	send(w, <-answer)
 	if got := xansi.Strip(w.View().Content); strings.Contains(got, "asks mspwire to wait") {
 		t.Fatalf("the wait outlives its ask:\n%s", got)
+	}
+}
+
+// c on home asks for a client; words that name no client, or two, say so
+// and keep the words to correct; n asks for another once a page is shown.
+func TestClientPageAsksAgainUntilOneClientIsNamed(t *testing.T) {
+	w := NewWizard(context.Background(), fixed{stage: onboard.StageReview})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("c", "z", "z", "z", "enter")...)
+	if got := xansi.Strip(w.View().Content); !strings.Contains(got, `"zzz" names 0 clients`) || !strings.Contains(got, "Client: zzz") {
+		t.Fatalf("no client named: the error and the words kept are not shown:\n%s", got)
+	}
+	send(w, tea.KeyPressMsg{Code: tea.KeyBackspace}, tea.KeyPressMsg{Code: tea.KeyBackspace}, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	send(w, press("b", "a", "y", "enter")...)
+	got := xansi.Strip(w.View().Content)
+	if !strings.Contains(got, "## Bayside Veterinary Clinic") || !strings.Contains(got, "n another client") {
+		t.Fatalf("the page of the one client named is not shown:\n%s", got)
+	}
+	send(w, press("n")...)
+	if got := xansi.Strip(w.View().Content); !strings.Contains(got, "Client: bay") {
+		t.Fatalf("n does not ask again with the last words:\n%s", got)
 	}
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/flows/report"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -112,4 +114,15 @@ func TestNAsksForANumberOfDays(t *testing.T) {
 	if a.typing() || a.days != 45 {
 		t.Fatalf("esc: typing %t, days %d", a.typing(), a.days)
 	}
+}
+
+// ClientPage finds the client in the three fixed reviews, by the real
+// report's rules.
+func (f fixed) ClientPage(_ context.Context, name string) (string, error) {
+	in := report.Inputs{At: verifiedAt, Profile: "acme-msp", Billing: fixedBilling().Report, Devices: fixedDevices(), Accounts: fixedAccounts().Report}
+	c, ok, others := report.FindClient(report.Build(in), nil, name)
+	if !ok {
+		return "", fmt.Errorf("%q names %d clients", name, len(others))
+	}
+	return report.Page(c, nil), nil
 }
