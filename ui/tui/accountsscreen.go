@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -76,6 +77,9 @@ func (a *accountsScreen) keys() []key.Binding {
 	keys = append(keys, acDays)
 	if len(a.v.TicketTypes) > 0 {
 		keys = append(keys, acTicketType)
+	}
+	if len(a.v.Teams) > 0 {
+		keys = append(keys, keyTeam)
 	}
 	keys = append(keys, acPlan, acReload)
 	return append(keys, a.table.tailKeys(len(rows))...)
@@ -156,13 +160,15 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			a.asking = &ti
 		case offered(m, keys, acReload):
 			return a.start(), nil
+		case offered(m, keys, keyTeam):
+			team := nextTeam(a.v.Teams, a.v.Team)
+			a.v.Team = team
+			info := fmt.Sprintf("Stale-account tickets go to %s (e for another).", teamSaid(team))
+			return askEvent{fn: func(ctx context.Context) tea.Msg {
+				return accountsSavedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.StaleAccounts, team)}
+			}}, nil
 		case offered(m, keys, acTicketType):
-			next := a.v.TicketTypes[0]
-			for i, t := range a.v.TicketTypes {
-				if t.ID == a.v.TicketType {
-					next = a.v.TicketTypes[(i+1)%len(a.v.TicketTypes)]
-				}
-			}
+			next := nextTicketType(a.v.TicketTypes, a.v.TicketType)
 			a.v.TicketType = next.ID
 			info := fmt.Sprintf("Stale-account tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
@@ -230,15 +236,10 @@ func (a *accountsScreen) view(width, height int) string {
 	if a.v.Since.Run != 0 {
 		head = append(head, dimStyle.Render(wrap(a.v.Since.Sentence(), width)))
 	}
-	tickets := "no ticket type chosen yet"
-	for _, t := range a.v.TicketTypes {
-		if t.ID == a.v.TicketType {
-			tickets = display.Safe(t.Name)
-		}
-	}
 	rows := a.rows()
-	head = append(head, dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d · f: suite · n: days · tickets: %s (o)",
-		strings.ReplaceAll(a.table.view(), "_", " "), len(rows), tickets), width)))
+	head = append(head, ticketLine(a.v.TicketTypes, a.v.TicketType, a.v.Team, width))
+	head = append(head, dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d · f: suite · n: days · /: search",
+		strings.ReplaceAll(a.table.view(), "_", " "), len(rows)), width)))
 	if l := a.table.searchLine(width); l != "" {
 		head = append(head, l)
 	}

@@ -122,6 +122,9 @@ type Backend interface {
 	// StaleAccounts lists accounts idle over days (flows/accounts), with
 	// the ticket types their tickets can get.
 	StaleAccounts(ctx context.Context, days int) (AccountsView, error)
+	// SetTicketTeam keeps the HaloPSA team a workflow's tickets go to
+	// (change.Billing or change.StaleAccounts; "": the type's default).
+	SetTicketTeam(ctx context.Context, kind store.PlanKind, team string) error
 	// ClientPage is one client, found by name or id, across the three
 	// reviews with its links (flows/report); nothing is kept.
 	ClientPage(ctx context.Context, name string) (string, error)
@@ -143,6 +146,8 @@ type AccountsView struct {
 	Since       history.SinceLast // what moved since the last kept run of the same days
 	TicketTypes []TicketTypeChoice
 	TicketType  int
+	Teams       []string // HaloPSA's active teams
+	Team        string   // the team the tickets go to; "": the ticket type's default
 }
 
 // BillingView is a reconciliation as the Billing screen shows it.
@@ -155,6 +160,8 @@ type BillingView struct {
 	// billing tickets get (0: none chosen yet).
 	TicketTypes []TicketTypeChoice
 	TicketType  int
+	Teams       []string // HaloPSA's active teams
+	Team        string   // the team billing tickets go to; "": the ticket type's default
 	// Tolerances are the seats either way that still count as a match,
 	// by product (billing plan --tolerance).
 	Tolerances map[string]int

@@ -63,7 +63,8 @@ func fixedBilling() BillingView {
 		Items: items,
 	}
 	return BillingView{Report: billing.Reconcile(in), Items: items, TicketType: 2,
-		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}}}
+		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}},
+		Teams:       []string{"Service Desk", "Accounts"}}
 }
 
 func (f fixed) Billing(context.Context) (BillingView, error)              { return fixedBilling(), nil }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -117,6 +118,9 @@ func (b *billingScreen) keys() []key.Binding {
 	if len(b.v.TicketTypes) > 0 {
 		keys = append(keys, blTicketType)
 	}
+	if len(b.v.Teams) > 0 {
+		keys = append(keys, keyTeam)
+	}
 	return append(keys, b.table.tailKeys(len(rows))...)
 }
 
@@ -221,13 +225,15 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.items = true
 	case offered(k, keys, blReload):
 		return b.start(), nil
+	case offered(k, keys, keyTeam):
+		team := nextTeam(b.v.Teams, b.v.Team)
+		b.v.Team = team
+		info := fmt.Sprintf("Billing tickets go to %s (e for another).", teamSaid(team))
+		return askEvent{fn: func(ctx context.Context) tea.Msg {
+			return billingSavedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.Billing, team)}
+		}}, nil
 	case offered(k, keys, blTicketType):
-		next := b.v.TicketTypes[0]
-		for i, t := range b.v.TicketTypes {
-			if t.ID == b.v.TicketType {
-				next = b.v.TicketTypes[(i+1)%len(b.v.TicketTypes)]
-			}
-		}
+		next := nextTicketType(b.v.TicketTypes, b.v.TicketType)
 		b.v.TicketType = next.ID
 		info := fmt.Sprintf("Billing tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
@@ -400,12 +406,6 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Counted as a match within: "+strings.Join(tol, ", ")+" seats.", width) + "\n")
 	}
 	rows := b.rows()
-	tickets := "no ticket type chosen yet"
-	for _, t := range b.v.TicketTypes {
-		if t.ID == b.v.TicketType {
-			tickets = display.Safe(t.Name)
-		}
-	}
 	if b.reason != nil {
 		// The reason is asked above the table, where it stays in view.
 		what := "these rows"
@@ -415,7 +415,8 @@ func (b *billingScreen) view(width, height int) string {
 		s.WriteString(wrap("Ignore "+what+" until its numbers change. Why? (enter keeps it, esc cancels)", width) + "\n")
 		s.WriteString(b.reason.View() + "\n")
 	}
-	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · tickets: %s (o)", strings.ReplaceAll(b.table.view(), "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows"), tickets), width)) + "\n")
+	s.WriteString(ticketLine(b.v.TicketTypes, b.v.TicketType, b.v.Team, width) + "\n")
+	s.WriteString(dimStyle.Render(truncate(fmt.Sprintf("Showing %s: %d of %s · f: filter · /: search", strings.ReplaceAll(b.table.view(), "_", "-"), len(rows), plural.N(len(rep.Rows), "row", "rows")), width)) + "\n")
 	if l := b.table.searchLine(width); l != "" {
 		s.WriteString(l + "\n")
 	}

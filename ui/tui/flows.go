@@ -186,9 +186,42 @@ func (f Flows) Billing(ctx context.Context) (BillingView, error) {
 	if err != nil {
 		return v, err
 	}
-	v.TicketType, v.Tolerances = settings.TicketTypeID, settings.Tolerances
-	v.TicketTypes, err = f.ticketTypes(ctx)
+	v.TicketType, v.Tolerances, v.Team = settings.TicketTypeID, settings.Tolerances, settings.TicketTeam
+	if v.TicketTypes, err = f.ticketTypes(ctx); err != nil {
+		return v, err
+	}
+	v.Teams, err = f.teams(ctx)
 	return v, err
+}
+
+// teams are HaloPSA's active teams, by name.
+func (f Flows) teams(ctx context.Context) ([]string, error) {
+	halo, err := f.HaloPSA(ctx)
+	if err != nil {
+		return nil, err
+	}
+	teams, err := halo.ListTeams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, t := range teams {
+		if !t.Inactive {
+			out = append(out, t.Name)
+		}
+	}
+	return out, nil
+}
+
+// SetTicketTeam keeps the team a workflow's tickets go to, once HaloPSA's
+// answer shows the team is there.
+func (f Flows) SetTicketTeam(ctx context.Context, kind store.PlanKind, team string) error {
+	if kind == change.Billing {
+		_, err := billing.SaveSettings(ctx, f.Env, who.Operator(), billing.SettingsChange{Tickets: tickets.Setting{Team: &team}})
+		return err
+	}
+	_, err := tickets.Save(ctx, f.Store, f.HaloPSA, f.Profile, who.Operator(), accounts.TicketPurpose, tickets.Setting{Team: &team})
+	return err
 }
 
 // ticketTypes are HaloPSA's visible ticket types.
@@ -282,8 +315,11 @@ func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error
 	if err != nil {
 		return v, err
 	}
-	v.TicketType = t.TypeID
-	v.TicketTypes, err = f.ticketTypes(ctx)
+	v.TicketType, v.Team = t.TypeID, t.Team
+	if v.TicketTypes, err = f.ticketTypes(ctx); err != nil {
+		return v, err
+	}
+	v.Teams, err = f.teams(ctx)
 	return v, err
 }
 

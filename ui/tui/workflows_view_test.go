@@ -3,16 +3,19 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/metrics"
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/report"
 	"github.com/mspwire/mspwire/store"
 )
@@ -66,7 +69,8 @@ func fixedAccounts() AccountsView {
 		},
 	}
 	return AccountsView{Report: accounts.Find(in, accounts.DefaultDays), TicketType: 2,
-		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}}}
+		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}},
+		Teams:       []string{"Service Desk", "Accounts"}, Team: "Service Desk"}
 }
 
 func (f fixed) Devices(context.Context) (devices.Report, error) { return fixedDevices(), nil }
@@ -81,6 +85,9 @@ func (f fixed) ConfirmLink(_ context.Context, id string) (string, error) {
 	return "Confirmed client " + id + ".", nil
 }
 func (f fixed) SetAccountsTicketType(context.Context, int) error { return nil }
+func (f fixed) SetTicketTeam(context.Context, store.PlanKind, string) error {
+	return nil
+}
 func (f fixed) MakeAccountsPlan(context.Context, int) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 10, Kind: "stale_accounts", CreatedAt: verifiedAt}}, nil
 }
@@ -125,4 +132,61 @@ func (f fixed) ClientPage(_ context.Context, name string) (string, error) {
 		return "", fmt.Errorf("%q names %d clients", name, len(others))
 	}
 	return report.Page(c, nil), nil
+}
+
+// teamSpy keeps each team a screen asked to keep, with its workflow.
+type teamSpy struct {
+	fixed
+	kept *[]string
+}
+
+func (s teamSpy) SetTicketTeam(_ context.Context, kind store.PlanKind, team string) error {
+	*s.kept = append(*s.kept, string(kind)+"="+team)
+	return nil
+}
+
+// last is the team last kept for a workflow, as the store would read it.
+func (s teamSpy) last(kind string, was string) string {
+	for _, k := range *s.kept {
+		if name, team, _ := strings.Cut(k, "="); name == kind {
+			was = team
+		}
+	}
+	return was
+}
+
+func (s teamSpy) Billing(ctx context.Context) (BillingView, error) {
+	v, err := s.fixed.Billing(ctx)
+	v.Team = s.last("billing", v.Team)
+	return v, err
+}
+
+func (s teamSpy) StaleAccounts(ctx context.Context, days int) (AccountsView, error) {
+	v, err := s.fixed.StaleAccounts(ctx, days)
+	v.Team = s.last("stale_accounts", v.Team)
+	return v, err
+}
+
+// e on Billing and Stale accounts steps through the type's default and
+// HaloPSA's teams, keeps each for its own workflow, and says it on screen.
+func TestETakesTheTeamTicketsGoTo(t *testing.T) {
+	var kept []string
+	for key, want := range map[string][]string{"b": {"billing=Service Desk", "billing=Accounts", "billing="}, "u": {"stale_accounts=Accounts", "stale_accounts="}} {
+		kept = nil
+		w := NewWizard(context.Background(), teamSpy{fixed: fixed{stage: onboard.StageReview}, kept: &kept})
+		drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+		send(w, press(key)...)
+		for range want {
+			send(w, press("e")...)
+		}
+		if strings.Join(kept, ",") != strings.Join(want, ",") {
+			t.Errorf("%s then e ×%d kept %v, want %v", key, len(want), kept, want)
+		}
+	}
+	w := NewWizard(context.Background(), teamSpy{fixed: fixed{stage: onboard.StageReview}, kept: &kept})
+	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
+	send(w, press("b", "e")...)
+	if got := xansi.Strip(w.View().Content); !strings.Contains(got, `Billing tickets go to HaloPSA's team "Service Desk"`) {
+		t.Errorf("the team kept is not said:\n%s", got)
+	}
 }
