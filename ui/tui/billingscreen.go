@@ -445,8 +445,11 @@ var billingColumns = []column{
 
 func billingCells(r billing.Row) []string {
 	cnt, diff, mon := "-", "-", "-"
-	if r.Counted != nil {
+	switch {
+	case r.Counted != nil:
 		cnt, diff = strconv.Itoa(*r.Counted), fmt.Sprintf("%+d", *r.Difference)
+	case r.LastCount != nil:
+		cnt = dimStyle.Render(strconv.Itoa(*r.LastCount)) // out of date: greyed, its date in the detail
 	}
 	if r.MonthlyDifference != nil {
 		mon = display.SignedMoney(*r.MonthlyDifference)
