@@ -43,11 +43,6 @@ type (
 		v   AccountsView
 		err error
 	}
-	accountsSavedMsg struct {
-		info   string
-		err    error
-		reread bool // what was saved changes the rows
-	}
 )
 
 func newAccountsScreen() *accountsScreen {
@@ -119,14 +114,8 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		a.v = &m.v
 		a.table.clamp(len(a.rows()))
-	case accountsSavedMsg:
-		if m.err != nil {
-			return errorEvent{m.err}, nil
-		}
-		if m.reread {
-			return batchEvent{a.start(), infoEvent{m.info}}, nil
-		}
-		return infoEvent{m.info}, nil
+	case savedMsg:
+		return m.said(a.start), nil
 	case backMsg:
 		if a.v != nil {
 			return a.start(), nil
@@ -144,11 +133,7 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		switch {
 		case offered(m, keys, keyConfirmLink):
-			client := a.rows()[a.table.cursor].Client.ID
-			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
-				info, err := backendOf(ctx).ConfirmLink(ctx, client)
-				return accountsSavedMsg{info: info, err: err, reread: true}
-			}}, nil
+			return confirmLink(a.rows()[a.table.cursor].Client.ID), nil
 		case offered(m, keys, acDays):
 			ti := textinput.New()
 			st := ti.Styles()
@@ -165,14 +150,14 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			a.v.Team = team
 			info := fmt.Sprintf("Stale-account tickets go to %s (e for another).", teamSaid(team))
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				return accountsSavedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.StaleAccounts, team)}
+				return savedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.StaleAccounts, team)}
 			}}, nil
 		case offered(m, keys, acTicketType):
 			next := nextTicketType(a.v.TicketTypes, a.v.TicketType)
 			a.v.TicketType = next.ID
 			info := fmt.Sprintf("Stale-account tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				return accountsSavedMsg{info: info, err: backendOf(ctx).SetAccountsTicketType(ctx, next.ID)}
+				return savedMsg{info: info, err: backendOf(ctx).SetAccountsTicketType(ctx, next.ID)}
 			}}, nil
 		case offered(m, keys, acPlan):
 			days := a.days

@@ -136,7 +136,7 @@ func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
 		t.Fatalf("K did not ask the backend: %#v", ev)
 	}
 	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
-	if saved, ok := msg.(accountsSavedMsg); !ok || saved.err != nil || saved.info != "Confirmed client 12." || !saved.reread {
+	if saved, ok := msg.(savedMsg); !ok || saved.err != nil || saved.info != "Confirmed client 12." || !saved.reread {
 		t.Fatalf("%#v", msg)
 	}
 }
@@ -161,7 +161,7 @@ func TestCClearsAChosenFix(t *testing.T) {
 		t.Fatalf("c did not ask the backend: %#v", ev)
 	}
 	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
-	if saved, ok := msg.(billingSavedMsg); !ok || saved.err != nil || saved.info != rows[0].ID+": no fix chosen." {
+	if saved, ok := msg.(savedMsg); !ok || saved.err != nil || saved.info != rows[0].ID+": no fix chosen." {
 		t.Fatalf("%#v", msg)
 	}
 }

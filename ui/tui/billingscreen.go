@@ -71,10 +71,6 @@ type (
 		v   BillingView
 		err error
 	}
-	billingSavedMsg struct {
-		info string
-		err  error
-	}
 )
 
 func newBillingScreen() *billingScreen {
@@ -172,11 +168,8 @@ func (b *billingScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if len(m.v.Made) > 0 {
 			return infoEvent{"Created in Liongard, once, to count users: " + strings.Join(m.v.Made, ", ") + "."}, nil
 		}
-	case billingSavedMsg:
-		if m.err != nil {
-			return errorEvent{m.err}, nil
-		}
-		return batchEvent{b.start(), infoEvent{m.info}}, nil
+	case savedMsg:
+		return m.said(b.start), nil
 	case backMsg:
 		if b.v != nil {
 			return b.start(), nil // back from an apply: the numbers may have moved
@@ -213,14 +206,10 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		r := rows[b.table.cursor]
 		info := fmt.Sprintf("%s: no fix chosen.", r.ID)
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return billingSavedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, []billing.Row{r}, "", "")}
+			return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, []billing.Row{r}, "", ""), reread: true}
 		}}, nil
 	case offered(k, keys, keyConfirmLink):
-		client := rows[b.table.cursor].Client.ID
-		return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
-			info, err := backendOf(ctx).ConfirmLink(ctx, client)
-			return billingSavedMsg{info: info, err: err}
-		}}, nil
+		return confirmLink(rows[b.table.cursor].Client.ID), nil
 	case offered(k, keys, blItems):
 		b.items = true
 	case offered(k, keys, blReload):
@@ -230,14 +219,14 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.v.Team = team
 		info := fmt.Sprintf("Billing tickets go to %s (e for another).", teamSaid(team))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return billingSavedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.Billing, team)}
+			return savedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.Billing, team), reread: true}
 		}}, nil
 	case offered(k, keys, blTicketType):
 		next := nextTicketType(b.v.TicketTypes, b.v.TicketType)
 		b.v.TicketType = next.ID
 		info := fmt.Sprintf("Billing tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return billingSavedMsg{info: info, err: backendOf(ctx).SetBillingTicketType(ctx, next.ID)}
+			return savedMsg{info: info, err: backendOf(ctx).SetBillingTicketType(ctx, next.ID), reread: true}
 		}}, nil
 	case offered(k, keys, blPlan):
 		if n := len(b.v.Report.Unconfirmed); n > 0 {
@@ -295,7 +284,7 @@ func (b *billingScreen) choose(rows []billing.Row, choice, left string) event {
 			map[string]string{"quantity": "its line will be set to the count", "ticket": "it will get a HaloPSA ticket"}[choice])
 	}
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		return billingSavedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, choice, "")}
+		return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, choice, ""), reread: true}
 	}}
 }
 
@@ -313,7 +302,7 @@ func (b *billingScreen) reasonKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.reason, b.toIgn = nil, nil
 		info := fmt.Sprintf("%s %s ignored until its numbers change.", display.Safe(rows[0].Client.Name), rows[0].Product.Title())
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return billingSavedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, "ignore", why)}
+			return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, "ignore", why), reread: true}
 		}}, nil
 	}
 	var cmd tea.Cmd
@@ -342,7 +331,7 @@ func (b *billingScreen) itemKey(k tea.KeyPressMsg) event {
 		b.edits, b.items = map[int]billing.Product{}, false
 		info := fmt.Sprintf("%s confirmed: the numbers are read again.", plural.N(len(keep), "item is", "items are"))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return billingSavedMsg{info: info, err: backendOf(ctx).ConfirmItems(ctx, keep)}
+			return savedMsg{info: info, err: backendOf(ctx).ConfirmItems(ctx, keep), reread: true}
 		}}
 	}
 	return nil

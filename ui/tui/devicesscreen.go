@@ -47,10 +47,6 @@ type (
 		rep devices.Report
 		err error
 	}
-	devicesSavedMsg struct {
-		info string
-		err  error
-	}
 )
 
 func newDevicesScreen() *devicesScreen {
@@ -110,11 +106,8 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		d.rep = &m.rep
 		d.table.clamp(len(d.rows()))
-	case devicesSavedMsg:
-		if m.err != nil {
-			return errorEvent{m.err}, nil
-		}
-		return batchEvent{d.start(), infoEvent{m.info}}, nil
+	case savedMsg:
+		return m.said(d.start), nil
 	case backMsg:
 		if d.rep != nil {
 			return d.start(), nil
@@ -129,11 +122,7 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		switch {
 		case offered(m, keys, keyConfirmLink):
-			client := d.rows()[d.table.cursor].Client.ID
-			return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
-				info, err := backendOf(ctx).ConfirmLink(ctx, client)
-				return devicesSavedMsg{info: info, err: err}
-			}}, nil
+			return confirmLink(d.rows()[d.table.cursor].Client.ID), nil
 		case offered(m, keys, dvReload):
 			return d.start(), nil
 		case offered(m, keys, dvPlan), offered(m, keys, dvReplace):

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -143,6 +144,34 @@ func (t *rowTable) searchLine(width int) string {
 		return dimStyle.Render(truncate(fmt.Sprintf("Clients holding %q (/ to change)", t.text), width))
 	}
 	return ""
+}
+
+// savedMsg answers a choice a workflow screen kept: what to say, and
+// whether the rows are read again (what was kept changes them).
+type savedMsg struct {
+	info   string
+	err    error
+	reread bool
+}
+
+// said is the screen's event for it; start reads the rows again.
+func (m savedMsg) said(start func() event) event {
+	switch {
+	case m.err != nil:
+		return errorEvent{m.err}
+	case m.reread:
+		return batchEvent{start(), infoEvent{m.info}}
+	}
+	return infoEvent{m.info}
+}
+
+// confirmLink is K on a row whose link the evidence doubts: the
+// operator's word for it, kept; the rows are read again.
+func confirmLink(client string) event {
+	return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
+		info, err := backendOf(ctx).ConfirmLink(ctx, client)
+		return savedMsg{info: info, err: err, reread: true}
+	}}
 }
 
 // column is one column of a table.
