@@ -36,7 +36,8 @@ else
 fi
 
 # ui/cli runs the shipped binary through kills and whole onboardings: on a
-# busy machine it needs more than go test's default 10 minutes.
+# busy machine it needs more than go test's default 10 minutes. It runs
+# beside the other packages (scripts/gotest.sh).
 echo "== go test -race"
 if command -v gnome-keyring-daemon >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
   keyring_home=$(mktemp -d)
@@ -46,9 +47,9 @@ if command -v gnome-keyring-daemon >/dev/null 2>&1 && command -v dbus-run-sessio
   mkdir -p "$keyring_home/data" "$keyring_home/run"
   chmod 700 "$keyring_home/run"
   XDG_DATA_HOME="$keyring_home/data" XDG_RUNTIME_DIR="$keyring_home/run" \
-    dbus-run-session -- sh -c 'echo mspwire-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec go test -race -timeout 30m -tags "$0" "$@" ./...' "$tags" "$@"
+    dbus-run-session -- sh -c 'echo mspwire-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec ./scripts/gotest.sh "$@"' sh "$tags" "$@"
 else
   echo "note: gnome-keyring-daemon or dbus-run-session is not installed, so the keyring tests will be skipped" \
        "(apt-get install gnome-keyring dbus to run them)"
-  go test -race -timeout 30m -tags "$tags" "$@" ./...
+  ./scripts/gotest.sh "$tags" "$@"
 fi
