@@ -108,7 +108,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 	for _, s := range Alerts {
 		m := alerts[s.Purpose]
 		if m.Made {
-			prop.Notes = append(prop.Notes, fmt.Sprintf("created in Liongard, once, the metric %q (id %d) for the alert rule to watch", m.Name, m.ID))
+			prop.Notes = append(prop.Notes, change.MadeNote(fmt.Sprintf("Liongard, once, the metric %q (id %d) for the alert rule to watch", m.Name, m.ID)))
 		}
 		item := fmt.Sprintf("In Liongard, Admin > Actionable Alerts: clone a rule, set its condition to the metric %q (id %d) greater than 0 "+
 			"on the %s inspector, and route it to HaloPSA — Liongard has no API for alert rules, so mspwire cannot make it", m.Name, m.ID, s.Inspector)

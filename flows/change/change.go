@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/mspwire/mspwire/store"
 )
@@ -143,6 +144,14 @@ func Decode[T any](a store.Action) (T, error) {
 
 // Proposal is what a producer proposes: the actions, in order, and the
 // fingerprint of what they were made from.
+// MadeNote is a plan's note that making it created something in a vendor
+// (a Liongard metric, made once): the plan screen then cannot say nothing
+// was sent yet.
+func MadeNote(what string) string { return "created in " + what }
+
+// IsMadeNote says a note is a MadeNote.
+func IsMadeNote(note string) bool { return strings.HasPrefix(note, "created in ") }
+
 type Proposal struct {
 	Path, Source string            // onboarding's; empty for other kinds
 	Inputs       map[string]string // part -> digest, compared by Stale

@@ -83,6 +83,18 @@ type planMaker struct {
 	make  func(ctx context.Context, b Backend) (SyncPlan, error)
 }
 
+// madeWhilePlanning says a producer's notes tell of a record it created
+// while it made the plan (a Liongard metric, made once): then "nothing is
+// sent until y" would not be true.
+func madeWhilePlanning(notes []string) bool {
+	for _, n := range notes {
+		if change.IsMadeNote(n) {
+			return true
+		}
+	}
+	return false
+}
+
 // newMadePlanScreen shows a fresh plan a workflow's screen asked for.
 func newMadePlanScreen(m planMaker) *planScreen {
 	return &planScreen{maker: &m, fresh: true, opened: map[int]bool{}}
@@ -389,6 +401,8 @@ func (p *planScreen) view(width, height int) string {
 	case pl.ConfirmedAt != nil:
 		b.WriteString(wrap(fmt.Sprintf("%s. Confirmed by %s; its apply stopped with %d of %d done. Press y to finish it: what may have landed is looked up before anything is sent again.",
 			actionCounts(p.groups), pl.ConfirmedBy, c[store.ActionDone], len(p.sp.Actions)), width) + "\n")
+	case madeWhilePlanning(pl.Notes):
+		b.WriteString(wrap(actionCounts(p.groups)+". Making it created in Liongard what the notes below say; nothing more is sent until you press y and type yes.", width) + "\n")
 	default:
 		b.WriteString(wrap(actionCounts(p.groups)+". Nothing is sent until you press y and type yes.", width) + "\n")
 	}

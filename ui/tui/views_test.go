@@ -18,6 +18,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/checks"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
@@ -743,5 +744,19 @@ func TestClientPageAsksAgainUntilOneClientIsNamed(t *testing.T) {
 	send(w, press("n")...)
 	if got := xansi.Strip(w.View().Content); !strings.Contains(got, "Client: bay") {
 		t.Fatalf("n does not ask again with the last words:\n%s", got)
+	}
+}
+
+// A plan whose making created a Liongard metric does not say nothing was
+// sent yet.
+func TestAPlanThatMadeAMetricSaysSo(t *testing.T) {
+	sp := fixedPlan()
+	sp.Plan.Kind, sp.Plan.ConfirmedAt, sp.Plan.FinishedAt = "stale_accounts", nil, nil
+	sp.Plan.Notes = []string{change.MadeNote(`Liongard, once, the metric "mspwire: Microsoft 365 sign-ins" (id 90004) for the alert rule to watch`)}
+	p := newPlanScreen(false, sp.Plan.ID)
+	p.update(syncPlanMsg{sp: sp})
+	got := xansi.Strip(p.view(100, 40))
+	if strings.Contains(got, "Nothing is sent until") || !strings.Contains(got, "Making it created in Liongard") {
+		t.Fatalf("the plan does not say its making sent something:\n%s", got)
 	}
 }
