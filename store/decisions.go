@@ -267,6 +267,8 @@ func (s *Store) Decide(ctx context.Context, profile, actor string, changes []Cha
 		return nil, s.describe(err)
 	}
 	defer tx.Rollback()
+	q := prepare(tx)
+	defer q.close()
 	var action int64
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(action), 0) + 1 FROM match_undo WHERE profile = ?", profile).Scan(&action); err != nil {
 		return nil, s.describe(err)
@@ -274,7 +276,7 @@ func (s *Store) Decide(ctx context.Context, profile, actor string, changes []Cha
 	now := time.Now()
 	out := make([]Decision, 0, len(changes))
 	for _, ch := range changes {
-		before, err := s.scanDecision(tx.QueryRowContext(ctx, "SELECT "+decisionColumns+" FROM match_decisions WHERE profile = ? AND id = ?", profile, ch.ID))
+		before, err := s.scanDecision(q.QueryRowContext(ctx, "SELECT "+decisionColumns+" FROM match_decisions WHERE profile = ? AND id = ?", profile, ch.ID))
 		if errors.Is(err, sql.ErrNoRows) || err != nil && strings.Contains(err.Error(), "no rows") {
 			return nil, fmt.Errorf("%w %d in profile %q", ErrNoDecision, ch.ID, profile)
 		}
@@ -296,14 +298,14 @@ func (s *Store) Decide(ctx context.Context, profile, actor string, changes []Cha
 			return nil, fmt.Errorf("row %d: unknown decision %q", ch.ID, ch.State)
 		}
 		snapshot, _ := json.Marshal(before)
-		if _, err := tx.ExecContext(ctx, "INSERT INTO match_undo(profile, action, decision_id, before) VALUES (?, ?, ?, ?)",
+		if _, err := q.ExecContext(ctx, "INSERT INTO match_undo(profile, action, decision_id, before) VALUES (?, ?, ?, ?)",
 			profile, action, before.ID, string(snapshot)); err != nil {
 			return nil, s.describe(err)
 		}
-		if err := s.writeDecision(ctx, tx, after); err != nil {
+		if err := s.writeDecision(ctx, q, after); err != nil {
 			return nil, err
 		}
-		if err := s.audit(ctx, tx, AuditEntry{Profile: profile, Actor: actor, Event: "match." + ch.State, At: now,
+		if err := s.audit(ctx, q, AuditEntry{Profile: profile, Actor: actor, Event: "match." + ch.State, At: now,
 			Detail: map[string]any{"row": after.ID, "pair": after.Pair, "left": after.Left.ID, "left_name": after.Left.Name,
 				"right": after.Right.ID, "right_name": after.Right.Name, "was": before.State}}); err != nil {
 			return nil, err

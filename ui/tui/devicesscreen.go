@@ -88,7 +88,11 @@ func (d *devicesScreen) rows() []devices.Row {
 	f := d.table.view()
 	var out []devices.Row
 	for _, r := range d.rep.Rows {
-		if r.Client != nil && !d.table.holds(r.Client.Name) || r.Client == nil && !d.table.holds("") {
+		name := ""
+		if r.Client != nil {
+			name = r.Client.Name
+		}
+		if !d.table.holds(name) {
 			continue
 		}
 		if f == "all" || f == "open" && (r.Status == devices.ToSet || r.Status == devices.Differs || r.Status == devices.CheckMapping) || r.Status.Words() == f {

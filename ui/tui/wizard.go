@@ -547,7 +547,7 @@ func (w *Wizard) footer() string {
 		if x := w.vendorWait; x != nil && !x.over.Load() {
 			if left := x.Until.Sub(clock()); left > 0 {
 				lines = append(lines, wrap(fmt.Sprintf("  %s asks mspwire to wait (%s): %s more, then it goes on by itself.",
-					systemName(x.System), x.Reason, left.Round(time.Second)), inner))
+					systemName(x.System), display.Safe(x.Reason), left.Round(time.Second)), inner))
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func TestDevicesAndAccountsScreensApplyThroughThePlan(t *testing.T) {
 		return tm
 	}
 	confirm := func(tm *teatest.TestModel) {
-		waitText(t, tm, "Nothing is sent until you press y")
+		waitText(t, tm, "is sent until you press y") // "nothing more" when making it created a metric
 		tm.Send(char('y'))
 		waitText(t, tm, "Type yes and press enter")
 		for _, c := range "yes" {
