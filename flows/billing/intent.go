@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/history"
+	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
+	"github.com/mspwire/mspwire/store"
 )
 
 // Intent is what the operator chose that shapes a billing plan: the
@@ -54,7 +57,28 @@ func (p Producer) Intent(ctx context.Context) (map[string]string, error) {
 		"ticket type":     strconv.Itoa(s.TicketTypeID),
 		"team":            s.TicketTeam,
 		"review links":    links,
+		ticketsOnlyFlag:   strconv.FormatBool(p.TicketsOnly),
 	}, nil
+}
+
+// ticketsOnlyFlag is the intent part that is --tickets-only.
+const ticketsOnlyFlag = "--tickets-only"
+
+// ProducerOf is the producer of a stored billing plan, with the
+// --tickets-only it was made with.
+func ProducerOf(e onboard.Env, pl store.Plan) Producer {
+	return Producer{e: e, TicketsOnly: pl.Inputs[change.IntentPrefix+ticketsOnlyFlag] == "true"}
+}
+
+// NewSinceLastRun is the rows the latest kept reconciliation found new
+// since the one before it. The first kept run is the baseline, not news:
+// it has none.
+func NewSinceLastRun(ctx context.Context, st *store.Store, profile string) ([]string, error) {
+	runs, err := history.List(ctx, st, profile, history.Billing)
+	if err != nil || len(runs) == 0 || runs[0].Since.Run == 0 {
+		return nil, err
+	}
+	return runs[0].Since.New, nil
 }
 
 func intOr(n *int) string {

@@ -18,16 +18,27 @@ import (
 // Producer makes plans of kind billing: for each open row the operator
 // chose a fix for, set its line's quantity to the counted number or open
 // a HaloPSA ticket that describes it.
-type Producer struct{ e onboard.Env }
+type Producer struct {
+	e onboard.Env
+	// TicketsOnly leaves the rows chosen to have their line set out of the
+	// plan: an unattended run opens tickets, and quantities wait for a
+	// person.
+	TicketsOnly bool
+}
 
 // NewProducer is the billing plan kind's producer over a profile.
-func NewProducer(e onboard.Env) Producer { return Producer{e} }
+func NewProducer(e onboard.Env) Producer { return Producer{e: e} }
 
 // Kind is billing.
 func (Producer) Kind() change.PlanKind { return change.Billing }
 
 // Remake is the command that makes a fresh billing plan.
-func (Producer) Remake() string { return "mspwire billing plan" }
+func (p Producer) Remake() string {
+	if p.TicketsOnly {
+		return "mspwire billing plan " + ticketsOnlyFlag
+	}
+	return "mspwire billing plan"
+}
 
 // rowPrefix marks a plan input that is one row's numbers: "row:<id>" ->
 // "counted/billed/target", so a stale plan names the clients whose
@@ -56,7 +67,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		return change.Proposal{}, err
 	}
 	prop := change.Proposal{Inputs: map[string]string{}}
-	undecided, opened := 0, 0
+	undecided, opened, waiting := 0, 0, 0
 	var ticketType *halopsa.TicketType
 	for _, r := range rep.Rows {
 		if r.Status.Settled() {
@@ -72,6 +83,10 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		}
 		switch r.Choice {
 		case "quantity":
+			if p.TicketsOnly {
+				waiting++
+				continue
+			}
 			d := quantityDraft(r)
 			prop.Actions = append(prop.Actions, d)
 			prop.Inputs[rowPrefix+r.ID] = numbers(r, *r.Counted) // once set, the lines bill what is counted
@@ -91,6 +106,9 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 			prop.Actions = append(prop.Actions, d)
 			prop.Inputs[rowPrefix+r.ID] = numbers(r, r.Billed)
 		}
+	}
+	if waiting > 0 {
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%s chosen to have their line set wait for a person: this plan opens tickets only", plural.N(waiting, "row", "rows")))
 	}
 	if opened > 0 {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same numbers", plural.N(opened, "row", "rows")))

@@ -34,7 +34,7 @@ func Producer(e onboard.Env, p store.Plan) (change.Producer, error) {
 	case change.Onboarding:
 		return plan.New(e), nil
 	case change.Billing:
-		return billing.NewProducer(e), nil
+		return billing.ProducerOf(e, p), nil
 	case change.Devices:
 		return devices.ProducerOf(e, p), nil
 	case change.StaleAccounts:

@@ -344,13 +344,22 @@ func billingCSV(rep billing.Report, openSince map[string]time.Time, now time.Tim
 // for billing plan.
 func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 	var by, reason string
+	var fresh bool
 	cmd := &cobra.Command{
 		Use: verb + " ID...",
 		Short: map[string]string{"fix": "Choose how rows are fixed: --by quantity sets the line to the counted number, --by ticket opens a HaloPSA ticket",
 			"ignore": "Ignore rows until their numbers change, with --reason"}[verb],
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if fresh {
+				return cobra.NoArgs(cmd, args)
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			choice := "ignore"
+			if fresh && by != "ticket" {
+				return fmt.Errorf("--new takes --by ticket only: a quantity waits for a person")
+			}
 			if verb == "fix" {
 				switch by {
 				case "quantity", "ticket":
@@ -367,6 +376,24 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 				rep, _, err := billing.Build(cmd.Context(), e)
 				if err != nil {
 					return credentialError(err)
+				}
+				if fresh {
+					// The rows the last reconciliation found new that a
+					// ticket can take and nobody has chosen for yet.
+					ids, err := billing.NewSinceLastRun(cmd.Context(), e.Store, e.Profile)
+					if err != nil {
+						return err
+					}
+					args = nil
+					for _, id := range ids {
+						if r, ok := rep.Row(id); ok && r.Choice == "" && r.NeedsSomeone() && billing.CanChoose(r, "ticket") == nil {
+							args = append(args, id)
+						}
+					}
+					if len(args) == 0 {
+						fmt.Fprintln(g.io.Out, "No row new since the last run can take a ticket.")
+						return nil
+					}
 				}
 				var cs []store.BillingChoice
 				seen := map[string]bool{}
@@ -401,6 +428,7 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 	}
 	if verb == "fix" {
 		cmd.Flags().StringVar(&by, "by", "", "quantity, ticket, or none (clears the chosen fix)")
+		cmd.Flags().BoolVar(&fresh, "new", false, "instead of IDs: the rows the last billing reconcile found new since the run before, that a ticket can take and have no fix chosen (with --by ticket)")
 	} else {
 		cmd.Flags().StringVar(&reason, "reason", "", "why (kept with the row and in the audit log)")
 	}
@@ -423,7 +451,7 @@ func nonNil[T any](xs []T) []T {
 }
 
 func newBillingPlanCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, ticketsOnly bool
 	var ticketType int
 	var team string
 	var tolerances []string
@@ -458,7 +486,9 @@ func newBillingPlanCmd(g *globals) *cobra.Command {
 						return credentialError(err)
 					}
 				}
-				return makePlan(cmd, g, e, billing.NewProducer(e), asJSON)
+				p := billing.NewProducer(e)
+				p.TicketsOnly = ticketsOnly
+				return makePlan(cmd, g, e, p, asJSON)
 			})
 		},
 	}
@@ -467,5 +497,6 @@ func newBillingPlanCmd(g *globals) *cobra.Command {
 	f.IntVar(&ticketType, "ticket-type", 0, "the HaloPSA ticket type billing tickets get, by id (kept)")
 	f.StringVar(&team, "team", "", "the HaloPSA team billing tickets go to (kept; empty: the type's default)")
 	f.StringArrayVar(&tolerances, "tolerance", nil, "seats either way that still count as a match, PRODUCT=SEATS (kept; default 0)")
+	f.BoolVar(&ticketsOnly, "tickets-only", false, "plan the tickets chosen, not the quantities (they wait for a person): for unattended runs")
 	return cmd
 }

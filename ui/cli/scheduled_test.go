@@ -1,12 +1,17 @@
 package cli_test
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mspwire/mspwire/clients/halopsa"
 )
 
 // docs/mspwire-scheduled.sh as cron or systemd runs it: no terminal, the
@@ -38,8 +43,8 @@ func TestTheScheduledJobRunsWithEnvironmentSecrets(t *testing.T) {
 	env = append(env, "MSPWIRE="+mspwireBin, "MSPWIRE_DATA_DIR="+s.dir, "MSPWIRE_PROFILE="+s.profile, "MSPWIRE_OUT="+out,
 		"MSPWIRE_HALOPSA_CLIENT_SECRET="+sb.creds["halopsa"].ClientSecret, "MSPWIRE_LIONGARD_KEY_SECRET="+sb.creds["liongard"].KeySecret,
 		"MSPWIRE_HUDU_API_KEY="+sb.creds["hudu"].APIKey, "DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent")
-	run := func() (int, string) {
-		cmd := exec.Command("sh", script)
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command("sh", append([]string{script}, args...)...)
 		cmd.Env, cmd.Dir = env, out
 		b, err := cmd.CombinedOutput()
 		if err == nil {
@@ -67,5 +72,72 @@ func TestTheScheduledJobRunsWithEnvironmentSecrets(t *testing.T) {
 		if strings.HasSuffix(name, ".json") && !strings.Contains(string(b), `"since_last"`) {
 			t.Errorf("%s has no since_last", name)
 		}
+	}
+
+	// --apply-tickets: a row found new since the last run gets its ticket;
+	// a quantity a person chose is left for the person; stale accounts get
+	// one ticket per client. Run again with nothing moved, nothing more.
+	read := func() []map[string]any {
+		stdout, _, _ := s.run("", "billing", "reconcile", "--json")
+		var out struct {
+			Rows []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out.Rows
+	}
+	var matched, chosen map[string]any
+	for _, r := range read() {
+		switch {
+		case r["status"] == "match" && r["line"] != nil && matched == nil:
+			matched = r
+		case r["status"] == "under_billed" && r["line"] != nil && chosen == nil:
+			chosen = r
+		}
+	}
+	if matched == nil || chosen == nil {
+		t.Fatal("the world has no matching row or no under-billed row with a line")
+	}
+	for _, args := range [][]string{{"billing", "fix", chosen["id"].(string), "--by", "quantity"}, {"billing", "plan", "--ticket-type", "2"},
+		{"accounts", "plan", "--ticket-type", "2"}} {
+		if _, stderr, code := s.run("", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	c := sb.creds["halopsa"]
+	halo, err := halopsa.New(halopsa.Config{BaseURL: c.URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Tenant: c.Tenant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	line := matched["line"].(map[string]any)
+	if _, err := halo.SetLineQuantity(ctx, int(line["invoice_id"].(float64)), int(line["line_id"].(float64)), line["quantity"].(float64)-1); err != nil {
+		t.Fatal(err) // one seat fewer billed than counted: new and under-billed
+	}
+	tickets := func() int {
+		ts, err := halo.ListTickets(ctx, 0, "[mspwire ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ts)
+	}
+	if code, msg := run("--apply-tickets"); code != 3 {
+		log, _ := os.ReadFile(filepath.Join(out, day+".log"))
+		t.Fatalf("--apply-tickets after a line moved: exit %d (want 3)\n%s\n%s", code, msg, log)
+	}
+	client, _ := strconv.Atoi(matched["client"].(map[string]any)["id"].(string))
+	if ts, err := halo.ListTickets(ctx, client, "[mspwire billing "+matched["id"].(string)+"]"); err != nil || len(ts) != 1 {
+		t.Fatalf("the new row: %d tickets (%v)", len(ts), err)
+	}
+	if ts, _ := halo.ListTickets(ctx, 0, "[mspwire stale-accounts "); len(ts) == 0 {
+		t.Fatal("no stale-accounts ticket")
+	}
+	if r := rowByID(read(), chosen["id"].(string)); r["billed"] != chosen["billed"] || r["status"] != "under_billed" {
+		t.Fatalf("a quantity was set unattended: %v", r)
+	}
+	opened := tickets()
+	if code, msg := run("--apply-tickets"); code != 0 || tickets() != opened {
+		t.Fatalf("again, nothing moved: exit %d, %d tickets then %d\n%s", code, opened, tickets(), msg)
 	}
 }
