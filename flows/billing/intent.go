@@ -50,15 +50,18 @@ func (p Producer) Intent(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{
+	intent := map[string]string{
 		"billing choices": change.Digest(cs),
 		"item mapping":    change.Digest(is),
 		"tolerances":      strings.Join(tol, ","),
 		"ticket type":     strconv.Itoa(s.TicketTypeID),
 		"team":            s.TicketTeam,
 		"review links":    links,
-		ticketsOnlyFlag:   strconv.FormatBool(p.TicketsOnly),
-	}, nil
+	}
+	if p.TicketsOnly { // only then: a plan kept before the flag was is not stale for lacking it
+		intent[ticketsOnlyFlag] = "true"
+	}
+	return intent, nil
 }
 
 // ticketsOnlyFlag is the intent part that is --tickets-only.
