@@ -78,7 +78,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		if err != nil {
 			return change.Proposal{}, err
 		}
-		tt, err := tickets.Type(ctx, halo, settings.TypeID, "mspwire accounts plan --ticket-type ID [--team NAME]")
+		tt, err := tickets.Type(ctx, halo, settings.TypeID, "mspwire accounts plan --ticket-type ID [--team NAME], or o on the Stale accounts screen")
 		if err != nil {
 			return change.Proposal{}, err
 		}

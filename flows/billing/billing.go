@@ -450,15 +450,15 @@ func CanChoose(r Row, choice string) error {
 	case choice != "quantity":
 		return nil
 	case r.Status != UnderBilled && r.Status != OverBilled:
-		return fmt.Errorf("%s is %s: only an under- or over-billed row's quantity can be set; open a ticket (--by ticket) or ignore it", r.ID, r.Status.Words())
+		return fmt.Errorf("%s is %s: only an under- or over-billed row's quantity can be set; open a ticket (t on the screen, --by ticket) or ignore it", r.ID, r.Status.Words())
 	case r.Line == nil || r.Difference == nil:
-		return fmt.Errorf("%s has no line or no count to set it to: open a ticket (--by ticket)", r.ID)
+		return fmt.Errorf("%s has no line or no count to set it to: open a ticket (t on the screen, --by ticket)", r.ID)
 	case r.Line.Quantity+float64(*r.Difference) < 0:
 		return fmt.Errorf("%s: the other lines that bill %s already bill more than is counted, so no quantity on line %d makes them agree: "+
-			"open a ticket (--by ticket)", r.ID, r.Product.Title(), r.Line.LineID)
+			"open a ticket (t on the screen, --by ticket)", r.ID, r.Product.Title(), r.Line.LineID)
 	case r.Line.Calculated:
 		return fmt.Errorf("%s: HaloPSA calculates the quantity of line %d (%s) itself and would overwrite a number set by hand: "+
-			"fix its quantity rule in HaloPSA, or open a ticket (--by ticket)", r.ID, r.Line.LineID, r.Line.Item)
+			"fix its quantity rule in HaloPSA, or open a ticket (t on the screen, --by ticket)", r.ID, r.Line.LineID, r.Line.Item)
 	}
 	return nil
 }

@@ -52,8 +52,8 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		return change.Proposal{}, err
 	}
 	if len(rep.Unconfirmed) > 0 {
-		return change.Proposal{}, fmt.Errorf("which product %s is mspwire's proposal, not yet your word: check mspwire billing items, "+
-			"then confirm with mspwire billing items set --proposed (or set ITEM_ID=PRODUCT)", names(rep.Unconfirmed))
+		return change.Proposal{}, fmt.Errorf("which product %s is mspwire's proposal, not yet your word: check and confirm them (i on the Billing screen, "+
+			"or mspwire billing items, then mspwire billing items set --proposed or set ITEM_ID=PRODUCT)", names(rep.Unconfirmed))
 	}
 	settings, err := p.e.Store.BillingSettingsOf(ctx, p.e.Profile)
 	if err != nil {
@@ -114,7 +114,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same numbers", plural.N(opened, "row", "rows")))
 	}
 	if undecided > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose on the Billing screen (s, t or x) or with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
 	}
 	return prop, nil
 }

@@ -67,7 +67,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Inputs[assetPrefix+strconv.Itoa(r.Asset.ID)] = ids(r.Asset.ids) + "/" + strconv.Itoa(r.User.ID)
 	}
 	if differs > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%s hold another user than their last logon and are left as they are: mspwire devices plan --replace sets them too", plural.N(differs, "asset", "assets")))
+		prop.Notes = append(prop.Notes, fmt.Sprintf("%s hold another user than their last logon and are left as they are: P on the Devices screen (mspwire devices plan --replace) sets them too", plural.N(differs, "asset", "assets")))
 	}
 	return prop, nil
 }
