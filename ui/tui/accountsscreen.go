@@ -135,13 +135,7 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		case offered(m, keys, keyConfirmLink):
 			return confirmLink(a.rows()[a.table.cursor].Client.ID), nil
 		case offered(m, keys, acDays):
-			ti := textinput.New()
-			st := ti.Styles()
-			st.Cursor.Blink = false
-			ti.SetStyles(st)
-			ti.SetValue(strconv.Itoa(a.days))
-			ti.CursorEnd()
-			ti.Focus()
+			ti := newTextInput(strconv.Itoa(a.days))
 			a.asking = &ti
 		case offered(m, keys, acReload):
 			return a.start(), nil

@@ -264,13 +264,10 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		if err := billing.CanChoose(r, "ignore"); err != nil {
 			return errorEvent{err}, nil
 		}
-		ti := textinput.New() // no placeholder: a hint in the field reads as typed
+		ti := newTextInput("") // no placeholder: a hint in the field reads as typed
 		ti.CharLimit = 200
-		st := ti.Styles()
-		st.Cursor.Blink = false
-		ti.SetStyles(st)
 		b.reason, b.toIgn = &ti, []billing.Row{r}
-		return nil, ti.Focus()
+		return nil, nil
 	}
 	return nil, nil
 }

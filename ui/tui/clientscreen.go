@@ -39,14 +39,8 @@ func newClientScreen() *clientScreen {
 }
 
 func (c *clientScreen) ask() {
-	ti := textinput.New()
+	ti := newTextInput(c.name)
 	ti.Prompt = ""
-	st := ti.Styles()
-	st.Cursor.Blink = false
-	ti.SetStyles(st)
-	ti.SetValue(c.name)
-	ti.CursorEnd()
-	ti.Focus()
 	c.asking = &ti
 }
 

@@ -268,6 +268,20 @@ type inputField struct {
 	validate    func(string) error
 }
 
+// newTextInput is a one-line text field holding value, focused, its cursor
+// at the end and not blinking (a blinking cursor is a timer; no screen
+// needs one).
+func newTextInput(value string) textinput.Model {
+	ti := textinput.New()
+	st := ti.Styles()
+	st.Cursor.Blink = false
+	ti.SetStyles(st)
+	ti.SetValue(value)
+	ti.CursorEnd()
+	ti.Focus()
+	return ti
+}
+
 func newInput(title, help string, value *string, secret bool, validate func(string) error) *inputField {
 	ti := textinput.New()
 	st := ti.Styles()

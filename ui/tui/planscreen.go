@@ -233,13 +233,10 @@ func (p *planScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if p.sp.Plan.ConfirmedAt != nil || len(p.sp.Actions) == 0 {
 			return swapEvent{newApplyScreen(p.sp.Plan.ID)}, nil
 		}
-		ti := textinput.New() // no placeholder: a hint in the field reads as typed
+		ti := newTextInput("") // no placeholder: a hint in the field reads as typed
 		ti.CharLimit = 8
-		st := ti.Styles()
-		st.Cursor.Blink = false
-		ti.SetStyles(st)
 		p.confirm = &ti
-		return nil, ti.Focus()
+		return nil, nil
 	case confirmedMsg:
 		if m.err != nil {
 			return errorEvent(m), nil

@@ -110,13 +110,7 @@ func (t *rowTable) key(k tea.KeyPressMsg, keys []key.Binding, n int) (bool, tea.
 	case offered(k, keys, t.filterKey):
 		t.filter, t.cursor, t.opened = (t.filter+1)%len(t.filters), 0, false
 	case offered(k, keys, tbSearch):
-		ti := textinput.New()
-		st := ti.Styles()
-		st.Cursor.Blink = false
-		ti.SetStyles(st)
-		ti.SetValue(t.text)
-		ti.CursorEnd()
-		ti.Focus()
+		ti := newTextInput(t.text)
 		t.search, t.opened = &ti, false
 	default:
 		return false, nil
