@@ -189,9 +189,10 @@ func (h *homeScreen) jobs() []job {
 	if h.doctorReady() {
 		doctor, steps = "press d (also mspwire doctor)", "press s (also mspwire path show)"
 	}
-	billing, devices, stale := "after the review", "after the review", "after the review"
+	billing, devices, stale, client := "after the review", "after the review", "after the review", "after the review"
 	if h.reviewReady() {
-		billing, devices, stale = "press b (also mspwire billing)", "press w (also mspwire devices)", "press u (also mspwire accounts)"
+		billing, devices, stale = "press b (also mspwire billing reconcile)", "press w (also mspwire devices map)", "press u (also mspwire accounts stale)"
+		client = "press c (also mspwire client NAME)"
 	}
 	return []job{
 		{"Onboard a tenant", stageText[h.stage] + " — press enter"},
@@ -203,6 +204,7 @@ func (h *homeScreen) jobs() []job {
 		{"Licences against billing", billing},
 		{"Asset users (devices)", devices},
 		{"Stale accounts", stale},
+		{"One client, all three", client},
 	}
 }
 
