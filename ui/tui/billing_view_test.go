@@ -190,3 +190,19 @@ func TestBillingFiltersWhatMovedSinceTheLastRun(t *testing.T) {
 		t.Errorf("the header does not say what moved:\n%s", view)
 	}
 }
+
+// A row's money says how it is worked out; a product nobody bills the
+// client for is priced as other clients' lines bill it, and says so.
+func TestARowsMoneySaysHowItIsWorkedOut(t *testing.T) {
+	n, d, m := 8, 8, 112.0
+	r := billing.Row{ID: "14:google_workspace", Client: billing.Ref{ID: "14", Name: "Cedar Accounting"}, Product: billing.GoogleWorkspace,
+		Status: billing.NotBilled, Counted: &n, Difference: &d, UnitPrice: 14, MonthlyDifference: &m}
+	if got := BillingDetail(r); !strings.Contains(got, "A month: +112.00 (+8 × 14.00, the price other clients' lines bill Google Workspace at)") {
+		t.Errorf("not billed:\n%s", got)
+	}
+	r.Lines = []billing.Line{{InvoiceID: 1, LineID: 2, Quantity: 6, UnitPrice: 14}}
+	r.Status, d, m = billing.UnderBilled, 2, 28
+	if got := BillingDetail(r); !strings.Contains(got, "A month: +28.00 (+2 × 14.00)") {
+		t.Errorf("under-billed:\n%s", got)
+	}
+}

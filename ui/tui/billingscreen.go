@@ -463,8 +463,12 @@ func BillingDetail(r billing.Row) string {
 		}
 		d = append(d, fmt.Sprintf("HaloPSA: invoice %d, line %d: %s × %s at %.2f%s", l.InvoiceID, l.LineID, strconv.FormatFloat(l.Quantity, 'f', -1, 64), display.Safe(l.Item), l.UnitPrice, calc))
 	}
-	if r.MonthlyDifference != nil {
-		d = append(d, "A month: "+display.SignedMoney(*r.MonthlyDifference))
+	if r.MonthlyDifference != nil && r.Difference != nil {
+		how := fmt.Sprintf("%+d × %.2f", *r.Difference, r.UnitPrice)
+		if len(r.Lines) == 0 {
+			how += ", the price other clients' lines bill " + r.Product.Title() + " at"
+		}
+		d = append(d, "A month: "+display.SignedMoney(*r.MonthlyDifference)+" ("+how+")")
 	}
 	if r.Choice != "" {
 		d = append(d, "Chosen: "+map[string]string{"quantity": "set the line to the count", "ticket": "a HaloPSA ticket", "ignore": "ignored: " + r.Reason}[r.Choice])
