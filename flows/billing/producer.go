@@ -108,7 +108,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		}
 	}
 	if waiting > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%s chosen to have their line set wait for a person: this plan opens tickets only", plural.N(waiting, "row", "rows")))
+		prop.Notes = append(prop.Notes, plural.N(waiting, "row chosen to have its line set waits", "rows chosen to have their line set wait")+" for a person: this plan opens tickets only")
 	}
 	if opened > 0 {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same numbers", plural.N(opened, "row", "rows")))
