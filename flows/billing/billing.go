@@ -326,9 +326,11 @@ func Reconcile(in Inputs) Report {
 				}
 			}
 		}
-		if r.Status.Settled() {
-			r.Choice = ""
-		} else if r.Status != CheckMapping {
+		switch r.Status {
+		case Match:
+			r.Choice = "" // counted and billed agree: an earlier fix is moot
+		case Ignored, CheckMapping: // an ignored row keeps its choice, "ignore", beside its reason
+		default:
 			for _, t := range in.Tickets[r.ID] {
 				if t.For == numbers(r, r.Billed) {
 					t := t

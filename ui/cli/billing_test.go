@@ -136,6 +136,15 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 	if code != cli.ExitFindings { // other rows are open: --status chooses what is shown, not the verdict
 		t.Fatalf("--status ignored exits %d while rows are open", code)
 	}
+	js, _, _ := s.run("", "billing", "reconcile", "--status", "ignored", "--json")
+	var ignored struct {
+		Rows []struct {
+			ID, Choice, Reason string
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(js), &ignored); err != nil || len(ignored.Rows) != 1 || ignored.Rows[0].Choice != "ignore" || ignored.Rows[0].Reason != "seats move in January" {
+		t.Fatalf("the ignored row's JSON says its choice and reason: %v %s", err, js)
+	}
 	if _, stderr, code := s.run("", "billing", "reconcile", "--status", "bogus"); code == 0 || !strings.Contains(stderr, "under_billed") {
 		t.Fatalf("a bad status: exit %d %s", code, stderr)
 	}
