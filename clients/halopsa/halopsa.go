@@ -33,6 +33,9 @@ type Config struct {
 	HTTP         *http.Client  // optional
 	BackoffBase  time.Duration // optional, for tests
 	PageSize     int           // zero: PageSize
+	// Now is the token's clock: when it was fetched and when it is renewed
+	// (nil: the real one; tests pass theirs).
+	Now func() time.Time
 }
 
 // Client talks to one HaloPSA tenant. Its token lives in memory only.
@@ -104,11 +107,18 @@ func (c *Client) authorize(ctx context.Context, r *http.Request) error {
 	return nil
 }
 
+func (c *Client) now() time.Time {
+	if c.cfg.Now != nil {
+		return c.cfg.Now()
+	}
+	return time.Now()
+}
+
 func (c *Client) currentToken(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	tok, exp := c.token, c.expiry
 	c.mu.Unlock()
-	if tok != "" && time.Now().Before(exp) {
+	if tok != "" && c.now().Before(exp) {
 		return tok, nil
 	}
 	return c.fetchToken(ctx)
@@ -144,7 +154,7 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 	}
 	margin := min(time.Minute, life/10)
 	c.mu.Lock()
-	c.token, c.scope, c.expiry = tr.AccessToken, strings.Fields(tr.Scope), time.Now().Add(life-margin)
+	c.token, c.scope, c.expiry = tr.AccessToken, strings.Fields(tr.Scope), c.now().Add(life-margin)
 	c.mu.Unlock()
 	return tr.AccessToken, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,14 +111,24 @@ func TestExpiredTokenIsRenewedOnce(t *testing.T) {
 }
 
 func TestShortLivedTokenIsRenewedBeforeExpiry(t *testing.T) {
+	// One clock for Halo and the client, moved on by the test.
+	var mu sync.Mutex
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return at }
 	sim, url := sandbox(t, 5)
-	sim.SetTokenTTL(2 * time.Second) // renewed a tenth of its life early
-	c := connect(t, url, simhalo.DemoApp, 0)
+	sim.SetTokenTTL(2 * time.Second) // renewed a tenth of its life early: after 1.8 s
+	sim.SetClock(now)
+	c, err := halopsa.New(halopsa.Config{BaseURL: url, ClientID: simhalo.DemoApp.ClientID, ClientSecret: simhalo.DemoApp.ClientSecret, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 3 {
 		if _, err := c.ListStatuses(ctx); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(900 * time.Millisecond) // the token's clock must run: the test is about time passing, no work is awaited
+		mu.Lock()
+		at = at.Add(900 * time.Millisecond)
+		mu.Unlock()
 	}
 	if n := sim.Count("GET /api/Status"); n != 3 {
 		t.Fatalf("%d status requests, want 3 (no 401 retries)", n)

@@ -56,6 +56,7 @@ type Sim struct {
 	apps     map[string]App
 	tokens   map[string]token
 	tokenTTL time.Duration
+	clock    func() time.Time // when tokens are issued and expire; nil: the real one
 	nextTok  int
 	data     *data
 }
@@ -87,6 +88,22 @@ func (s *Sim) SetTokenTTL(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokenTTL = d
+}
+
+// SetClock sets the clock tokens are issued and expire by, so a test moves
+// time on instead of waiting for it.
+func (s *Sim) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+// now is the token clock; s.mu held.
+func (s *Sim) now() time.Time {
+	if s.clock != nil {
+		return s.clock()
+	}
+	return time.Now()
 }
 
 // RotateSecret gives an application a new client secret. As in HaloPSA, the
@@ -230,7 +247,7 @@ func (s *Sim) token(w http.ResponseWriter, r *http.Request) {
 	s.nextTok++
 	access := "halo-sandbox-token-" + strconv.Itoa(s.nextTok) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	ttl := s.tokenTTL
-	s.tokens[access] = token{app: App{ClientID: app.ClientID, AgentID: app.AgentID, Scopes: granted}, expires: time.Now().Add(ttl)}
+	s.tokens[access] = token{app: App{ClientID: app.ClientID, AgentID: app.AgentID, Scopes: granted}, expires: s.now().Add(ttl)}
 	s.mu.Unlock()
 	simkit.WriteJSON(w, http.StatusOK, map[string]any{
 		"token_type": "Bearer", "access_token": access, "expires_in": int(ttl.Seconds()),
@@ -272,8 +289,9 @@ func (s *Sim) authed(scope string, h func(w http.ResponseWriter, r *http.Request
 		raw, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		s.mu.Lock()
 		tok, found := s.tokens[strings.TrimSpace(raw)]
+		expired := found && s.now().After(tok.expires)
 		s.mu.Unlock()
-		if !ok || !found || time.Now().After(tok.expires) {
+		if !ok || !found || expired {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The access token is not valid."`)
 			w.WriteHeader(http.StatusUnauthorized)
 			return
