@@ -12,9 +12,12 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/tickets"
+	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 	"github.com/mspwire/mspwire/ui/prompt"
 	"github.com/mspwire/mspwire/ui/tui"
@@ -98,6 +101,11 @@ func setTicketType(ctx context.Context, out io.Writer, args []string, offered []
 		return
 	}
 	report(out, set(ctx, id), fmt.Sprintf("%s get HaloPSA's ticket type %d.", what, id))
+}
+
+// ticketTypeOf keeps the ticket type a workflow's tickets get.
+func ticketTypeOf(b backend, kind store.PlanKind) func(context.Context, int) error {
+	return func(ctx context.Context, id int) error { return b.SetTickets(ctx, kind, tickets.Setting{TypeID: &id}) }
 }
 
 // confirmAndApply lists a plan, asks for the typed yes (anything else
@@ -264,7 +272,7 @@ func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b 
 			writeItems(out, v.Items)
 			fmt.Fprintln(out, "Type items confirm to confirm them as shown; mspwire billing items set ITEM_ID=PRODUCT changes one.")
 		case "ticket-type":
-			setTicketType(ctx, out, words[1:], v.TicketTypes, "Billing tickets", b.SetBillingTicketType)
+			setTicketType(ctx, out, words[1:], v.TicketTypes, "Billing tickets", ticketTypeOf(b, change.Billing))
 		case "plan":
 			if err := workflowPlan(ctx, p, out, b, b.MakeBillingPlan); err != nil {
 				return err
@@ -486,7 +494,7 @@ func accessibleAccounts(ctx context.Context, p prompt.Prompter, out io.Writer, b
 				return nil
 			}
 		case "ticket-type":
-			setTicketType(ctx, out, words[1:], v.TicketTypes, "Stale-account tickets", b.SetAccountsTicketType)
+			setTicketType(ctx, out, words[1:], v.TicketTypes, "Stale-account tickets", ticketTypeOf(b, change.StaleAccounts))
 		case "plan":
 			d := days
 			if err := workflowPlan(ctx, p, out, b, func(ctx context.Context) (tui.SyncPlan, error) { return b.MakeAccountsPlan(ctx, d) }); err != nil {

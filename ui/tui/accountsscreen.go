@@ -140,19 +140,9 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		case offered(m, keys, acReload):
 			return a.start(), nil
 		case offered(m, keys, keyTeam):
-			team := nextTeam(a.v.Teams, a.v.Team)
-			a.v.Team = team
-			info := fmt.Sprintf("Stale-account tickets go to %s (e for another).", teamSaid(team))
-			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				return savedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.StaleAccounts, team)}
-			}}, nil
+			return stepTeam(change.StaleAccounts, "Stale-account tickets", a.v.Teams, &a.v.Team, false), nil
 		case offered(m, keys, acTicketType):
-			next := nextTicketType(a.v.TicketTypes, a.v.TicketType)
-			a.v.TicketType = next.ID
-			info := fmt.Sprintf("Stale-account tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
-			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				return savedMsg{info: info, err: backendOf(ctx).SetAccountsTicketType(ctx, next.ID)}
-			}}, nil
+			return stepTicketType(change.StaleAccounts, "Stale-account tickets", a.v.TicketTypes, &a.v.TicketType, false), nil
 		case offered(m, keys, acPlan):
 			days := a.days
 			return pushEvent{newMadePlanScreen(planMaker{label: "Working out a ticket per client with stale accounts (nothing is sent)…",

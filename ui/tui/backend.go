@@ -16,6 +16,7 @@ import (
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
 	"github.com/mspwire/mspwire/flows/status"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -110,9 +111,6 @@ type Backend interface {
 	ChooseBilling(ctx context.Context, rows []billing.Row, choice, reason string) error
 	// MakeBillingPlan plans the chosen billing fixes; nothing is sent.
 	MakeBillingPlan(ctx context.Context) (SyncPlan, error)
-	// SetBillingTicketType keeps the HaloPSA ticket type billing tickets
-	// get.
-	SetBillingTicketType(ctx context.Context, id int) error
 	// Devices maps Liongard's workstations to HaloPSA assets and users
 	// (flows/devices).
 	Devices(ctx context.Context) (devices.Report, error)
@@ -122,14 +120,13 @@ type Backend interface {
 	// StaleAccounts lists accounts idle over days (flows/accounts), with
 	// the ticket types their tickets can get.
 	StaleAccounts(ctx context.Context, days int) (AccountsView, error)
-	// SetTicketTeam keeps the HaloPSA team a workflow's tickets go to
-	// (change.Billing or change.StaleAccounts; "": the type's default).
-	SetTicketTeam(ctx context.Context, kind store.PlanKind, team string) error
+	// SetTickets keeps what a workflow's tickets get (change.Billing or
+	// change.StaleAccounts): the ticket type, the team ("": the type's
+	// default), or both, checked with HaloPSA first.
+	SetTickets(ctx context.Context, kind store.PlanKind, s tickets.Setting) error
 	// ClientPage is one client, found by name or id, across the three
 	// reviews with its links (flows/report); nothing is kept.
 	ClientPage(ctx context.Context, name string) (string, error)
-	// SetAccountsTicketType keeps the ticket type stale-account tickets get.
-	SetAccountsTicketType(ctx context.Context, id int) error
 	// MakeAccountsPlan plans a ticket per client with stale accounts.
 	MakeAccountsPlan(ctx context.Context, days int) (SyncPlan, error)
 	// VerifyAlerts runs the guide's alert test (flows/verify) and says how

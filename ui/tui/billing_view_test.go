@@ -69,7 +69,6 @@ func fixedBilling() BillingView {
 
 func (f fixed) Billing(context.Context) (BillingView, error)              { return fixedBilling(), nil }
 func (f fixed) ConfirmItems(context.Context, []billing.ItemMapping) error { return nil }
-func (f fixed) SetBillingTicketType(context.Context, int) error           { return nil }
 func (f fixed) ChooseBilling(_ context.Context, rows []billing.Row, choice, _ string) error {
 	for _, r := range rows {
 		if err := billing.CanChoose(r, choice); err != nil {

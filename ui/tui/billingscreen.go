@@ -215,19 +215,9 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 	case offered(k, keys, blReload):
 		return b.start(), nil
 	case offered(k, keys, keyTeam):
-		team := nextTeam(b.v.Teams, b.v.Team)
-		b.v.Team = team
-		info := fmt.Sprintf("Billing tickets go to %s (e for another).", teamSaid(team))
-		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return savedMsg{info: info, err: backendOf(ctx).SetTicketTeam(ctx, change.Billing, team), reread: true}
-		}}, nil
+		return stepTeam(change.Billing, "Billing tickets", b.v.Teams, &b.v.Team, true), nil
 	case offered(k, keys, blTicketType):
-		next := nextTicketType(b.v.TicketTypes, b.v.TicketType)
-		b.v.TicketType = next.ID
-		info := fmt.Sprintf("Billing tickets get HaloPSA's ticket type %q (o for another).", display.Safe(next.Name))
-		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return savedMsg{info: info, err: backendOf(ctx).SetBillingTicketType(ctx, next.ID), reread: true}
-		}}, nil
+		return stepTicketType(change.Billing, "Billing tickets", b.v.TicketTypes, &b.v.TicketType, true), nil
 	case offered(k, keys, blPlan):
 		if n := len(b.v.Report.Unconfirmed); n > 0 {
 			return errorEvent{fmt.Errorf("%s billed by mspwire's proposal: press i to check and confirm them before planning", plural.N(n, "item is", "items are"))}, nil

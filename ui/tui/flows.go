@@ -213,14 +213,14 @@ func (f Flows) teams(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// SetTicketTeam keeps the team a workflow's tickets go to, once HaloPSA's
-// answer shows the team is there.
-func (f Flows) SetTicketTeam(ctx context.Context, kind store.PlanKind, team string) error {
+// SetTickets keeps the ticket type and team a workflow's tickets get,
+// once HaloPSA's answer shows it can take them.
+func (f Flows) SetTickets(ctx context.Context, kind store.PlanKind, s tickets.Setting) error {
 	if kind == change.Billing {
-		_, err := billing.SaveSettings(ctx, f.Env, who.Operator(), billing.SettingsChange{Tickets: tickets.Setting{Team: &team}})
+		_, err := billing.SaveSettings(ctx, f.Env, who.Operator(), billing.SettingsChange{Tickets: s})
 		return err
 	}
-	_, err := tickets.Save(ctx, f.Store, f.HaloPSA, f.Profile, who.Operator(), accounts.TicketPurpose, tickets.Setting{Team: &team})
+	_, err := tickets.Save(ctx, f.Store, f.HaloPSA, f.Profile, who.Operator(), accounts.TicketPurpose, s)
 	return err
 }
 
@@ -243,13 +243,6 @@ func (f Flows) ticketTypes(ctx context.Context) ([]TicketTypeChoice, error) {
 		}
 	}
 	return out, nil
-}
-
-// SetBillingTicketType keeps the ticket type billing tickets get, once
-// HaloPSA's answer shows it can take them.
-func (f Flows) SetBillingTicketType(ctx context.Context, id int) error {
-	_, err := billing.SaveSettings(ctx, f.Env, who.Operator(), billing.SettingsChange{Tickets: tickets.Setting{TypeID: &id}})
-	return err
 }
 
 // ConfirmItems keeps the item mappings as the operator confirmed them.
@@ -321,13 +314,6 @@ func (f Flows) StaleAccounts(ctx context.Context, days int) (AccountsView, error
 	}
 	v.Teams, err = f.teams(ctx)
 	return v, err
-}
-
-// SetAccountsTicketType keeps the ticket type stale-account tickets get,
-// once HaloPSA's answer shows it can take them.
-func (f Flows) SetAccountsTicketType(ctx context.Context, id int) error {
-	_, err := tickets.Save(ctx, f.Store, f.HaloPSA, f.Profile, who.Operator(), accounts.TicketPurpose, tickets.Setting{TypeID: &id})
-	return err
 }
 
 // MakeAccountsPlan makes a stale accounts plan through the change engine.

@@ -1,10 +1,14 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
+	"github.com/mspwire/mspwire/flows/tickets"
+	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 )
 
@@ -28,33 +32,41 @@ func ticketLine(types []TicketTypeChoice, typeID int, team string, width int) st
 	return dimStyle.Render(truncate(fmt.Sprintf("Tickets: %s (o), to %s (e)", kind, to), width))
 }
 
-// nextTicketType is the type after id, round; the first when id is none.
-func nextTicketType(types []TicketTypeChoice, id int) TicketTypeChoice {
+// stepTicketType moves *id to the next ticket type, round, and keeps it
+// for kind's tickets; whose names them ("Billing tickets"). reread reads
+// the rows again once it is kept.
+func stepTicketType(kind store.PlanKind, whose string, types []TicketTypeChoice, id *int, reread bool) event {
 	next := types[0]
 	for i, t := range types {
-		if t.ID == id {
+		if t.ID == *id {
 			next = types[(i+1)%len(types)]
 		}
 	}
-	return next
+	*id = next.ID
+	info := fmt.Sprintf("%s get HaloPSA's ticket type %q (o for another).", whose, display.Safe(next.Name))
+	return keepTickets(kind, tickets.Setting{TypeID: &next.ID}, info, reread)
 }
 
-// nextTeam is the team after team, round: the type's default ("") first,
-// then each of HaloPSA's.
-func nextTeam(teams []string, team string) string {
+// stepTeam moves *team to the next team, round: the type's default ("")
+// first, then each of HaloPSA's; and keeps it as stepTicketType does.
+func stepTeam(kind store.PlanKind, whose string, teams []string, team *string, reread bool) event {
 	all := append([]string{""}, teams...)
+	next := ""
 	for i, t := range all {
-		if t == team {
-			return all[(i+1)%len(all)]
+		if t == *team {
+			next = all[(i+1)%len(all)]
 		}
 	}
-	return ""
+	*team = next
+	said := "the ticket type's default team"
+	if next != "" {
+		said = fmt.Sprintf("HaloPSA's team %q", display.Safe(next))
+	}
+	return keepTickets(kind, tickets.Setting{Team: &next}, fmt.Sprintf("%s go to %s (e for another).", whose, said), reread)
 }
 
-// teamSaid is a chosen team in a sentence.
-func teamSaid(team string) string {
-	if team == "" {
-		return "the ticket type's default team"
-	}
-	return "HaloPSA's team " + fmt.Sprintf("%q", display.Safe(team))
+func keepTickets(kind store.PlanKind, s tickets.Setting, info string, reread bool) event {
+	return askEvent{fn: func(ctx context.Context) tea.Msg {
+		return savedMsg{info: info, err: backendOf(ctx).SetTickets(ctx, kind, s), reread: reread}
+	}}
 }

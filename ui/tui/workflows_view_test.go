@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/report"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -84,10 +85,7 @@ func (f fixed) VerifyAlerts(context.Context) (string, error) {
 func (f fixed) ConfirmLink(_ context.Context, id string) (string, error) {
 	return "Confirmed client " + id + ".", nil
 }
-func (f fixed) SetAccountsTicketType(context.Context, int) error { return nil }
-func (f fixed) SetTicketTeam(context.Context, store.PlanKind, string) error {
-	return nil
-}
+func (f fixed) SetTickets(context.Context, store.PlanKind, tickets.Setting) error { return nil }
 func (f fixed) MakeAccountsPlan(context.Context, int) (SyncPlan, error) {
 	return SyncPlan{Plan: store.Plan{ID: 10, Kind: "stale_accounts", CreatedAt: verifiedAt}}, nil
 }
@@ -140,8 +138,10 @@ type teamSpy struct {
 	kept *[]string
 }
 
-func (s teamSpy) SetTicketTeam(_ context.Context, kind store.PlanKind, team string) error {
-	*s.kept = append(*s.kept, string(kind)+"="+team)
+func (s teamSpy) SetTickets(_ context.Context, kind store.PlanKind, t tickets.Setting) error {
+	if t.Team != nil {
+		*s.kept = append(*s.kept, string(kind)+"="+*t.Team)
+	}
 	return nil
 }
 
