@@ -7,6 +7,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/billing"
+	"github.com/mspwire/mspwire/flows/devices"
+	"github.com/mspwire/mspwire/store"
 )
 
 // tableScreen is a workflow screen seen through what its table shows: its
@@ -20,82 +25,67 @@ type tableScreen struct {
 // tableScreens are billing, devices and stale accounts, each with its
 // fixture's rows copied times over under new client names.
 func tableScreens(times int) map[string]tableScreen {
-	name := func(copy int, n string) string {
-		if copy == 0 {
-			return n
-		}
-		return fmt.Sprintf("%s %03d", n, copy)
-	}
 	b := newBillingScreen()
 	bv := fixedBilling()
-	base := bv.Report.Rows
-	bv.Report.Rows = nil
-	for c := range times {
-		for _, r := range base {
-			r.ID = fmt.Sprintf("%s-%d", r.ID, c)
-			r.Client.Name = name(c, r.Client.Name)
-			bv.Report.Rows = append(bv.Report.Rows, r)
-		}
-	}
+	bv.Report.Rows = copies(bv.Report.Rows, times, func(r billing.Row, c int) billing.Row {
+		r.ID = fmt.Sprintf("%s-%d", r.ID, c)
+		r.Client = *renamed(&r.Client, c)
+		return r
+	})
 	b.v = &bv
 	b.table.filter = len(billingFilters) - 3 // all
 	d := newDevicesScreen()
 	dr := fixedDevices()
-	dbase := dr.Rows
-	dr.Rows = nil
-	for c := range times {
-		for _, r := range dbase {
-			if r.Client != nil {
-				cl := *r.Client
-				cl.Name = name(c, cl.Name)
-				r.Client = &cl
-			}
-			dr.Rows = append(dr.Rows, r)
-		}
-	}
+	dr.Rows = copies(dr.Rows, times, func(r devices.Row, c int) devices.Row { r.Client = renamed(r.Client, c); return r })
 	d.rep = &dr
 	d.table.filter = len(devicesFilters) - 1 // all
 	a := newAccountsScreen()
 	av := fixedAccounts()
-	abase := av.Report.Rows
-	av.Report.Rows = nil
-	for c := range times {
-		for _, r := range abase {
-			if r.Client != nil {
-				cl := *r.Client
-				cl.Name = name(c, cl.Name)
-				r.Client = &cl
-			}
-			av.Report.Rows = append(av.Report.Rows, r)
-		}
-	}
+	av.Report.Rows = copies(av.Report.Rows, times, func(r accounts.Row, c int) accounts.Row { r.Client = renamed(r.Client, c); return r })
 	a.v = &av
-	names := func(n int, at func(int) string) []string {
-		out := make([]string, n)
-		for i := range out {
-			out[i] = at(i)
-		}
-		return out
-	}
 	return map[string]tableScreen{
 		"billing": {b, &b.table, func() []string {
-			rows := b.rows()
-			return names(len(rows), func(i int) string { return rows[i].Client.Name })
+			return clientNames(b.rows(), func(r billing.Row) *store.RecordRef { return &r.Client })
 		}},
 		"devices": {d, &d.table, func() []string {
-			rows := d.rows()
-			return names(len(rows), func(i int) string {
-				if rows[i].Client == nil {
-					return ""
-				}
-				return rows[i].Client.Name
-			})
+			return clientNames(d.rows(), func(r devices.Row) *store.RecordRef { return r.Client })
 		}},
 		"accounts": {a, &a.table, func() []string {
-			rows := a.rows()
-			return names(len(rows), func(i int) string { return rows[i].Client.Name })
+			return clientNames(a.rows(), func(r accounts.Row) *store.RecordRef { return r.Client })
 		}},
 	}
+}
+
+// copies is rows over and over, each copy made by copyOf(row, its number).
+func copies[R any](rows []R, times int, copyOf func(R, int) R) []R {
+	var out []R
+	for c := range times {
+		for _, r := range rows {
+			out = append(out, copyOf(r, c))
+		}
+	}
+	return out
+}
+
+// renamed is a client of the c-th copy: the first keeps its name.
+func renamed(ref *store.RecordRef, c int) *store.RecordRef {
+	if ref == nil || c == 0 {
+		return ref
+	}
+	r := *ref
+	r.Name = fmt.Sprintf("%s %03d", r.Name, c)
+	return &r
+}
+
+// clientNames are the rows' clients' names ("" for none).
+func clientNames[R any](rows []R, client func(R) *store.RecordRef) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		if c := client(r); c != nil {
+			out[i] = c.Name
+		}
+	}
+	return out
 }
 
 func typeKeys(s screen, keys ...string) {
