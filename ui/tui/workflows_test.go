@@ -10,9 +10,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/mspwire/mspwire/flows/accounts"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/devices"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
@@ -72,5 +74,33 @@ func TestDevicesAndAccountsScreensApplyThroughThePlan(t *testing.T) {
 		if err != nil || len(ts) != 1 {
 			t.Errorf("client %s: %d tickets, %v", id, len(ts), err)
 		}
+	}
+}
+
+// The team chosen on a screen goes through the flows as --team does: one
+// HaloPSA has is kept for its own workflow and read back with the rows;
+// one it lacks is refused and keeps nothing.
+func TestTheTeamIsKeptThroughTheFlows(t *testing.T) {
+	ctx := context.Background()
+	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: 20})
+	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
+	f := tui.Flows{Env: tn.Env}
+	v, err := f.StaleAccounts(ctx, accounts.DefaultDays)
+	if err != nil || len(v.Teams) == 0 {
+		t.Fatalf("HaloPSA's teams: %v, %v", v.Teams, err)
+	}
+	team := v.Teams[len(v.Teams)-1]
+	if err := f.SetTickets(ctx, change.StaleAccounts, tickets.Setting{Team: &team}); err != nil {
+		t.Fatal(err)
+	}
+	bogus := "No Such Team"
+	if err := f.SetTickets(ctx, change.Billing, tickets.Setting{Team: &bogus}); err == nil {
+		t.Fatal("a team HaloPSA lacks was kept")
+	}
+	if v, err = f.StaleAccounts(ctx, accounts.DefaultDays); err != nil || v.Team != team {
+		t.Fatalf("stale accounts' team: %q, %v (want %q)", v.Team, err, team)
+	}
+	if b, err := f.Billing(ctx); err != nil || b.Team != "" {
+		t.Fatalf("billing's team: %q, %v (want none: each workflow keeps its own)", b.Team, err)
 	}
 }
