@@ -13,8 +13,9 @@ import (
 
 // choose picks a fix for every open row that can take one: the quantity
 // where it can be set, a ticket otherwise.
-func choose(t *testing.T, tn *flowtest.Tenant, rep billing.Report) (quantities, tickets int) {
+func choose(t *testing.T, tn *flowtest.Tenant, rep billing.Report) (chosen map[string]string, quantities, tickets int) {
 	t.Helper()
+	chosen = map[string]string{}
 	var cs []store.BillingChoice
 	for _, r := range rep.Rows {
 		if r.Status.Settled() {
@@ -30,6 +31,7 @@ func choose(t *testing.T, tn *flowtest.Tenant, rep billing.Report) (quantities, 
 		default:
 			continue // unmapped or no count: not the customer's desk's to hear of
 		}
+		chosen[r.ID] = c.Choice
 		cs = append(cs, c)
 	}
 	for _, choice := range []string{"quantity", "ticket"} {
@@ -43,7 +45,7 @@ func choose(t *testing.T, tn *flowtest.Tenant, rep billing.Report) (quantities, 
 			t.Fatal(err)
 		}
 	}
-	return quantities, tickets
+	return chosen, quantities, tickets
 }
 
 func applyPlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, apply.Result) {
@@ -83,7 +85,7 @@ func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	quantities, tickets := choose(t, tn, rep)
+	chosen, quantities, tickets := choose(t, tn, rep)
 	if quantities < 5 || tickets < 5 {
 		t.Fatalf("%d quantities, %d tickets chosen", quantities, tickets)
 	}
@@ -111,7 +113,7 @@ func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 	}
 	for _, r := range rep.Rows {
 		now, _ := after.Row(r.ID)
-		if r.Choice == "" && !r.Status.Settled() && billing.CanChoose(r, "quantity") == nil && now.Status != billing.Match {
+		if chosen[r.ID] == "quantity" && now.Status != billing.Match {
 			t.Errorf("%s: %s after its quantity was set (%s)", r.ID, now.Status, now.Why)
 		}
 	}
@@ -119,26 +121,40 @@ func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened := 0
+	// One ticket per client, naming each row chosen for a ticket once (the
+	// sandbox's customers have one suite each: two rows of a client in one
+	// ticket are TestOneBillingTicketPerClient's).
+	named, opened, clients := 0, map[int]bool{}, map[string]bool{}
 	for _, r := range rep.Rows {
-		if r.Status.Settled() || billing.CanChoose(r, "quantity") == nil {
+		if r.Status.Settled() || chosen[r.ID] == "quantity" {
 			continue
 		}
 		id := strings.Split(r.ID, ":")[0]
-		if billing.CanChoose(r, "ticket") != nil {
-			if ts, _ := halo.ListTickets(ctx, atoi(id), "[mspwire billing "+r.ID+"]"); len(ts) != 0 {
+		ts, err := halo.ListTickets(ctx, atoi(id), "[mspwire billing "+id+" ")
+		if err != nil || len(ts) > 1 {
+			t.Errorf("client %s: %d tickets, %v", id, len(ts), err)
+		}
+		n := 0
+		for _, tk := range ts {
+			opened[tk.ID] = true
+			if strings.Contains(tk.Details, "(mspwire row "+r.ID+")") {
+				n++
+			}
+		}
+		if chosen[r.ID] != "ticket" {
+			if n != 0 {
 				t.Errorf("%s (%s) got a ticket", r.ID, r.Status)
 			}
 			continue
 		}
-		ts, err := halo.ListTickets(ctx, atoi(id), "[mspwire billing "+r.ID+"]")
-		if err != nil || len(ts) != 1 {
-			t.Errorf("%s: %d tickets, %v", r.ID, len(ts), err)
+		if n != 1 {
+			t.Errorf("%s: named in %d tickets", r.ID, n)
 		}
-		opened += len(ts)
+		named++
+		clients[id] = true
 	}
-	if opened != tickets {
-		t.Fatalf("%d tickets opened, %d planned", opened, tickets)
+	if named != tickets || len(opened) != len(clients) {
+		t.Fatalf("%d rows named in %d tickets for %d clients; %d rows planned", named, len(opened), len(clients), tickets)
 	}
 	// Nothing is planned twice: quantities now match, tickets are done.
 	p2, actions, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test")

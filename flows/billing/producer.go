@@ -59,16 +59,16 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 	if err != nil {
 		return change.Proposal{}, err
 	}
-	// A ticket an earlier plan opened for the same numbers is not opened
-	// again. A quantity is planned whenever the row is open: a line set
+	// A row a ticket of an earlier plan names with the same numbers gets
+	// no other. A quantity is planned whenever the row is open: a line set
 	// before and changed since needs setting again.
 	done, err := p.e.Store.DoneKeys(ctx, p.e.Profile, change.Billing, 0)
 	if err != nil {
 		return change.Proposal{}, err
 	}
 	prop := change.Proposal{Inputs: map[string]string{}}
-	undecided, opened, waiting := 0, 0, 0
-	var ticketType *halopsa.TicketType
+	undecided, waiting := 0, 0
+	var forTicket []Row
 	for _, r := range rep.Rows {
 		if r.Status.Settled() {
 			continue
@@ -93,18 +93,20 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 			p := d.Payload.(change.QuantityPayload)
 			prop.Inputs[linesPrefix+r.ID] = lineKey(p.InvoiceID, p.LineID) + "=" + fmtQty(p.Quantity) + "|" + lines(r)
 		case "ticket":
-			if ticketType == nil {
-				if ticketType, err = p.ticketType(ctx, settings); err != nil {
-					return change.Proposal{}, err
-				}
+			forTicket = append(forTicket, r)
+		}
+	}
+	byClient, opened := ticketsToOpen(forTicket, ticketedRows(done))
+	if len(byClient) > 0 {
+		tt, err := p.ticketType(ctx, settings)
+		if err != nil {
+			return change.Proposal{}, err
+		}
+		for _, rows := range byClient {
+			prop.Actions = append(prop.Actions, ticketDraft(rows, *tt, settings.TicketTeam))
+			for _, r := range rows {
+				prop.Inputs[rowPrefix+r.ID] = numbers(r, r.Billed)
 			}
-			d := ticketDraft(r, *ticketType, settings.TicketTeam)
-			if _, was := done[d.Key]; was {
-				opened++
-				continue
-			}
-			prop.Actions = append(prop.Actions, d)
-			prop.Inputs[rowPrefix+r.ID] = numbers(r, r.Billed)
 		}
 	}
 	if waiting > 0 {
@@ -192,35 +194,6 @@ func quantityDraft(r Row) change.Draft {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("lowers what %s is billed by %s seats (%.2f a month)", r.Client.Name, fmtQty(l.Quantity-qty), -*r.MonthlyDifference))
 	}
 	return d
-}
-
-func ticketDraft(r Row, tt halopsa.TicketType, team string) change.Draft {
-	id, _ := strconv.Atoi(r.Client.ID)
-	counted := "no recent count"
-	if r.Counted != nil {
-		counted = strconv.Itoa(*r.Counted) + " counted"
-	}
-	summary := fmt.Sprintf("Licence count: %s %s, %s, %d billed [mspwire billing %s]", r.Client.Name, r.Product.Title(), counted, r.Billed, r.ID)
-	var b strings.Builder
-	fmt.Fprintf(&b, "mspwire's billing reconciliation found: %s (%s).\n", r.Status.Words(), r.Why)
-	if r.Environment != nil {
-		fmt.Fprintf(&b, "Liongard environment: %s (id %s); metric %q", r.Environment.Name, r.Environment.ID, r.Metric)
-		if r.CountedAt != nil {
-			fmt.Fprintf(&b, ", inspected %s", r.CountedAt.UTC().Format("2006-01-02"))
-		}
-		b.WriteString(".\n")
-	}
-	for _, l := range r.Lines {
-		fmt.Fprintf(&b, "Recurring invoice %d, line %d: %s × %s at %.2f.\n", l.InvoiceID, l.LineID, fmtQty(l.Quantity), l.Item, l.UnitPrice)
-	}
-	if r.MonthlyDifference != nil {
-		fmt.Fprintf(&b, "Monthly difference: %.2f.\n", *r.MonthlyDifference)
-	}
-	p := change.TicketPayload{ClientID: id, Client: r.Client.Name, Summary: summary, Details: b.String(), TicketTypeID: tt.ID, Team: team}
-	return change.Draft{Kind: change.Ticket, System: "halopsa", Target: "client/" + r.Client.ID,
-		Key:     change.NewKey(change.Ticket, "halopsa", "billing/"+r.ID+"/"+numbers(r, r.Billed)),
-		Summary: fmt.Sprintf("Open a HaloPSA ticket (%s) for %s: %s %s, %s, %d billed", tt.Name, r.Client.Name, r.Product.Title(), r.Status.Words(), counted, r.Billed),
-		Payload: p}
 }
 
 // ticketType is the chosen ticket type, checked.

@@ -72,9 +72,11 @@ func Read(ctx context.Context, e onboard.Env) (Inputs, error) {
 		return in, err
 	}
 	in.Tolerances = settings.Tolerances
-	if in.Tickets, err = tickets.ReadBack(ctx, e.Store, e.Profile, halo, change.Billing, "billing/"); err != nil {
+	refs, err := tickets.ReadBack(ctx, e.Store, e.Profile, halo, change.Billing, ticketSubject)
+	if err != nil {
 		return in, err
 	}
+	in.Tickets = byRow(refs)
 	if in.Matched, err = history.LastSeen(ctx, e.Store, e.Profile, history.Billing, string(Match)); err != nil {
 		return in, err
 	}

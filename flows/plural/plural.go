@@ -3,7 +3,10 @@
 // seats".
 package plural
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // N is n followed by one or many: N(1, "seat", "seats") is "1 seat".
 func N(n int, one, many string) string {
@@ -11,4 +14,15 @@ func N(n int, one, many string) string {
 		return strconv.Itoa(n) + " " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// And joins names for a person: "a", "a and b", "a, b and c".
+func And(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }

@@ -226,6 +226,7 @@ func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *tes
 	var state struct {
 		Tickets []struct {
 			Summary string `json:"summary"`
+			Details string `json:"details"`
 		} `json:"tickets"`
 	}
 	if err := json.Unmarshal(sb.admin(t, "halopsa", "GET", "/state", nil), &state); err != nil {
@@ -234,7 +235,7 @@ func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *tes
 	opened := map[string]int{}
 	for _, tk := range state.Tickets {
 		for _, id := range ticket {
-			if strings.Contains(tk.Summary, "[mspwire billing "+id+"]") {
+			if strings.Contains(tk.Summary, "[mspwire billing "+strings.Split(id, ":")[0]+" ") && strings.Contains(tk.Details, "(mspwire row "+id+")") {
 				opened[id]++
 			}
 		}

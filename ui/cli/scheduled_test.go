@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,7 +128,7 @@ func TestTheScheduledJobRunsWithEnvironmentSecrets(t *testing.T) {
 		t.Fatalf("--apply-tickets after a line moved: exit %d (want 3)\n%s\n%s", code, msg, log)
 	}
 	client, _ := strconv.Atoi(matched["client"].(map[string]any)["id"].(string))
-	if ts, err := halo.ListTickets(ctx, client, "[mspwire billing "+matched["id"].(string)+"]"); err != nil || len(ts) != 1 {
+	if ts, err := halo.ListTickets(ctx, client, fmt.Sprintf("[mspwire billing %d ", client)); err != nil || len(ts) != 1 || !strings.Contains(ts[0].Details, "(mspwire row "+matched["id"].(string)+")") {
 		t.Fatalf("the new row: %d tickets (%v)", len(ts), err)
 	}
 	if ts, _ := halo.ListTickets(ctx, 0, "[mspwire stale-accounts "); len(ts) == 0 {

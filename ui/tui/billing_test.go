@@ -2,13 +2,16 @@ package tui_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
@@ -85,7 +88,8 @@ func TestBillingScreenFixesThroughThePlanAndApply(t *testing.T) {
 			continue
 		}
 		id, _ := strconv.Atoi(r.Client.ID)
-		ts, err := halo.ListTickets(ctx, id, "[mspwire billing "+r.ID+"]")
+		ts, err := halo.ListTickets(ctx, id, fmt.Sprintf("[mspwire billing %d ", id))
+		ts = naming(ts, r.ID)
 		if billing.CanChoose(r, "ticket") != nil { // unmapped or no count: no ticket to the customer's desk
 			if len(ts) != 0 {
 				t.Errorf("%s (%s) got a ticket", r.ID, r.Status)
@@ -100,4 +104,16 @@ func TestBillingScreenFixesThroughThePlanAndApply(t *testing.T) {
 	if tickets < 3 {
 		t.Fatalf("only %d rows got tickets", tickets)
 	}
+}
+
+// naming keeps the tickets whose details name a billing row: a client's
+// ticket lists each of its rows.
+func naming(ts []halopsa.Ticket, row string) []halopsa.Ticket {
+	var out []halopsa.Ticket
+	for _, t := range ts {
+		if strings.Contains(t.Details, "(mspwire row "+row+")") {
+			out = append(out, t)
+		}
+	}
+	return out
 }
