@@ -140,6 +140,18 @@ type RecurringInvoice struct {
 	Lines       []InvoiceLine `json:"lines"`
 	// NextCreationDate is when the invoice next bills.
 	NextCreationDate string `json:"nextcreationdate"`
+	// The invoice's currency, when HaloPSA names it (both nullable).
+	CurrencyCodeName string `json:"currency_code_name"`
+	CurrencyText     string `json:"currency"`
+}
+
+// Currency is the invoice's currency as HaloPSA names it ("USD"), or ""
+// when it names none.
+func (r RecurringInvoice) Currency() string {
+	if r.CurrencyCodeName != "" {
+		return r.CurrencyCodeName
+	}
+	return r.CurrencyText
 }
 
 // Item is a product or service lines bill (schema "Item").

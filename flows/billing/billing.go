@@ -9,6 +9,7 @@ package billing
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,6 +77,7 @@ type Line struct {
 	// NextCreation is when the recurring invoice next bills
 	// (nextcreationdate): a quantity set now counts from then.
 	NextCreation string `json:"next_creation,omitempty"`
+	Currency     string `json:"currency,omitempty"` // as the invoice names it; "" when it names none
 }
 
 // Row is one client and product.
@@ -89,6 +91,7 @@ type Row struct {
 	Billed            int        `json:"billed"`
 	Difference        *int       `json:"difference"`
 	UnitPrice         float64    `json:"unit_price"`
+	Currency          string     `json:"currency,omitempty"` // of the line that prices the row, as HaloPSA names it
 	MonthlyDifference *float64   `json:"monthly_difference"`
 	Status            Status     `json:"status"`
 	Line              *Line      `json:"line"`  // the line a quantity fix sets: the largest that bills it
@@ -134,6 +137,22 @@ type Report struct {
 	// Unconfirmed are items billed by proposal: the operator has not
 	// confirmed what they bill.
 	Unconfirmed []ItemMapping `json:"unconfirmed_items"`
+	// Currencies are those the recurring invoices name, sorted: one in
+	// most tenants, none when HaloPSA leaves them empty.
+	Currencies []string `json:"currencies,omitempty"`
+}
+
+// In says which currency the report's money is in, for a sentence's end:
+// "USD", or the invoices' own when HaloPSA names none, or all of them
+// when the invoices differ (totals then add them as they stand).
+func (r Report) In() string {
+	switch len(r.Currencies) {
+	case 0:
+		return "in the invoices' currency"
+	case 1:
+		return "in " + r.Currencies[0]
+	}
+	return "in the invoices' currencies, " + strings.Join(r.Currencies, " and ") + ": the totals add them as they stand"
 }
 
 // Inputs are what a reconciliation reads.
@@ -172,6 +191,7 @@ func Reconcile(in Inputs) Report {
 		names[id] = n
 	}
 	usedUnconfirmed := map[int]bool{}
+	var currencies []string
 	// Sums are over distinct lines and systems: a list read twice over
 	// must not bill or count anything twice.
 	lineSeen := map[[2]int]bool{}
@@ -180,6 +200,9 @@ func Reconcile(in Inputs) Report {
 			continue
 		}
 		names[inv.ClientID] = inv.ClientName
+		if c := inv.Currency(); c != "" && !slices.Contains(currencies, c) {
+			currencies = append(currencies, c)
+		}
 		for _, l := range inv.Lines {
 			m := byItem[l.ItemID]
 			if l.Inactive || m.Product == "" || m.Product == None || lineSeen[[2]int{inv.ID, l.ID}] {
@@ -191,7 +214,7 @@ func Reconcile(in Inputs) Report {
 			}
 			k := key{inv.ClientID, m.Product}
 			billed[k] = append(billed[k], Line{InvoiceID: inv.ID, LineID: l.ID, Item: l.Description, Quantity: l.Quantity, NextCreation: inv.NextCreationDate,
-				UnitPrice: l.UnitPrice, Calculated: l.Calculated})
+				UnitPrice: l.UnitPrice, Calculated: l.Calculated, Currency: inv.Currency()})
 		}
 	}
 	metricOf := map[int]Product{}
@@ -245,6 +268,8 @@ func Reconcile(in Inputs) Report {
 	}
 	var rep Report
 	rep.Totals.ByStatus = map[Status]int{}
+	sort.Strings(currencies)
+	rep.Currencies = currencies
 	for _, k := range keys {
 		r := Row{ID: RowID(k.client, k.product), Client: Ref{System: "halopsa", ID: strconv.Itoa(k.client), Name: names[k.client]},
 			Product: k.product, Lines: billed[k], Metric: in.Metrics[k.product].Name}
@@ -256,7 +281,9 @@ func Reconcile(in Inputs) Report {
 			}
 		}
 		if r.Line != nil {
-			r.UnitPrice = r.Line.UnitPrice
+			r.UnitPrice, r.Currency = r.Line.UnitPrice, r.Line.Currency
+		} else if len(currencies) == 1 {
+			r.UnitPrice, r.Currency = prices[k.product], currencies[0]
 		} else {
 			r.UnitPrice = prices[k.product]
 		}

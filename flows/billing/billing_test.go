@@ -3,8 +3,11 @@ package billing_test
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/signins"
@@ -212,4 +215,65 @@ func deref(n *int) any {
 		return nil
 	}
 	return *n
+}
+
+// Money is in the currency the recurring invoices name: each row its own
+// line's, a row no line prices the tenant's one currency; when the
+// invoices differ the report says so, and when they name none it claims
+// none.
+func TestMoneyCarriesTheInvoicesCurrency(t *testing.T) {
+	tn := tenant(t, 80, false)
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	_, in, err = billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := billing.Reconcile(in)
+	if len(one.Currencies) != 1 || one.In() != "in "+one.Currencies[0] {
+		t.Fatalf("one currency: %v, %q", one.Currencies, one.In())
+	}
+	notBilled := 0
+	for _, r := range one.Rows {
+		if r.MonthlyDifference != nil && r.Currency != one.Currencies[0] {
+			t.Errorf("%s: %q", r.ID, r.Currency)
+		}
+		if r.Line == nil && r.MonthlyDifference != nil {
+			notBilled++
+		}
+	}
+	if notBilled == 0 {
+		t.Fatal("no row priced from other clients' lines")
+	}
+
+	in.Invoices = append([]halopsa.RecurringInvoice(nil), in.Invoices...)
+	var moved string
+	for i := range in.Invoices {
+		if len(in.Invoices[i].Lines) > 0 && moved == "" {
+			in.Invoices[i].CurrencyCodeName = "GBP"
+			moved = strconv.Itoa(in.Invoices[i].ClientID)
+		}
+	}
+	two := billing.Reconcile(in)
+	if len(two.Currencies) != 2 || !strings.Contains(two.In(), "the totals add them as they stand") {
+		t.Fatalf("two currencies: %v, %q", two.Currencies, two.In())
+	}
+	for _, r := range two.Rows {
+		switch {
+		case r.Line != nil && r.Client.ID == moved && r.Currency != "GBP":
+			t.Errorf("%s: %q on a GBP invoice", r.ID, r.Currency)
+		case r.Line == nil && r.Currency != "":
+			t.Errorf("%s, priced from other clients' lines in two currencies, claims %q", r.ID, r.Currency)
+		}
+	}
+
+	for i := range in.Invoices {
+		in.Invoices[i].CurrencyCodeName, in.Invoices[i].CurrencyText = "", ""
+	}
+	if none := billing.Reconcile(in); len(none.Currencies) != 0 || none.In() != "in the invoices' currency" {
+		t.Fatalf("none named: %v, %q", none.Currencies, none.In())
+	}
 }

@@ -37,6 +37,7 @@ type Report struct {
 	At       time.Time
 	Profile  string
 	Totals   billing.Totals
+	In       string // which currency the money is in: billing.Report.In
 	Clients  []Client
 	Moved    []string // one line per review: what moved since its last run
 	Unmapped int      // billing rows of clients the review links to no environment
@@ -60,7 +61,7 @@ type Licence struct {
 
 // Build rolls the reviews up, clients by name.
 func Build(in Inputs) Report {
-	r := Report{At: in.At, Profile: in.Profile, Totals: in.Billing.Totals}
+	r := Report{At: in.At, Profile: in.Profile, Totals: in.Billing.Totals, In: in.Billing.In()}
 	byID := map[string]*Client{}
 	client := func(id, name string) *Client {
 		c, ok := byID[id]
@@ -148,7 +149,7 @@ func (r Report) Markdown() string {
 	if r.Totals.InHand > 0 {
 		fmt.Fprintf(&b, "; %s in hand (%s a month)", plural.N(r.Totals.InHand, "row", "rows"), signed(r.Totals.InHandMonthly))
 	}
-	b.WriteString(" (in the invoices' currency).\n")
+	fmt.Fprintf(&b, " (%s).\n", r.In)
 	if r.Unmapped > 0 {
 		fmt.Fprintf(&b, "%s billed with no Liongard environment linked.\n", plural.N(r.Unmapped, "licence is", "licences are"))
 	}
@@ -220,7 +221,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 <style>body{font:14px/1.45 system-ui,sans-serif;max-width:60em;margin:2em auto;color:#222}table{border-collapse:collapse;margin:.5em 0}
 td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}td.n{text-align:right}.check{color:#a40000}</style></head>
 <body><h1>mspwire report, {{.Date}}</h1>
-<p>Profile {{.R.Profile}}. {{.NotBilled}} a month not billed, {{.OverBilled}} a month billed too much{{if .R.Totals.InHand}}; {{n .R.Totals.InHand "row" "rows"}} in hand ({{.InHand}} a month){{end}} (in the invoices' currency).{{if .R.Unmapped}} {{n .R.Unmapped "licence is" "licences are"}} billed with no Liongard environment linked.{{end}}</p>
+<p>Profile {{.R.Profile}}. {{.NotBilled}} a month not billed, {{.OverBilled}} a month billed too much{{if .R.Totals.InHand}}; {{n .R.Totals.InHand "row" "rows"}} in hand ({{.InHand}} a month){{end}} ({{.R.In}}).{{if .R.Unmapped}} {{n .R.Unmapped "licence is" "licences are"}} billed with no Liongard environment linked.{{end}}</p>
 {{if .R.Moved}}<h2>Since the last run</h2><ul>{{range .R.Moved}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{range .R.Clients}}<h2>{{.Name}}</h2>
 {{range .Check}}<p class="check"><strong>Check the mapping:</strong> {{.}}</p>{{end}}

@@ -38,6 +38,12 @@ type invoiceLine struct {
 	ContractID           int     `json:"contract_id"`
 }
 
+// The world's MSP bills in US dollars.
+var (
+	usd     = "USD"
+	usdCode = 1
+)
+
 // recurringInvoice is Halo's InvoiceHeader for a recurring invoice.
 type recurringInvoice struct {
 	ID                 int           `json:"id"`
@@ -54,6 +60,11 @@ type recurringInvoice struct {
 	ContainsCalculated bool          `json:"contains_calculated_quantity"`
 	Lines              []invoiceLine `json:"lines,omitempty"`
 	Notes              string        `json:"notes_1"`
+	// The invoice's currency: the spec's InvoiceHeader has currency,
+	// currency_code (an id) and currency_code_name, all nullable.
+	Currency         *string `json:"currency"`
+	CurrencyCode     *int    `json:"currency_code"`
+	CurrencyCodeName *string `json:"currency_code_name"`
 }
 
 // item is Halo's Item: what a line bills.
@@ -127,7 +138,7 @@ func seedBilling(d *data, w *world.World, owners map[int]world.Owned) {
 		}
 		inv := &recurringInvoice{ID: 100 + i, ClientID: c.ID, ClientName: c.Name, SiteID: c.MainSiteID, ContractID: 500 + i,
 			ContractRef: fmt.Sprintf("MSA-%04d", c.ID), InvoiceDate: "2026-11-01T00:00:00", NextCreationDate: "2026-12-01T00:00:00",
-			Period: 1, IsRecurringInvoice: true}
+			Period: 1, IsRecurringInvoice: true, CurrencyCode: &usdCode, CurrencyCodeName: &usd}
 		add := func(itemID int, qty float64, calculated bool) {
 			it := catalogued(itemID)
 			l := invoiceLine{ID: inv.ID*10 + len(inv.Lines) + 1, IHID: inv.ID, ItemID: it.ID, ItemCode: it.InternalReference,

@@ -194,7 +194,7 @@ func newBillingReconcileCmd(g *globals) *cobra.Command {
 				switch {
 				case asJSON:
 					if err := jsonOut(g).Encode(map[string]any{"rows": nonNil(rep.Rows), "totals": rep.Totals, "unconfirmed_items": nonNil(rep.Unconfirmed),
-						"since_last": since}); err != nil {
+						"currencies": nonNil(rep.Currencies), "since_last": since}); err != nil {
 						return err
 					}
 				case csvPath == "":
@@ -239,8 +239,8 @@ func billingSummary(rep billing.Report) string {
 	if len(parts) == 0 {
 		return "Nothing to reconcile: no client has users counted or seats billed."
 	}
-	out := strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (in the invoices' currency)",
-		display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly))
+	out := strings.Join(parts, " · ") + fmt.Sprintf("\n%s a month not billed · %s a month billed too much (%s)",
+		display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly), rep.In())
 	if n := rep.Totals.InHand; n > 0 {
 		out += fmt.Sprintf("\nIn hand, apart: %s with an open ticket, %s a month", plural.N(n, "row", "rows"), display.SignedMoney(rep.Totals.InHandMonthly))
 	}
@@ -288,11 +288,11 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 // chosen fix, its ticket, the quantity a fix sets and the monthly amount
 // it makes, when the invoice next bills, and — from the kept runs — since
 // when the row has been open and what that has missed (whole months ×
-// the monthly difference). Amounts are in the invoices' currency: HaloPSA's
-// recurring invoice header carries none mspwire reads.
+// the monthly difference). Amounts are in the row's currency as its
+// recurring invoice names it (empty when HaloPSA names none).
 func billingCSV(rep billing.Report, openSince map[string]time.Time, now time.Time) [][]string {
 	rows := [][]string{{"id", "client_id", "client", "environment_id", "environment", "product", "counted", "billed", "difference",
-		"unit_price", "monthly_difference", "status", "invoice_id", "line_id", "item", "counted_at", "why",
+		"unit_price", "monthly_difference", "currency", "status", "invoice_id", "line_id", "item", "counted_at", "why",
 		"choice", "reason", "ticket_id", "ticket_status", "target_quantity", "new_monthly", "next_creation", "open_since", "missed_so_far"}}
 	for _, r := range rep.Rows {
 		cell := func(p *int) string {
@@ -333,7 +333,7 @@ func billingCSV(rep billing.Report, openSince map[string]time.Time, now time.Tim
 			}
 		}
 		rows = append(rows, []string{r.ID, r.Client.ID, r.Client.Name, envID, envName, string(r.Product), cell(r.Counted),
-			strconv.Itoa(r.Billed), cell(r.Difference), strconv.FormatFloat(r.UnitPrice, 'f', 2, 64), mon, string(r.Status), inv, line, item, at, r.Why,
+			strconv.Itoa(r.Billed), cell(r.Difference), strconv.FormatFloat(r.UnitPrice, 'f', 2, 64), mon, r.Currency, string(r.Status), inv, line, item, at, r.Why,
 			r.Choice, r.Reason, ticketID, ticketStatus, target, newMonthly, next, since, missed})
 	}
 	return rows

@@ -66,6 +66,7 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 			Rows     int            `json:"rows"`
 			ByStatus map[string]int `json:"by_status"`
 		} `json:"totals"`
+		Currencies []string `json:"currencies"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil || len(rep.Rows) == 0 || rep.Totals.Rows != len(rep.Rows) {
 		t.Fatalf("reconcile --json: %v %q", err, stdout)
@@ -96,12 +97,22 @@ func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
 	f, _ := os.Open(file)
 	records, err := csv.NewReader(f).ReadAll()
 	f.Close()
-	if err != nil || len(records) != len(rep.Rows)+1 || records[0][0] != "id" || records[0][11] != "status" {
+	if err != nil || len(records) != len(rep.Rows)+1 || records[0][0] != "id" || records[0][12] != "status" {
 		t.Fatalf("CSV: %v, %d records for %d rows, header %v", err, len(records), len(rep.Rows), records[0])
 	}
 	col := map[string]int{}
 	for i, h := range records[0] {
 		col[h] = i
+	}
+	// The currency is the one the recurring invoices name, on every row
+	// that carries money.
+	if len(rep.Currencies) != 1 {
+		t.Fatalf("the invoices name currencies %v", rep.Currencies)
+	}
+	for _, r := range records[1:] {
+		if r[col["monthly_difference"]] != "" && r[col["currency"]] != rep.Currencies[0] {
+			t.Errorf("row %s: money in %q, the invoices in %q", r[0], r[col["currency"]], rep.Currencies[0])
+		}
 	}
 	negative, target := false, false
 	for _, r := range records[1:] {

@@ -80,7 +80,8 @@ func cleanUnicode(s string) bool {
 }
 
 // Money is an amount as a person reads it: two decimals, thousands
-// separated (1,430.00). No currency: a vendor's lines do not say theirs.
+// separated (1,430.00). The currency is said beside it, as the invoice
+// names it, never guessed into a symbol.
 func Money(x float64) string {
 	s := strconv.FormatFloat(x, 'f', 2, 64)
 	whole, cents, _ := strings.Cut(s, ".")

@@ -1,11 +1,13 @@
 package tui_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -32,9 +34,17 @@ func TestBillingScreenFixesThroughThePlanAndApply(t *testing.T) {
 	t.Cleanup(func() { _ = tm.Quit() })
 
 	waitText(t, tm, "Home")
+	first, _, err := billing.Build(ctx, tn.Env)
+	if err != nil || len(first.Currencies) != 1 {
+		t.Fatalf("currencies %v: %v", first.Currencies, err)
+	}
 	tm.Send(char('b'))
-	waitText(t, tm, "not confirmed") // the totals, then this warning, in one frame
-	tm.Send(char('p'))               // refused: the items are not confirmed
+	// The totals in the currency HaloPSA's invoices name, then this
+	// warning, in one frame.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("a month billed too much (in "+first.Currencies[0]+")")) && bytes.Contains(b, []byte("not confirmed"))
+	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm.Send(char('p')) // refused: the items are not confirmed
 	waitText(t, tm, "press i to check and confirm them")
 	tm.Send(char('i'))
 	waitText(t, tm, "Which product each item bills")

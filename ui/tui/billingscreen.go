@@ -362,7 +362,11 @@ func (b *billingScreen) view(width, height int) string {
 		counts = []string{"no client has users counted or seats billed"}
 	}
 	s.WriteString(wrap(strings.Join(counts, " · "), width) + "\n")
-	s.WriteString(wrap(fmt.Sprintf("%s a month not billed · %s a month billed too much", display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly)), width) + "\n")
+	in := "" // said when HaloPSA names the invoices' currency
+	if len(rep.Currencies) > 0 {
+		in = " (" + display.Safe(rep.In()) + ")"
+	}
+	s.WriteString(wrap(fmt.Sprintf("%s a month not billed · %s a month billed too much%s", display.Money(rep.Totals.NotBilledMonthly), display.Money(rep.Totals.OverBilledMonthly), in), width) + "\n")
 	if n := rep.Totals.InHand; n > 0 {
 		s.WriteString(wrap(fmt.Sprintf("In hand, apart: %s with an open ticket, %s a month.", plural.N(n, "row", "rows"), display.SignedMoney(rep.Totals.InHandMonthly)), width) + "\n")
 	}
@@ -458,7 +462,11 @@ func BillingDetail(r billing.Row) string {
 		if len(r.Lines) == 0 {
 			how += ", the price other clients' lines bill " + r.Product.Title() + " at"
 		}
-		d = append(d, "A month: "+display.SignedMoney(*r.MonthlyDifference)+" ("+how+")")
+		money := display.SignedMoney(*r.MonthlyDifference)
+		if r.Currency != "" {
+			money += " " + display.Safe(r.Currency)
+		}
+		d = append(d, "A month: "+money+" ("+how+")")
 	}
 	if r.Choice != "" {
 		d = append(d, "Chosen: "+map[string]string{"quantity": "set the line to the count", "ticket": "a HaloPSA ticket", "ignore": "ignored: " + r.Reason}[r.Choice])
