@@ -164,6 +164,10 @@ type Request struct {
 	// 429 (the vendor refused it unprocessed), never after a timeout or a 5xx
 	// that might have landed: the caller decides, after looking.
 	Creates bool
+	// Reads marks a call of another method that only reads (Liongard's
+	// POST /metrics/evaluate): a read memo keeps its answer by its body,
+	// and forgets nothing for it.
+	Reads bool
 }
 
 // Response is a successful answer (2xx).
@@ -183,6 +187,21 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	memo, key := c.memoFor(ctx, req, target.String())
+	if memo != nil {
+		if resp, ok := memo.get(key); ok {
+			return resp, nil
+		}
+	}
+	resp, err := c.send(ctx, req, target)
+	if err == nil && memo != nil {
+		memo.put(key, resp)
+	}
+	return resp, err
+}
+
+// send is Do's call to the vendor.
+func (c *Client) send(ctx context.Context, req Request, target *url.URL) (*Response, error) {
 	rateLimitedSince := time.Time{}
 	var last error
 	for attempt := 0; ; attempt++ {

@@ -458,7 +458,7 @@ func (c *Client) EvaluateMetrics(ctx context.Context, metrics []string) ([]Metri
 		// Sorted by system, so pages read one after another stay in one order.
 		body := map[string]any{"Metrics": ids, "Filters": []any{}, "Sorting": []map[string]string{{"SortBy": "SystemID", "Direction": "ASC"}},
 			"Pagination": map[string]int{"Page": page, "PageSize": c.evalPage}}
-		items, p, err := v2[[]MetricValue](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics/evaluate"}, body)
+		items, p, err := v2[[]MetricValue](ctx, c, httpx.Request{Method: http.MethodPost, Path: "/metrics/evaluate", Reads: true}, body)
 		if err != nil {
 			return httpx.Page[MetricValue]{}, err
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/billing"
@@ -20,6 +21,7 @@ import (
 // days) as their twins do. With keep, each is a kept run compared with the
 // one before (what a report says moved); without, nothing is kept.
 func Gather(ctx context.Context, e onboard.Env, days int, at time.Time, keep bool) (Inputs, error) {
+	ctx = httpx.WithReadMemo(ctx) // the three read the same clients, users and environments
 	in := Inputs{At: at, Profile: e.Profile, Since: map[string]history.SinceLast{}}
 	var err error
 	if in.Billing, _, err = billing.Build(ctx, e); err != nil {
