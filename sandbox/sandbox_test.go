@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/sandbox"
 )
 
@@ -22,7 +23,7 @@ func TestStartServesEveryVendorOnItsOwnLoopbackPort(t *testing.T) {
 	}
 	defer sb.Close()
 	ports := map[string]bool{}
-	for _, name := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+	for _, name := range adapter.IDs() {
 		c, ok := sb.Creds[name]
 		if !ok || !strings.HasPrefix(c.URL, "http://127.0.0.1:") {
 			t.Fatalf("%s: %+v", name, c)

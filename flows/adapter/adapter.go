@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -43,6 +44,8 @@ type Info struct {
 	Fields []Field
 	// Source says the system can be the source of truth for the client list.
 	Source bool
+	// Role is the part the system plays; paths are built from roles.
+	Role path.Role
 }
 
 // Secret is the field that lives in the keyring.
@@ -374,3 +377,46 @@ func checkURL(s string) error {
 
 // NameKey is how names are compared when looking for a created record.
 func NameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// Systems are what a path connects, computed here only: the system that
+// fills each role the path needs, then each of connected whose role the
+// path does not fill (an RMM joins once connected; a second documentation
+// tool does not), in the registry's order.
+func Systems(p path.ID, docsTool string, connected []string) []string {
+	var out []string
+	for _, n := range path.Needs(p, docsTool) {
+		if n.System != "" {
+			out = append(out, n.System)
+			continue
+		}
+		for _, a := range All() {
+			if a.Info().Role == n.Role {
+				out = append(out, a.Info().ID)
+				break
+			}
+		}
+	}
+	for _, a := range All() {
+		id := a.Info().ID
+		if slices.Contains(connected, id) && !slices.Contains(out, id) && !path.Fills(p, docsTool, a.Info().Role) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// SystemsOf are the systems of a profile's path, its verified connections
+// joining as Systems says.
+func SystemsOf(ctx context.Context, st *store.Store, profile string, p path.ID, docsTool string) ([]string, error) {
+	conns, err := st.Connections(ctx, profile)
+	if err != nil {
+		return nil, err
+	}
+	var connected []string
+	for _, c := range conns {
+		if !c.VerifiedAt.IsZero() {
+			connected = append(connected, c.System)
+		}
+	}
+	return Systems(p, docsTool, connected), nil
+}

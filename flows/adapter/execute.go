@@ -81,7 +81,8 @@ var everywhere = map[change.Kind]func(*Clients) Executor{
 }
 
 // ExecutorFor finds the executor of an action kind in a system: its
-// adapter's own, or one that needs no vendor.
+// adapter's own; for a create, one over the adapter's Companies; or one
+// that needs no vendor.
 func (c *Clients) ExecutorFor(system string, kind change.Kind) (Executor, error) {
 	a, err := Lookup(system)
 	if err != nil {
@@ -91,6 +92,9 @@ func (c *Clients) ExecutorFor(system string, kind change.Kind) (Executor, error)
 		if e, ok := ex.Executors(c)[kind]; ok {
 			return e, nil
 		}
+	}
+	if hc, ok := a.(HasCompanies); ok && kind == change.Create {
+		return createExecutor{system: system, companies: hc.Companies(c)}, nil // any adapter that creates companies
 	}
 	if mk, ok := everywhere[kind]; ok {
 		return mk(c), nil

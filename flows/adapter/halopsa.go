@@ -11,6 +11,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
@@ -20,7 +21,7 @@ import (
 type haloPSA struct{}
 
 func (haloPSA) Info() Info {
-	return Info{ID: "halopsa", Name: "HaloPSA", Record: "HaloPSA client", Records: "HaloPSA clients", Source: true,
+	return Info{ID: "halopsa", Name: "HaloPSA", Record: "HaloPSA client", Records: "HaloPSA clients", Role: path.PSA, Source: true,
 		Fields: []Field{
 			{Key: "url", Flag: "url", Title: "HaloPSA URL", Help: "e.g. https://acme.halopsa.com — a trailing slash is removed",
 				Required: true, Validate: checkURL},
@@ -89,8 +90,7 @@ func (haloPSA) RotationChecklist(v Values) []string {
 func (haloPSA) Companies(c *Clients) Companies { return haloCompanies{c} }
 
 func (haloPSA) Executors(c *Clients) map[change.Kind]Executor {
-	return map[change.Kind]Executor{change.Create: createExecutor{system: "halopsa", companies: haloCompanies{c}},
-		change.Link: haloITGlueLinks{c}, change.Quantity: haloQuantities{c}, change.Ticket: haloTickets{c}, change.AssetUser: haloAssetUsers{c}}
+	return map[change.Kind]Executor{change.Link: haloITGlueLinks{c}, change.Quantity: haloQuantities{c}, change.Ticket: haloTickets{c}, change.AssetUser: haloAssetUsers{c}}
 }
 
 // HaloPSA is the run's HaloPSA client.

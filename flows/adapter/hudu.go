@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/clients/hudu"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -18,7 +19,7 @@ import (
 type huduAdapter struct{}
 
 func (huduAdapter) Info() Info {
-	return Info{ID: "hudu", Name: "Hudu", Record: "Hudu company", Records: "Hudu companies",
+	return Info{ID: "hudu", Name: "Hudu", Record: "Hudu company", Records: "Hudu companies", Role: path.Documentation,
 		Fields: []Field{
 			{Key: "url", Flag: "url", Title: "Hudu URL", Help: "e.g. https://docs.yourmsp.com", Required: true, Validate: checkURL},
 			{Key: "api_key", Title: "API key", Noun: "API key", Secret: true,
@@ -53,8 +54,7 @@ func (huduAdapter) RotationChecklist(Values) []string {
 func (huduAdapter) Companies(c *Clients) Companies { return huduCompanies{c} }
 
 func (huduAdapter) Executors(c *Clients) map[change.Kind]Executor {
-	return map[change.Kind]Executor{change.Create: createExecutor{system: "hudu", companies: huduCompanies{c}},
-		change.Link: huduMatcherLinks{c}}
+	return map[change.Kind]Executor{change.Link: huduMatcherLinks{c}}
 }
 
 // Hudu is the run's Hudu client.

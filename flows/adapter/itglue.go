@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/mspwire/mspwire/clients/itglue"
-	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
@@ -17,7 +17,7 @@ import (
 type itGlue struct{}
 
 func (itGlue) Info() Info {
-	return Info{ID: "itglue", Name: "IT Glue", Record: "IT Glue organization", Records: "IT Glue organizations", Source: true,
+	return Info{ID: "itglue", Name: "IT Glue", Record: "IT Glue organization", Records: "IT Glue organizations", Role: path.Documentation, Source: true,
 		Fields: []Field{
 			{Key: "region", Flag: "region", Title: "IT Glue region or API URL", Help: "us, eu, au — or the API URL",
 				Hint: "us, eu, au", Required: true, Or: "url", Default: "us"},
@@ -75,10 +75,6 @@ func (itGlue) RotationChecklist(Values) []string {
 }
 
 func (itGlue) Companies(c *Clients) Companies { return itglueCompanies{c} }
-
-func (itGlue) Executors(c *Clients) map[change.Kind]Executor {
-	return map[change.Kind]Executor{change.Create: createExecutor{system: "itglue", companies: itglueCompanies{c}}}
-}
 
 // ITGlue is the run's IT Glue client.
 func (c *Clients) ITGlue(ctx context.Context) (*itglue.Client, error) {

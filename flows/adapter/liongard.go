@@ -10,6 +10,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/change"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
@@ -19,7 +20,7 @@ import (
 type liongardAdapter struct{}
 
 func (liongardAdapter) Info() Info {
-	return Info{ID: "liongard", Name: "Liongard", Record: "Liongard environment", Records: "Liongard environments",
+	return Info{ID: "liongard", Name: "Liongard", Record: "Liongard environment", Records: "Liongard environments", Role: path.Inspection,
 		Fields: []Field{
 			{Key: "instance", Flag: "instance", Title: "Liongard instance or URL", Help: "us1, us2, ca1, … or the full URL",
 				Hint: "us1, us2, ca1, …", Required: true, Or: "url"},
@@ -83,8 +84,7 @@ func (liongardAdapter) RotationChecklist(Values) []string {
 func (liongardAdapter) Companies(c *Clients) Companies { return liongardCompanies{c} }
 
 func (liongardAdapter) Executors(c *Clients) map[change.Kind]Executor {
-	return map[change.Kind]Executor{change.Create: createExecutor{system: "liongard", companies: liongardCompanies{c}},
-		change.Group: liongardGroups{c}}
+	return map[change.Kind]Executor{change.Group: liongardGroups{c}}
 }
 
 // Liongard is the run's Liongard client.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
@@ -63,7 +64,7 @@ func benchCreates(b *testing.B, p0 path.ID, docs, source string, systems []strin
 	if err := st.ReplaceRecords(ctx, profile, source, recs); err != nil {
 		b.Fatal(err)
 	}
-	for _, sys := range path.Systems(p0, docs) {
+	for _, sys := range adapter.Systems(p0, docs, nil) {
 		if sys != source {
 			other := []store.InventoryRecord{{ExternalID: "1", Name: "Quartzite Unrelated Widgets"}}
 			if err := st.ReplaceRecords(ctx, profile, sys, other); err != nil {

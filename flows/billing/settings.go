@@ -45,3 +45,34 @@ func SaveSettings(ctx context.Context, e onboard.Env, actor string, ch SettingsC
 	}
 	return s, e.Store.SaveBillingSettings(ctx, e.Profile, actor, s)
 }
+
+// Choose keeps a fix for rows — "quantity", "ticket", "ignore" with its
+// reason, or "" to clear it — each checked it can take it first: one row
+// refused, nothing is kept. Both faces choose through it.
+func Choose(ctx context.Context, e onboard.Env, actor string, rows []Row, choice, reason string) error {
+	cs := make([]store.BillingChoice, 0, len(rows))
+	for _, r := range rows {
+		if choice != "" {
+			if err := CanChoose(r, choice); err != nil {
+				return err
+			}
+		}
+		c := store.BillingChoice{RowID: r.ID, DecidedBy: actor}
+		if choice != "" { // cleared: the row's numbers are not kept with it
+			c.Choice, c.Reason, c.Counted, c.Billed = choice, reason, r.Counted, &r.Billed
+		}
+		cs = append(cs, c)
+	}
+	return e.Store.SaveBillingChoices(ctx, e.Profile, cs)
+}
+
+// ConfirmItems keeps which product each item bills, as the operator said:
+// from then on it is their word, not mspwire's proposal. Both faces
+// confirm through it.
+func ConfirmItems(ctx context.Context, e onboard.Env, actor string, items []ItemMapping) error {
+	ms := make([]store.ItemProduct, len(items))
+	for i, m := range items {
+		ms[i] = store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(m.Product), DecidedBy: actor}
+	}
+	return e.Store.SaveItemProducts(ctx, e.Profile, ms)
+}

@@ -191,7 +191,7 @@ func newRun(ctx context.Context, env onboard.Env, o Options) (*run, error) {
 	if r.plan, err = env.Plan(ctx); err != nil {
 		return nil, err
 	}
-	r.pairs = review.PairsFor(r.plan.Path, r.plan.DocsTool, r.ob.Source)
+	r.pairs = review.PairsFor(r.plan.Systems, r.ob.Source)
 	all, err := env.Store.Decisions(ctx, env.Profile, "")
 	if err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ func tenant(t *testing.T, c pathCase, clean bool, companies int) *flowtest.Tenan
 func decideAll(t *testing.T, tn *flowtest.Tenant) {
 	t.Helper()
 	customerOf := map[string]int{} // system|name -> customer
-	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+	for _, sys := range adapter.IDs() {
 		for _, rec := range tn.Sandbox.World.Records(sys) {
 			customerOf[sys+"|"+rec.Name] = rec.Customer.ID
 		}

@@ -77,7 +77,7 @@ func New(t testing.TB, o Options) *Tenant {
 	if err := env.ChoosePath(ctx, o.Path); err != nil {
 		t.Fatal(err)
 	}
-	for _, sys := range path.Systems(o.Path, o.DocsTool) {
+	for _, sys := range adapter.Systems(o.Path, o.DocsTool, nil) {
 		Connect(t, env, sb, sys)
 	}
 	if o.Source == "" {

@@ -128,7 +128,9 @@ func (e Env) Plan(ctx context.Context) (Plan, error) {
 		docs = path.DefaultDocsTool
 	}
 	p := Plan{Path: path.ID(o.Path), Recommended: path.ID(o.Recommended), Reason: o.Reason, DocsTool: docs, Source: o.Source}
-	p.Systems = path.Systems(p.Path, docs)
+	if p.Systems, err = adapter.SystemsOf(ctx, e.Store, e.Profile, p.Path, docs); err != nil {
+		return Plan{}, err
+	}
 	done, err := e.Store.DoneSteps(ctx, e.Profile)
 	if err != nil {
 		return Plan{}, err

@@ -153,18 +153,51 @@ func Recommend(a Answers) (ID, string) {
 	}
 }
 
-// Systems is what a path connects.
-func Systems(p ID, docsTool string) []string {
+// Role is the part a system plays in an MSP's stack. An adapter declares
+// its role; a path says which roles it fills, and with which system where
+// the path is about one (B is IT Glue's, C Hudu's).
+type Role string
+
+// The roles.
+const (
+	PSA           Role = "psa"           // tickets, clients, assets, billing: HaloPSA
+	Inspection    Role = "inspection"    // inspects customer environments: Liongard
+	Documentation Role = "documentation" // IT Glue, Hudu
+	RMM           Role = "rmm"           // remote monitoring and management: none built in; a path never needs one
+)
+
+// Need is a role a path fills. System, when set, is the one system that
+// fills it on this path; "" leaves it to the only system of the role.
+type Need struct {
+	Role   Role
+	System string
+}
+
+// Needs are the roles a path fills, in the order they are set up. A
+// system of a role no path needs (an RMM) joins a profile's path once it
+// is connected, and is never required.
+func Needs(p ID, docsTool string) []Need {
+	docs := docsTool
 	switch p {
 	case B:
-		return []string{"halopsa", "liongard", "itglue"}
+		docs = "itglue" // Liongard pushes straight to IT Glue
 	case C:
-		return []string{"halopsa", "liongard", "hudu"}
+		docs = "hudu" // Hudu pulls straight from Liongard
 	}
-	if docsTool == "itglue" {
-		return []string{"halopsa", "liongard", "itglue"}
+	if docs == "" {
+		docs = DefaultDocsTool
 	}
-	return []string{"halopsa", "liongard", "hudu"}
+	return []Need{{PSA, ""}, {Inspection, ""}, {Documentation, docs}}
+}
+
+// Fills says whether a path fills a role.
+func Fills(p ID, docsTool string, r Role) bool {
+	for _, n := range Needs(p, docsTool) {
+		if n.Role == r {
+			return true
+		}
+	}
+	return false
 }
 
 // Hub is the system every path centres on: the default source of truth.

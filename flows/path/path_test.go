@@ -53,8 +53,9 @@ func TestStepsFollowTheGuide(t *testing.T) {
 			}
 		}
 	}
-	if fmt.Sprint(Systems(B, "hudu")) != "[halopsa liongard itglue]" || fmt.Sprint(Systems(A, "hudu")) != "[halopsa liongard hudu]" {
-		t.Error("systems per path")
+	if fmt.Sprint(Needs(B, "hudu")) != "[{psa } {inspection } {documentation itglue}]" || fmt.Sprint(Needs(A, "hudu")) != "[{psa } {inspection } {documentation hudu}]" ||
+		fmt.Sprint(Needs(C, "itglue")) != "[{psa } {inspection } {documentation hudu}]" || Fills(A, "", RMM) || !Fills(C, "", Documentation) {
+		t.Error("roles per path")
 	}
 }
 

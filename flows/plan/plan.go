@@ -157,7 +157,7 @@ func gather(ctx context.Context, e onboard.Env, except int64) (*inputs, error) {
 	if op.Source == "" {
 		op.Source = path.Hub
 	}
-	in := &inputs{onboarding: o, plan: op, pairs: review.PairsFor(op.Path, op.DocsTool, op.Source),
+	in := &inputs{onboarding: o, plan: op, pairs: review.PairsFor(op.Systems, op.Source),
 		records: map[string]map[string]store.InventoryRecord{}, decisions: map[string][]store.Decision{}, parts: map[string]string{}}
 	settings, _ := json.Marshal(struct {
 		Path, Source, Docs string

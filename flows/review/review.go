@@ -34,16 +34,16 @@ func (p Pair) Title() string { return recordsOf(p.Left) + " ↔ " + recordsOf(p.
 
 func recordsOf(system string) string { return adapter.InfoOf(system).Records }
 
-// PairsFor is what a path needs matched: the source of truth against each
-// other system the path connects. (Hudu's integration matchers follow from
+// PairsFor is what a path's systems need matched: the source of truth
+// against each other system. (Hudu's integration matchers follow from
 // these: a matcher carries its HaloPSA client's or Liongard environment's
 // id, so the plan links it to the company the review chose.)
-func PairsFor(p path.ID, docsTool, source string) []Pair {
+func PairsFor(systems []string, source string) []Pair {
 	if source == "" {
 		source = path.Hub
 	}
 	var out []Pair
-	for _, sys := range path.Systems(p, docsTool) {
+	for _, sys := range systems {
 		if sys != source {
 			out = append(out, NewPair(source, sys))
 		}
@@ -113,7 +113,11 @@ func Open(ctx context.Context, st *store.Store, profile, actor string) (*Model, 
 	}
 	var a path.Answers
 	_ = unmarshalAnswers(o.Answers, &a)
-	m := &Model{st: st, profile: profile, actor: actor, pairs: PairsFor(path.ID(o.Path), a.DocsTool, o.Source)}
+	systems, err := adapter.SystemsOf(ctx, st, profile, path.ID(o.Path), a.DocsTool)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{st: st, profile: profile, actor: actor, pairs: PairsFor(systems, o.Source)}
 	if err := m.reload(ctx); err != nil {
 		return nil, err
 	}

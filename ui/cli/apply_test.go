@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 )
@@ -79,7 +80,7 @@ func (s *served) writes(t *testing.T) int {
 func (s *served) writeCounts(t *testing.T) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+	for _, sys := range adapter.IDs() {
 		var counts map[string]int
 		_ = json.Unmarshal(s.admin(t, sys, "GET", "/counts", nil), &counts)
 		for route, c := range counts {
@@ -94,9 +95,12 @@ func (s *served) writeCounts(t *testing.T) map[string]int {
 // onboardPathA takes the session through path A with Hudu up to a
 // review where the safe matches are accepted and what has no match is to
 // be created, then makes the plan.
+// pathA are the systems path A connects with Hudu, as the roles say.
+var pathA = adapter.Systems(path.A, "hudu", nil)
+
 func onboardPathA(t *testing.T, s *session, sb *served) planOut {
 	t.Helper()
-	loginServed(t, s, sb, "halopsa", "liongard", "hudu")
+	loginServed(t, s, sb, pathA...)
 	for _, args := range [][]string{
 		{"path", "recommend", "--docs-tool", "hudu"}, {"path", "set", "A"}, {"source", "set", "halopsa"}, {"inventory", "fetch"},
 		{"match", "suggest"}, {"match", "accept", "--band", "strong"},
@@ -205,7 +209,7 @@ func census(t *testing.T, s *session) map[string]map[string]int {
 	defer st.Close()
 	c := adapter.NewClients(st, s.keyring(), s.profile)
 	out := map[string]map[string]int{}
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		companies, _ := c.Companies(sys)
 		recs, err := companies.Inventory(ctx, store.Onboarding{})
 		if err != nil {
@@ -298,7 +302,7 @@ func TestApplyKilledAnywhereResumesWithoutDuplicates(t *testing.T) {
 	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 220, 11)
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
 	}
 	p := onboardPathA(t, s, sb)

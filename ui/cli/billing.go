@@ -15,7 +15,6 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/flows/who"
-	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 )
 
@@ -80,7 +79,7 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 				if err != nil {
 					return credentialError(err)
 				}
-				var save []store.ItemProduct
+				var save []billing.ItemMapping
 				known := map[int]bool{}
 				for _, m := range items {
 					known[m.ItemID] = true
@@ -91,7 +90,8 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 					if !named {
 						p = m.Proposed
 					}
-					save = append(save, store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(p), DecidedBy: who.Operator()})
+					m.Product = p
+					save = append(save, m)
 				}
 				for id := range want {
 					if !known[id] {
@@ -102,11 +102,11 @@ func newBillingItemsCmd(g *globals) *cobra.Command {
 					fmt.Fprintln(g.io.Out, "Nothing to confirm: every item's product is already confirmed.")
 					return nil
 				}
-				if err := e.Store.SaveItemProducts(cmd.Context(), e.Profile, save); err != nil {
+				if err := billing.ConfirmItems(cmd.Context(), e, who.Operator(), save); err != nil {
 					return err
 				}
 				for _, s := range save {
-					fmt.Fprintf(g.io.Out, "%d %s → %s\n", s.ItemID, display.Safe(s.ItemName), billing.Product(s.Product).Title())
+					fmt.Fprintf(g.io.Out, "%d %s → %s\n", s.ItemID, display.Safe(s.Name), s.Product.Title())
 				}
 				fmt.Fprintf(g.io.Out, "%s confirmed.\n", plural.N(len(save), "item", "items"))
 				return nil
@@ -395,7 +395,7 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 						return nil
 					}
 				}
-				var cs []store.BillingChoice
+				var rows []billing.Row
 				seen := map[string]bool{}
 				for _, id := range args {
 					if seen[id] {
@@ -406,22 +406,19 @@ func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
 					if !ok {
 						return fmt.Errorf("no row %s: see mspwire billing reconcile", id)
 					}
-					if err := billing.CanChoose(r, choice); err != nil && choice != "" {
-						return err
-					}
-					cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: choice, Reason: reason, Counted: r.Counted, Billed: &r.Billed, DecidedBy: who.Operator()})
+					rows = append(rows, r)
 				}
-				if err := e.Store.SaveBillingChoices(cmd.Context(), e.Profile, cs); err != nil {
+				if err := billing.Choose(cmd.Context(), e, who.Operator(), rows, choice, reason); err != nil {
 					return err
 				}
-				ids := make([]string, len(cs))
-				for i, c := range cs {
-					ids[i] = c.RowID
+				ids := make([]string, len(rows))
+				for i, r := range rows {
+					ids[i] = r.ID
 				}
 				sort.Strings(ids)
 				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change",
 					"": "with no fix chosen"}[choice]
-				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", plural.N(len(cs), "row", "rows"), what, strings.Join(ids, ", "))
+				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", plural.N(len(rows), "row", "rows"), what, strings.Join(ids, ", "))
 				return nil
 			})
 		},

@@ -169,7 +169,7 @@ func TestBillingApplyKilledAnywhereSetsEachLineOnceAndOpensEachTicketOnce(t *tes
 	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 300, 11)
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
 	}
 	onboardPathA(t, s, sb)

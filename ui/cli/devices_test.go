@@ -65,7 +65,7 @@ func TestDevicesAndAccountsApplyKilledAnywhere(t *testing.T) {
 	t.Parallel() // its own data directory, profile and sandbox process
 	s := newSession(t)
 	sb := serveSandbox(t, 160, 11)
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about crashes, not budgets
 	}
 	onboardPathA(t, s, sb)
@@ -189,7 +189,7 @@ func TestAccountsHoldBackADoubtedLinkUntilConfirmed(t *testing.T) {
 	t.Parallel()
 	s := newSession(t)
 	sb := serveSandbox(t, 300, 1)
-	loginServed(t, s, sb, "halopsa", "liongard", "hudu")
+	loginServed(t, s, sb, pathA...)
 	for _, args := range [][]string{
 		{"path", "recommend", "--docs-tool", "hudu"}, {"path", "set", "A"}, {"source", "set", "halopsa"}, {"inventory", "fetch"},
 		{"match", "suggest", "--pair", "halopsa:liongard"}, {"match", "accept", "--band", "strong", "--pair", "halopsa:liongard"},

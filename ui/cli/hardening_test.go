@@ -196,7 +196,7 @@ func TestInventoryFetchWaitsOutRateLimits(t *testing.T) {
 	}
 	defer sb.Close()
 	s.run("", "path", "set", "A")
-	loginAll(t, s, sb, "halopsa", "liongard", "hudu")
+	loginAll(t, s, sb, pathA...)
 	sb.Hudu.SetLimit(simkit.Limit{Requests: 1, Per: time.Second})
 	_, stderr, code := s.run("", "inventory", "fetch")
 	if code != 0 || !strings.Contains(stderr, "hudu: 114 companies") {

@@ -80,7 +80,7 @@ func TestTwoAppliesAtOnceNeverBothSend(t *testing.T) {
 // each record is made once. It says whether the other was refused.
 func twoApplies(t *testing.T, sb *served, trial int) bool {
 	t.Helper()
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/reset", nil)
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about the lease, not budgets
 	}
@@ -119,7 +119,7 @@ func twoApplies(t *testing.T, sb *served, trial int) bool {
 // and no new plan is made over it.
 func TestARunningApplyIsCalledRunning(t *testing.T) {
 	sb := serveSandbox(t, 40, 14)
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0})
 	}
 	s := newSession(t)

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox"
 )
 
@@ -41,10 +43,10 @@ func TestOnboardingEachPathWithTheTwins(t *testing.T) {
 		systems                   []string
 		sourceArgs                []string
 	}{
-		{"A", "--techs-live-in halopsa --docs-tool hudu", "A", []string{"halopsa", "liongard", "hudu"}, []string{"halopsa"}},
-		{"B", "--techs-live-in docs --docs-tool itglue --deep-data --dedicated-owner --itglue-enterprise", "B", []string{"halopsa", "liongard", "itglue"},
+		{"A", "--techs-live-in halopsa --docs-tool hudu", "A", adapter.Systems(path.A, "hudu", nil), []string{"halopsa"}},
+		{"B", "--techs-live-in docs --docs-tool itglue --deep-data --dedicated-owner --itglue-enterprise", "B", adapter.Systems(path.B, "itglue", nil),
 			[]string{"itglue", "--itglue-status", "Active", "--itglue-type", "Customer"}},
-		{"C", "--techs-live-in docs --docs-tool hudu --deep-data --dedicated-owner", "C", []string{"halopsa", "liongard", "hudu"}, []string{"halopsa"}},
+		{"C", "--techs-live-in docs --docs-tool hudu --deep-data --dedicated-owner", "C", adapter.Systems(path.C, "hudu", nil), []string{"halopsa"}},
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {

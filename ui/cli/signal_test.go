@@ -26,7 +26,7 @@ func TestSignalsStopAnApplyCleanly(t *testing.T) {
 	want := p.intendedNames(t, s)
 	// The vendors take few calls a second: an apply spends most of its
 	// time waiting, where a signal must stop it too.
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 6, "per": int64(time.Second)})
 	}
 	rng := rand.New(rand.NewPCG(7, 27))
@@ -85,7 +85,7 @@ func TestSignalsStopAnApplyCleanly(t *testing.T) {
 			t.Fatalf("trial %d: an interrupted apply left actions failed:\n%s", trial, stdout)
 		}
 	}
-	for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0})
 	}
 	if _, out := s.applyProcess(t, "", 0); !strings.Contains(out, "applied") {

@@ -22,7 +22,7 @@ func TestTicketKilledWhileHaloPSAWorksIsOpenedOnce(t *testing.T) {
 			sb := serveSandbox(t, 30, 11+group)
 			tickets := 0
 			for trial := range 5 {
-				for _, sys := range []string{"halopsa", "liongard", "hudu"} {
+				for _, sys := range pathA {
 					sb.admin(t, sys, "POST", "/reset", nil)
 					sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0}) // about kills, not budgets
 				}

@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
@@ -47,7 +48,7 @@ func bigTenant(b *testing.B, clients int) *review.Model {
 		}
 		return n
 	}
-	for k, sys := range []string{"halopsa", "liongard", "hudu", "itglue"} {
+	for k, sys := range adapter.IDs() {
 		recs := make([]store.InventoryRecord, 0, clients)
 		for i, n := range names {
 			if k > 0 && i%20 == k { // each system misses a few clients

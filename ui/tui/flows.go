@@ -247,27 +247,12 @@ func (f Flows) ticketTypes(ctx context.Context) ([]TicketTypeChoice, error) {
 
 // ConfirmItems keeps the item mappings as the operator confirmed them.
 func (f Flows) ConfirmItems(ctx context.Context, items []billing.ItemMapping) error {
-	ms := make([]store.ItemProduct, len(items))
-	for i, m := range items {
-		ms[i] = store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(m.Product), DecidedBy: who.Operator()}
-	}
-	return f.Store.SaveItemProducts(ctx, f.Profile, ms)
+	return billing.ConfirmItems(ctx, f.Env, who.Operator(), items)
 }
 
 // ChooseBilling keeps a choice for rows, each checked it can take it.
 func (f Flows) ChooseBilling(ctx context.Context, rows []billing.Row, choice, reason string) error {
-	cs := make([]store.BillingChoice, 0, len(rows))
-	for _, r := range rows {
-		if choice == "" { // cleared: nothing to check
-			cs = append(cs, store.BillingChoice{RowID: r.ID, DecidedBy: who.Operator()})
-			continue
-		}
-		if err := billing.CanChoose(r, choice); err != nil {
-			return err
-		}
-		cs = append(cs, store.BillingChoice{RowID: r.ID, Choice: choice, Reason: reason, Counted: r.Counted, Billed: &r.Billed, DecidedBy: who.Operator()})
-	}
-	return f.Store.SaveBillingChoices(ctx, f.Profile, cs)
+	return billing.Choose(ctx, f.Env, who.Operator(), rows, choice, reason)
 }
 
 // MakeBillingPlan makes a billing plan through the change engine.

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/mspwire/mspwire/clients/httpx"
+	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/checks"
@@ -58,7 +59,7 @@ func (f fixed) Answer(context.Context, path.Answers) (path.ID, string, error) {
 func (f fixed) ChoosePath(context.Context, path.ID) error { return nil }
 func (f fixed) Plan(context.Context) (onboard.Plan, error) {
 	p := onboard.Plan{Path: path.A, Recommended: path.A, Reason: "a summary in the docs tool is enough, so the simplest chain with HaloPSA as the single source fits",
-		DocsTool: "hudu", Systems: []string{"halopsa", "liongard", "hudu"}, Source: "halopsa"}
+		DocsTool: "hudu", Systems: adapter.Systems(path.A, "hudu", nil), Source: "halopsa"}
 	for i, s := range path.Steps(path.A, "hudu") {
 		p.Steps = append(p.Steps, onboard.StepState{Step: s, Done: i < 3, How: "verified"})
 	}
@@ -351,7 +352,7 @@ func TestWizardGoldenViews(t *testing.T) {
 // imposed, and the counts when done.
 func TestFetchShowsRealProgress(t *testing.T) {
 	f := newFetchScreen()
-	f.update(fetchPlanMsg{plan: onboard.Plan{Systems: []string{"halopsa", "liongard", "hudu"}}})
+	f.update(fetchPlanMsg{plan: onboard.Plan{Systems: adapter.Systems(path.A, "hudu", nil)}})
 	f.update(fetchStartMsg{"halopsa"})
 	f.update(fetchPageMsg{"halopsa", 3, 2000})
 	view := f.view(100, 20)

@@ -15,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/store/storetest"
@@ -81,7 +82,7 @@ func newTenant(t *testing.T, companies int, systems ...string) *tenant {
 	tn := &tenant{sb: sb, st: st, kr: kr.Scoped(st.ID()), dir: dir, profile: storetest.UniqueProfile(), systems: systems}
 	st.EnsureProfile(ctx, tn.profile)
 	t.Cleanup(func() {
-		for _, sys := range []string{"halopsa", "liongard", "itglue", "hudu"} {
+		for _, sys := range adapter.IDs() {
 			ref, _ := connect.Ref(tn.profile, sys)
 			tn.kr.Delete(context.Background(), ref)
 		}
@@ -155,9 +156,9 @@ var wizardPaths = []struct {
 	systems []string
 	source  int
 }{
-	{"A", []int{0, 1, 0, 0, 0}, []string{"halopsa", "liongard", "hudu"}, 1},
-	{"B", []int{1, 0, 1, 0, 0, 1, 1}, []string{"halopsa", "liongard", "itglue"}, 3},
-	{"C", []int{1, 1, 1, 0, 1}, []string{"halopsa", "liongard", "hudu"}, 1},
+	{"A", []int{0, 1, 0, 0, 0}, adapter.Systems(path.A, "hudu", nil), 1},
+	{"B", []int{1, 0, 1, 0, 0, 1, 1}, adapter.Systems(path.B, "itglue", nil), 3},
+	{"C", []int{1, 1, 1, 0, 1}, adapter.Systems(path.C, "hudu", nil), 1},
 }
 
 // The operator onboards a tenant for each path. Every key — answers,
@@ -228,7 +229,7 @@ func TestWizardDrivesEachPathFromABurstOfKeys(t *testing.T) {
 // create — then quits in the middle. Coming back, the wizard continues at
 // the review and every decision is there, read back from SQLite.
 func TestReviewQuitAndComeBack(t *testing.T) {
-	tn := newTenant(t, 60, "halopsa", "liongard", "hudu")
+	tn := newTenant(t, 60, adapter.Systems(path.A, "hudu", nil)...)
 	tm := tn.wizard(t)
 	for _, k := range onboardingKeys([]int{0, 1, 0, 0, 0}, tn.systems, 1) {
 		tm.Send(k)
