@@ -21,6 +21,7 @@ import (
 // plans a HaloPSA ticket per client and the Liongard alert rule on the
 // checklist. Nothing here writes.
 type accountsScreen struct {
+	asks accountsAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	v      *AccountsView
 	days   int
@@ -83,7 +84,7 @@ func (a *accountsScreen) keys() []key.Binding {
 func (a *accountsScreen) start() event {
 	days := a.days
 	return askEvent{label: fmt.Sprintf("Reading Liongard's sign-ins: accounts idle over %s (nothing is sent)…", plural.N(days, "day", "days")), fn: func(ctx context.Context) tea.Msg {
-		v, err := backendOf(ctx).StaleAccounts(ctx, days)
+		v, err := a.asks.StaleAccounts(ctx, days)
 		return accountsMsg{v, err}
 	}}
 }
@@ -133,20 +134,20 @@ func (a *accountsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		switch {
 		case offered(m, keys, keyConfirmLink):
-			return confirmLink(a.rows()[a.table.cursor].Client.ID), nil
+			return confirmLink(a.asks, a.rows()[a.table.cursor].Client.ID), nil
 		case offered(m, keys, acDays):
 			ti := newTextInput(strconv.Itoa(a.days))
 			a.asking = &ti
 		case offered(m, keys, acReload):
 			return a.start(), nil
 		case offered(m, keys, keyTeam):
-			return stepTeam(change.StaleAccounts, "Stale-account tickets", a.v.Teams, &a.v.Team, false), nil
+			return stepTeam(a.asks, change.StaleAccounts, "Stale-account tickets", a.v.Teams, &a.v.Team, false), nil
 		case offered(m, keys, acTicketType):
-			return stepTicketType(change.StaleAccounts, "Stale-account tickets", a.v.TicketTypes, &a.v.TicketType, false), nil
+			return stepTicketType(a.asks, change.StaleAccounts, "Stale-account tickets", a.v.TicketTypes, &a.v.TicketType, false), nil
 		case offered(m, keys, acPlan):
-			days := a.days
+			days, asks := a.days, a.asks
 			return pushEvent{newMadePlanScreen(planMaker{label: "Working out a ticket per client with stale accounts (nothing is sent)…",
-				make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeAccountsPlan(ctx, days) }})}, nil
+				make: func(ctx context.Context) (SyncPlan, error) { return asks.MakeAccountsPlan(ctx, days) }})}, nil
 		}
 	case tea.PasteMsg:
 		if a.asking != nil {

@@ -26,6 +26,7 @@ import (
 // action is in the journal before and after its call (flows/apply), so
 // leaving — esc, ctrl+c, a kill — loses nothing: home offers to finish.
 type applyScreen struct {
+	asks applyAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	id       int64
 	sp       *SyncPlan
@@ -101,7 +102,7 @@ func (a *applyScreen) keys() []key.Binding {
 func (a *applyScreen) start() event {
 	id := a.id
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		sp, err := backendOf(ctx).SyncPlan(ctx, id)
+		sp, err := a.asks.SyncPlan(ctx, id)
 		return applyPlanMsg{sp, err}
 	}}
 }
@@ -109,10 +110,10 @@ func (a *applyScreen) start() event {
 // run applies the plan, sending what happens to events; the screen
 // listens. Action events are never dropped (the bars count them); waits
 // are, if the screen is behind.
-func runApply(id int64, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
+func runApply(asks applyAsks, id int64, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
 	return func(ctx context.Context) tea.Msg {
 		defer close(events)
-		res, err := backendOf(ctx).Apply(ctx, id, apply.Observer{
+		res, err := asks.Apply(ctx, id, apply.Observer{
 			Action: func(ev apply.Event) {
 				select {
 				case events <- applyEventMsg{ev}:
@@ -200,7 +201,7 @@ func (a *applyScreen) begin(sp SyncPlan, now time.Time) event {
 	sort.SliceStable(a.systems, func(i, j int) bool { return adapter.Order(a.systems[i]) < adapter.Order(a.systems[j]) })
 	a.events = make(chan tea.Msg, 256)
 	return batchEvent{
-		askEvent{label: fmt.Sprintf("Applying plan %d…", sp.Plan.ID), fn: runApply(sp.Plan.ID, a.events)},
+		askEvent{label: fmt.Sprintf("Applying plan %d…", sp.Plan.ID), fn: runApply(a.asks, sp.Plan.ID, a.events)},
 		a.listen(),
 	}
 }

@@ -124,6 +124,7 @@ func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
 		Accounts: signins.Found{Values: in.Values, Metrics: in.Metrics}.Accounts()})
 	v.Report = accounts.Find(in, accounts.DefaultDays)
 	a := newAccountsScreen()
+	a.use(fixed{})
 	a.v = &v
 	view := strings.Join(strings.Fields(xansi.Strip(a.view(120, 40))), " ")
 	if !strings.Contains(view, "1 wait for a mapping check") || !strings.Contains(view, "! Acme Dental") {
@@ -134,7 +135,7 @@ func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
 	if !ok {
 		t.Fatalf("K did not ask the backend: %#v", ev)
 	}
-	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
+	msg := ask.fn(context.Background())
 	if saved, ok := msg.(savedMsg); !ok || saved.err != nil || saved.info != "Confirmed client 12." || !saved.reread {
 		t.Fatalf("%#v", msg)
 	}
@@ -143,6 +144,8 @@ func TestACheckMappingRowIsMarkedAndKConfirmsTheLink(t *testing.T) {
 // c clears the cursor row's chosen fix, through the backend.
 func TestCClearsAChosenFix(t *testing.T) {
 	b := newBillingScreen()
+	ch := &chooser{}
+	b.asks = ch // the screen asks only what billingAsks names: a fake of one method will do
 	v := fixedBilling()
 	b.v = &v
 	rows := b.rows()
@@ -159,10 +162,26 @@ func TestCClearsAChosenFix(t *testing.T) {
 	if !ok {
 		t.Fatalf("c did not ask the backend: %#v", ev)
 	}
-	msg := ask.fn(context.WithValue(context.Background(), backendKey{}, Backend(fixed{})))
+	msg := ask.fn(context.Background())
 	if saved, ok := msg.(savedMsg); !ok || saved.err != nil || saved.info != rows[0].ID+": no fix chosen." {
 		t.Fatalf("%#v", msg)
 	}
+	if len(ch.rows) != 1 || ch.rows[0].ID != rows[0].ID || ch.choice != "" {
+		t.Fatalf("asked to choose %q for %v", ch.choice, ch.rows)
+	}
+}
+
+// chooser answers ChooseBilling only; any other ask hits the nil
+// interface it embeds.
+type chooser struct {
+	billingAsks
+	rows   []billing.Row
+	choice string
+}
+
+func (c *chooser) ChooseBilling(_ context.Context, rows []billing.Row, choice, _ string) error {
+	c.rows, c.choice = rows, choice
+	return nil
 }
 
 // f reaches the rows new and changed since the last kept run.

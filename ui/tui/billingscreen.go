@@ -23,6 +23,7 @@ import (
 // plan kind shares. The item mapping is checked and confirmed in its own
 // view. Nothing here writes to a vendor.
 type billingScreen struct {
+	asks billingAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	v     *BillingView
 	table rowTable
@@ -122,7 +123,7 @@ func (b *billingScreen) keys() []key.Binding {
 
 func (b *billingScreen) start() event {
 	return askEvent{label: "Reading Liongard's counts and HaloPSA's recurring invoices (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
-		v, err := backendOf(ctx).Billing(ctx)
+		v, err := b.asks.Billing(ctx)
 		return billingMsg{v, err}
 	}}
 }
@@ -206,24 +207,24 @@ func (b *billingScreen) rowKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		r := rows[b.table.cursor]
 		info := fmt.Sprintf("%s: no fix chosen.", r.ID)
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, []billing.Row{r}, "", ""), reread: true}
+			return savedMsg{info: info, err: b.asks.ChooseBilling(ctx, []billing.Row{r}, "", ""), reread: true}
 		}}, nil
 	case offered(k, keys, keyConfirmLink):
-		return confirmLink(rows[b.table.cursor].Client.ID), nil
+		return confirmLink(b.asks, rows[b.table.cursor].Client.ID), nil
 	case offered(k, keys, blItems):
 		b.items = true
 	case offered(k, keys, blReload):
 		return b.start(), nil
 	case offered(k, keys, keyTeam):
-		return stepTeam(change.Billing, "Billing tickets", b.v.Teams, &b.v.Team, true), nil
+		return stepTeam(b.asks, change.Billing, "Billing tickets", b.v.Teams, &b.v.Team, true), nil
 	case offered(k, keys, blTicketType):
-		return stepTicketType(change.Billing, "Billing tickets", b.v.TicketTypes, &b.v.TicketType, true), nil
+		return stepTicketType(b.asks, change.Billing, "Billing tickets", b.v.TicketTypes, &b.v.TicketType, true), nil
 	case offered(k, keys, blPlan):
 		if n := len(b.v.Report.Unconfirmed); n > 0 {
 			return errorEvent{fmt.Errorf("%s billed by mspwire's proposal: press i to check and confirm them before planning", plural.N(n, "item is", "items are"))}, nil
 		}
 		return pushEvent{newMadePlanScreen(planMaker{label: "Working out the chosen billing fixes from fresh numbers (nothing is sent)…",
-			make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeBillingPlan(ctx) }})}, nil
+			make: func(ctx context.Context) (SyncPlan, error) { return b.asks.MakeBillingPlan(ctx) }})}, nil
 	case offered(k, keys, blQuantity), offered(k, keys, blTicket):
 		choice := map[bool]string{true: "quantity", false: "ticket"}[key.Matches(k, blQuantity)]
 		r := rows[b.table.cursor]
@@ -271,7 +272,7 @@ func (b *billingScreen) choose(rows []billing.Row, choice, left string) event {
 			map[string]string{"quantity": "its line will be set to the count", "ticket": "it will get a HaloPSA ticket"}[choice])
 	}
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, choice, ""), reread: true}
+		return savedMsg{info: info, err: b.asks.ChooseBilling(ctx, rows, choice, ""), reread: true}
 	}}
 }
 
@@ -289,7 +290,7 @@ func (b *billingScreen) reasonKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		b.reason, b.toIgn = nil, nil
 		info := fmt.Sprintf("%s %s ignored until its numbers change.", display.Safe(rows[0].Client.Name), rows[0].Product.Title())
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return savedMsg{info: info, err: backendOf(ctx).ChooseBilling(ctx, rows, "ignore", why), reread: true}
+			return savedMsg{info: info, err: b.asks.ChooseBilling(ctx, rows, "ignore", why), reread: true}
 		}}, nil
 	}
 	var cmd tea.Cmd
@@ -318,7 +319,7 @@ func (b *billingScreen) itemKey(k tea.KeyPressMsg) event {
 		b.edits, b.items = map[int]billing.Product{}, false
 		info := fmt.Sprintf("%s confirmed: the numbers are read again.", plural.N(len(keep), "item is", "items are"))
 		return askEvent{fn: func(ctx context.Context) tea.Msg {
-			return savedMsg{info: info, err: backendOf(ctx).ConfirmItems(ctx, keep), reread: true}
+			return savedMsg{info: info, err: b.asks.ConfirmItems(ctx, keep), reread: true}
 		}}
 	}
 	return nil

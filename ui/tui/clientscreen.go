@@ -16,6 +16,7 @@ import (
 // (nothing is kept, nothing is sent), and read again for another client
 // with n. What an engineer opens before a call with that customer.
 type clientScreen struct {
+	asks clientAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	asking *textinput.Model // typing the client's name or id
 	name   string
@@ -81,7 +82,7 @@ func (c *clientScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			}
 			c.name, c.asking, c.page = name, nil, ""
 			return askEvent{label: "Reading billing, devices and stale accounts for " + display.Safe(name) + " (nothing is sent or kept)…", fn: func(ctx context.Context) tea.Msg {
-				page, err := backendOf(ctx).ClientPage(ctx, name)
+				page, err := c.asks.ClientPage(ctx, name)
 				return clientMsg{page, err}
 			}}, nil
 		case c.asking != nil:

@@ -19,6 +19,7 @@ import (
 // after another: a form, then the vendor's verdict. A system already
 // verified offers to keep its credentials rather than ask again.
 type credsScreen struct {
+	asks credsAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	systems  []string
 	verified map[string]string // system -> what it was verified as
@@ -78,7 +79,7 @@ func (c *credsScreen) keys() []key.Binding {
 
 func (c *credsScreen) start() event {
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		b := backendOf(ctx)
+		b := c.asks
 		plan, err := b.Plan(ctx)
 		if err != nil {
 			return credsStartMsg{err: err}
@@ -100,7 +101,7 @@ func (c *credsScreen) enter() event {
 func (c *credsScreen) askDefaults() event {
 	sys := c.system()
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		f, secret := backendOf(ctx).Defaults(sys)
+		f, secret := c.asks.Defaults(sys)
 		return defaultsMsg{f, secret}
 	}}
 }
@@ -178,7 +179,7 @@ func (c *credsScreen) input(msg tea.Msg) event {
 	}
 	f, sys, secret := c.form.values(), c.system(), c.secret
 	return askEvent{label: "Testing the " + systemName(sys) + " connection…", fn: func(ctx context.Context) tea.Msg {
-		v, err := backendOf(ctx).Connect(ctx, sys, f, secret)
+		v, err := c.asks.Connect(ctx, sys, f, secret)
 		return connectedMsg{sys, v, err, f}
 	}}
 }

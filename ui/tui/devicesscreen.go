@@ -19,6 +19,7 @@ import (
 // filter by status and each row's detail; p plans setting the users, the
 // shared plan and apply screens send them. Nothing here writes.
 type devicesScreen struct {
+	asks devicesAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	rep   *devices.Report
 	table rowTable
@@ -76,7 +77,7 @@ func (d *devicesScreen) modal() bool  { return d.table.searching() }
 
 func (d *devicesScreen) start() event {
 	return askEvent{label: "Reading Liongard's workstations and HaloPSA's assets and users (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
-		rep, err := backendOf(ctx).Devices(ctx)
+		rep, err := d.asks.Devices(ctx)
 		return devicesMsg{rep, err}
 	}}
 }
@@ -126,13 +127,13 @@ func (d *devicesScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		}
 		switch {
 		case offered(m, keys, keyConfirmLink):
-			return confirmLink(d.rows()[d.table.cursor].Client.ID), nil
+			return confirmLink(d.asks, d.rows()[d.table.cursor].Client.ID), nil
 		case offered(m, keys, dvReload):
 			return d.start(), nil
 		case offered(m, keys, dvPlan), offered(m, keys, dvReplace):
 			replace := key.Matches(m, dvReplace)
 			return pushEvent{newMadePlanScreen(planMaker{label: "Working out which assets get their last user (nothing is sent)…",
-				make: func(ctx context.Context, b Backend) (SyncPlan, error) { return b.MakeDevicesPlan(ctx, replace) }})}, nil
+				make: func(ctx context.Context) (SyncPlan, error) { return d.asks.MakeDevicesPlan(ctx, replace) }})}, nil
 		}
 	case tea.PasteMsg:
 		_, cmd := d.table.paste(m)

@@ -16,6 +16,7 @@ import (
 // errors first, each opening to its records and fix; then the questions no
 // API answers, answered with y or n.
 type doctorScreen struct {
+	asks doctorAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	rep    *checks.Report
 	cursor int
@@ -57,7 +58,7 @@ func (d *doctorScreen) keys() []key.Binding {
 
 func (d *doctorScreen) start() event {
 	return askEvent{label: "Checking the tenant for the guide's pitfalls…", fn: func(ctx context.Context) tea.Msg {
-		rep, err := backendOf(ctx).Doctor(ctx)
+		rep, err := d.asks.Doctor(ctx)
 		return doctorMsg{rep, err}
 	}}
 }
@@ -108,7 +109,7 @@ func (d *doctorScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		case offered(m, keys, drYes), offered(m, keys, drNo):
 			id, yes := d.rep.Questions[d.onQuestion()].ID, key.Matches(m, drYes)
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				return checkedAnswerMsg{backendOf(ctx).AnswerQuestion(ctx, id, yes)}
+				return checkedAnswerMsg{d.asks.AnswerQuestion(ctx, id, yes)}
 			}}, nil
 		}
 	}

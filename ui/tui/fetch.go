@@ -17,6 +17,7 @@ import (
 // system the pages and records read so far, any wait the vendor imposes,
 // and the counts when done.
 type fetchScreen struct {
+	asks fetchAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	systems  []string
 	progress map[string]*fetchState
@@ -72,7 +73,7 @@ func (f *fetchScreen) keys() []key.Binding {
 
 func (f *fetchScreen) start() event {
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		plan, err := backendOf(ctx).Plan(ctx)
+		plan, err := f.asks.Plan(ctx)
 		return fetchPlanMsg{plan, err}
 	}}
 }
@@ -80,7 +81,7 @@ func (f *fetchScreen) start() event {
 // fetchAll reads the systems one after another, sending what happens to
 // events; the screen listens. Page and wait reports are dropped rather than
 // slow the fetch if the screen is behind.
-func fetchAll(events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
+func fetchAll(asks fetchAsks, events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
 	return func(ctx context.Context) tea.Msg {
 		defer close(events)
 		send := func(m tea.Msg) {
@@ -95,7 +96,7 @@ func fetchAll(events chan<- tea.Msg) func(ctx context.Context) tea.Msg {
 			default:
 			}
 		}
-		_, err := backendOf(ctx).FetchInventories(ctx, onboard.FetchObserver{
+		_, err := asks.FetchInventories(ctx, onboard.FetchObserver{
 			Start: func(sys string) { send(fetchStartMsg{sys}) },
 			Page:  func(sys string, pages, records int) { drop(fetchPageMsg{sys, pages, records}) },
 			Wait:  func(sys string, w apply.Wait) { drop(fetchWaitMsg{sys, w}) },
@@ -127,7 +128,7 @@ func (f *fetchScreen) update(msg tea.Msg) (event, tea.Cmd) {
 			f.progress[sys] = &fetchState{}
 		}
 		f.events = make(chan tea.Msg, 64)
-		return batchEvent{askEvent{label: "Fetching the inventories…", fn: fetchAll(f.events)}, f.listen()}, nil
+		return batchEvent{askEvent{label: "Fetching the inventories…", fn: fetchAll(f.asks, f.events)}, f.listen()}, nil
 	case fetchStartMsg:
 		f.progress[m.system].started = now
 		return f.listen(), nil

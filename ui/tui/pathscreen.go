@@ -16,6 +16,7 @@ import (
 // pathScreen shows the three paths side by side (one at a time on a small
 // terminal), the stored choice selected; changing a chosen path asks first.
 type pathScreen struct {
+	asks pathAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	fresh    bool // just answered the questions: the path was never confirmed
 	plan     onboard.Plan
@@ -56,11 +57,11 @@ func (p *pathScreen) keys() []key.Binding {
 	return []key.Binding{keyPathA, keyPathB, keyPathC, keyPathLeft, keyPathRight, keyTake}
 }
 
-func (p *pathScreen) start() event { return askPlan() }
+func (p *pathScreen) start() event { return askPlan(p.asks) }
 
-func askPlan() event {
+func askPlan(r planReader) event {
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		plan, err := backendOf(ctx).Plan(ctx)
+		plan, err := r.Plan(ctx)
 		return planMsg{plan, err}
 	}}
 }
@@ -119,7 +120,7 @@ func (p *pathScreen) update(msg tea.Msg) (event, tea.Cmd) {
 func (p *pathScreen) save() event {
 	chosen := p.selected
 	return askEvent{label: "Saving the path…", fn: func(ctx context.Context) tea.Msg {
-		return pathSavedMsg{backendOf(ctx).ChoosePath(ctx, chosen)}
+		return pathSavedMsg{p.asks.ChoosePath(ctx, chosen)}
 	}}
 }
 

@@ -25,6 +25,7 @@ import (
 // opening to its actions' summaries, and asks for a typed yes before
 // anything is sent. Nothing on this screen writes to a vendor.
 type planScreen struct {
+	asks planAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	maker   *planMaker // makes a fresh plan of another kind than onboarding
 	fresh   bool       // make a new plan on the way in
@@ -80,7 +81,7 @@ func newPlanScreen(fresh bool, id int64) *planScreen {
 // while it works, and the backend call.
 type planMaker struct {
 	label string
-	make  func(ctx context.Context, b Backend) (SyncPlan, error)
+	make  func(ctx context.Context) (SyncPlan, error)
 }
 
 // madeWhilePlanning says a producer's notes tell of a record it created
@@ -189,9 +190,9 @@ func (p *planScreen) start() event {
 		label = "Working out the plan from the review's decisions (nothing is sent)…"
 	}
 	return askEvent{label: label, fn: func(ctx context.Context) tea.Msg {
-		b := backendOf(ctx)
+		b := p.asks
 		if fresh && maker != nil {
-			sp, err := maker.make(ctx, b)
+			sp, err := maker.make(ctx)
 			return syncPlanMsg{sp, err}
 		}
 		if fresh {
@@ -276,7 +277,7 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 	case offered(k, keys, plFeeds):
 		feeds := nextFeeds(p.sp.HuduFeeds)
 		return askEvent{label: "Planning again with what feeds Hudu (nothing is sent)…", fn: func(ctx context.Context) tea.Msg {
-			b := backendOf(ctx)
+			b := p.asks
 			if err := b.SetHuduFeeds(ctx, feeds); err != nil {
 				return syncPlanMsg{err: err}
 			}
@@ -300,7 +301,7 @@ func (p *planScreen) browseKey(k tea.KeyPressMsg) event {
 			label = "Checking what the plan was made from has not moved since…"
 		}
 		return askEvent{fresh: true, label: label, fn: func(ctx context.Context) tea.Msg {
-			sp, err := backendOf(ctx).SyncPlan(ctx, pl.ID)
+			sp, err := p.asks.SyncPlan(ctx, pl.ID)
 			return recheckedMsg{sp, err}
 		}}
 	}
@@ -323,7 +324,7 @@ func (p *planScreen) confirmKey(k tea.KeyPressMsg) (event, tea.Cmd) {
 		}
 		id := p.sp.Plan.ID
 		return askEvent{fresh: true, fn: func(ctx context.Context) tea.Msg {
-			return confirmedMsg{backendOf(ctx).ConfirmPlan(ctx, id, typed)}
+			return confirmedMsg{p.asks.ConfirmPlan(ctx, id, typed)}
 		}}, nil
 	}
 	var cmd tea.Cmd

@@ -13,6 +13,7 @@ import (
 // questionsScreen asks the guide's questions; those that cannot apply
 // (IT Glue's, for a Hudu shop) are skipped.
 type questionsScreen struct {
+	asks questionsAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	form   *form
 	values map[string]*string
@@ -43,7 +44,7 @@ func (q *questionsScreen) keys() []key.Binding {
 
 func (q *questionsScreen) start() event {
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		a, err := backendOf(ctx).Answers(ctx)
+		a, err := q.asks.Answers(ctx)
 		return answersMsg{a, err}
 	}}
 }
@@ -89,7 +90,7 @@ func (q *questionsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if q.form != nil && q.form.update(msg) {
 			a := q.answers()
 			return askEvent{label: "Saving your answers…", fn: func(ctx context.Context) tea.Msg {
-				rec, why, err := backendOf(ctx).Answer(ctx, a)
+				rec, why, err := q.asks.Answer(ctx, a)
 				return answeredMsg{rec, why, err}
 			}}, nil
 		}

@@ -23,6 +23,7 @@ import (
 // records and the candidates; keys for every decision. Each decision is in
 // SQLite before the next key is handled: keys typed meanwhile wait.
 type reviewScreen struct {
+	asks reviewAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	suggest bool // match the inventories again on the way in
 	model   *review.Model
@@ -122,9 +123,9 @@ func (r *reviewScreen) start() event {
 		label = "Matching the inventories (decisions already made are kept)…"
 	}
 	return askEvent{label: label, fn: func(ctx context.Context) tea.Msg {
-		m, err := backendOf(ctx).Review(ctx, suggest)
+		m, err := r.asks.Review(ctx, suggest)
 		if err == nil && !suggest && len(m.All("")) == 0 { // never matched yet
-			m, err = backendOf(ctx).Review(ctx, true)
+			m, err = r.asks.Review(ctx, true)
 		}
 		return reviewMsg{m, err}
 	}}

@@ -18,6 +18,7 @@ import (
 // new secret (and a new Liongard key's ID), then see the result and what to
 // do by hand elsewhere. In the demo the sandbox issues the new secret.
 type rotateScreen struct {
+	asks rotateAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	choices []option
 	form    *form
@@ -84,13 +85,13 @@ func (s *rotateScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if !s.picked {
 			sys := s.system
 			return askEvent{fn: func(ctx context.Context) tea.Msg {
-				f, secret := backendOf(ctx).NewDemoSecret(ctx, sys)
+				f, secret := s.asks.NewDemoSecret(ctx, sys)
 				return newSecretMsg{f, secret}
 			}}, nil
 		}
 		sys, f, secret := s.system, s.creds.values(), s.secret
 		return askEvent{label: "Checking the new " + systemName(sys) + " secret…", fn: func(ctx context.Context) tea.Msg {
-			res, err := backendOf(ctx).Rotate(ctx, sys, f, secret)
+			res, err := s.asks.Rotate(ctx, sys, f, secret)
 			return rotatedMsg{res, err}
 		}}, nil
 	}

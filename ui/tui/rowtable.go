@@ -161,9 +161,9 @@ func (m savedMsg) said(start func() event) event {
 
 // confirmLink is K on a row whose link the evidence doubts: the
 // operator's word for it, kept; the rows are read again.
-func confirmLink(client string) event {
+func confirmLink(c linkConfirmer, client string) event {
 	return askEvent{label: "Confirming the link (reading the evidence again)…", fn: func(ctx context.Context) tea.Msg {
-		info, err := backendOf(ctx).ConfirmLink(ctx, client)
+		info, err := c.ConfirmLink(ctx, client)
 		return savedMsg{info: info, err: err, reread: true}
 	}}
 }

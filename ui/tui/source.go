@@ -16,6 +16,7 @@ import (
 // path connects are offered — and, for IT Glue on path B, which statuses
 // and types Liongard's filter takes in.
 type sourceScreen struct {
+	asks sourceAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	plan            onboard.Plan
 	form            *form
@@ -48,7 +49,7 @@ func (s *sourceScreen) keys() []key.Binding {
 
 func (s *sourceScreen) start() event {
 	return askEvent{label: "Reading the path…", fn: func(ctx context.Context) tea.Msg {
-		b := backendOf(ctx)
+		b := s.asks
 		plan, err := b.Plan(ctx)
 		if err != nil || plan.Path != path.B {
 			return sourceStartMsg{plan: plan, err: err}
@@ -78,7 +79,7 @@ func (s *sourceScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if s.form != nil && s.form.update(msg) {
 			src, st, ty := s.source, s.statuses, s.types
 			return askEvent{label: "Saving the source of truth…", fn: func(ctx context.Context) tea.Msg {
-				n, err := backendOf(ctx).SetSource(ctx, src, st, ty)
+				n, err := s.asks.SetSource(ctx, src, st, ty)
 				return sourceSetMsg{n, err}
 			}}, nil
 		}

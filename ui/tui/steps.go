@@ -17,6 +17,7 @@ import (
 // stepsScreen lists the path's steps in the guide's order: mspwire checks
 // those an API can see, the operator ticks the others.
 type stepsScreen struct {
+	asks stepsAsks // what it asks of the backend, handed over as it is pushed
 	screenBase
 	plan     onboard.Plan
 	mapping  []path.Mapping
@@ -52,13 +53,13 @@ func (s *stepsScreen) keys() []key.Binding {
 }
 
 func (s *stepsScreen) start() event {
-	return batchEvent{askPlan(),
+	return batchEvent{askPlan(s.asks),
 		askEvent{label: "Checking through the APIs what they can see…", fn: func(ctx context.Context) tea.Msg {
-			f, err := backendOf(ctx).VerifySteps(ctx)
+			f, err := s.asks.VerifySteps(ctx)
 			return findingsMsg{f, err}
 		}},
 		askEvent{fn: func(ctx context.Context) tea.Msg {
-			m, _ := backendOf(ctx).AlertMapping(ctx) // the steps show without a proposal
+			m, _ := s.asks.AlertMapping(ctx) // the steps show without a proposal
 			return mappingMsg{m}
 		}}}
 }
@@ -76,21 +77,21 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		if m.err != nil {
 			return errorEvent{m.err}, nil
 		}
-		return askPlan(), nil // verified steps are marked done
+		return askPlan(s.asks), nil // verified steps are marked done
 	case mappingMsg:
 		s.mapping = m.mapping
 	case tickedMsg:
 		if m.err != nil {
 			return errorEvent(m), nil
 		}
-		return askPlan(), nil
+		return askPlan(s.asks), nil
 	case alertTestMsg:
 		if m.err != nil {
 			return errorEvent{m.err}, nil
 		}
 		return infoEvent{m.what}, nil
 	case backMsg:
-		return askPlan(), nil
+		return askPlan(s.asks), nil
 	case tea.KeyPressMsg:
 		if len(s.plan.Steps) == 0 {
 			return nil, nil
@@ -99,7 +100,7 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 		switch {
 		case offered(m, keys, keyAlertTest):
 			return askEvent{label: "Running an inspection in Liongard and waiting for its alert and HaloPSA ticket (up to 5 minutes)…", fn: func(ctx context.Context) tea.Msg {
-				what, err := backendOf(ctx).VerifyAlerts(ctx)
+				what, err := s.asks.VerifyAlerts(ctx)
 				return alertTestMsg{what, err}
 			}}, nil
 		case offered(m, keys, keyUp):
@@ -112,7 +113,7 @@ func (s *stepsScreen) update(msg tea.Msg) (event, tea.Cmd) {
 				return infoEvent{"mspwire does this step itself; there is nothing to tick."}, nil
 			}
 			id, done := st.ID, !st.Done
-			return askEvent{fn: func(ctx context.Context) tea.Msg { return tickedMsg{backendOf(ctx).Tick(ctx, id, done)} }}, nil
+			return askEvent{fn: func(ctx context.Context) tea.Msg { return tickedMsg{s.asks.Tick(ctx, id, done)} }}, nil
 		}
 	}
 	return nil, nil

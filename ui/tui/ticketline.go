@@ -35,7 +35,7 @@ func ticketLine(types []TicketTypeChoice, typeID int, team string, width int) st
 // stepTicketType moves *id to the next ticket type, round, and keeps it
 // for kind's tickets; whose names them ("Billing tickets"). reread reads
 // the rows again once it is kept.
-func stepTicketType(kind store.PlanKind, whose string, types []TicketTypeChoice, id *int, reread bool) event {
+func stepTicketType(k ticketKeeper, kind store.PlanKind, whose string, types []TicketTypeChoice, id *int, reread bool) event {
 	next := types[0]
 	for i, t := range types {
 		if t.ID == *id {
@@ -44,12 +44,12 @@ func stepTicketType(kind store.PlanKind, whose string, types []TicketTypeChoice,
 	}
 	*id = next.ID
 	info := fmt.Sprintf("%s get HaloPSA's ticket type %q (o for another).", whose, display.Safe(next.Name))
-	return keepTickets(kind, tickets.Setting{TypeID: &next.ID}, info, reread)
+	return keepTickets(k, kind, tickets.Setting{TypeID: &next.ID}, info, reread)
 }
 
 // stepTeam moves *team to the next team, round: the type's default ("")
 // first, then each of HaloPSA's; and keeps it as stepTicketType does.
-func stepTeam(kind store.PlanKind, whose string, teams []string, team *string, reread bool) event {
+func stepTeam(k ticketKeeper, kind store.PlanKind, whose string, teams []string, team *string, reread bool) event {
 	all := append([]string{""}, teams...)
 	next := ""
 	for i, t := range all {
@@ -62,11 +62,11 @@ func stepTeam(kind store.PlanKind, whose string, teams []string, team *string, r
 	if next != "" {
 		said = fmt.Sprintf("HaloPSA's team %q", display.Safe(next))
 	}
-	return keepTickets(kind, tickets.Setting{Team: &next}, fmt.Sprintf("%s go to %s (e for another).", whose, said), reread)
+	return keepTickets(k, kind, tickets.Setting{Team: &next}, fmt.Sprintf("%s go to %s (e for another).", whose, said), reread)
 }
 
-func keepTickets(kind store.PlanKind, s tickets.Setting, info string, reread bool) event {
+func keepTickets(k ticketKeeper, kind store.PlanKind, s tickets.Setting, info string, reread bool) event {
 	return askEvent{fn: func(ctx context.Context) tea.Msg {
-		return savedMsg{info: info, err: backendOf(ctx).SetTickets(ctx, kind, s), reread: reread}
+		return savedMsg{info: info, err: k.SetTickets(ctx, kind, s), reread: reread}
 	}}
 }

@@ -33,7 +33,7 @@ type screen interface {
 // screenBase is what the root keeps for each screen on the stack.
 type screenBase struct {
 	id     int
-	ctx    context.Context // ends when the screen leaves the stack; carries the backend
+	ctx    context.Context // ends when the screen leaves the stack
 	cancel context.CancelFunc
 	scroll int // first line shown when the view is taller than the room
 	width  int // the size it was last drawn at
@@ -42,12 +42,6 @@ type screenBase struct {
 	// until the focus moves.
 	focused [2]int
 }
-
-type backendKey struct{}
-
-// backendOf is the backend an ask runs against: its screen's context
-// carries it.
-func backendOf(ctx context.Context) Backend { return ctx.Value(backendKey{}).(Backend) }
 
 func (b *screenBase) base() *screenBase { return b }
 
@@ -217,7 +211,10 @@ func (w *Wizard) push(s screen) {
 	b := s.base()
 	w.nextID++
 	b.id = w.nextID
-	b.ctx, b.cancel = context.WithCancel(context.WithValue(w.ctx, backendKey{}, w.b))
+	b.ctx, b.cancel = context.WithCancel(w.ctx)
+	if u, ok := s.(user); ok {
+		u.use(w.b) // what it asks of the backend, handed over, never fished out of a context
+	}
 	w.stack = append(w.stack, s)
 }
 
