@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/mspwire/mspwire/flows/accounts"
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/flowtest"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/sandbox/world"
 	"github.com/mspwire/mspwire/store"
 )
@@ -80,7 +82,8 @@ func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test"); err == nil || !strings.Contains(err.Error(), "--ticket-type") {
+	var refused *remedy.Error // the remedy, each face says how: choose the ticket type
+	if _, _, err := apply.Make(ctx, tn.Engine(), accounts.NewProducer(tn.Env, 0), "operator:test"); !errors.As(err, &refused) || refused.Do != remedy.ChooseTicketType || refused.Workflow != "stale_accounts" {
 		t.Fatalf("no ticket type chosen: %v", err)
 	}
 	if err := tn.Env.Store.SaveTicketSettings(ctx, tn.Env.Profile, "operator:test", accounts.TicketPurpose, store.TicketSettings{TypeID: 2}); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
@@ -78,7 +79,7 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		if err != nil {
 			return change.Proposal{}, err
 		}
-		tt, err := tickets.Type(ctx, halo, settings.TypeID, "mspwire accounts plan --ticket-type ID [--team NAME], or o on the Stale accounts screen")
+		tt, err := tickets.Type(ctx, halo, settings.TypeID, change.StaleAccounts)
 		if err != nil {
 			return change.Proposal{}, err
 		}
@@ -121,11 +122,12 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		}
 	}
 	if rep.CheckMapping > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in environments whose link to a HaloPSA client is in doubt: no ticket lists them "+
-			"until you confirm the link (mspwire match confirm CLIENT_ID) or re-map it in the review", rep.CheckMapping))
+		prop.Notes = append(prop.Notes, remedy.Note(fmt.Sprintf("%d stale accounts are in environments whose link to a HaloPSA client is in doubt: no ticket lists them until the link is confirmed or re-mapped", rep.CheckMapping),
+			remedy.Remedy{Do: remedy.ConfirmLink, Workflow: string(change.StaleAccounts)}))
 	}
 	if rep.Unmapped > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them (decide them in the review: m on home, or mspwire match list --pair halopsa:liongard)", rep.Unmapped))
+		prop.Notes = append(prop.Notes, remedy.Note(fmt.Sprintf("%d stale accounts are in Liongard environments the review links to no HaloPSA client: no ticket for them", rep.Unmapped),
+			remedy.Remedy{Do: remedy.DecideLinks, Workflow: string(change.StaleAccounts)}))
 	}
 	return prop, nil
 }

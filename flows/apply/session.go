@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -188,9 +189,11 @@ func (s *Session) Confirm(ctx context.Context, typed, actor string) error {
 	return err
 }
 
+// staleError says what moved, and the remedy: a fresh plan of the kind
+// (Arg is the command that makes one).
 func (s *Session) staleError(settled []string) error {
-	return fmt.Errorf("%w: since plan %d was made, %s. Nothing was sent.%s Run %s for a fresh one (what is done stays done)",
-		ErrStale, s.Plan.ID, strings.Join(s.Changed, "; "), strings.Join(settled, ""), s.Remake())
+	return fmt.Errorf("%w: %w", ErrStale, remedy.Refuse(fmt.Sprintf("since plan %d was made, %s. Nothing was sent.%s What is done stays done",
+		s.Plan.ID, strings.Join(s.Changed, "; "), strings.Join(settled, "")), remedy.Remedy{Do: remedy.Replan, Workflow: string(s.Plan.Kind), Arg: s.Remake()}))
 }
 
 // Remaker producers say which command makes a fresh plan of their kind.

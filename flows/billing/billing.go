@@ -17,10 +17,12 @@ import (
 
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/clients/liongard"
+	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/linkcheck"
 	"github.com/mspwire/mspwire/flows/metrics"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
@@ -461,6 +463,9 @@ func abs(n int) int {
 	return n
 }
 
+// ticketInstead is the remedy of a row whose quantity cannot be set.
+var ticketInstead = remedy.Remedy{Do: remedy.OpenTicket, Workflow: string(change.Billing)}
+
 // CanChoose says whether a row can take a choice: a quantity fix needs a
 // counted number and a line HaloPSA does not compute itself; nothing is
 // chosen for a match.
@@ -469,7 +474,8 @@ func CanChoose(r Row, choice string) error {
 	case r.Status == Match:
 		return fmt.Errorf("%s (%s, %s) is a match: nothing to fix or ignore", r.ID, r.Client.Name, r.Product.Title())
 	case choice != "ignore" && r.Status == CheckMapping:
-		return fmt.Errorf("%s (%s): %s — confirm the link (mspwire match confirm %s) or re-map it in the review before any fix", r.ID, r.Client.Name, r.Why, r.Client.ID)
+		return remedy.Refuse(fmt.Sprintf("%s (%s): %s — no fix until the link is confirmed or re-mapped", r.ID, r.Client.Name, r.Why),
+			remedy.Remedy{Do: remedy.ConfirmLink, Workflow: string(change.Billing), Arg: r.Client.ID})
 	case choice == "ticket" && r.Status == Unmapped:
 		// A ticket goes to the customer's service desk: mspwire's own
 		// missing link is not the customer's to fix.
@@ -479,15 +485,15 @@ func CanChoose(r Row, choice string) error {
 	case choice != "quantity":
 		return nil
 	case r.Status != UnderBilled && r.Status != OverBilled:
-		return fmt.Errorf("%s is %s: only an under- or over-billed row's quantity can be set; open a ticket (t on the screen, --by ticket) or ignore it", r.ID, r.Status.Words())
+		return remedy.Refuse(fmt.Sprintf("%s is %s: only an under- or over-billed row's quantity can be set", r.ID, r.Status.Words()), ticketInstead)
 	case r.Line == nil || r.Difference == nil:
-		return fmt.Errorf("%s has no line or no count to set it to: open a ticket (t on the screen, --by ticket)", r.ID)
+		return remedy.Refuse(fmt.Sprintf("%s has no line or no count to set it to", r.ID), ticketInstead)
 	case r.Line.Quantity+float64(*r.Difference) < 0:
-		return fmt.Errorf("%s: the other lines that bill %s already bill more than is counted, so no quantity on line %d makes them agree: "+
-			"open a ticket (t on the screen, --by ticket)", r.ID, r.Product.Title(), r.Line.LineID)
+		return remedy.Refuse(fmt.Sprintf("%s: the other lines that bill %s already bill more than is counted, so no quantity on line %d makes them agree",
+			r.ID, r.Product.Title(), r.Line.LineID), ticketInstead)
 	case r.Line.Calculated:
-		return fmt.Errorf("%s: HaloPSA calculates the quantity of line %d (%s) itself and would overwrite a number set by hand: "+
-			"fix its quantity rule in HaloPSA, or open a ticket (t on the screen, --by ticket)", r.ID, r.Line.LineID, r.Line.Item)
+		return remedy.Refuse(fmt.Sprintf("%s: HaloPSA calculates the quantity of line %d (%s) itself and would overwrite a number set by hand; "+
+			"fix its quantity rule in HaloPSA", r.ID, r.Line.LineID, r.Line.Item), ticketInstead)
 	}
 	return nil
 }

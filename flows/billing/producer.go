@@ -11,6 +11,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/tickets"
 	"github.com/mspwire/mspwire/store"
 )
@@ -52,8 +53,8 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		return change.Proposal{}, err
 	}
 	if len(rep.Unconfirmed) > 0 {
-		return change.Proposal{}, fmt.Errorf("which product %s is mspwire's proposal, not yet your word: check and confirm them (i on the Billing screen, "+
-			"or mspwire billing items, then mspwire billing items set --proposed or set ITEM_ID=PRODUCT)", names(rep.Unconfirmed))
+		return change.Proposal{}, remedy.Refuse(fmt.Sprintf("which product %s is mspwire's proposal, not yet your word", names(rep.Unconfirmed)),
+			remedy.Remedy{Do: remedy.ConfirmItems, Workflow: string(change.Billing)})
 	}
 	settings, err := p.e.Store.BillingSettingsOf(ctx, p.e.Profile)
 	if err != nil {
@@ -116,7 +117,8 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Notes = append(prop.Notes, fmt.Sprintf("%s already have a ticket an earlier plan opened for the same numbers", plural.N(opened, "row", "rows")))
 	}
 	if undecided > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%d open rows have no fix chosen and are not in this plan: choose on the Billing screen (s, t or x) or with mspwire billing fix ID --by quantity|ticket, or billing ignore ID --reason TEXT", undecided))
+		prop.Notes = append(prop.Notes, remedy.Note(fmt.Sprintf("%s no fix chosen and %s not in this plan", plural.N(undecided, "open row has", "open rows have"), map[bool]string{true: "is", false: "are"}[undecided == 1]),
+			remedy.Remedy{Do: remedy.ChooseFix, Workflow: string(change.Billing)}))
 	}
 	return prop, nil
 }
@@ -202,7 +204,7 @@ func (p Producer) ticketType(ctx context.Context, s store.BillingSettings) (*hal
 	if err != nil {
 		return nil, err
 	}
-	t, err := tickets.Type(ctx, c, s.TicketTypeID, "mspwire billing plan --ticket-type ID [--team NAME], or o on the Billing screen")
+	t, err := tickets.Type(ctx, c, s.TicketTypeID, change.Billing)
 	return &t, err
 }
 

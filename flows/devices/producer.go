@@ -10,6 +10,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -67,7 +68,9 @@ func (p Producer) Produce(ctx context.Context) (change.Proposal, error) {
 		prop.Inputs[assetPrefix+strconv.Itoa(r.Asset.ID)] = ids(r.Asset.ids) + "/" + strconv.Itoa(r.User.ID)
 	}
 	if differs > 0 {
-		prop.Notes = append(prop.Notes, fmt.Sprintf("%s hold another user than their last logon and are left as they are: P on the Devices screen (mspwire devices plan --replace) sets them too", plural.N(differs, "asset", "assets")))
+		prop.Notes = append(prop.Notes, remedy.Note(fmt.Sprintf("%s another user than their last logon and %s left as %s", plural.N(differs, "asset holds", "assets hold"),
+			map[bool]string{true: "is", false: "are"}[differs == 1], map[bool]string{true: "it is", false: "they are"}[differs == 1]),
+			remedy.Remedy{Do: remedy.ReplaceUsers, Workflow: string(change.Devices)}))
 	}
 	return prop, nil
 }

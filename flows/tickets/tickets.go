@@ -9,12 +9,13 @@ import (
 	"strings"
 
 	"github.com/mspwire/mspwire/clients/halopsa"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 )
 
-// Type reads the chosen ticket type. With none chosen it says how to
-// choose (the command) and lists HaloPSA's types.
-func Type(ctx context.Context, c *halopsa.Client, id int, choose string) (halopsa.TicketType, error) {
+// Type reads the chosen ticket type of a workflow's tickets. With none
+// chosen it lists HaloPSA's types, with the remedy: choose one.
+func Type(ctx context.Context, c *halopsa.Client, id int, workflow store.PlanKind) (halopsa.TicketType, error) {
 	if id == 0 {
 		types, err := c.ListTicketTypes(ctx)
 		if err != nil {
@@ -24,7 +25,8 @@ func Type(ctx context.Context, c *halopsa.Client, id int, choose string) (halops
 		for _, t := range types {
 			list = append(list, fmt.Sprintf("%d %s", t.ID, t.Name))
 		}
-		return halopsa.TicketType{}, fmt.Errorf("choose once which HaloPSA ticket type these tickets get: %s (HaloPSA has: %s)", choose, strings.Join(list, ", "))
+		return halopsa.TicketType{}, remedy.Refuse(fmt.Sprintf("no HaloPSA ticket type is chosen for these tickets yet (HaloPSA has: %s)", strings.Join(list, ", ")),
+			remedy.Remedy{Do: remedy.ChooseTicketType, Workflow: string(workflow)})
 	}
 	t, err := c.TicketType(ctx, id)
 	if err != nil {
@@ -49,7 +51,7 @@ func Type(ctx context.Context, c *halopsa.Client, id int, choose string) (halops
 // (not chosen; the type's default team).
 func Check(ctx context.Context, c *halopsa.Client, typeID int, team string) error {
 	if typeID != 0 {
-		if _, err := Type(ctx, c, typeID, ""); err != nil {
+		if _, err := Type(ctx, c, typeID, ""); err != nil { // chosen: never the remedy
 			return err
 		}
 	}

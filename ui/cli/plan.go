@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plan"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/flows/workflow"
@@ -72,9 +73,9 @@ func viewOf(s *apply.Session) planView {
 	p := s.Plan
 	v := planView{PlanID: p.ID, Kind: string(p.Kind), Path: p.Path, Source: p.Source, Stale: len(s.Changed) > 0, Changed: s.Changed,
 		ConfirmedBy: p.ConfirmedBy, Finished: p.FinishedAt != nil, Running: s.Running, Counts: map[string]int{}, States: map[string]int{},
-		Notes: p.Notes, Actions: []planActionView{}}
-	if v.Notes == nil {
-		v.Notes = []string{}
+		Notes: []string{}, Actions: []planActionView{}}
+	for _, n := range p.Notes {
+		v.Notes = append(v.Notes, remedy.SayNote(n, sayCommand))
 	}
 	for _, a := range s.Actions {
 		v.Counts[string(a.Kind)]++
@@ -182,7 +183,7 @@ func writeSyncPlan(w io.Writer, p store.Plan, actions []store.Action, hint bool)
 		}
 	}
 	for _, n := range p.Notes {
-		fmt.Fprintln(w, "note: "+display.Safe(n))
+		fmt.Fprintln(w, "note: "+display.Safe(remedy.SayNote(n, sayCommand)))
 	}
 	if hint && len(actions) > 0 && p.ConfirmedAt == nil {
 		fmt.Fprintln(w, "\nNothing was sent. Apply it with: mspwire apply")

@@ -22,6 +22,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/adapter"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 	"github.com/mspwire/mspwire/ui/prompt"
@@ -294,7 +295,7 @@ func Main(ctx context.Context, args []string, std IO) int {
 			}
 			// Not fang's default: it capitalises and re-wraps the text,
 			// which mangles flag names and long paths.
-			fmt.Fprintln(w, styles.ErrorHeader.UnsetMargins().Padding(0, 1).String(), display.Text(err.Error())) // it may carry a vendor's words
+			fmt.Fprintln(w, styles.ErrorHeader.UnsetMargins().Padding(0, 1).String(), display.Text(remedy.Say(err, sayCommand))) // it may carry a vendor's words
 		}),
 	)
 	return exitCode(err)

@@ -35,7 +35,7 @@ func TestRefusedSettingsKeepNothing(t *testing.T) {
 			t.Errorf("%s: exit %d, %q (want it refused, saying %q)", strings.Join(c.args, " "), code, stderr, c.says)
 		}
 	}
-	if _, stderr, _ := s.run("", "accounts", "plan"); !strings.Contains(stderr, "choose once which HaloPSA ticket type") {
+	if _, stderr, _ := s.run("", "accounts", "plan"); !strings.Contains(stderr, "no HaloPSA ticket type is chosen for these tickets yet") || !strings.Contains(stderr, "mspwire accounts plan --ticket-type ID") {
 		t.Fatalf("a refused ticket type or team was kept: accounts plan says %q", stderr)
 	}
 	stdout, stderr, code := s.run("", "billing", "items", "--json")

@@ -247,11 +247,7 @@ func (a *applyScreen) finish(now time.Time) event {
 	switch {
 	case errors.Is(a.err, context.Canceled):
 		return errorEvent{errors.New("the apply stopped; what was sent is in the journal. Home offers to finish it")}
-	case errors.Is(a.err, apply.ErrStale) && a.workflow():
-		return errorEvent{fmt.Errorf("%w. Go back and plan again (p)", a.err)}
-	case errors.Is(a.err, apply.ErrStale):
-		return errorEvent{fmt.Errorf("%w. Go back and make a fresh plan (p on home)", a.err)}
-	case a.err != nil:
+	case a.err != nil: // a stale plan's remedy is said as the wizard's keys
 		return errorEvent{a.err}
 	case a.failedCount() > 0:
 		return errorEvent{fmt.Errorf("%d of the plan's actions did not go through (the reasons are listed). Fix the cause, then press r to retry", a.failedCount())}

@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -450,7 +451,7 @@ func (p *planScreen) view(width, height int) string {
 	if len(pl.Notes) > 0 {
 		b.WriteString("\n" + headingStyle.Render("Notes") + "\n")
 		for _, n := range pl.Notes {
-			b.WriteString(wrap("• "+n, width) + "\n")
+			b.WriteString(wrap("• "+remedy.SayNote(n, sayKey), width) + "\n")
 		}
 	}
 	if p.confirm != nil {

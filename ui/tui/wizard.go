@@ -14,6 +14,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/mspwire/mspwire/flows/apply"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/status"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -384,7 +385,7 @@ func (w *Wizard) handle(ev event) tea.Cmd {
 	case infoEvent:
 		w.status, w.failed = e.text, false
 	case errorEvent:
-		w.status, w.failed = e.err.Error(), true
+		w.status, w.failed = remedy.Say(e.err, sayKey), true
 	case askEvent:
 		return w.run(w.top(), e)
 	default:
