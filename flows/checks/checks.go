@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
 )
@@ -122,7 +123,7 @@ func Run(ctx context.Context, env onboard.Env, o Options) (Report, error) {
 		if err := c.run(ctx, r); err != nil {
 			if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
 				// The vendor refused the credentials: say so as a login does.
-				err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate)", adapter.ErrRejected, err)
+				err = fmt.Errorf("%w: %w", adapter.ErrRejected, remedy.Refuse(err.Error(), remedy.Remedy{Do: remedy.CheckCredentials, Arg: c.System}))
 			}
 			return rep, fmt.Errorf("check %s: %w", c.ID, err)
 		}
@@ -186,7 +187,7 @@ func newRun(ctx context.Context, env onboard.Env, o Options) (*run, error) {
 		return nil, err
 	}
 	if r.ob.Path == "" {
-		return nil, errors.New("no path chosen yet: run the wizard (mspwire) or mspwire path set A|B|C first")
+		return nil, review.ErrNoPath
 	}
 	if r.plan, err = env.Plan(ctx); err != nil {
 		return nil, err

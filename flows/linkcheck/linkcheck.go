@@ -16,6 +16,7 @@ import (
 	"github.com/mspwire/mspwire/clients/halopsa"
 	"github.com/mspwire/mspwire/flows/match"
 	"github.com/mspwire/mspwire/flows/onboard"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/store"
@@ -285,7 +286,7 @@ func Confirm(ctx context.Context, e onboard.Env, clientID, actor string, undo bo
 		}
 	}
 	if link == nil {
-		return review.Link{}, Doubt{}, fmt.Errorf("the review links HaloPSA client %s to no Liongard environment: link it in the review first (mspwire match list --pair halopsa:liongard)", clientID)
+		return review.Link{}, Doubt{}, remedy.Refuse(fmt.Sprintf("the review links HaloPSA client %s to no Liongard environment", clientID), remedy.Remedy{Do: remedy.DecideLinks, Arg: "halopsa:liongard"})
 	}
 	res := Check(Evidence{Links: ev.Links, Clients: ev.Clients, Users: ev.Users, Accounts: ev.Accounts}) // as if nothing were confirmed
 	doubt, _ := res.Of(link.Client.ID, link.Environment.ID)

@@ -21,6 +21,7 @@ import (
 	"github.com/mspwire/mspwire/flows/apply"
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/store"
 )
@@ -120,7 +121,7 @@ func (e Env) Plan(ctx context.Context) (Plan, error) {
 		return Plan{}, err
 	}
 	if o.Path == "" {
-		return Plan{}, errors.New("no integration path chosen yet: answer the questions in the wizard, or run mspwire path set A|B|C")
+		return Plan{}, remedy.Refuse("no integration path chosen yet", remedy.Remedy{Do: remedy.ChoosePath})
 	}
 	a, _ := e.Answers(ctx)
 	docs := a.DocsTool
@@ -402,7 +403,7 @@ func (e Env) FetchSystem(ctx context.Context, sys string) (int, error) {
 	}
 	recs, err := e.fetch(ctx, sys, o)
 	if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
-		err = fmt.Errorf("%w: %w (check it with mspwire auth status; rotate it with mspwire auth rotate %s)", connect.ErrRejected, err, sys)
+		err = fmt.Errorf("%w: %w", connect.ErrRejected, remedy.Refuse(err.Error(), remedy.Remedy{Do: remedy.CheckCredentials, Arg: sys}))
 	}
 	if err != nil {
 		_ = e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "inventory.failed",

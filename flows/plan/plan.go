@@ -25,6 +25,7 @@ import (
 	"github.com/mspwire/mspwire/flows/change"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
 )
@@ -290,10 +291,12 @@ func (b *builder) build(ctx context.Context) error {
 	}
 	for _, p := range b.in.pairs {
 		if n := undecided[p.ID]; n > 0 {
-			b.note("%d %s are not decided yet and are left out (mspwire match list --pair %s --state todo)", n, adapter.InfoOf(p.Left).Records, p.ID)
+			b.notes = append(b.notes, remedy.Note(fmt.Sprintf("%d %s are not decided yet and are left out", n, adapter.InfoOf(p.Left).Records),
+				remedy.Remedy{Do: remedy.DecideLinks, Workflow: string(change.Onboarding), Arg: p.ID}))
 		}
 		if n := len(b.in.decisions[p.ID]); n == 0 {
-			b.note("nothing to plan for %s: no review yet (mspwire match suggest)", p.ID)
+			b.notes = append(b.notes, remedy.Note(fmt.Sprintf("nothing to plan for %s: no review yet", p.ID),
+				remedy.Remedy{Do: remedy.DecideLinks, Workflow: string(change.Onboarding), Arg: p.ID}))
 		}
 	}
 	b.group()

@@ -23,10 +23,14 @@ const (
 	DecideLinks      Action = "decide-links"       // decide the review's HaloPSA ↔ Liongard rows
 	ReplaceUsers     Action = "replace-users"      // devices: also set assets that hold another user
 	Replan           Action = "replan"             // make a fresh plan of the same kind
+	ChoosePath       Action = "choose-path"        // answer the guide's questions and choose a path
+	FetchInventories Action = "fetch-inventories"  // read the systems' company lists
+	CheckCredentials Action = "check-credentials"  // a vendor refused a stored secret: check or rotate it
 )
 
 // Actions are every remedy, for the faces' tests: each must say them all.
-var Actions = []Action{ConfirmItems, ChooseFix, OpenTicket, ChooseTicketType, ConfirmLink, DecideLinks, ReplaceUsers, Replan}
+var Actions = []Action{ConfirmItems, ChooseFix, OpenTicket, ChooseTicketType, ConfirmLink, DecideLinks, ReplaceUsers, Replan,
+	ChoosePath, FetchInventories, CheckCredentials}
 
 // Remedy is an action and what it is about.
 type Remedy struct {
@@ -35,7 +39,8 @@ type Remedy struct {
 	// "billing", "devices", "stale_accounts", "onboarding".
 	Workflow string
 	// Arg is what the action is about: a HaloPSA client's id for
-	// ConfirmLink; a plan's fresh-plan command for Replan.
+	// ConfirmLink; the review's pair for DecideLinks; a plan's fresh-plan
+	// command for Replan; the system for CheckCredentials.
 	Arg string
 }
 
@@ -62,6 +67,12 @@ func Words(r Remedy) string {
 		return "plan again replacing other users to set them too"
 	case Replan:
 		return "make a fresh plan"
+	case ChoosePath:
+		return "answer the questions and choose a path first"
+	case FetchInventories:
+		return "fetch the inventories first"
+	case CheckCredentials:
+		return "check the stored credentials of " + r.Arg + ", or rotate them"
 	}
 	return string(r.Do)
 }

@@ -8,7 +8,6 @@ package review
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/adapter"
 	"github.com/mspwire/mspwire/flows/match"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -99,7 +99,7 @@ type Model struct {
 }
 
 // ErrNoPath means the profile has no path yet, so nothing to review.
-var ErrNoPath = errors.New("no integration path chosen yet: run mspwire path set A|B|C (or the wizard) first")
+var ErrNoPath = remedy.Refuse("no integration path chosen yet", remedy.Remedy{Do: remedy.ChoosePath})
 
 // Open reads the profile's review: its pairs, rows and the other systems'
 // records. actor is who makes the decisions.

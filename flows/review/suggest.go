@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/mspwire/mspwire/flows/match"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -55,7 +56,7 @@ func (m *Model) suggestPair(ctx context.Context, p Pair) (store.MergeCounts, err
 		if len(lefts) > 0 {
 			empty = p.Right
 		}
-		return store.MergeCounts{}, fmt.Errorf("no %s inventory yet: fetch it first (mspwire inventory fetch)", systemName(empty))
+		return store.MergeCounts{}, remedy.Refuse(fmt.Sprintf("no %s inventory yet", systemName(empty)), remedy.Remedy{Do: remedy.FetchInventories})
 	}
 	var l, r []match.Record
 	for _, rec := range lefts {

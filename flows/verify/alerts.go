@@ -19,6 +19,7 @@ import (
 	"github.com/mspwire/mspwire/clients/liongard"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/store"
 )
@@ -83,7 +84,7 @@ func Alerts(ctx context.Context, e onboard.Env, o Options) (Result, error) {
 		return res, err
 	}
 	if len(links) == 0 {
-		return res, errors.New("the review links no HaloPSA client to a Liongard environment yet: decide the review first (m on home, or mspwire match list --pair halopsa:liongard)")
+		return res, remedy.Refuse("the review links no HaloPSA client to a Liongard environment yet", remedy.Remedy{Do: remedy.DecideLinks, Arg: "halopsa:liongard"})
 	}
 	lps, err := lg.Launchpoints(ctx)
 	if err != nil {

@@ -24,13 +24,23 @@ func sayCommand(r remedy.Remedy) string {
 		}
 		return "confirm the link with mspwire match confirm " + id + ", or re-map it in the review (mspwire match remap)"
 	case remedy.DecideLinks:
-		return "decide them with mspwire match list --pair halopsa:liongard --state todo"
+		pair := r.Arg
+		if pair == "" {
+			pair = "halopsa:liongard"
+		}
+		return "decide them with mspwire match suggest, then mspwire match list --pair " + pair + " --state todo"
 	case remedy.ReplaceUsers:
 		return "mspwire devices plan --replace sets them too"
 	case remedy.Replan:
 		if r.Arg != "" {
 			return "run " + r.Arg + " for a fresh one"
 		}
+	case remedy.ChoosePath:
+		return "run mspwire path set A|B|C, or answer the questions in the wizard (mspwire)"
+	case remedy.FetchInventories:
+		return "run mspwire inventory fetch first"
+	case remedy.CheckCredentials:
+		return "check it with mspwire auth status; rotate it with mspwire auth rotate " + r.Arg
 	}
 	return remedy.Words(r)
 }

@@ -23,6 +23,12 @@ func sayKey(r remedy.Remedy) string {
 		return "decide them in the review (m on home)"
 	case remedy.ReplaceUsers:
 		return "P on " + screen + " sets them too"
+	case remedy.ChoosePath:
+		return "press enter on home to answer the questions and choose a path"
+	case remedy.FetchInventories:
+		return "press enter on home to go on with onboarding, which fetches them"
+	case remedy.CheckCredentials:
+		return "rotate it from home (r)"
 	case remedy.Replan:
 		if r.Workflow == "" || r.Workflow == "onboarding" {
 			return "go back and make a fresh plan (p on home)"

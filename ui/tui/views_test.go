@@ -24,6 +24,7 @@ import (
 	"github.com/mspwire/mspwire/flows/connect"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/resume"
 	"github.com/mspwire/mspwire/flows/review"
 	"github.com/mspwire/mspwire/flows/rotate"
@@ -98,7 +99,7 @@ func (f fixed) Review(context.Context, bool) (*review.Model, error) { return f.r
 // fixedPlan is plan 7 of a small tenant on path A.
 func fixedPlan() SyncPlan {
 	p := store.Plan{ID: 7, Path: "A", Source: "halopsa", CreatedAt: verifiedAt,
-		Notes: []string{"2 HaloPSA clients are not decided yet and are left out (mspwire match list --pair halopsa-liongard --state todo)"}}
+		Notes: []string{remedy.Note("2 HaloPSA clients are not decided yet and are left out", remedy.Remedy{Do: remedy.DecideLinks, Workflow: "onboarding", Arg: "halopsa:liongard"})}}
 	var actions []store.Action
 	add := func(kind store.ActionKind, system, summary string) {
 		actions = append(actions, store.Action{ID: int64(len(actions) + 1), Kind: kind, System: system, Summary: summary, State: store.ActionPending})
