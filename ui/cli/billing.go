@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -339,95 +340,121 @@ func billingCSV(rep billing.Report, openSince map[string]time.Time, now time.Tim
 	return rows
 }
 
+// billingChoiceOptions are what `billing fix` and `billing ignore` take.
+type billingChoiceOptions struct {
+	Verb   string   // "fix" or "ignore"
+	By     string   // fix: quantity, ticket, or none (clears the chosen fix)
+	Reason string   // ignore: why, kept with the row
+	New    bool     // fix --by ticket: the rows new since the last run, instead of IDs
+	IDs    []string // the rows
+}
+
+// choice is the fix the options choose ("" clears it), checked before
+// anything is read.
+func (o billingChoiceOptions) choice() (string, error) {
+	if o.New && o.By != "ticket" {
+		return "", fmt.Errorf("--new takes --by ticket only: a quantity waits for a person")
+	}
+	if o.Verb != "fix" {
+		if strings.TrimSpace(o.Reason) == "" {
+			return "", fmt.Errorf("say why with --reason: it is kept with the row and in the audit log")
+		}
+		return "ignore", nil
+	}
+	switch o.By {
+	case "quantity", "ticket":
+		return o.By, nil
+	case "none":
+		return "", nil
+	}
+	return "", fmt.Errorf("--by %q: quantity, ticket, or none to clear the chosen fix", o.By)
+}
+
+// runBillingChoice keeps the operator's choice for rows (billing.Choose)
+// and says which: the command without cobra, for tests.
+func runBillingChoice(ctx context.Context, e onboard.Env, out io.Writer, o billingChoiceOptions) error {
+	choice, err := o.choice()
+	if err != nil {
+		return err
+	}
+	rep, _, err := billing.Build(ctx, e)
+	if err != nil {
+		return credentialError(err)
+	}
+	ids := o.IDs
+	if o.New {
+		// The rows the last reconciliation found new that a ticket can
+		// take and nobody has chosen for yet.
+		fresh, err := billing.NewSinceLastRun(ctx, e.Store, e.Profile)
+		if err != nil {
+			return err
+		}
+		ids = nil
+		for _, id := range fresh {
+			if r, ok := rep.Row(id); ok && r.Choice == "" && r.NeedsSomeone() && billing.CanChoose(r, "ticket") == nil {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			fmt.Fprintln(out, "No row new since the last run can take a ticket.")
+			return nil
+		}
+	}
+	var rows []billing.Row
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		r, ok := rep.Row(id)
+		if !ok {
+			return fmt.Errorf("no row %s: see mspwire billing reconcile", id)
+		}
+		rows = append(rows, r)
+	}
+	if err := billing.Choose(ctx, e, who.Operator(), rows, choice, o.Reason); err != nil {
+		return err
+	}
+	chosen := make([]string, len(rows))
+	for i, r := range rows {
+		chosen[i] = r.ID
+	}
+	sort.Strings(chosen)
+	what := map[string]string{"quantity": "to have the line set to the count", "ticket": "to get a ticket", "ignore": "ignored until the numbers change",
+		"": "with no fix chosen"}[choice]
+	fmt.Fprintf(out, "%s %s: %s.\n", plural.N(len(rows), "row", "rows"), what, strings.Join(chosen, ", "))
+	return nil
+}
+
 // newBillingChoiceCmd is `billing fix ID… --by quantity|ticket` and
 // `billing ignore ID… --reason TEXT`: the operator's choice per row, kept
 // for billing plan.
 func newBillingChoiceCmd(g *globals, verb string) *cobra.Command {
-	var by, reason string
-	var fresh bool
+	o := billingChoiceOptions{Verb: verb}
 	cmd := &cobra.Command{
 		Use: verb + " ID...",
 		Short: map[string]string{"fix": "Choose how rows are fixed: --by quantity sets the line to the counted number, --by ticket opens a HaloPSA ticket",
 			"ignore": "Ignore rows until their numbers change, with --reason"}[verb],
 		Args: func(cmd *cobra.Command, args []string) error {
-			if fresh {
+			if o.New {
 				return cobra.NoArgs(cmd, args)
 			}
 			return cobra.MinimumNArgs(1)(cmd, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			choice := "ignore"
-			if fresh && by != "ticket" {
-				return fmt.Errorf("--new takes --by ticket only: a quantity waits for a person")
+			o.IDs = args
+			if _, err := o.choice(); err != nil {
+				return err // before the profile is opened
 			}
-			if verb == "fix" {
-				switch by {
-				case "quantity", "ticket":
-					choice = by
-				case "none":
-					choice = "" // clears the chosen fix
-				default:
-					return fmt.Errorf("--by %q: quantity, ticket, or none to clear the chosen fix", by)
-				}
-			} else if strings.TrimSpace(reason) == "" {
-				return fmt.Errorf("say why with --reason: it is kept with the row and in the audit log")
-			}
-			return withOnboard(cmd.Context(), g, func(e onboard.Env) error {
-				rep, _, err := billing.Build(cmd.Context(), e)
-				if err != nil {
-					return credentialError(err)
-				}
-				if fresh {
-					// The rows the last reconciliation found new that a
-					// ticket can take and nobody has chosen for yet.
-					ids, err := billing.NewSinceLastRun(cmd.Context(), e.Store, e.Profile)
-					if err != nil {
-						return err
-					}
-					args = nil
-					for _, id := range ids {
-						if r, ok := rep.Row(id); ok && r.Choice == "" && r.NeedsSomeone() && billing.CanChoose(r, "ticket") == nil {
-							args = append(args, id)
-						}
-					}
-					if len(args) == 0 {
-						fmt.Fprintln(g.io.Out, "No row new since the last run can take a ticket.")
-						return nil
-					}
-				}
-				var rows []billing.Row
-				seen := map[string]bool{}
-				for _, id := range args {
-					if seen[id] {
-						continue
-					}
-					seen[id] = true
-					r, ok := rep.Row(id)
-					if !ok {
-						return fmt.Errorf("no row %s: see mspwire billing reconcile", id)
-					}
-					rows = append(rows, r)
-				}
-				if err := billing.Choose(cmd.Context(), e, who.Operator(), rows, choice, reason); err != nil {
-					return err
-				}
-				ids := make([]string, len(rows))
-				for i, r := range rows {
-					ids[i] = r.ID
-				}
-				sort.Strings(ids)
-				what := map[string]string{"quantity": "to have their quantity set", "ticket": "to get a ticket", "ignore": "ignored until their numbers change",
-					"": "with no fix chosen"}[choice]
-				fmt.Fprintf(g.io.Out, "%s %s: %s.\n", plural.N(len(rows), "row", "rows"), what, strings.Join(ids, ", "))
-				return nil
-			})
+			return withOnboard(cmd.Context(), g, func(e onboard.Env) error { return runBillingChoice(cmd.Context(), e, g.io.Out, o) })
 		},
 	}
 	if verb == "fix" {
-		cmd.Flags().StringVar(&by, "by", "", "quantity, ticket, or none (clears the chosen fix)")
-		cmd.Flags().BoolVar(&fresh, "new", false, "instead of IDs: the rows the last billing reconcile found new since the run before, that a ticket can take and have no fix chosen (with --by ticket)")
+		cmd.Flags().StringVar(&o.By, "by", "", "quantity, ticket, or none (clears the chosen fix)")
+		cmd.Flags().BoolVar(&o.New, "new", false, "instead of IDs: the rows the last billing reconcile found new since the run before, that a ticket can take and have no fix chosen (with --by ticket)")
 	} else {
-		cmd.Flags().StringVar(&reason, "reason", "", "why (kept with the row and in the audit log)")
+		cmd.Flags().StringVar(&o.Reason, "reason", "", "why (kept with the row and in the audit log)")
 	}
 	return cmd
 }
