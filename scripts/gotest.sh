@@ -11,7 +11,7 @@ shift
 go build -race -tags "$tags" ./... || exit 1
 cli_out=$(mktemp)
 trap 'rm -f "$cli_out"' EXIT
-go test -race -timeout 30m -tags "$tags" "$@" ./ui/cli >"$cli_out" 2>&1 &
+go test -race -timeout 30m -parallel 4 -tags "$tags" "$@" ./ui/cli >"$cli_out" 2>&1 &
 cli=$!
 # shellcheck disable=SC2046 # one package path per word
 go test -race -timeout 30m -tags "$tags" "$@" $(go list ./... | grep -v '/ui/cli$')

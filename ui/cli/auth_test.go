@@ -224,6 +224,7 @@ func TestWrongNewSecretKeepsTheOldOne(t *testing.T) {
 // and mspwire is killed at every step of the rotation in turn. After the next
 // auth command the keyring holds a secret that works.
 func TestRotationKilledAtEachStep(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	for _, step := range []string{"pending-saved", "verified", "audited", "swapped", "read-back", "pending-cleared"} {
 		t.Run(step, func(t *testing.T) {
 			s := newSession(t)

@@ -17,6 +17,7 @@ import (
 // are open), the finance CSV with a header and mode 0600, a fix and an
 // ignore kept per row.
 func TestBillingReconcileAgainstTheSandbox(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 60, 1)
 	onboardPathA(t, s, sb)

@@ -15,6 +15,7 @@ import (
 // without cobra or cli.Main: flags checked before anything is read, the
 // choice kept through billing.Choose, a refusal carrying its remedy.
 func TestBillingChoiceRunsFromItsOptions(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	for _, bad := range []billingChoiceOptions{{Verb: "fix", By: "seats"}, {Verb: "ignore"}, {Verb: "fix", By: "quantity", New: true}} {
 		if _, err := bad.choice(); err == nil {
 			t.Errorf("%+v was taken", bad)

@@ -12,6 +12,7 @@ import (
 // devices map and accounts stale against `sandbox serve`: the documented
 // JSON keys, exit 3 while something is to set or stale.
 func TestDevicesAndAccountsTwins(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 60, 1)
 	onboardPathA(t, s, sb)

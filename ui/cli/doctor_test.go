@@ -12,6 +12,7 @@ import (
 // findings (exit 3) with records and a fix, as snake_case JSON; a question
 // answered yes is not asked again; a wrong --check or --answer is named.
 func TestDoctorFindsThePlantedPitfalls(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 40, 1)
 	onboardPathA(t, s, sb)

@@ -27,6 +27,7 @@ import (
 // HaloPSA tenants. Each keeps its own secret: a login in one does not
 // overwrite the other, a logout in one does not remove the other's.
 func TestTwoDataDirectoriesNeverShareSecrets(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	a := newSession(t)
 	b := &session{t: t, dir: t.TempDir(), profile: a.profile, halo: simhalo.New(world.New(7, 20), "sandbox")}
 	srv := httptest.NewServer(b.halo)
@@ -95,6 +96,7 @@ func TestUnscopedSecretsAreMovedOnce(t *testing.T) {
 // Two mspwire runs change different onboarding choices at the same moment,
 // 30 times: every run's change is kept.
 func TestRacingChoicesAreAllKept(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	const trials = 30
 	lost := 0
 	for i := range trials {
@@ -187,6 +189,7 @@ func TestRecoveredRotationHasItsChecklistOnce(t *testing.T) {
 // Hudu allows one request a second here, and answers the next with its
 // plain-text 429: the fetch waits its turn instead of giving up.
 func TestInventoryFetchWaitsOutRateLimits(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

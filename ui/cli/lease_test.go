@@ -118,6 +118,7 @@ func twoApplies(t *testing.T, sb *served, trial int) bool {
 // While an apply runs, status and plan call it running, never interrupted,
 // and no new plan is made over it.
 func TestARunningApplyIsCalledRunning(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	sb := serveSandbox(t, 40, 14)
 	for _, sys := range pathA {
 		sb.admin(t, sys, "POST", "/limit", map[string]any{"requests": 0})

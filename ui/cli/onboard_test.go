@@ -38,6 +38,7 @@ func loginAll(t *testing.T, s *session, sb *sandbox.Sandbox, systems ...string) 
 // The scriptable twins of the wizard, for each path, against the sandbox:
 // questions, path, credentials, source of truth, inventories.
 func TestOnboardingEachPathWithTheTwins(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	cases := []struct {
 		path, recommendArgs, want string
 		systems                   []string

@@ -14,6 +14,7 @@ import (
 // products — each refused with what to do, and nothing kept (the next plan
 // still asks for a ticket type).
 func TestRefusedSettingsKeepNothing(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 40, 1)
 	onboardPathA(t, s, sb)
@@ -61,6 +62,7 @@ func TestRefusedSettingsKeepNothing(t *testing.T) {
 // --days 60` after 90, are each a new plan with what was asked; a stale
 // --days 60 plan's advice names --days 60.
 func TestPlanAskedAgainWithOtherFlagsIsANewPlan(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 60, 1)
 	onboardPathA(t, s, sb)
@@ -106,6 +108,7 @@ func TestPlanAskedAgainWithOtherFlagsIsANewPlan(t *testing.T) {
 // from the workflows that read it too (billing, devices), as from
 // inventory fetch.
 func TestRefusedCredentialsExit4FromTheWorkflows(t *testing.T) {
+	t.Parallel() // its own data directory, profile and sandbox
 	s := newSession(t)
 	sb := serveSandbox(t, 30, 1)
 	onboardPathA(t, s, sb)
