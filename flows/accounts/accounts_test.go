@@ -45,6 +45,7 @@ func stale(w *world.World) map[string]bool {
 // Every planted stale account is found, in both suites, and nothing else;
 // a clean world has none.
 func TestPlantedStaleAccountsAreFound(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
 	if err != nil {
@@ -77,6 +78,7 @@ func TestPlantedStaleAccountsAreFound(t *testing.T) {
 // One ticket per client listing its stale accounts, and the alert rules
 // on the checklist; a second plan has nothing.
 func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
 	if err != nil {
@@ -148,6 +150,7 @@ func fmtChecklist(items []store.ChecklistItem) string {
 // Every stale account's last sign-in is a date, Google Workspace's (an
 // RFC 3339 time in Liongard's dataprint) as Microsoft 365's.
 func TestLastSignInsAreDatesFromBothSuites(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	rep, _, err := accounts.Build(ctx, tn.Env, accounts.DefaultDays)
 	if err != nil {

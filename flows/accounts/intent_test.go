@@ -14,6 +14,7 @@ import (
 // each changed makes a new plan and the old one stale; a stored plan is
 // remade with the days it was made with.
 func TestStaleAccountsPlanIsItsDaysTypeAndTeam(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	st, profile := tn.Env.Store, tn.Env.Profile
 	if err := st.SaveTicketSettings(ctx, profile, "operator:test", accounts.TicketPurpose, store.TicketSettings{TypeID: 2}); err != nil {

@@ -76,6 +76,7 @@ func applyPlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, apply.Result) {
 // counted number and each ticket opened once; afterwards those rows
 // match, and a second plan sends nothing.
 func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {
@@ -167,6 +168,7 @@ func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 // A line changed in HaloPSA after the plan was made makes it stale, and
 // the refusal names the client.
 func TestBillingPlanIsStaleWhenALineChanges(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {
@@ -217,6 +219,7 @@ func atoi(s string) int {
 // A plan killed after its last action and before its end has nothing to
 // send: preparing it again reads no vendor and asks no staleness.
 func TestAllDonePlanIsNotAskedForStaleness(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {

@@ -41,6 +41,7 @@ func budget(t testing.TB, tn *flowtest.Tenant) (evaluate, halo int, took time.Du
 }
 
 func TestReconcileKeepsToItsCallBudget(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 300, false)
 	e, h, _ := budget(t, tn)
 	t.Logf("300 customers: %d evaluate calls, %d HaloPSA pages", e, h)

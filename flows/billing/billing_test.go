@@ -36,6 +36,7 @@ func confirm(t *testing.T, tn *flowtest.Tenant, in billing.Inputs) {
 // Every case the world plants is found with the world's numbers, and
 // nothing else.
 func TestPlantedCasesAreFoundWithTheirNumbers(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	rep, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {
@@ -137,6 +138,7 @@ func TestPlantedCasesAreFoundWithTheirNumbers(t *testing.T) {
 // A clean world, its mapping confirmed, has nothing to fix; the metrics
 // were made once and a second reconciliation makes none.
 func TestCleanWorldHasNothingToFix(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, true)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {
@@ -185,6 +187,7 @@ func TestCleanWorldHasNothingToFix(t *testing.T) {
 // repeated, as overlapping pages would give them — bills and counts each
 // line and system once: the numbers are those of the list read once.
 func TestRepeatedLinesAndValuesAreCountedOnce(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {
@@ -222,6 +225,7 @@ func deref(n *int) any {
 // invoices differ the report says so, and when they name none it claims
 // none.
 func TestMoneyCarriesTheInvoicesCurrency(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {

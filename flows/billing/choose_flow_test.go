@@ -10,6 +10,7 @@ import (
 // fix refuses the whole choice and nothing is kept; a kept choice holds
 // the row's numbers; a cleared one is gone.
 func TestChooseKeepsAllOrNothing(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // plan made its environment, is linked to it: "no inspection yet in the
 // environment mspwire created", not "unmapped".
 func TestAnEnvironmentMspwireCreatedIsLinked(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	rep, _, err := billing.Build(ctx, tn.Env)
 	if err != nil {

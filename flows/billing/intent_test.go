@@ -16,6 +16,7 @@ import (
 // stale: applying it would write what the operator undid. Asked again with
 // nothing changed, it is the same plan.
 func TestBillingPlanAskedAgainAfterAnyChoiceIsNew(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	_, in, err := billing.Build(ctx, tn.Env)
 	if err != nil {

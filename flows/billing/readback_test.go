@@ -42,6 +42,7 @@ func chooseQuantity(t *testing.T, tn *flowtest.Tenant, ok func(billing.Row) bool
 // HaloPSA answers 200 to the quantity write and keeps the old number:
 // the action fails naming both numbers, never done.
 func TestAQuantityTheVendorDidNotKeepFails(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	row := chooseQuantity(t, tn, func(billing.Row) bool { return true })
 	resp, err := http.Post(tn.Sandbox.Creds["halopsa"].URL+"/_sandbox/keep", "application/json", bytes.NewReader([]byte(`{"quantities":true}`)))
@@ -76,6 +77,7 @@ func TestAQuantityTheVendorDidNotKeepFails(t *testing.T) {
 // total happens to equal the target: the plan is stale (applied, it would
 // bill more than counted), and says which line moved.
 func TestALineMovedByAnotherHandMakesThePlanStale(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	row := chooseQuantity(t, tn, func(r billing.Row) bool { return len(r.Lines) >= 2 && *r.Difference > 0 })
 	p, _, err := apply.Make(ctx, tn.Engine(), billing.NewProducer(tn.Env), "operator:test")

@@ -133,6 +133,7 @@ func asked(rep checks.Report) []string {
 // On the sandbox's default world every planted pitfall is found, with the
 // records involved and a fix; what no API shows is asked.
 func TestPlantedPitfallsAreFound(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	want := map[path.ID][]string{
 		path.A: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "hudu-layouts", "hudu-matchers", "hudu-two-feeds", "duplicates"},
 		path.B: {"halopsa-mandatory-fields", "halopsa-api-agents", "liongard-unlinked-environments", "itglue-filter", "itglue-pro-sync", "duplicates"},
@@ -171,6 +172,7 @@ func TestPlantedPitfallsAreFound(t *testing.T) {
 // On a clean world, reviewed and applied, every check runs and finds
 // nothing; the questions stay until answered, and an answer holds 90 days.
 func TestCleanWorldAfterApplyHasNoFindings(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	for _, c := range paths {
 		t.Run(string(c.path), func(t *testing.T) {
 			tn := tenant(t, c, true, 80)
@@ -209,6 +211,7 @@ func TestCleanWorldAfterApplyHasNoFindings(t *testing.T) {
 // API are drift, named with their records; refetching and planning is the
 // fix.
 func TestDriftAfterApplySeesAddedAndRenamedClients(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, pathCase{path.A, "hudu"}, true, 60)
 	decideAll(t, tn)
 	applyPlan(t, tn)
@@ -245,6 +248,7 @@ func TestDriftAfterApplySeesAddedAndRenamedClients(t *testing.T) {
 // doctor reads each list once: on a 2,000-client tenant it makes a fixed,
 // small number of calls per vendor, whatever the tenant's size.
 func TestDoctorCallsPerVendorOn2000Clients(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	if testing.Short() {
 		t.Skip("2,000 clients")
 	}
@@ -341,6 +345,7 @@ func (h haloClient) post(t *testing.T, body any) {
 // environment linked to two clients, are found; with their own
 // application and one link each, they are not.
 func TestSharedApplicationAndLinkedTwice(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, pathCase{path.A, "hudu"}, true, 40)
 	decideAll(t, tn)
 	clean := found(doctor(t, tn, checks.Options{}))
@@ -392,6 +397,7 @@ func TestSharedApplicationAndLinkedTwice(t *testing.T) {
 
 // --check runs one check, --only one system's; an unknown check is named.
 func TestOnlyAndCheckChooseTheChecks(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, pathCase{path.A, "hudu"}, false, 40)
 	tn.Decide(t)
 	if rep := doctor(t, tn, checks.Options{Check: "hudu-layouts"}); strings.Join(rep.Ran, ",") != "hudu-layouts" {
@@ -411,6 +417,7 @@ func TestOnlyAndCheckChooseTheChecks(t *testing.T) {
 // filter, drift compares like with like: organizations outside the filter
 // were never in the inventory, and are not "added".
 func TestDriftReadsTheSourceThroughItsFilter(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := flowtest.New(t, flowtest.Options{Path: path.B, DocsTool: "itglue", Seed: 1, Companies: 40, Source: "itglue",
 		ITGlueStatuses: []string{"Active"}, ITGlueTypes: []string{"Customer"}})
 	decideAll(t, tn)
@@ -424,6 +431,7 @@ func TestDriftReadsTheSourceThroughItsFilter(t *testing.T) {
 // marked to create though Hudu had it), doctor names the new record
 // without a fresh inventory fetch.
 func TestDoctorRightAfterAnApplySeesWhatItMade(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, pathCase{path.A, "hudu"}, true, 40)
 	decideAll(t, tn)
 	ds, err := tn.Env.Store.Decisions(ctx, tn.Env.Profile, "halopsa:hudu")
@@ -464,6 +472,7 @@ func TestDoctorRightAfterAnApplySeesWhatItMade(t *testing.T) {
 // both chosen, it asks how assets are kept apart and checks HaloPSA's
 // matchers as it does on path A.
 func TestPathCDoctorFollowsWhatFeedsHudu(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, pathCase{path.C, "hudu"}, false, 120)
 	tn.Decide(t)
 	for _, c := range []struct {

@@ -47,6 +47,7 @@ func calls(t testing.TB, tn *flowtest.Tenant) {
 }
 
 func TestDevicesAndAccountsKeepToTheirCallBudget(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	calls(t, tenant(t, 300, false))
 }
 
@@ -92,6 +93,7 @@ func applyDevices(t testing.TB, tn *flowtest.Tenant) (assets int, staleReads map
 // each vendor for staleness once (one evaluate, one walk of the assets),
 // not once a step.
 func TestDevicesApplyReadsStalenessOnceAndSendsFiftyAssetsACall(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 300, false)
 	assets, reads, writes, took := applyDevices(t, tn)
 	pages := (assets + 49) / 50

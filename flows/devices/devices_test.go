@@ -47,6 +47,7 @@ func want(w *world.World) map[string]devices.Status {
 // Every planted case is found; users match as DOMAIN\sam and as UPNs, in
 // any case.
 func TestPlantedDevicesAreFound(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	rep, _, err := devices.Build(ctx, tn.Env)
 	if err != nil {
@@ -85,6 +86,7 @@ func TestPlantedDevicesAreFound(t *testing.T) {
 
 // A clean world has every asset holding its user.
 func TestCleanWorldHasNoDeviceToSet(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 60, true)
 	rep, _, err := devices.Build(ctx, tn.Env)
 	if err != nil {
@@ -99,6 +101,7 @@ func TestCleanWorldHasNoDeviceToSet(t *testing.T) {
 // those that have another); applied, they are ok, and a second plan has
 // nothing.
 func TestDevicesPlanSetsUsers(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
 	rep, _, err := devices.Build(ctx, tn.Env)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 // stored plan remembers its flag (its staleness and "run … again" name
 // it), and a changed review link makes a new plan and the old one stale.
 func TestDevicesPlanIsItsFlagsAndLinks(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
 	rep, _, err := devices.Build(ctx, tn.Env)
 	if err != nil {

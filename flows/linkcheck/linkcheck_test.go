@@ -26,6 +26,7 @@ var ctx = context.Background()
 // accounts use that customer's domain, so every workflow holds the link
 // back, and no stale-accounts ticket lists the other customer's accounts.
 func TestABulkAcceptedWrongLinkIsHeldBack(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: sandbox.DefaultCompanies, Seed: 1})
 	if err := tn.Review.SetPair("halopsa:liongard"); err != nil {
 		t.Fatal(err)
@@ -128,6 +129,7 @@ func TestABulkAcceptedWrongLinkIsHeldBack(t *testing.T) {
 
 // Each kind of evidence, planted in a small world decided as it is.
 func TestEachKindOfEvidence(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := flowtest.Onboarded(t, 60, true)
 	ds, err := tn.Env.Store.Decisions(ctx, tn.Env.Profile, "halopsa:liongard")
 	if err != nil {
@@ -209,6 +211,7 @@ func TestEachKindOfEvidence(t *testing.T) {
 // today in every workflow and ticket, and the review marks the row for a
 // look.
 func TestARenamedClientShowsItsNameOfToday(t *testing.T) {
+	t.Parallel() // its own tenant and sandbox
 	tn := flowtest.Onboarded(t, 40, false)
 	if err := tn.Env.Store.SaveTicketSettings(ctx, tn.Env.Profile, "operator:test", accounts.TicketPurpose, store.TicketSettings{TypeID: 2}); err != nil {
 		t.Fatal(err)
