@@ -24,7 +24,7 @@ import (
 // spinners, nothing said by colour alone. The same flows as the screens,
 // from a menu; everything is said where the prompts are (the terminal,
 // whatever stderr is sent to).
-func runAccessible(ctx context.Context, g *globals, b backend) error {
+func runAccessible(ctx context.Context, g *globals, b flowsBackend) error {
 	var p prompt.Prompter = prompt.Huh{In: prompt.Lines(g.io.In), Out: g.io.screen(), Accessible: true}
 	if g.io.Prompter != nil {
 		p = g.io.Prompter
@@ -99,7 +99,7 @@ func runAccessible(ctx context.Context, g *globals, b backend) error {
 
 // accessibleOnboard walks the guide: questions, path, credentials, source
 // of truth, inventories, review, plan and apply, then the steps.
-func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b backend) error {
+func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b flowsBackend) error {
 	prev, err := b.Answers(ctx)
 	if err != nil {
 		return err
@@ -227,7 +227,7 @@ func accessibleOnboard(ctx context.Context, p prompt.Prompter, g *globals, out i
 	return nil
 }
 
-func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b backend, sys string) error {
+func accessibleConnect(ctx context.Context, p prompt.Prompter, g *globals, out io.Writer, b flowsBackend, sys string) error {
 	info := adapter.InfoOf(sys)
 	v, demo := b.Defaults(sys)
 	where, kept := "stored in the OS keyring only once it works", "The secret is saved in the OS keyring."
@@ -288,7 +288,7 @@ func cancelled(err error) error {
 
 // accessiblePlan lists the plan the review's decisions make, asks for a
 // typed yes (cancel is the default), and applies it as plain lines.
-func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	sp, err := b.MakePlan(ctx)
 	if errors.Is(err, apply.ErrInterrupted) {
 		fmt.Fprintln(out, "An earlier apply stopped before the end; it is finished first.")
@@ -320,7 +320,7 @@ func accessiblePlan(ctx context.Context, p prompt.Prompter, out io.Writer, b bac
 
 // accessibleApply runs (or finishes) a confirmed plan, one line per action
 // and per rate-limit wait, then a summary.
-func accessibleApply(ctx context.Context, out io.Writer, b backend, id int64) error {
+func accessibleApply(ctx context.Context, out io.Writer, b flowsBackend, id int64) error {
 	started := time.Now()
 	res, err := b.Apply(ctx, id, apply.Observer{
 		Action: func(ev apply.Event) { fmt.Fprintln(out, progressLine(ev)) },

@@ -29,7 +29,7 @@ const accessibleReviewHelp = `Commands (N is a row's number in the list above):
 // accessibleReview is the review screen as a numbered list: rows are
 // numbered by their place in the list, and the commands are those of
 // mspwire match, taking those numbers.
-func accessibleReview(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessibleReview(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	fmt.Fprintln(out, "Matching the inventories; decisions already made are kept.")
 	m, err := b.Review(ctx, true)
 	if err != nil {

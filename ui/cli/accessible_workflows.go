@@ -74,7 +74,7 @@ func numbers(args []string, n int) ([]int, string) {
 
 // workflowPlan makes a workflow's plan, reads it out, asks for a typed
 // yes and applies it line by line.
-func workflowPlan(ctx context.Context, p prompt.Prompter, out io.Writer, b backend, make func(context.Context) (tui.SyncPlan, error)) error {
+func workflowPlan(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend, make func(context.Context) (tui.SyncPlan, error)) error {
 	fmt.Fprintln(out, "Working out the plan from fresh numbers; nothing is sent.")
 	sp, err := make(ctx)
 	if err != nil {
@@ -104,13 +104,13 @@ func setTicketType(ctx context.Context, out io.Writer, args []string, offered []
 }
 
 // ticketTypeOf keeps the ticket type a workflow's tickets get.
-func ticketTypeOf(b backend, kind store.PlanKind) func(context.Context, int) error {
+func ticketTypeOf(b flowsBackend, kind store.PlanKind) func(context.Context, int) error {
 	return func(ctx context.Context, id int) error { return b.SetTickets(ctx, kind, tickets.Setting{TypeID: &id}) }
 }
 
 // confirmAndApply lists a plan, asks for the typed yes (anything else
 // cancels) and applies it line by line.
-func confirmAndApply(ctx context.Context, p prompt.Prompter, out io.Writer, b backend, sp tui.SyncPlan) error {
+func confirmAndApply(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend, sp tui.SyncPlan) error {
 	writeSyncPlan(out, sp.Plan, sp.Actions, false)
 	if len(sp.Actions) > 0 {
 		typed, err := p.Input(fmt.Sprintf("Apply plan %d? Type %s to go ahead; anything else cancels", sp.Plan.ID, apply.ConfirmWord), "", "", nil)
@@ -138,7 +138,7 @@ func writeLines(out io.Writer, text string) {
 
 // confirmLink is the K of the screens: the operator's word for a link the
 // evidence doubts.
-func confirmLink(ctx context.Context, out io.Writer, b backend, client string) {
+func confirmLink(ctx context.Context, out io.Writer, b flowsBackend, client string) {
 	info, err := b.ConfirmLink(ctx, client)
 	report(out, err, info)
 }
@@ -155,7 +155,7 @@ const accessibleBillingHelp = `Commands (N is a row's number in the list above):
   more               the next rows;  help or ?  this list;  an empty line goes back to the menu`
 
 // accessibleBilling is the Billing screen as lists and commands.
-func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessibleBilling(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	read := func() (tui.BillingView, bool) {
 		fmt.Fprintln(out, "Reading Liongard's counts and HaloPSA's recurring invoices; nothing is sent.")
 		v, err := b.Billing(ctx)
@@ -326,7 +326,7 @@ const accessibleDevicesHelp = `Commands (N is a row's number in the list above):
   more          the next rows;  help or ?  this list;  an empty line goes back to the menu`
 
 // accessibleDevices is the Devices screen as lists and commands.
-func accessibleDevices(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessibleDevices(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	read := func() (devices.Report, bool) {
 		fmt.Fprintln(out, "Reading Liongard's workstations and HaloPSA's assets and users; nothing is sent.")
 		rep, err := b.Devices(ctx)
@@ -436,7 +436,7 @@ const accessibleAccountsHelp = `Commands (N is a row's number in the list above)
   more             the next rows;  help or ?  this list;  an empty line goes back to the menu`
 
 // accessibleAccounts is the Stale accounts screen as lists and commands.
-func accessibleAccounts(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessibleAccounts(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	days, l := accounts.DefaultDays, lister{}
 	var v tui.AccountsView
 	read := func() bool {
@@ -528,7 +528,7 @@ func accountsLine(r accounts.Row) string {
 
 // accessibleRotate replaces a stored credential's secret: verified with
 // the vendor before it replaces the old one (flows/rotate).
-func accessibleRotate(ctx context.Context, p prompt.Prompter, out io.Writer, b backend) error {
+func accessibleRotate(ctx context.Context, p prompt.Prompter, out io.Writer, b flowsBackend) error {
 	rep, err := b.Status(ctx)
 	if err != nil {
 		return err

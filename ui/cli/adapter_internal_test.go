@@ -24,7 +24,7 @@ func TestAccessibleCredentialsOfAFifthVendor(t *testing.T) {
 	defer st.Close()
 	var errb bytes.Buffer
 	g := &globals{io: IO{Err: &errb}, profile: "default"}
-	b := backend{Env: onboard.NewEnv(st, store.NewMemoryKeyring().Scoped(st.ID()), "default")}
+	b := flowsBackend{Env: onboard.NewEnv(st, store.NewMemoryKeyring().Scoped(st.ID()), "default")}
 	script := &prompt.Script{Answers: []string{"https://acme.widgetly.example", "acme", "", "bad-token", "y", "", "", "", "good-token"}}
 	if err := accessibleConnect(ctx, script, g, &errb, b, adaptertest.ID); err != nil {
 		t.Fatalf("%v\n%s\n%+v", err, errb.String(), script.Asked)

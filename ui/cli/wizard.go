@@ -13,11 +13,12 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/backend"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
-// backend serves the wizard from the flows.
-type backend = tui.Flows
+// flowsBackend serves the wizard from the flows: the composition root.
+type flowsBackend = backend.Flows
 
 // demoDefaults offers the sandbox's credentials in the demo's forms.
 func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Values, string) {
@@ -32,7 +33,7 @@ func demoDefaults(creds map[string]sandbox.Creds) func(string) (connect.Values, 
 
 // runWizard runs the wizard on the terminal, drawn on the screen (stderr,
 // or stdout when stderr goes to a file).
-func runWizard(ctx context.Context, g *globals, b backend) error {
+func runWizard(ctx context.Context, g *globals, b flowsBackend) error {
 	if g.accessible {
 		return runAccessible(ctx, g, b)
 	}
@@ -56,7 +57,7 @@ func runHome(ctx context.Context, g *globals) error {
 	if err := st.EnsureProfile(ctx, g.profile); err != nil {
 		return err
 	}
-	return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, g.profile)})
+	return runWizard(ctx, g, flowsBackend{Env: onboard.NewEnv(st, kr, g.profile)})
 }
 
 func newDemoCmd(g *globals) *cobra.Command {
@@ -113,7 +114,7 @@ func newDemoCmd(g *globals) *cobra.Command {
 			kr = kr.Scoped(st.ID())
 			defer forgetDemoSecrets(context.Background(), kr, profile)
 			g.profile = profile
-			return runWizard(ctx, g, backend{Env: onboard.NewEnv(st, kr, profile), Demo: demoDefaults(sb.Creds),
+			return runWizard(ctx, g, flowsBackend{Env: onboard.NewEnv(st, kr, profile), Demo: demoDefaults(sb.Creds),
 				DemoRotate: func(_ context.Context, system string) (connect.Values, string, error) {
 					c, err := sb.NewSecret(system)
 					v := c.Values()

@@ -18,6 +18,7 @@ import (
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/store/storetest"
+	"github.com/mspwire/mspwire/ui/backend"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
@@ -134,7 +135,7 @@ func TestWizardChild(t *testing.T) {
 	}
 	defer st.Close()
 	kr := storetest.Keyring(t).Scoped(st.ID())
-	w := tui.NewWizard(ctx, tui.Flows{Env: onboard.NewEnv(st, kr, os.Getenv("MSPWIRE_WIZARD_PROFILE"))})
+	w := tui.NewWizard(ctx, backend.Flows{Env: onboard.NewEnv(st, kr, os.Getenv("MSPWIRE_WIZARD_PROFILE"))})
 	tm := teatest.NewTestModel(t, w, teatest.WithInitialTermSize(140, 45), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	tm.Send(char('p'))
 	tm.Send(char('y'))

@@ -17,6 +17,7 @@ import (
 	"github.com/mspwire/mspwire/flows/billing"
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/ui/backend"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
@@ -29,7 +30,7 @@ func TestBillingScreenFixesThroughThePlanAndApply(t *testing.T) {
 	ctx := context.Background()
 	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: 80})
 	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
-	tm := teatest.NewTestModel(t, tui.NewWizard(ctx, tui.Flows{Env: tn.Env}),
+	tm := teatest.NewTestModel(t, tui.NewWizard(ctx, backend.Flows{Env: tn.Env}),
 		teatest.WithInitialTermSize(140, 45), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	t.Cleanup(func() { _ = tm.Quit() })
 

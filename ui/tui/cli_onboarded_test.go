@@ -8,6 +8,7 @@ import (
 
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/store"
+	"github.com/mspwire/mspwire/ui/backend"
 )
 
 // A tenant onboarded with the CLI twins — path set without the questions,
@@ -22,7 +23,7 @@ func TestACLIOnboardedTenantReachesTheWorkflowsInTheWizard(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	w := NewWizard(ctx, Flows{Env: tn.Env})
+	w := NewWizard(ctx, backend.Flows{Env: tn.Env})
 	send(w, tea.WindowSizeMsg{Width: 120, Height: 40})
 	drive(w, w.run(w.top(), askEvent{fn: w.loadStatus}))
 	h, ok := w.top().(*homeScreen)

@@ -19,6 +19,7 @@ import (
 	"github.com/mspwire/mspwire/sandbox"
 	"github.com/mspwire/mspwire/store"
 	"github.com/mspwire/mspwire/store/storetest"
+	"github.com/mspwire/mspwire/ui/backend"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
@@ -92,8 +93,8 @@ func newTenant(t *testing.T, companies int, systems ...string) *tenant {
 
 func (tn *tenant) env() onboard.Env { return onboard.NewEnv(tn.st, tn.kr, tn.profile) }
 
-func (tn *tenant) flows() tui.Flows {
-	return tui.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Values, string) {
+func (tn *tenant) flows() backend.Flows {
+	return backend.Flows{Env: onboard.NewEnv(tn.st, tn.kr, tn.profile), Demo: func(system string) (connect.Values, string) {
 		cr := tn.sb.Creds[system]
 		return cr.Values(), cr.Secret()
 	}}

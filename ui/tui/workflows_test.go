@@ -15,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/path"
 	"github.com/mspwire/mspwire/flows/tickets"
+	"github.com/mspwire/mspwire/ui/backend"
 	"github.com/mspwire/mspwire/ui/tui"
 )
 
@@ -26,7 +27,7 @@ func TestDevicesAndAccountsScreensApplyThroughThePlan(t *testing.T) {
 	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: 80})
 	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
 	wizard := func() *teatest.TestModel {
-		tm := teatest.NewTestModel(t, tui.NewWizard(ctx, tui.Flows{Env: tn.Env}),
+		tm := teatest.NewTestModel(t, tui.NewWizard(ctx, backend.Flows{Env: tn.Env}),
 			teatest.WithInitialTermSize(140, 45), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 		t.Cleanup(func() { _ = tm.Quit() })
 		waitText(t, tm, "Home")
@@ -84,7 +85,7 @@ func TestTheTeamIsKeptThroughTheFlows(t *testing.T) {
 	ctx := context.Background()
 	tn := flowtest.New(t, flowtest.Options{Path: path.A, DocsTool: "hudu", Companies: 20})
 	tn.DecideAsTheWorldIs(t, "halopsa:liongard")
-	f := tui.Flows{Env: tn.Env}
+	f := backend.Flows{Env: tn.Env}
 	v, err := f.StaleAccounts(ctx, accounts.DefaultDays)
 	if err != nil || len(v.Teams) == 0 {
 		t.Fatalf("HaloPSA's teams: %v, %v", v.Teams, err)

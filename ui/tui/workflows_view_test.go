@@ -70,7 +70,7 @@ func fixedAccounts() AccountsView {
 		},
 	}
 	return AccountsView{Report: accounts.Find(in, accounts.DefaultDays), TicketType: 2,
-		TicketTypes: []TicketTypeChoice{{1, "Incident"}, {2, "Service Request"}, {5, "Change Request"}, {7, "Alert"}},
+		TicketTypes: []TicketTypeChoice{{ID: 1, Name: "Incident"}, {ID: 2, Name: "Service Request"}, {ID: 5, Name: "Change Request"}, {ID: 7, Name: "Alert"}},
 		Teams:       []string{"Service Desk", "Accounts"}, Team: "Service Desk"}
 }
 

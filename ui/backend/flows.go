@@ -1,4 +1,8 @@
-package tui
+// Package backend is what the wizard runs on: the flows over a profile's
+// store and keyring (Flows, the composition root of ui/tui), and the views
+// its answers come in. ui/tui defines what it asks (tui.Backend); this
+// package answers, and never imports ui/tui.
+package backend
 
 import (
 	"context"
@@ -123,7 +127,7 @@ func (f Flows) SyncPlan(ctx context.Context, id int64) (SyncPlan, error) {
 	if err != nil {
 		return SyncPlan{}, err
 	}
-	sp := snapshot(s)
+	sp := Snapshot(s)
 	o, err := f.Store.Onboarding(ctx, f.Profile)
 	sp.HuduFeeds = o.Settings.HuduFeeds
 	return sp, err
@@ -337,4 +341,58 @@ func (f Flows) makePlan(ctx context.Context, p change.Producer) (SyncPlan, error
 		return SyncPlan{Plan: pl}, err
 	}
 	return f.SyncPlan(ctx, pl.ID)
+}
+
+// SyncPlan is a stored plan with its actions and, while it is not
+// finished, what changed since it was made (it is stale if anything did),
+// and the process applying it now, if one is: a snapshot of an apply
+// session (flows/apply) for a screen to show.
+type SyncPlan struct {
+	Plan    store.Plan
+	Actions []store.Action
+	Changed []string
+	Running *apply.Holder
+	// HuduFeeds is path C's choice of what feeds Hudu (store.HuduFeed…;
+	// "" not chosen yet), for the plan screen's f.
+	HuduFeeds string
+}
+
+// Snapshot is a session as a screen shows it.
+func Snapshot(s *apply.Session) SyncPlan {
+	return SyncPlan{Plan: s.Plan, Actions: s.Actions, Changed: s.Changed, Running: s.Running}
+}
+
+// AccountsView is a stale accounts report as its screen shows it.
+type AccountsView struct {
+	Report      accounts.Report
+	Since       history.SinceLast // what moved since the last kept run of the same days
+	TicketTypes []TicketTypeChoice
+	TicketType  int
+	Teams       []string // HaloPSA's active teams
+	Team        string   // the team the tickets go to; "": the ticket type's default
+}
+
+// BillingView is a reconciliation as the Billing screen shows it.
+type BillingView struct {
+	Report billing.Report
+	Items  []billing.ItemMapping
+	// Made names the Liongard metrics this reading created.
+	Made []string
+	// TicketTypes are HaloPSA's ticket types; TicketType is the one
+	// billing tickets get (0: none chosen yet).
+	TicketTypes []TicketTypeChoice
+	TicketType  int
+	Teams       []string // HaloPSA's active teams
+	Team        string   // the team billing tickets go to; "": the ticket type's default
+	// Tolerances are the seats either way that still count as a match,
+	// by product (billing plan --tolerance).
+	Tolerances map[string]int
+	// Since is what moved since the last kept run.
+	Since history.SinceLast
+}
+
+// TicketTypeChoice is a HaloPSA ticket type a billing ticket can get.
+type TicketTypeChoice struct {
+	ID   int
+	Name string
 }
