@@ -123,7 +123,7 @@ func Run(ctx context.Context, env onboard.Env, o Options) (Report, error) {
 		if err := c.run(ctx, r); err != nil {
 			if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
 				// The vendor refused the credentials: say so as a login does.
-				err = fmt.Errorf("%w: %w", adapter.ErrRejected, remedy.Refuse(err.Error(), remedy.Remedy{Do: remedy.CheckCredentials, Arg: c.System}))
+				err = fmt.Errorf("%w: %w", adapter.ErrRejected, remedy.Wrap(err, remedy.Remedy{Do: remedy.CheckCredentials, Arg: c.System}))
 			}
 			return rep, fmt.Errorf("check %s: %w", c.ID, err)
 		}

@@ -403,7 +403,7 @@ func (e Env) FetchSystem(ctx context.Context, sys string) (int, error) {
 	}
 	recs, err := e.fetch(ctx, sys, o)
 	if errors.Is(err, httpx.ErrUnauthorized) || errors.Is(err, httpx.ErrForbidden) {
-		err = fmt.Errorf("%w: %w", connect.ErrRejected, remedy.Refuse(err.Error(), remedy.Remedy{Do: remedy.CheckCredentials, Arg: sys}))
+		err = fmt.Errorf("%w: %w", connect.ErrRejected, remedy.Wrap(err, remedy.Remedy{Do: remedy.CheckCredentials, Arg: sys}))
 	}
 	if err != nil {
 		_ = e.Store.Audit(ctx, store.AuditEntry{Profile: e.Profile, Actor: who.Operator(), Event: "inventory.failed",

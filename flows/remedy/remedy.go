@@ -81,12 +81,19 @@ func Words(r Remedy) string {
 type Error struct {
 	Problem string
 	Remedy
+	err error // what it wraps, for errors.Is; its text is Problem
 }
 
 func (e *Error) Error() string { return e.Problem + ": " + Words(e.Remedy) }
 
+// Unwrap is the error the remedy was added to, if any.
+func (e *Error) Unwrap() error { return e.err }
+
 // Refuse is an error saying the problem and what to do about it.
 func Refuse(problem string, r Remedy) error { return &Error{Problem: problem, Remedy: r} }
+
+// Wrap adds a remedy to err, which errors.Is and As still find.
+func Wrap(err error, r Remedy) error { return &Error{Problem: err.Error(), Remedy: r, err: err} }
 
 // Say is err's text with its remedy, if it has one, said by say.
 func Say(err error, say Sayer) string {

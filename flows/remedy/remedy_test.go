@@ -1,6 +1,7 @@
 package remedy
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -30,5 +31,17 @@ func TestEachFaceSaysTheRemedy(t *testing.T) {
 	}
 	if got := SayNote("a plain note", key); got != "a plain note" {
 		t.Errorf("plain note: %q", got)
+	}
+}
+
+// A remedy added to an error keeps what it wraps for errors.Is.
+func TestWrapKeepsTheChain(t *testing.T) {
+	base := errors.New("401 Unauthorized")
+	err := fmt.Errorf("fetching: %w", Wrap(base, Remedy{Do: CheckCredentials, Arg: "hudu"}))
+	if !errors.Is(err, base) {
+		t.Fatal("the wrapped error is lost")
+	}
+	if got := Say(err, key); got != "fetching: 401 Unauthorized: press check-credentials on  hudu" {
+		t.Errorf("said: %q", got)
 	}
 }
