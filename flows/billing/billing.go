@@ -298,7 +298,7 @@ func Reconcile(in Inputs) Report {
 		}
 		switch {
 		case !mapped:
-			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in the review (m on home, or mspwire match list --pair halopsa:liongard --state todo)"
+			r.Status, r.Why = Unmapped, "the review links this client to no Liongard environment: decide it in the review" // each face says how
 		case c == nil && in.Created[env.ID]:
 			r.Status, r.Why = NoData, "no "+k.product.Title()+" inspection yet in environment "+env.ID+" (created by mspwire): add the inspector to it in Liongard"
 		case c == nil:

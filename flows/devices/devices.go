@@ -198,7 +198,7 @@ func Map(in Inputs) Report {
 		client, mapped := in.Clients[r.Environment.ID]
 		switch {
 		case !mapped:
-			r.Status, r.Why = Unmapped, "the review links "+v.EnvironmentName+" to no HaloPSA client: decide it in the review (m on home, or mspwire match list --pair halopsa:liongard --state todo)"
+			r.Status, r.Why = Unmapped, "the review links "+v.EnvironmentName+" to no HaloPSA client: decide it in the review" // each face says how
 		case host == "":
 			c := client
 			r.Client = &c

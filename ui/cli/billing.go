@@ -15,6 +15,7 @@ import (
 	"github.com/mspwire/mspwire/flows/history"
 	"github.com/mspwire/mspwire/flows/onboard"
 	"github.com/mspwire/mspwire/flows/plural"
+	"github.com/mspwire/mspwire/flows/remedy"
 	"github.com/mspwire/mspwire/flows/who"
 	"github.com/mspwire/mspwire/ui/display"
 )
@@ -275,6 +276,10 @@ func writeReconcile(w io.Writer, rep billing.Report) {
 	}
 	if len(rep.Unconfirmed) > 0 {
 		fmt.Fprintf(w, "\n%s billed by mspwire's proposal, not confirmed: see mspwire billing items.\n", plural.N(len(rep.Unconfirmed), "item is", "items are"))
+	}
+	if n := rep.Totals.ByStatus[billing.Unmapped]; n > 0 {
+		fmt.Fprintf(w, "\n%s to clients the review links to no Liongard environment: %s.\n", plural.N(n, "row belongs", "rows belong"),
+			sayCommand(remedy.Remedy{Do: remedy.DecideLinks, Arg: "halopsa:liongard"}))
 	}
 	var held []doubted
 	for _, r := range rep.Rows {

@@ -224,3 +224,19 @@ func TestARowsMoneySaysHowItIsWorkedOut(t *testing.T) {
 		t.Errorf("under-billed:\n%s", got)
 	}
 }
+
+// An unmapped row's detail says the review's key; the flows say no command.
+func TestAnUnmappedRowSaysTheReviewsKey(t *testing.T) {
+	v := fixedBilling()
+	for _, r := range v.Report.Rows {
+		if r.Status != billing.Unmapped {
+			continue
+		}
+		d := BillingDetail(r)
+		if !strings.Contains(d, "decide it in the review (m on home)") || strings.Contains(d, "mspwire ") {
+			t.Fatalf("%s: %q", r.ID, d)
+		}
+		return
+	}
+	t.Fatal("the fixture has no unmapped row")
+}

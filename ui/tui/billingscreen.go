@@ -443,7 +443,11 @@ func billingCells(r billing.Row) []string {
 // from, the lines, why, what is chosen; a line each.
 func BillingDetail(r billing.Row) string {
 	var d []string
-	d = append(d, fmt.Sprintf("%s · %s · %s", display.Safe(r.Client.Name), r.Product.Title(), r.Why))
+	why := r.Why
+	if r.Status == billing.Unmapped {
+		why += " (m on home)"
+	}
+	d = append(d, fmt.Sprintf("%s · %s · %s", display.Safe(r.Client.Name), r.Product.Title(), why))
 	if r.Environment != nil {
 		at := "no inspection date"
 		if r.CountedAt != nil {

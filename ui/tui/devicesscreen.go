@@ -213,7 +213,11 @@ func devicesCells(r devices.Row, now time.Time) []string {
 
 // DevicesDetail is a workstation row read out in full, a line each.
 func DevicesDetail(r devices.Row) string {
-	lines := []string{fmt.Sprintf("%s in Liongard's %s (system %s) · %s", display.Safe(r.Device.Name), display.Safe(r.Environment.Name), r.ID, display.Safe(r.Why))}
+	why := display.Safe(r.Why)
+	if r.Status == devices.Unmapped {
+		why += " (m on home)"
+	}
+	lines := []string{fmt.Sprintf("%s in Liongard's %s (system %s) · %s", display.Safe(r.Device.Name), display.Safe(r.Environment.Name), r.ID, why)}
 	if r.InspectedAt != nil {
 		lines = append(lines, "Liongard inspected it on "+r.InspectedAt.UTC().Format("2006-01-02"))
 	}
