@@ -7,10 +7,10 @@ import "github.com/mspwire/mspwire/flows/remedy"
 func sayKey(r remedy.Remedy) string {
 	screen := map[string]string{"billing": "the Billing screen", "devices": "the Devices screen", "stale_accounts": "the Stale accounts screen"}[r.Workflow]
 	switch r.Do {
-	case remedy.ConfirmItems:
-		return "press i on " + screen + " to check and confirm them"
+	case remedy.ConfirmItems: // billing's alone
+		return "press i on the Billing screen to check and confirm them"
 	case remedy.ChooseFix:
-		return "choose on " + screen + " with s (set the quantity), t (a ticket) or x (ignore)"
+		return "choose on the Billing screen with s (set the quantity), t (a ticket) or x (ignore)"
 	case remedy.OpenTicket:
 		return "press t for a ticket instead, or x to ignore it"
 	case remedy.ChooseTicketType:
@@ -21,8 +21,8 @@ func sayKey(r remedy.Remedy) string {
 		return "press K on its row to confirm the link, or re-map it in the review (m on home)"
 	case remedy.DecideLinks:
 		return "decide them in the review (m on home)"
-	case remedy.ReplaceUsers:
-		return "P on " + screen + " sets them too"
+	case remedy.ReplaceUsers: // devices' alone
+		return "P on the Devices screen sets them too"
 	case remedy.ChoosePath:
 		return "press enter on home to answer the questions and choose a path"
 	case remedy.FetchInventories:
