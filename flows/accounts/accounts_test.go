@@ -95,14 +95,7 @@ func TestStaleAccountsPlanOpensOneTicketPerClient(t *testing.T) {
 	if err != nil || len(actions) != len(rep.ByClient)+2 || p.Kind != "stale_accounts" {
 		t.Fatalf("plan %s: %d actions for %d clients and 2 alert rules, %v", p.Kind, len(actions), len(rep.ByClient), err)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
-	if err != nil || len(s.Changed) > 0 {
-		t.Fatalf("prepare: %v %v", s.Changed, err)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := s.Run(ctx, apply.Options{Actor: "operator:test"}); err != nil || res.Counts.Done != len(actions) {
+	if res, err := tn.Apply(t, p.ID); err != nil || res.Counts.Done != len(actions) {
 		t.Fatalf("apply: %+v %v", res.Counts, err)
 	}
 	halo, _ := tn.Env.HaloPSA(ctx)

@@ -244,15 +244,7 @@ func TestAFifthSystemJoinsThePathOnceConnected(t *testing.T) {
 	if inRackwatch != created {
 		t.Fatalf("%d actions in Rackwatch, %d rows to create", inRackwatch, created)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), pl.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
-	if err != nil || res.Counts.Failed != 0 {
+	if res, err := tn.Apply(t, pl.ID); err != nil || res.Counts.Failed != 0 {
 		t.Fatalf("%+v, %v", res.Counts, err)
 	}
 	sim.mu.Lock()

@@ -55,17 +55,7 @@ func applyPlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, apply.Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Changed) > 0 {
-		t.Fatalf("a fresh plan is stale: %v", s.Changed)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
+	res, err := tn.Apply(t, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,15 +68,7 @@ func applyPlan(t *testing.T, tn *flowtest.Tenant) (store.Plan, apply.Result) {
 func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 120, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := confirmed(t, tn)
 	chosen, quantities, tickets := choose(t, tn, rep)
 	if quantities < 5 || tickets < 5 {
 		t.Fatalf("%d quantities, %d tickets chosen", quantities, tickets)
@@ -170,12 +152,7 @@ func TestBillingPlanSetsQuantitiesAndOpensTickets(t *testing.T) {
 func TestBillingPlanIsStaleWhenALineChanges(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, _ := billing.Build(ctx, tn.Env)
+	rep, _ := confirmed(t, tn)
 	var row billing.Row
 	for _, r := range rep.Rows {
 		if r.Status == billing.UnderBilled && billing.CanChoose(r, "quantity") == nil {
@@ -221,12 +198,7 @@ func atoi(s string) int {
 func TestAllDonePlanIsNotAskedForStaleness(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, _ := billing.Build(ctx, tn.Env)
+	rep, _ := confirmed(t, tn)
 	var cs []store.BillingChoice
 	for _, r := range rep.Rows {
 		if billing.CanChoose(r, "quantity") == nil && !r.Status.Settled() {
@@ -237,7 +209,7 @@ func TestAllDonePlanIsNotAskedForStaleness(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := applyPlan(t, tn)
-	p, err = tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
+	p, err := tn.Env.Store.PlanByID(ctx, tn.Env.Profile, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/mspwire/mspwire/flows/flowtest"
 	"github.com/mspwire/mspwire/flows/signins"
 	"github.com/mspwire/mspwire/sandbox/world"
-	"github.com/mspwire/mspwire/store"
 )
 
 var ctx = context.Background()
@@ -21,16 +20,29 @@ func tenant(t *testing.T, companies int, clean bool) *flowtest.Tenant {
 	return flowtest.Onboarded(t, companies, clean)
 }
 
-// confirm takes every proposed item mapping as the operator's.
+// confirm takes every proposed item mapping as the operator's, as both
+// faces do.
 func confirm(t *testing.T, tn *flowtest.Tenant, in billing.Inputs) {
 	t.Helper()
-	var ms []store.ItemProduct
-	for _, m := range in.Items {
-		ms = append(ms, store.ItemProduct{ItemID: m.ItemID, ItemName: m.Name, Product: string(m.Product), DecidedBy: "operator:test"})
-	}
-	if err := tn.Env.Store.SaveItemProducts(ctx, tn.Env.Profile, ms); err != nil {
+	if err := billing.ConfirmItems(ctx, tn.Env, "operator:test", in.Items); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// confirmed reconciles with every proposed item mapping confirmed: the
+// report and what it was made from.
+func confirmed(t *testing.T, tn *flowtest.Tenant) (billing.Report, billing.Inputs) {
+	t.Helper()
+	_, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, tn, in)
+	rep, in, err := billing.Build(ctx, tn.Env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, in
 }
 
 // Every case the world plants is found with the world's numbers, and
@@ -189,15 +201,7 @@ func TestCleanWorldHasNothingToFix(t *testing.T) {
 func TestRepeatedLinesAndValuesAreCountedOnce(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	_, in, err = billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, in := confirmed(t, tn)
 	once := billing.Reconcile(in)
 	in.Invoices = append(in.Invoices, in.Invoices...)
 	in.Values = append(in.Values, in.Values...)
@@ -227,15 +231,7 @@ func deref(n *int) any {
 func TestMoneyCarriesTheInvoicesCurrency(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	_, in, err = billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, in := confirmed(t, tn)
 	one := billing.Reconcile(in)
 	if len(one.Currencies) != 1 || one.In() != "in "+one.Currencies[0] {
 		t.Fatalf("one currency: %v, %q", one.Currencies, one.In())

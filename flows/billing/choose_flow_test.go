@@ -12,15 +12,7 @@ import (
 func TestChooseKeepsAllOrNothing(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := confirmed(t, tn)
 	var settable, match *billing.Row
 	for i, r := range rep.Rows {
 		switch {

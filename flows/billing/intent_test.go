@@ -18,12 +18,7 @@ import (
 func TestBillingPlanAskedAgainAfterAnyChoiceIsNew(t *testing.T) {
 	t.Parallel() // its own tenant and sandbox
 	tn := tenant(t, 80, false)
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, _ := billing.Build(ctx, tn.Env)
+	rep, in := confirmed(t, tn)
 	var rows []billing.Row
 	for _, r := range rep.Rows {
 		if r.Status == billing.UnderBilled && billing.CanChoose(r, "quantity") == nil {

@@ -17,15 +17,7 @@ import (
 // that satisfies ok, and chooses a quantity fix for it.
 func chooseQuantity(t *testing.T, tn *flowtest.Tenant, ok func(billing.Row) bool) billing.Row {
 	t.Helper()
-	_, in, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	confirm(t, tn, in)
-	rep, _, err := billing.Build(ctx, tn.Env)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := confirmed(t, tn)
 	for _, r := range rep.Rows {
 		if (r.Status == billing.UnderBilled || r.Status == billing.OverBilled) && billing.CanChoose(r, "quantity") == nil && ok(r) {
 			c := store.BillingChoice{RowID: r.ID, Choice: "quantity", Counted: r.Counted, Billed: &r.Billed, DecidedBy: "operator:test"}
@@ -54,14 +46,7 @@ func TestAQuantityTheVendorDidNotKeepFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
+	res, err := tn.Apply(t, p.ID)
 	if err != nil || res.Counts.Failed != 1 || res.Counts.Done != 0 {
 		t.Fatalf("apply: %+v %v", res.Counts, err)
 	}

@@ -111,14 +111,7 @@ func TestDevicesPlanSetsUsers(t *testing.T) {
 	if err != nil || len(actions) != rep.ByStatus[devices.ToSet] || len(p.Notes) == 0 {
 		t.Fatalf("plan: %d actions for %d to set, notes %v, %v", len(actions), rep.ByStatus[devices.ToSet], p.Notes, err)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), p.ID)
-	if err != nil || len(s.Changed) > 0 {
-		t.Fatalf("prepare: %v %v", s.Changed, err)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	if res, err := s.Run(ctx, apply.Options{Actor: "operator:test"}); err != nil || res.Counts.Done != len(actions) {
+	if res, err := tn.Apply(t, p.ID); err != nil || res.Counts.Done != len(actions) {
 		t.Fatalf("apply: %+v %v", res.Counts, err)
 	}
 	after, _, err := devices.Build(ctx, tn.Env)

@@ -115,6 +115,25 @@ func New(t testing.TB, o Options) *Tenant {
 // producer.
 func (tn *Tenant) Engine() apply.Env { return workflow.Engine(tn.Env) }
 
+// Apply confirms a fresh plan with yes and runs it, as an operator would:
+// a plan found stale as it is confirmed fails the test. The caller judges
+// the result.
+func (tn *Tenant) Apply(t testing.TB, id int64) (apply.Result, error) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := apply.Prepare(ctx, tn.Engine(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Changed) > 0 {
+		t.Fatalf("plan %d is stale as it is made: %v", id, s.Changed)
+	}
+	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
+		t.Fatal(err)
+	}
+	return s.Run(ctx, apply.Options{Actor: "operator:test"})
+}
+
 // Connect verifies and saves the sandbox's demo credentials of a system.
 func Connect(t testing.TB, env onboard.Env, sb *sandbox.Sandbox, system string) {
 	t.Helper()

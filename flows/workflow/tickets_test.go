@@ -79,14 +79,7 @@ func applyNew(t *testing.T, tn *flowtest.Tenant, p change.Producer) apply.Result
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := apply.Prepare(ctx, tn.Engine(), pl.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Confirm(ctx, "yes", "operator:test"); err != nil {
-		t.Fatal(err)
-	}
-	res, err := s.Run(ctx, apply.Options{Actor: "operator:test"})
+	res, err := tn.Apply(t, pl.ID)
 	if err != nil || res.Counts.Failed > 0 {
 		t.Fatalf("apply %s: %+v %v", pl.Kind, res.Counts, err)
 	}
