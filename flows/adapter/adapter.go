@@ -18,6 +18,7 @@ import (
 
 	"github.com/mspwire/mspwire/clients/httpx"
 	"github.com/mspwire/mspwire/flows/path"
+	"github.com/mspwire/mspwire/flows/plural"
 	"github.com/mspwire/mspwire/store"
 )
 
@@ -285,7 +286,7 @@ func Lookup(id string) (Adapter, error) {
 	for _, a := range All() {
 		names = append(names, a.Info().ID)
 	}
-	return nil, fmt.Errorf("unknown system %q: choose %s", id, orList(names))
+	return nil, fmt.Errorf("unknown system %q: choose %s", id, plural.Or(names))
 }
 
 // InfoOf is a system's Info, or one that names the id as given.
@@ -304,17 +305,6 @@ func Order(id string) int {
 		}
 	}
 	return len(All())
-}
-
-// orList is "a, b or c".
-func orList(xs []string) string {
-	switch len(xs) {
-	case 0:
-		return ""
-	case 1:
-		return xs[0]
-	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " or " + xs[len(xs)-1]
 }
 
 // SecretRef is the keyring entry of a system's secret in a profile.

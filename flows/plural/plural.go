@@ -17,12 +17,17 @@ func N(n int, one, many string) string {
 }
 
 // And joins names for a person: "a", "a and b", "a, b and c".
-func And(xs []string) string {
+func And(xs []string) string { return join(xs, " and ") }
+
+// Or joins choices for a person: "a, b or c".
+func Or(xs []string) string { return join(xs, " or ") }
+
+func join(xs []string, last string) string {
 	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
 		return xs[0]
 	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
 }

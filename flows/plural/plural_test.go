@@ -19,4 +19,7 @@ func TestAnd(t *testing.T) {
 			t.Errorf("And(%q): %q, want %q", xs, got, want)
 		}
 	}
+	if got := Or([]string{"a", "b", "c"}); got != "a, b or c" {
+		t.Errorf("Or: %q", got)
+	}
 }

@@ -536,13 +536,10 @@ func systemList(groups []planGroup) string {
 			names = append(names, systemName(g.system))
 		}
 	}
-	switch len(names) {
-	case 0:
+	if len(names) == 0 {
 		return "no system (checklist only)"
-	case 1:
-		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return plural.And(names)
 }
 
 // since is a short elapsed time: 400ms, 42s, 3m05s.
