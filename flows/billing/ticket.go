@@ -89,9 +89,9 @@ func byRow(bySubject map[string][]TicketRef) map[string][]TicketRef {
 		for _, t := range refs {
 			for _, r := range ticketRows(subject, t.For) {
 				id, nums, _ := strings.Cut(r, "=")
-				t := t
-				t.For = nums
-				out[id] = append(out[id], t)
+				one := t
+				one.For = nums
+				out[id] = append(out[id], one)
 			}
 		}
 	}
